@@ -1,0 +1,56 @@
+"""The command line: the same services as the GUI, headless.
+
+Each command module exposes ``register(commands)``; adding a command is adding a module to
+COMMAND_MODULES. Without a command, ``ictappraise`` starts the GUI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from ictappraise.cli.common import CommandError, err
+from ictappraise.services.workspace import ServiceError
+from ictappraise.store.database import StoreError
+
+COMMAND_MODULES = ("ictappraise.cli.round",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ictappraise",
+        description="Thẩm định, xếp hạng ứng dụng công nghệ thông tin. Không có lệnh: mở cửa sổ chương trình.",
+    )
+    parser.add_argument("--db", type=Path, metavar="TỆP", help="mở cửa sổ chương trình trên tệp dữ liệu này")
+    parser.add_argument(
+        "--demo", action="store_true", help="mở một bản sao mới của dữ liệu mẫu, với vai trò Tổ trưởng"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="LỆNH")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script and of ``python -m ictappraise``."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from ictappraise.ui.app import run_gui  # Qt is loaded only for the GUI
+
+        return run_gui(db=args.db, demo=args.demo)
+    try:
+        return int(args.handler(args))
+    except (CommandError, ServiceError, StoreError, ValueError) as error:
+        err(f"Lỗi: {error}")
+        return 1
+    except BrokenPipeError:  # output piped into `head`: not an error of ours
+        return 0
+    except KeyboardInterrupt:
+        err("Đã dừng theo yêu cầu.")
+        return 130

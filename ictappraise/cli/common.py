@@ -1,0 +1,70 @@
+"""What every command shares: opening the database, knowing who acts, failing cleanly."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from ictappraise.services.workspace import Actor, Workspace
+from ictappraise.settings import load_config
+from ictappraise.store.database import Database, open_database
+
+
+class CommandError(Exception):
+    """A user mistake: printed in Vietnamese, exit status 1, never a traceback."""
+
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def add_db_argument(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
+    parser.add_argument(
+        "--db", type=Path, required=required, metavar="TỆP", help="tệp dữ liệu (.db) của đợt đánh giá"
+    )
+
+
+def add_actor_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as",
+        dest="as_name",
+        metavar="HỌ_TÊN",
+        help="thành viên Tổ thẩm định đang thao tác (mặc định: danh tính đã lưu trên máy)",
+    )
+
+
+def open_db(args: argparse.Namespace, *, create: bool = False) -> Database:
+    return open_database(args.db, create=create)
+
+
+def resolve_actor(ws: Workspace, as_name: str | None) -> Actor:
+    """The acting member: --as NAME, else the identity saved on this laptop."""
+    config = load_config()
+    name = as_name or (config.identity.name if config.identity else None)
+    if not name:
+        raise CommandError(
+            'Chưa biết ai đang thao tác. Hãy thêm «--as "Họ tên"» hoặc lưu danh tính trên máy này: '
+            'ictappraise identity --set "Họ tên".'
+        )
+    member = ws.find_member(name)
+    if member is None:
+        team = ", ".join(m.name for m in ws.members())
+        raise CommandError(f"«{name}» không phải thành viên Tổ thẩm định của đợt này (gồm: {team}).")
+    return Actor(member.id, config.device_id, member.name, member.role)
+
+
+def workspace(args: argparse.Namespace, *, acting: bool = False) -> Workspace:
+    """A workspace on --db; with acting=True, also the actor (--as or saved identity)."""
+    ws = Workspace(open_db(args))
+    if acting:
+        ws.actor = resolve_actor(ws, getattr(args, "as_name", None))
+    return ws
+
+
+def out(text: str = "") -> None:
+    print(text, file=sys.stdout)
+
+
+def err(text: str) -> None:
+    print(text, file=sys.stderr)

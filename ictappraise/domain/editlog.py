@@ -1,0 +1,223 @@
+"""The edit log (domain.md §7): every change is an edit; the state is derived from the heads.
+
+Pure functions over a set of edits, so merging is a set union and any arrival order,
+repetition or device gives the same state. Timestamps are for display only: nothing here
+orders edits by clock.
+
+Field names are paths separated by "/" (criterion codes contain dots)::
+
+    round/deadline                         round settings
+    catalog/<category>                     the catalog of a category
+    member/<member id>/<name|title|role|signature>
+    agency/<agency id>/<name|code|category|active>
+    agency/<agency id>/status              draft / ready / signed (with covers) / reopened
+    agency/<agency id>/crit/<code>/<appraised|self|self_evidence|note>
+    agency/<agency id>/crit/<code>/attachment/<sha256>
+    agency/<agency id>/fact/<report_sent|report_received|report_attached|portal/<month>>
+    agency/<agency id>/visit/<detail>
+
+Signing (domain.md §7): a "signed" status edit lists the edits it covers. An edit to a
+lockable field of that agency (crit, fact, visit) that the signing does not cover and that
+was not made after a reopen of that signing is *held*: kept, listed, not applied.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+LOCKABLE_PARTS = frozenset({"crit", "fact", "visit"})
+
+STATE_DRAFT = "draft"
+STATE_READY = "ready"
+STATE_SIGNED = "signed"
+STATE_REOPENED = "reopened"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change of one field. ``parents`` are the heads of that field it replaced;
+    ``basis`` the agency's status heads its author saw (for the signing rule)."""
+
+    id: str
+    field: str
+    value: Any
+    author: str
+    device: str
+    created_at: str
+    parents: tuple[str, ...] = ()
+    reason: str | None = None
+    basis: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The exchange form (stable keys)."""
+        return {
+            "id": self.id,
+            "field": self.field,
+            "value": self.value,
+            "author": self.author,
+            "device": self.device,
+            "created_at": self.created_at,
+            "parents": list(self.parents),
+            "reason": self.reason,
+            "basis": list(self.basis),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Edit:
+        return cls(
+            id=str(data["id"]),
+            field=str(data["field"]),
+            value=data.get("value"),
+            author=str(data["author"]),
+            device=str(data["device"]),
+            created_at=str(data["created_at"]),
+            parents=tuple(str(p) for p in data.get("parents") or ()),
+            reason=data.get("reason"),
+            basis=tuple(str(b) for b in data.get("basis") or ()),
+        )
+
+
+def canonical(value: Any) -> str:
+    """Canonical JSON of a value: equal values, equal text."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def agency_of(field_name: str) -> str | None:
+    """The agency id of an agency field, else None."""
+    parts = field_name.split("/")
+    return parts[1] if len(parts) > 2 and parts[0] == "agency" else None
+
+
+def is_lockable(field_name: str) -> bool:
+    """Scores, penalty facts and visit details: the fields a signing locks."""
+    parts = field_name.split("/")
+    return len(parts) > 3 and parts[0] == "agency" and parts[2] in LOCKABLE_PARTS
+
+
+def status_field(agency_id: str) -> str:
+    return f"agency/{agency_id}/status"
+
+
+@dataclass(frozen=True)
+class FieldState:
+    """The heads of one field; a conflict when they disagree."""
+
+    field: str
+    heads: tuple[Edit, ...]
+
+    @property
+    def conflict(self) -> bool:
+        return len({canonical(head.value) for head in self.heads}) > 1
+
+    @property
+    def value(self) -> Any:
+        """The value, or None while in conflict (callers check ``conflict``)."""
+        return None if self.conflict else self.heads[0].value
+
+    @property
+    def head_ids(self) -> tuple[str, ...]:
+        return tuple(head.id for head in self.heads)
+
+
+@dataclass
+class LogState:
+    """Everything derived from a set of edits."""
+
+    fields: dict[str, FieldState] = field(default_factory=dict)
+    held: tuple[Edit, ...] = ()
+
+    def value(self, field_name: str, default: Any = None) -> Any:
+        state = self.fields.get(field_name)
+        if state is None or state.conflict:
+            return default
+        return state.value
+
+    def conflicts(self) -> list[FieldState]:
+        return [state for state in self.fields.values() if state.conflict]
+
+    def heads(self, field_name: str) -> tuple[str, ...]:
+        state = self.fields.get(field_name)
+        return state.head_ids if state else ()
+
+
+def derive(edits: Iterable[Edit]) -> LogState:
+    """The state of a set of edits: heads per field, conflicts, held edits."""
+    unique = {edit.id: edit for edit in edits}
+    held = held_edits(unique)
+    by_field: dict[str, list[Edit]] = defaultdict(list)
+    for edit in unique.values():
+        if edit.id not in held:
+            by_field[edit.field].append(edit)
+    fields = {name: FieldState(name, _heads(group)) for name, group in by_field.items()}
+    return LogState(fields, tuple(sorted((unique[i] for i in held), key=_order)))
+
+
+def _heads(edits: list[Edit]) -> tuple[Edit, ...]:
+    replaced = {parent for edit in edits for parent in edit.parents}
+    return tuple(sorted((e for e in edits if e.id not in replaced), key=_order))
+
+
+def _order(edit: Edit) -> tuple[str, str]:
+    return (edit.created_at, edit.id)
+
+
+def held_edits(edits: Mapping[str, Edit]) -> set[str]:
+    """Ids of lockable edits that a signing does not cover and that no reopen allows."""
+    statuses: dict[str, dict[str, Edit]] = defaultdict(dict)
+    for edit in edits.values():
+        agency = agency_of(edit.field)
+        if agency and edit.field == status_field(agency):
+            statuses[agency][edit.id] = edit
+    held: set[str] = set()
+    for agency, status_edits in statuses.items():
+        signings = [e for e in status_edits.values() if _state(e) == STATE_SIGNED]
+        if not signings:
+            continue
+        reopens_after = {s.id: _reopens_after(s, status_edits) for s in signings}
+        covers = {s.id: _covers(s) for s in signings}
+        prefix = f"agency/{agency}/"
+        for edit in edits.values():
+            if not (edit.field.startswith(prefix) and is_lockable(edit.field)):
+                continue
+            seen = _ancestors_or_self(edit.basis, status_edits)
+            for signing in signings:
+                covered = edit.id in covers[signing.id]
+                if not covered and not (reopens_after[signing.id] & seen):
+                    held.add(edit.id)
+                    break
+    return held
+
+
+def _state(edit: Edit) -> str | None:
+    return edit.value.get("state") if isinstance(edit.value, Mapping) else None
+
+
+def _covers(edit: Edit) -> frozenset[str]:
+    value = edit.value if isinstance(edit.value, Mapping) else {}
+    return frozenset(value.get("covers") or ())
+
+
+def _reopens_after(signing: Edit, status_edits: Mapping[str, Edit]) -> set[str]:
+    """Reopen edits that descend from a signing in the status graph."""
+    return {
+        e.id
+        for e in status_edits.values()
+        if _state(e) == STATE_REOPENED and signing.id in _ancestors_or_self(e.parents, status_edits)
+    }
+
+
+def _ancestors_or_self(start: Iterable[str], graph: Mapping[str, Edit]) -> set[str]:
+    seen: set[str] = set()
+    stack = list(start)
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        if current in graph:
+            stack.extend(graph[current].parents)
+    return seen

@@ -1,0 +1,218 @@
+"""Bands, category thresholds and penalties: the rating of one agency (domain.md §3–4).
+
+Public, stable API used by the GUI, the CLI, the exports and outside scripts::
+
+    from ictappraise.domain.rating import rate, Band
+    rate(2, "749.99").band is Band.KHA
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+
+from ictappraise.domain.numbers import format_points, parse_decimal
+
+
+class Band(Enum):
+    """The four bands, best first; the values are the official Vietnamese words."""
+
+    TOT = "Tốt"
+    KHA = "Khá"
+    TRUNG_BINH = "Trung bình"
+    YEU = "Yếu"
+
+    @property
+    def rank(self) -> int:
+        """0 for Tốt … 3 for Yếu, so a lower rank is a better band."""
+        return _BAND_ORDER.index(self)
+
+    def lowered(self) -> Band:
+        """One step down; Yếu stays Yếu."""
+        return _BAND_ORDER[min(self.rank + 1, len(_BAND_ORDER) - 1)]
+
+
+_BAND_ORDER = (Band.TOT, Band.KHA, Band.TRUNG_BINH, Band.YEU)
+
+CATEGORIES = (2, 3, 4, 5, 6, 7)
+
+
+@dataclass(frozen=True)
+class CategoryRules:
+    """Maximum and lower bounds (inclusive) of Tốt, Khá and Trung bình for one category."""
+
+    category: int
+    maximum: Decimal
+    tot: Decimal
+    kha: Decimal
+    trung_binh: Decimal
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.trung_binh <= self.kha <= self.tot <= self.maximum):
+            raise ValueError(
+                f"Ngưỡng xếp loại của Phụ lục {self.category} không hợp lệ: cần "
+                f"0 ≤ Trung bình ≤ Khá ≤ Tốt ≤ tối đa ({self.maximum})."
+            )
+
+    def base_band(self, total: Decimal) -> Band:
+        """Band of a total before penalties."""
+        if total >= self.tot:
+            return Band.TOT
+        if total >= self.kha:
+            return Band.KHA
+        if total >= self.trung_binh:
+            return Band.TRUNG_BINH
+        return Band.YEU
+
+    def to_dict(self) -> dict[str, str]:
+        """Plain JSON-ready form, decimals as strings."""
+        return {
+            "maximum": str(self.maximum),
+            "tot": str(self.tot),
+            "kha": str(self.kha),
+            "trung_binh": str(self.trung_binh),
+        }
+
+    @classmethod
+    def from_dict(cls, category: int, data: Mapping[str, object]) -> CategoryRules:
+        """Inverse of to_dict, validating every number."""
+        return cls(
+            category,
+            *(parse_decimal(data[key], what=key) for key in ("maximum", "tot", "kha", "trung_binh")),
+        )
+
+
+def _rules(category: int, maximum: int, tot: int, kha: int, trung_binh: int) -> CategoryRules:
+    return CategoryRules(category, Decimal(maximum), Decimal(tot), Decimal(kha), Decimal(trung_binh))
+
+
+#: The 2022 thresholds of Bình Thuận, reproduced exactly (domain.md §3).
+RULES_2022: Mapping[int, CategoryRules] = {
+    2: _rules(2, 800, 750, 700, 650),
+    3: _rules(3, 500, 450, 400, 350),
+    4: _rules(4, 700, 650, 600, 550),
+    5: _rules(5, 600, 550, 500, 450),
+    6: _rules(6, 650, 600, 550, 500),
+    7: _rules(7, 400, 350, 300, 250),
+}
+
+#: A report sent this many days or more after the deadline cannot be rated Tốt.
+LATE_REPORT_DAYS = 5
+#: Falling short of the portal quota in this many months or more means Yếu.
+PORTAL_MONTHS_LIMIT = 3
+
+
+@dataclass(frozen=True)
+class Rating:
+    """The outcome of rate(): the base band, the final band and why."""
+
+    total: Decimal
+    maximum: Decimal
+    base_band: Band
+    band: Band
+    reasons: tuple[str, ...]
+
+
+def category_rules(category: object, rules: Mapping[int, CategoryRules] | None = None) -> CategoryRules:
+    """The rules of a category (Phụ lục number), refusing an unknown one."""
+    table = RULES_2022 if rules is None else rules
+    if isinstance(category, bool) or not isinstance(category, int) or category not in table:
+        known = ", ".join(str(c) for c in sorted(table))
+        raise ValueError(f"Không có nhóm đối tượng Phụ lục {category!s} (chỉ có Phụ lục {known}).")
+    return table[category]
+
+
+def rate(
+    category: int,
+    total: int | str | Decimal | float,
+    *,
+    failed_criteria: int | Sequence[str] = 0,
+    days_late: int = 0,
+    report_attached: bool = True,
+    portal_missing_months: int = 0,
+    rules: Mapping[int, CategoryRules] | None = None,
+) -> Rating:
+    """Rate an agency: base band from the total, then the penalties in their decided order.
+
+    Order (domain.md §4 [decided]): a failed criterion lowers the band once; then a late
+    or missing report caps it at Khá; then the portal rule sets Yếu. Every rule yields a
+    reason line, "checked" when it did not change the band.
+    """
+    table = category_rules(category, rules)
+    amount = parse_decimal(total, what="Tổng điểm")
+    if amount < 0 or amount > table.maximum:
+        raise ValueError(
+            f"Tổng điểm {amount} nằm ngoài khoảng cho phép 0–{table.maximum} của Phụ lục {category}."
+        )
+    failed_codes, failed_count = _failed(failed_criteria)
+    _check_whole(days_late, "Số ngày gửi báo cáo muộn", 0, None)
+    _check_whole(portal_missing_months, "Số tháng không đủ tin, bài", 0, 12)
+
+    base = table.base_band(amount)
+    band = base
+    shown = f"{format_points(amount)}/{format_points(table.maximum)}"
+    reasons = [f"Tổng điểm {shown}: xếp loại cơ sở {base.value}."]
+
+    if failed_count:
+        lowered = band.lowered()
+        what = ", ".join(failed_codes) if failed_codes else f"{failed_count} tiêu chí"
+        effect = f"{band.value} → {lowered.value}" if lowered != band else "đã ở mức Yếu"
+        reasons.append(f"Hạ một bậc: tiêu chí {what} đạt 0 điểm ({effect}).")
+        band = lowered
+    else:
+        reasons.append("Đã kiểm tra: không có tiêu chí nào đạt 0 điểm.")
+
+    late = days_late >= LATE_REPORT_DAYS
+    if late or not report_attached:
+        causes = []
+        if late:
+            causes.append(f"gửi báo cáo muộn {days_late} ngày")
+        if not report_attached:
+            causes.append("gửi phiếu đánh giá không kèm báo cáo kết quả")
+        cause = "; ".join(causes)
+        if band == Band.TOT:
+            reasons.append(f"Không xếp loại Tốt: {cause} (Tốt → Khá).")
+            band = Band.KHA
+        else:
+            reasons.append(f"Đã kiểm tra: {cause} — không xếp loại Tốt, không làm thay đổi xếp loại.")
+    else:
+        reasons.append(
+            f"Đã kiểm tra: báo cáo gửi đúng hạn hoặc muộn dưới {LATE_REPORT_DAYS} ngày, có kèm báo cáo."
+        )
+
+    if portal_missing_months >= PORTAL_MONTHS_LIMIT:
+        effect = f"{band.value} → Yếu" if band != Band.YEU else "đã ở mức Yếu"
+        reasons.append(
+            f"Xếp loại Yếu: {portal_missing_months} tháng không đủ tin, bài trên Cổng thông tin "
+            f"điện tử Đảng bộ tỉnh ({effect})."
+        )
+        band = Band.YEU
+    else:
+        reasons.append(
+            f"Đã kiểm tra: {portal_missing_months} tháng không đủ tin, bài trên Cổng thông tin "
+            f"điện tử Đảng bộ tỉnh (dưới {PORTAL_MONTHS_LIMIT} tháng)."
+        )
+
+    return Rating(amount, table.maximum, base, band, tuple(reasons))
+
+
+def _failed(failed_criteria: int | Sequence[str]) -> tuple[tuple[str, ...], int]:
+    if isinstance(failed_criteria, bool):
+        raise ValueError("Số tiêu chí đạt 0 điểm phải là số nguyên hoặc danh sách mã tiêu chí.")
+    if isinstance(failed_criteria, int):
+        _check_whole(failed_criteria, "Số tiêu chí đạt 0 điểm", 0, None)
+        return (), failed_criteria
+    if isinstance(failed_criteria, str):
+        raise ValueError("Danh sách tiêu chí đạt 0 điểm phải là danh sách mã, không phải một chuỗi.")
+    codes = tuple(str(code) for code in failed_criteria)
+    return codes, len(codes)
+
+
+def _check_whole(value: object, what: str, low: int, high: int | None) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{what} phải là số nguyên, không phải {value!r}.")
+    if value < low or (high is not None and value > high):
+        bound = f"{low}–{high}" if high is not None else f"từ {low} trở lên"
+        raise ValueError(f"{what} phải trong khoảng {bound}, nhận được {value}.")

@@ -1,0 +1,244 @@
+"""Scoring use cases: appraised inputs, self scores, notes, penalty facts, visit, status.
+
+Every function validates against the catalog and the rules and refuses impossible input
+with a Vietnamese ServiceError — never clamps — before writing one or more edits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ictappraise.domain.catalog import Criterion
+from ictappraise.domain.editlog import STATE_READY, STATE_REOPENED, STATE_SIGNED, is_lockable
+from ictappraise.domain.fields import crit_field, fact_field, portal_field, status_field, visit_field
+from ictappraise.domain.numbers import format_points, parse_decimal
+from ictappraise.domain.scorecard import Appraisal, score_row
+from ictappraise.services.model import Visit
+from ictappraise.services.workspace import Change, ServiceError, Workspace
+from ictappraise.settings import ROLE_LEAD
+
+VISIT_KEYS = (
+    "date",
+    "start",
+    "end",
+    "place",
+    "team",
+    "representatives",
+    "strengths",
+    "weaknesses",
+    "recommendations",
+    "opinion",
+    "opinion_text",
+    "minutes_number",
+)
+
+
+def criterion_of(ws: Workspace, agency_id: str, code: str) -> Criterion:
+    """The criterion or sub-item of an agency's catalog, or a clear refusal."""
+    agency = ws.agency(agency_id)
+    found = ws.catalog(agency.category).find(code)
+    if found is None:
+        raise ServiceError(f"Bộ tiêu chí Phụ lục {agency.category} không có tiêu chí {code}.")
+    return found
+
+
+def appraisal_change(
+    ws: Workspace, agency_id: str, code: str, appraisal: Appraisal | None, reason: str | None = None
+) -> Change:
+    """Validate an appraised entry and return the change (None clears it: chưa chấm)."""
+    criterion = criterion_of(ws, agency_id, code)
+    if criterion.sub_items:
+        raise ServiceError(f"Tiêu chí {code} tính bằng tổng các tiểu mục; hãy chấm từng tiểu mục.")
+    value = None
+    if appraisal is not None:
+        if appraisal.override is None:
+            try:
+                appraisal = Appraisal(input=criterion.rule.normalize_input(appraisal.input))
+            except ValueError as error:
+                raise ServiceError(f"Tiêu chí {code}: {error}") from error
+        _points, error_text = score_row(criterion, appraisal)
+        if error_text:
+            raise ServiceError(error_text)
+        value = appraisal.to_json()
+    return Change(crit_field(agency_id, code, "appraised"), value, reason)
+
+
+def set_appraisal(
+    ws: Workspace, agency_id: str, code: str, appraisal: Appraisal | None, reason: str | None = None
+) -> None:
+    ws.write([appraisal_change(ws, agency_id, code, appraisal, reason)])
+
+
+def self_score_change(
+    ws: Workspace, agency_id: str, code: str, points: Any, reason: str | None = None
+) -> Change:
+    """Validate a self score (0..max of the row) and return the change."""
+    criterion = criterion_of(ws, agency_id, code)
+    value = None
+    if points is not None and points != "":
+        amount = parse_decimal(points, what=f"Điểm tự đánh giá của tiêu chí {code}")
+        check_points(amount, criterion)
+        value = format_points(amount, comma=False)
+    return Change(crit_field(agency_id, code, "self"), value, reason)
+
+
+def check_points(amount: Decimal, criterion: Criterion) -> None:
+    if amount < 0 or amount > criterion.maximum:
+        raise ServiceError(
+            f"Điểm {format_points(amount)} của tiêu chí {criterion.code} nằm ngoài khoảng 0–"
+            f"{format_points(criterion.maximum)}."
+        )
+
+
+def set_self_score(
+    ws: Workspace, agency_id: str, code: str, points: Any, *, by_team: bool = False, reason: str | None = None
+) -> None:
+    changes = [self_score_change(ws, agency_id, code, points, reason)]
+    if by_team:
+        changes.append(Change(crit_field(agency_id, code, "self_by_team"), True))
+    ws.write(changes)
+
+
+def set_text(ws: Workspace, agency_id: str, code: str, part: str, text: str) -> None:
+    """A note (reason of a difference, evidence seen) or the agency's evidence text."""
+    if part not in ("note", "self_evidence"):
+        raise ServiceError(f"Không có trường {part}.")
+    criterion_of(ws, agency_id, code)
+    ws.set(crit_field(agency_id, code, part), text.strip())
+
+
+def set_report(
+    ws: Workspace,
+    agency_id: str,
+    *,
+    sent: date | None | str = "keep",
+    received: date | None | str = "keep",
+    attached: bool | None = None,
+) -> None:
+    """Penalty facts about the report: dispatch and arrival dates, report attached."""
+    changes = []
+    for key, when in (("report_sent", sent), ("report_received", received)):
+        if when != "keep":
+            changes.append(
+                Change(fact_field(agency_id, key), when.isoformat() if isinstance(when, date) else None)
+            )
+    if attached is not None:
+        changes.append(Change(fact_field(agency_id, "report_attached"), bool(attached)))
+    ws.write(changes)
+
+
+def set_portal_counts(ws: Workspace, agency_id: str, counts: Mapping[int, int | None]) -> None:
+    """Monthly counts of news on the provincial Party portal (month 1–12)."""
+    changes = []
+    for month, count in counts.items():
+        if not 1 <= month <= 12:
+            raise ServiceError(f"Tháng {month} không hợp lệ (1–12).")
+        if count is not None and (isinstance(count, bool) or int(count) != count or count < 0):
+            raise ServiceError(f"Số tin, bài tháng {month} phải là số nguyên không âm.")
+        changes.append(Change(portal_field(agency_id, month), None if count is None else int(count)))
+    ws.write(changes)
+
+
+def set_visit(ws: Workspace, agency_id: str, **values: Any) -> None:
+    """Visit details (date, times, place, team, representatives, remarks, opinion…)."""
+    changes = []
+    for key, value in values.items():
+        if key not in VISIT_KEYS:
+            raise ServiceError(f"Không có thông tin buổi thẩm định «{key}».")
+        if isinstance(value, date):
+            value = value.isoformat()
+        if key == "representatives":
+            value = [{"name": r.name, "title": r.title} if hasattr(r, "name") else dict(r) for r in value]
+        if key == "team":
+            value = list(value)
+        if key == "opinion" and value not in ("agree", "reserve"):
+            raise ServiceError("Ý kiến của đơn vị phải là «thống nhất» hoặc «bảo lưu».")
+        changes.append(Change(visit_field(agency_id, key), value))
+    ws.write(changes)
+
+
+def visit_as_values(visit: Visit) -> dict[str, Any]:
+    return {key: getattr(visit, key) for key in VISIT_KEYS}
+
+
+def mark_ready(ws: Workspace, agency_id: str) -> None:
+    """Ready to sign: every criterion scored, no conflict, every difference explained."""
+    detail = ws.detail(agency_id)
+    problems = readiness_problems(ws, agency_id)
+    if problems:
+        raise ServiceError("Chưa thể chuyển sang chờ ký: " + " ".join(problems))
+    if detail.status_value.get("state") != STATE_READY:
+        ws.set(status_field(agency_id), {"state": STATE_READY})
+
+
+def readiness_problems(ws: Workspace, agency_id: str) -> list[str]:
+    """Why the minutes of an agency cannot be signed yet (empty when they can)."""
+    detail = ws.detail(agency_id)
+    card = detail.scorecard
+    problems = []
+    if card.unscored:
+        problems.append(f"còn {len(card.unscored)} tiêu chí chưa chấm ({', '.join(card.unscored[:8])}).")
+    if card.conflicts:
+        problems.append(f"còn xung đột chưa giải quyết ({', '.join(card.conflicts[:8])}).")
+    if card.errors:
+        problems.append(card.errors[0])
+    if detail.missing_reasons:
+        problems.append(
+            "các tiêu chí có điểm thẩm định khác điểm tự đánh giá nhưng chưa ghi lý do: "
+            f"{', '.join(detail.missing_reasons[:8])}."
+        )
+    return problems
+
+
+def sign(ws: Workspace, agency_id: str, *, fingerprint: str = "", revision: int | None = None) -> None:
+    """Sign the minutes: the status edit lists every applied lockable edit it covers."""
+    problems = readiness_problems(ws, agency_id)
+    if problems:
+        raise ServiceError("Không thể ký biên bản: " + " ".join(problems))
+    if ws.is_signed(agency_id):
+        raise ServiceError("Biên bản này đã được ký.")
+    covers = sorted(_applied_lockable(ws, agency_id))
+    previous = ws.detail(agency_id).status_value
+    value = {
+        "state": STATE_SIGNED,
+        "covers": covers,
+        "fingerprint": fingerprint,
+        "revision": revision if revision is not None else int(previous.get("revision", 0)) + 1,
+    }
+    ws.set(status_field(agency_id), value)
+
+
+def _applied_lockable(ws: Workspace, agency_id: str) -> set[str]:
+    """Ids of every applied (not held) lockable edit of the agency, old versions included."""
+    held = {e.id for e in ws.state(agency_id).held}
+    return {
+        line.edit.id
+        for line in ws.history(f"agency/{agency_id}/")
+        if is_lockable(line.edit.field) and line.edit.id not in held
+    }
+
+
+def reopen(ws: Workspace, agency_id: str, reason: str) -> None:
+    """Only the lead reopens signed minutes, and only with a reason (kept in the log)."""
+    actor = ws.require_actor()
+    member = ws.member(actor.member_id)
+    if member is None or member.role != ROLE_LEAD:
+        raise ServiceError("Chỉ Tổ trưởng được mở lại biên bản đã ký.")
+    if not reason or not reason.strip():
+        raise ServiceError("Mở lại biên bản đã ký phải ghi rõ lý do.")
+    if not ws.is_signed(agency_id):
+        raise ServiceError("Biên bản này chưa ký, không cần mở lại.")
+    previous = ws.detail(agency_id).status_value
+    ws.set(
+        status_field(agency_id),
+        {"state": STATE_REOPENED, "revision": previous.get("revision", 1)},
+        reason.strip(),
+    )
+
+
+def bulk_changes(ws: Workspace, changes: Sequence[Change]) -> int:
+    """Write prepared changes in one transaction; return how many edits were new."""
+    return len(ws.write(changes))

@@ -1,0 +1,319 @@
+"""The use cases every screen and command goes through: read the round, write edits.
+
+A Workspace wraps one open database and the acting team member. Reads derive state from
+the edit log per scope (the round, or one agency) and cache it; a write appends edits in
+one transaction and refreshes only the scopes it touched, so an edit updates the preview
+without re-reading the whole round.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ictappraise.domain.catalog import Catalog
+from ictappraise.domain.editlog import Edit, LogState, canonical, derive, is_lockable
+from ictappraise.domain.fields import status_field
+from ictappraise.domain.ranking import rank
+from ictappraise.domain.rating import Band, CategoryRules
+from ictappraise.domain.scorecard import score_agency
+from ictappraise.services import reading
+from ictappraise.services.model import (
+    STATUS_SIGNED,
+    Agency,
+    AgencyDetail,
+    AgencyResult,
+    HistoryLine,
+    Member,
+    RoundInfo,
+)
+from ictappraise.store import repository
+from ictappraise.store.database import Database
+
+SYSTEM_AUTHOR = "00000000-0000-0000-0000-000000000000"
+SYSTEM_AUTHOR_NAME = "Dữ liệu ban đầu của đợt"
+
+
+class ServiceError(ValueError):
+    """A request the rules refuse; the message is Vietnamese and says why."""
+
+
+class VisitLocked(ServiceError):
+    """The minutes of the agency are signed: its scores, facts and visit are locked."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a team member on a device."""
+
+    member_id: str
+    device_id: str
+    name: str = ""
+    role: str = "member"
+
+
+@dataclass(frozen=True)
+class Change:
+    """A requested change of one field."""
+
+    field: str
+    value: Any
+    reason: str | None = None
+
+
+def now_iso() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+class Workspace:
+    """One round in one database, seen by one actor."""
+
+    def __init__(
+        self,
+        db: Database,
+        actor: Actor | None = None,
+        *,
+        clock: Callable[[], str] = now_iso,
+        new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
+    ) -> None:
+        self.db = db
+        self.actor = actor
+        self.clock = clock
+        self.new_id = new_id
+        self._states: dict[str, LogState] | None = None
+        self._round_cache: dict[str, Any] = {}
+
+    # -- state -----------------------------------------------------------------------------
+    def _all_states(self) -> dict[str, LogState]:
+        if self._states is None:
+            with self.db.reading() as session:
+                grouped = repository.load_edits_by_scope(session)
+            self._states = {scope: derive(edits) for scope, edits in grouped.items()}
+        return self._states
+
+    def state(self, scope: str = repository.ROUND_SCOPE) -> LogState:
+        """The derived state of a scope (the round, or an agency id)."""
+        return self._all_states().get(scope) or LogState()
+
+    def refresh(self, scopes: Iterable[str] | None = None) -> None:
+        """Forget cached state (all of it, or some scopes) after writes from elsewhere."""
+        if scopes is None or self._states is None or repository.ROUND_SCOPE in set(scopes or ()):
+            self._round_cache.clear()
+        if scopes is None or self._states is None:
+            self._states = None
+            return
+        with self.db.reading() as session:
+            for scope in set(scopes):
+                self._states[scope] = derive(repository.load_edits(session, scope))
+
+    # -- reads -----------------------------------------------------------------------------
+    def _round_derived(self, key: str, build: Callable[[LogState], Any]) -> Any:
+        # Catalogs, rules and settings change rarely; parsing them on every preview would not.
+        if key not in self._round_cache:
+            self._round_cache[key] = build(self.state())
+        return self._round_cache[key]
+
+    def round_info(self) -> RoundInfo:
+        return self._round_derived("info", reading.round_info)  # type: ignore[no-any-return]
+
+    def rules(self) -> dict[int, CategoryRules]:
+        return self._round_derived("rules", reading.category_rules)  # type: ignore[no-any-return]
+
+    def catalogs(self) -> dict[int, Catalog]:
+        return self._round_derived("catalogs", reading.catalogs)  # type: ignore[no-any-return]
+
+    def catalog(self, category: int) -> Catalog:
+        found = self.catalogs().get(category)
+        if found is None:
+            raise ServiceError(f"Đợt đánh giá chưa có bộ tiêu chí cho Phụ lục {category}.")
+        return found
+
+    def members(self) -> list[Member]:
+        return list(self._round_derived("members", reading.members))
+
+    def member(self, member_id: str) -> Member | None:
+        return next((m for m in self.members() if m.id == member_id), None)
+
+    def member_name(self, member_id: str) -> str:
+        if member_id == SYSTEM_AUTHOR:
+            return SYSTEM_AUTHOR_NAME
+        found = self.member(member_id)
+        return found.name if found else f"(không rõ: {member_id[:8]})"
+
+    def find_member(self, name: str) -> Member | None:
+        """A member by name, ignoring case and spacing."""
+        wanted = " ".join(name.split()).casefold()
+        return next((m for m in self.members() if " ".join(m.name.split()).casefold() == wanted), None)
+
+    def agencies(self) -> list[Agency]:
+        """Agencies of the round, by visit date and time, then name."""
+        found = []
+        for scope, state in self._all_states().items():
+            if scope != repository.ROUND_SCOPE:
+                item = reading.agency(scope, state)
+                if item is not None:
+                    found.append(item)
+        return sorted(found, key=lambda a: (a.visit_date or datetime.max.date(), a.visit_time, a.name))
+
+    def agency(self, agency_id: str) -> Agency:
+        item = reading.agency(agency_id, self.state(agency_id))
+        if item is None:
+            raise ServiceError(f"Không có đơn vị {agency_id}.")
+        return item
+
+    def find_agency(self, text: str) -> Agency:
+        """An agency by short code or full name (case and spacing ignored)."""
+        wanted = " ".join(text.split()).casefold()
+        for item in self.agencies():
+            if wanted in (item.code.casefold(), " ".join(item.name.split()).casefold(), item.id):
+                return item
+        matches = [a for a in self.agencies() if wanted and wanted in a.name.casefold()]
+        if len(matches) == 1:
+            return matches[0]
+        hint = f" Có thể là: {', '.join(a.name for a in matches[:5])}." if matches else ""
+        raise ServiceError(f"Không tìm thấy đơn vị «{text}» (nhập mã như HUTP hoặc tên đầy đủ).{hint}")
+
+    def detail(self, agency_id: str) -> AgencyDetail:
+        """Everything about one agency, scored."""
+        state = self.state(agency_id)
+        item = self.agency(agency_id)
+        catalog = self.catalog(item.category)
+        info = self.round_info()
+        entries = reading.entries(agency_id, catalog, state)
+        facts = reading.facts(agency_id, state, info)
+        conflicts = {code for code, e in entries.items() if e.conflict} | reading.fact_conflicts(
+            agency_id, state
+        )
+        scorecard = score_agency(
+            catalog,
+            {code: e.appraisal for code, e in entries.items()},
+            {code: e.self_points for code, e in entries.items()},
+            facts,
+            rules=self.rules(),
+            conflicts=conflicts,
+        )
+        return AgencyDetail(
+            agency=item,
+            catalog=catalog,
+            entries=entries,
+            facts=facts,
+            visit=reading.visit(agency_id, state),
+            status=reading.status(agency_id, state, entries),
+            status_value=reading.status_value(agency_id, state),
+            scorecard=scorecard,
+            conflicts=reading.conflicts_of(agency_id, state),
+            held=tuple(state.held),
+            missing_reasons=reading.missing_reasons(catalog, entries, scorecard.rows),
+        )
+
+    def results(self) -> list[AgencyResult]:
+        """All agencies scored and ranked within their category (Phụ lục order)."""
+        details = [self.detail(a.id) for a in self.agencies()]
+        ranked: list[AgencyResult] = []
+        for category in sorted({d.agency.category for d in details}):
+            rows = [d for d in details if d.agency.category == category]
+            entries = [(d, _final_band(d), d.scorecard.total, d.agency.name) for d in rows]
+            for item in rank(entries):  # provisional or conflicting agencies are not ranked
+                d = item.item
+                ranked.append(
+                    AgencyResult(
+                        d.agency, d.scorecard, d.status, item.rank, tuple(fs.field for fs in d.conflicts)
+                    )
+                )
+        return ranked
+
+    def history(self, field_prefix: str) -> list[HistoryLine]:
+        """Every change of the fields under a prefix, oldest first, with old → new values."""
+        scope = repository.scope_of(field_prefix)
+        with self.db.reading() as session:
+            edits = [e for e in repository.load_edits(session, scope) if e.field.startswith(field_prefix)]
+        by_id = {e.id: e for e in edits}
+        held = {e.id for e in self.state(scope).held}
+        lines = []
+        for edit in sorted(edits, key=lambda e: (e.created_at, e.id)):
+            old = tuple(by_id[p].value for p in edit.parents if p in by_id)
+            lines.append(HistoryLine(edit, self.member_name(edit.author), old, edit.value, edit.id in held))
+        return lines
+
+    # -- writes ----------------------------------------------------------------------------
+    def require_actor(self) -> Actor:
+        if self.actor is None:
+            raise ServiceError(
+                "Chưa biết ai đang thao tác. Hãy khai báo bằng «ictappraise identity --set "
+                '"Họ tên"» hoặc thêm «--as "Họ tên"» vào lệnh.'
+            )
+        return self.actor
+
+    def write(self, changes: Sequence[Change]) -> list[Edit]:
+        """Record changes as edits in one transaction; unchanged values write nothing."""
+        actor = self.require_actor()
+        edits = []
+        for change in changes:
+            edit = self._edit_for(change, actor)
+            if edit is not None:
+                edits.append(edit)
+        return self.append(edits)
+
+    def set(self, field: str, value: Any, reason: str | None = None) -> list[Edit]:
+        return self.write([Change(field, value, reason)])
+
+    def append(self, edits: Sequence[Edit]) -> list[Edit]:
+        """Append edits (local or merged) in one transaction and refresh their scopes."""
+        if not edits:
+            return []
+        self.db.check_still_there()
+        with self.db.transaction() as session:
+            new = repository.append_edits(session, edits)
+        self.refresh({repository.scope_of(e.field) for e in new})
+        return new
+
+    def _edit_for(self, change: Change, actor: Actor) -> Edit | None:
+        scope = repository.scope_of(change.field)
+        state = self.state(scope)
+        current = state.fields.get(change.field)
+        if (
+            current is not None
+            and not current.conflict
+            and canonical(current.value) == canonical(change.value)
+        ):
+            return None
+        if current is None and change.value is None:
+            return None
+        basis: tuple[str, ...] = ()
+        if is_lockable(change.field):
+            self._check_unlocked(scope, state)
+            basis = state.heads(status_field(scope))
+        return Edit(
+            id=self.new_id(),
+            field=change.field,
+            value=change.value,
+            author=actor.member_id,
+            device=actor.device_id,
+            created_at=self.clock(),
+            parents=current.head_ids if current else (),
+            reason=change.reason or None,
+            basis=basis,
+        )
+
+    def _check_unlocked(self, agency_id: str, state: LogState) -> None:
+        if reading.status_value(agency_id, state).get("state") == "signed":
+            name = reading.agency(agency_id, state)
+            label = name.name if name else agency_id
+            raise VisitLocked(
+                f"Biên bản thẩm định của {label} đã ký nên điểm, dữ kiện và thông tin buổi thẩm định "
+                "đã khóa. Muốn sửa, Tổ trưởng phải mở lại biên bản và ghi rõ lý do."
+            )
+
+    def is_signed(self, agency_id: str) -> bool:
+        return reading.status_value(agency_id, self.state(agency_id)).get("state") == STATUS_SIGNED
+
+
+def _final_band(detail: AgencyDetail) -> Band | None:
+    """The band used for ranking: none while provisional (unscored) or in conflict."""
+    card = detail.scorecard
+    if card.rating is None or not card.complete:
+        return None
+    return card.rating.band

@@ -1,0 +1,236 @@
+"""Opening a database file safely: ours, not newer, not locked, writable; WAL + FULL sync.
+
+No global engine: ``open_database(path)`` makes one per file, so tests pass a temporary
+file. One running program holds an OS lock next to the file so two instances never write
+the same database; the OS releases it when the process dies, even on kill -9.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.schema import CreateIndex, CreateTable
+
+from ictappraise.store.models import Base
+
+APPLICATION_ID = 0x49435441  # "ICTA" in the SQLite header: a file of ours
+SCHEMA_VERSION = 1
+
+
+class StoreError(Exception):
+    """A database that cannot be used; the message is Vietnamese and says what to do."""
+
+
+class DatabaseMissing(StoreError):
+    """The file does not exist."""
+
+
+class NotOurDatabase(StoreError):
+    """Not a SQLite file, or a SQLite file of another program."""
+
+
+class DatabaseTooNew(StoreError):
+    """Written by a newer version of the program."""
+
+
+class DatabaseLocked(StoreError):
+    """Open in another running instance."""
+
+
+class DatabaseReadOnly(StoreError):
+    """The file or its folder cannot be written."""
+
+
+class DatabaseWriteError(StoreError):
+    """A write failed (disk full, file removed, I/O error); nothing was saved."""
+
+
+def _migrate_0_to_1(connection: sqlite3.Connection) -> None:
+    """Create the schema of version 1 from the ORM mappings (identical to data/schema.sql)."""
+    dialect = sqlite_dialect()
+    for table in Base.metadata.sorted_tables:
+        connection.execute(str(CreateTable(table).compile(dialect=dialect)))
+        for index in sorted(table.indexes, key=lambda ix: str(ix.name)):
+            connection.execute(str(CreateIndex(index).compile(dialect=dialect)))
+
+
+#: Forward-only migrations: MIGRATIONS[n] brings a file from version n to n + 1.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _migrate_0_to_1}
+
+
+@dataclass
+class Database:
+    """An open database file: its engine, session factory and instance lock."""
+
+    path: Path
+    engine: Engine
+    lock: FileLock | None
+    sessions: sessionmaker[Session] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One write transaction: all of it is saved, or none of it."""
+        session = self.sessions()
+        try:
+            with session.begin():
+                yield session
+        except (OperationalError, DBAPIError) as error:
+            raise DatabaseWriteError(_write_message(error)) from error
+        finally:
+            session.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only session."""
+        session = self.sessions()
+        try:
+            yield session
+        except (OperationalError, DBAPIError) as error:
+            raise DatabaseWriteError(_write_message(error)) from error
+        finally:
+            session.close()
+
+    def check_still_there(self) -> None:
+        """Refuse to go on when the file was deleted or replaced under the running program."""
+        if not self.path.exists():
+            raise DatabaseWriteError(
+                f"Tệp dữ liệu {self.path} đã bị xóa hoặc di chuyển khi chương trình đang chạy. "
+                "Dữ liệu đã lưu trước đó vẫn còn trong bản sao lưu; hãy mở lại tệp."
+            )
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self.lock is not None and self.lock.is_locked:
+            self.lock.release(force=True)
+
+
+def _write_message(error: Exception) -> str:
+    detail = str(getattr(error, "orig", error)).lower()
+    if "full" in detail:
+        return "Ổ đĩa đã đầy: không lưu được thay đổi. Hãy giải phóng dung lượng rồi thử lại."
+    if "readonly" in detail or "read-only" in detail:
+        return "Tệp dữ liệu chỉ cho phép đọc: không lưu được thay đổi."
+    if "locked" in detail or "busy" in detail:
+        return "Tệp dữ liệu đang bị chương trình khác khóa: không lưu được thay đổi, hãy thử lại."
+    return f"Không ghi được vào tệp dữ liệu: {getattr(error, 'orig', error)}."
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+def open_database(path: str | os.PathLike[str], *, create: bool = False, lock: bool = True) -> Database:
+    """Open (or create) a database file after checking it can be used; StoreError otherwise."""
+    db_path = Path(path).expanduser().resolve()
+    if not db_path.exists() and not create:
+        raise DatabaseMissing(f"Không tìm thấy tệp dữ liệu {db_path}.")
+    _check_writable(db_path)
+    instance_lock = _acquire(db_path) if lock else None
+    try:
+        _check_and_migrate(db_path)
+        engine = _engine(db_path)
+    except BaseException:
+        if instance_lock is not None:
+            instance_lock.release(force=True)
+        raise
+    return Database(db_path, engine, instance_lock)
+
+
+def _check_writable(db_path: Path) -> None:
+    folder = db_path.parent
+    if not folder.exists():
+        raise DatabaseMissing(f"Không có thư mục {folder}.")
+    if db_path.exists() and db_path.is_dir():
+        raise NotOurDatabase(f"{db_path} là một thư mục, không phải tệp dữ liệu.")
+    if (db_path.exists() and not os.access(db_path, os.W_OK)) or not os.access(folder, os.W_OK):
+        raise DatabaseReadOnly(
+            f"Tệp dữ liệu {db_path} (hoặc thư mục chứa nó) chỉ cho phép đọc. Hãy chép tệp sang "
+            "một thư mục có quyền ghi (ví dụ Tài liệu) rồi mở lại."
+        )
+
+
+def _acquire(db_path: Path) -> FileLock:
+    instance_lock = FileLock(str(lock_path(db_path)), timeout=0)
+    try:
+        instance_lock.acquire()
+    except Timeout as error:
+        raise DatabaseLocked(
+            f"Tệp dữ liệu {db_path.name} đang được mở trong một cửa sổ ictappraise khác. "
+            "Hãy dùng cửa sổ đó, hoặc đóng nó rồi mở lại tệp."
+        ) from error
+    except OSError as error:
+        raise DatabaseReadOnly(f"Không tạo được tệp khóa bên cạnh {db_path.name}: {error}.") from error
+    return instance_lock
+
+
+def _check_and_migrate(db_path: Path) -> None:
+    """Check the header of an existing file, then bring it to SCHEMA_VERSION."""
+    connection = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        try:
+            application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        except sqlite3.DatabaseError as error:
+            raise NotOurDatabase(
+                f"Tệp {db_path.name} không phải tệp dữ liệu của ictappraise (không phải SQLite)."
+            ) from error
+        if application_id != APPLICATION_ID and (application_id != 0 or tables):
+            raise NotOurDatabase(
+                f"Tệp {db_path.name} là cơ sở dữ liệu của một chương trình khác, không phải ictappraise."
+            )
+        if version > SCHEMA_VERSION:
+            raise DatabaseTooNew(
+                f"Tệp {db_path.name} được tạo bởi phiên bản ictappraise mới hơn (lược đồ {version}, "
+                f"chương trình này đọc được tới {SCHEMA_VERSION}). Hãy cập nhật chương trình."
+            )
+        _migrate(connection, version)
+    finally:
+        connection.close()
+
+
+def _migrate(connection: sqlite3.Connection, version: int) -> None:
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=FULL")
+    while version < SCHEMA_VERSION:
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS[version](connection)
+            version += 1
+            connection.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            connection.execute(f"PRAGMA user_version={version}")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+
+
+def _engine(db_path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{db_path}")
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        # WAL + synchronous=FULL: a committed edit survives a power cut.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+    return engine

@@ -1,0 +1,136 @@
+"""Reading and appending edits, attachments and per-file facts. Rows are never updated."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from ictappraise.domain.editlog import Edit, agency_of
+from ictappraise.store.models import AttachmentRow, EditRow, LocalState, SchemaMeta
+
+ROUND_SCOPE = "round"
+
+
+def scope_of(field_name: str) -> str:
+    """The scope of a field: its agency id, or "round" for round, catalog and member fields."""
+    return agency_of(field_name) or ROUND_SCOPE
+
+
+def _row(edit: Edit) -> dict[str, object]:
+    return {
+        "id": edit.id,
+        "scope": scope_of(edit.field),
+        "field": edit.field,
+        "value": json.dumps(edit.value, ensure_ascii=False, sort_keys=True),
+        "author": edit.author,
+        "device": edit.device,
+        "created_at": edit.created_at,
+        "reason": edit.reason,
+        "parents": json.dumps(list(edit.parents)),
+        "basis": json.dumps(list(edit.basis)),
+    }
+
+
+def _edit(row: EditRow) -> Edit:
+    return Edit(
+        id=row.id,
+        field=row.field,
+        value=json.loads(row.value),
+        author=row.author,
+        device=row.device,
+        created_at=row.created_at,
+        parents=tuple(json.loads(row.parents)),
+        reason=row.reason,
+        basis=tuple(json.loads(row.basis)),
+    )
+
+
+def append_edits(session: Session, edits: Iterable[Edit]) -> list[Edit]:
+    """Append the edits not already known (by UUID); return those that were new."""
+    batch = list({edit.id: edit for edit in edits}.values())
+    if not batch:
+        return []
+    known: set[str] = set()
+    ids = [edit.id for edit in batch]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        known.update(session.scalars(select(EditRow.id).where(EditRow.id.in_(chunk))))
+    new = [edit for edit in batch if edit.id not in known]
+    if new:
+        session.execute(insert(EditRow), [_row(edit) for edit in new])
+    return new
+
+
+def load_edits(session: Session, scope: str | None = None) -> list[Edit]:
+    """Every edit (of one scope), in local arrival order."""
+    query = select(EditRow).order_by(EditRow.seq)
+    if scope is not None:
+        query = query.where(EditRow.scope == scope)
+    return [_edit(row) for row in session.scalars(query)]
+
+
+def load_edits_by_scope(session: Session) -> dict[str, list[Edit]]:
+    """Every edit, grouped by scope."""
+    grouped: dict[str, list[Edit]] = defaultdict(list)
+    for row in session.scalars(select(EditRow).order_by(EditRow.seq)):
+        grouped[row.scope].append(_edit(row))
+    return dict(grouped)
+
+
+def load_edits_since(session: Session, seq: int) -> list[Edit]:
+    """Edits that arrived in this file after a local sequence number."""
+    query = select(EditRow).where(EditRow.seq > seq).order_by(EditRow.seq)
+    return [_edit(row) for row in session.scalars(query)]
+
+
+def last_seq(session: Session) -> int:
+    return session.scalar(select(func.max(EditRow.seq))) or 0
+
+
+def count_edits(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(EditRow)) or 0
+
+
+def put_attachment(session: Session, data: bytes) -> str:
+    """Store a file's bytes once; return its SHA-256."""
+    digest = hashlib.sha256(data).hexdigest()
+    if session.get(AttachmentRow, digest) is None:
+        session.add(AttachmentRow(sha256=digest, size=len(data), data=data, added_at=_now()))
+    return digest
+
+
+def get_attachment(session: Session, digest: str) -> bytes | None:
+    row = session.get(AttachmentRow, digest)
+    return None if row is None else row.data
+
+
+def attachment_digests(session: Session) -> set[str]:
+    return set(session.scalars(select(AttachmentRow.sha256)))
+
+
+def get_meta(session: Session, key: str) -> str | None:
+    row = session.get(SchemaMeta, key)
+    return None if row is None else row.value
+
+
+def set_meta(session: Session, key: str, value: str) -> None:
+    session.merge(SchemaMeta(key=key, value=value))
+
+
+def get_local(session: Session, key: str) -> str | None:
+    row = session.get(LocalState, key)
+    return None if row is None else row.value
+
+
+def set_local(session: Session, key: str, value: str) -> None:
+    session.merge(LocalState(key=key, value=value))
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
