@@ -1,0 +1,71 @@
+"""Shared fixtures: isolated per-user folders, a demo database built once and copied per test."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Qt tests run without a display; set before any test module imports PySide6.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Never touch the real per-user configuration or data folder."""
+    home = tmp_path_factory.mktemp("user")
+    monkeypatch.setenv("ICTAPPRAISE_CONFIG_DIR", str(home / "config"))
+    monkeypatch.setenv("ICTAPPRAISE_DATA_DIR", str(home / "data"))
+    monkeypatch.setenv("ICTAPPRAISE_DEVICE_ID", "test-device")
+    return home
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database, built once per test session (read it only through demo_db)."""
+    from ictappraise.services.demo import build_demo
+    from ictappraise.store.database import open_database
+
+    path = tmp_path_factory.mktemp("template") / "demo.db"
+    db = open_database(path, create=True)
+    build_demo(db)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo database for one test."""
+    target = tmp_path / "demo.db"
+    shutil.copyfile(demo_template, target)
+    return target
+
+
+@pytest.fixture
+def lead_ws(demo_db: Path) -> Iterator[object]:
+    """A Workspace on a demo copy, acting as the lead (Nguyễn Thị Thắng)."""
+    from ictappraise.services.workspace import Actor, Workspace
+    from ictappraise.store.database import open_database
+
+    db = open_database(demo_db)
+    ws = Workspace(db)
+    lead = ws.find_member("Nguyễn Thị Thắng")
+    assert lead is not None
+    ws.actor = Actor(lead.id, "test-device", lead.name, lead.role)
+    yield ws
+    db.close()
+
+
+def member_ws(db_path: Path, name: str, device: str = "test-device") -> object:
+    """A Workspace acting as a given demo member (helper for tests)."""
+    from ictappraise.services.workspace import Actor, Workspace
+    from ictappraise.store.database import open_database
+
+    ws = Workspace(open_database(db_path))
+    member = ws.find_member(name)
+    assert member is not None, name
+    ws.actor = Actor(member.id, device, member.name, member.role)
+    return ws
