@@ -24,7 +24,8 @@ def parse_decimal(value: object, *, what: str = "Giá trị") -> Decimal:
     elif isinstance(value, int):
         result = Decimal(value)
     elif isinstance(value, float):
-        result = _from_text(str(value), what)
+        # str, not the binary value, so 0.1 stays 0.1; Decimal reads "1e-07" and "nan" itself.
+        result = Decimal(str(value))
     elif isinstance(value, str):
         result = _from_text(value, what)
     else:

@@ -158,8 +158,10 @@ def rate(
     if failed_count:
         lowered = band.lowered()
         what = ", ".join(failed_codes) if failed_codes else f"{failed_count} tiêu chí"
-        effect = f"{band.value} → {lowered.value}" if lowered != band else "đã ở mức Yếu"
-        reasons.append(f"Hạ một bậc: tiêu chí {what} đạt 0 điểm ({effect}).")
+        if lowered != band:
+            reasons.append(f"Hạ một bậc: tiêu chí {what} đạt 0 điểm ({band.value} → {lowered.value}).")
+        else:  # §4: a rule that did not change the band is listed as checked
+            reasons.append(f"Đã kiểm tra: tiêu chí {what} đạt 0 điểm — đã ở mức Yếu, không hạ thêm.")
         band = lowered
     else:
         reasons.append("Đã kiểm tra: không có tiêu chí nào đạt 0 điểm.")
@@ -183,11 +185,11 @@ def rate(
         )
 
     if portal_missing_months >= PORTAL_MONTHS_LIMIT:
-        effect = f"{band.value} → Yếu" if band != Band.YEU else "đã ở mức Yếu"
-        reasons.append(
-            f"Xếp loại Yếu: {portal_missing_months} tháng không đủ tin, bài trên Cổng thông tin "
-            f"điện tử Đảng bộ tỉnh ({effect})."
-        )
+        short = f"{portal_missing_months} tháng không đủ tin, bài trên Cổng thông tin điện tử Đảng bộ tỉnh"
+        if band != Band.YEU:
+            reasons.append(f"Xếp loại Yếu: {short} ({band.value} → Yếu).")
+        else:
+            reasons.append(f"Đã kiểm tra: {short} — đã ở mức Yếu.")
         band = Band.YEU
     else:
         reasons.append(
@@ -206,6 +208,8 @@ def _failed(failed_criteria: int | Sequence[str]) -> tuple[tuple[str, ...], int]
         return (), failed_criteria
     if isinstance(failed_criteria, str):
         raise ValueError("Danh sách tiêu chí đạt 0 điểm phải là danh sách mã, không phải một chuỗi.")
+    if not isinstance(failed_criteria, Sequence | set | frozenset):
+        raise ValueError("Số tiêu chí đạt 0 điểm phải là số nguyên hoặc danh sách mã tiêu chí.")
     codes = tuple(str(code) for code in failed_criteria)
     return codes, len(codes)
 
