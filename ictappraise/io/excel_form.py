@@ -1,0 +1,368 @@
+"""The self-assessment form of one agency (.xlsx) and the metadata that identifies it.
+
+The form: a header block (round, agency, category, maximum, deadline, instructions), then
+Mã | Tiêu chí | Điểm tối đa | Cách tính điểm | Điểm tự đánh giá | Tài liệu kiểm chứng |
+Điểm thẩm định | Ghi chú with group subtotal formulas and a total row. Only the input cells
+are unlocked; score cells validate 0..max. A hidden sheet (and custom document properties,
+as a second copy) says which round, agency and catalog version the form belongs to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ictappraise.domain.catalog import Catalog, Criterion
+from ictappraise.domain.numbers import format_points
+
+FORM_KIND = "ictappraise-self-assessment"
+FORMAT_VERSION = "1"
+META_SHEET = "_ictappraise"
+META_PREFIX = "ictappraise_"
+FORM_SHEET = "Tự đánh giá"
+HEADER_ROW = 11
+FIRST_ROW = HEADER_ROW + 1
+POINTS_FORMAT = "0.00"
+FONT_NAME = "Times New Roman"
+
+COLUMNS = (
+    ("code", "Mã", 9),
+    ("name", "Tiêu chí", 52),
+    ("maximum", "Điểm tối đa", 10),
+    ("method", "Cách tính điểm", 40),
+    ("self", "Điểm tự đánh giá", 12),
+    ("evidence", "Tài liệu kiểm chứng", 36),
+    ("appraised", "Điểm thẩm định", 12),
+    ("note", "Ghi chú", 30),
+)
+COL = {key: index for index, (key, _label, _width) in enumerate(COLUMNS, start=1)}
+
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+GROUP_FILL = PatternFill("solid", fgColor="EDEDED")
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+TEAM_FILL = PatternFill("solid", fgColor="E2EFDA")
+WRAP = Alignment(wrap_text=True, vertical="top")
+UNLOCKED = Protection(locked=False)
+
+INSTRUCTIONS = (
+    "Hướng dẫn: đơn vị nhập điểm tự đánh giá vào các ô màu vàng ở cột «Điểm tự đánh giá» và ghi tài liệu "
+    "kiểm chứng ở cột «Tài liệu kiểm chứng». Điểm mỗi tiêu chí từ 0 đến điểm tối đa; số thập phân dùng "
+    "dấu phẩy (ví dụ 7,5). Tiêu chí có tiểu mục được tính bằng tổng điểm các tiểu mục. Không sửa cột Mã, "
+    "không thêm, xóa hoặc đổi thứ tự dòng. Cột «Điểm thẩm định» và «Ghi chú» (màu xanh) do Tổ thẩm định "
+    "ghi. Gửi tệp này kèm báo cáo kết quả ứng dụng công nghệ thông tin đúng thời hạn."
+)
+
+
+@dataclass(frozen=True)
+class FormMeta:
+    """What a form says about itself (from its hidden sheet or document properties)."""
+
+    round_key: str
+    agency_id: str
+    agency_code: str
+    agency_name: str
+    category: int
+    catalog_version: str
+    catalog_checksum: str
+
+
+@dataclass(frozen=True)
+class FormInfo:
+    """What the writer needs to know besides the catalog."""
+
+    round_key: str
+    round_name: str
+    year: int
+    issuer: str
+    agency_id: str
+    agency_code: str
+    agency_name: str
+    category: int
+    deadline: date | None
+
+
+def set_text(cell: Cell, value: Any) -> None:
+    """Write a value; text starting with =, +, - or @ stays text, never a formula."""
+    cell.value = value
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def setup_print(sheet: Worksheet, title_rows: str) -> None:
+    """A4 landscape, fit to the page width, the table header repeated on every page."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = title_rows
+    sheet.page_margins.left = sheet.page_margins.right = 0.5
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.oddFooter.center.text = "Trang &P/&N"
+
+
+def write_form(path: Path, info: FormInfo, catalog: Catalog) -> Path:
+    """Write the self-assessment form of one agency; return the path."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = FORM_SHEET
+    _header_block(sheet, info, catalog)
+    _table(sheet, catalog)
+    _write_meta(workbook, info, catalog)
+    workbook.properties.title = f"Phiếu tự đánh giá — {info.agency_name}"
+    workbook.properties.creator = "ictappraise"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+def _header_block(sheet: Worksheet, info: FormInfo, catalog: Catalog) -> None:
+    last = get_column_letter(len(COLUMNS))
+    title = f"PHIẾU TỰ ĐÁNH GIÁ, XẾP HẠNG ỨNG DỤNG CÔNG NGHỆ THÔNG TIN NĂM {info.year}"
+    _merged(sheet, f"A1:{last}1", title, Font(name=FONT_NAME, bold=True, size=14), center=True)
+    _merged(sheet, f"A2:{last}2", info.round_name, Font(name=FONT_NAME, italic=True, size=12), center=True)
+    deadline = info.deadline.strftime("%d/%m/%Y") if info.deadline else "theo văn bản của Tỉnh ủy"
+    sample = " (bộ tiêu chí mẫu)" if catalog.sample else ""
+    lines = (
+        ("Đơn vị:", info.agency_name),
+        ("Nhóm đối tượng:", f"Phụ lục {info.category} — {catalog.title}"),
+        ("Điểm tối đa:", f"{format_points(catalog.maximum)} điểm"),
+        ("Hạn gửi:", f"{deadline} (gửi phiếu này kèm báo cáo kết quả ứng dụng công nghệ thông tin)"),
+        ("Bộ tiêu chí:", f"phiên bản {catalog.version}{sample}, mã kiểm tra {catalog.checksum()}"),
+    )
+    for offset, (label, text) in enumerate(lines, start=3):
+        set_text(sheet.cell(row=offset, column=1), label)
+        sheet.cell(row=offset, column=1).font = Font(name=FONT_NAME, bold=True)
+        _merged(sheet, f"B{offset}:{last}{offset}", text, Font(name=FONT_NAME, bold=offset == 3))
+    _merged(sheet, f"A8:{last}9", INSTRUCTIONS, Font(name=FONT_NAME, italic=True), center=False)
+    sheet.row_dimensions[8].height = 30
+    sheet.row_dimensions[9].height = 30
+
+
+def _merged(sheet: Worksheet, ref: str, text: str, font: Font, *, center: bool = False) -> None:
+    sheet.merge_cells(ref)
+    cell = sheet[ref.split(":")[0]]
+    set_text(cell, text)
+    cell.font = font
+    cell.alignment = Alignment(horizontal="center" if center else "left", vertical="center", wrap_text=True)
+
+
+def _table(sheet: Worksheet, catalog: Catalog) -> None:
+    for key, label, width in COLUMNS:
+        cell = sheet.cell(row=HEADER_ROW, column=COL[key], value=label)
+        cell.font = Font(name=FONT_NAME, bold=True)
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.column_dimensions[get_column_letter(COL[key])].width = width
+    sheet.row_dimensions[HEADER_ROW].height = 32
+    validations: dict[Decimal, list[str]] = {}
+    row = FIRST_ROW
+    group_rows = []
+    for group in catalog.groups:
+        group_row, row = row, row + 1
+        criterion_rows = []
+        for criterion in group.criteria:
+            criterion_rows.append(row)
+            row = _criterion(sheet, criterion, row, validations)
+        _group_row(sheet, group_row, group.code, group.name, group.maximum, criterion_rows)
+        group_rows.append(group_row)
+    _total_row(sheet, row, catalog.maximum, group_rows)
+    _validations(sheet, validations)
+    sheet.freeze_panes = sheet.cell(row=FIRST_ROW, column=COL["maximum"])
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
+    setup_print(sheet, f"{HEADER_ROW}:{HEADER_ROW}")
+
+
+def _criterion(
+    sheet: Worksheet, criterion: Criterion, row: int, validations: dict[Decimal, list[str]]
+) -> int:
+    """Write a criterion (and its sub-items); return the next free row."""
+    _describe(sheet, row, criterion, indent=0)
+    if not criterion.sub_items:
+        _inputs(sheet, row, criterion.maximum, validations)
+        return row + 1
+    first = row + 1
+    for offset, sub in enumerate(criterion.sub_items):
+        _describe(sheet, first + offset, sub, indent=2)
+        _inputs(sheet, first + offset, sub.maximum, validations)
+    last = first + len(criterion.sub_items) - 1
+    for key in ("self", "appraised"):
+        letter = get_column_letter(COL[key])
+        formula = f"=MIN(SUM({letter}{first}:{letter}{last}),{format_points(criterion.maximum, comma=False)})"
+        _computed(sheet.cell(row=row, column=COL[key]), formula)
+    return last + 1
+
+
+def _describe(sheet: Worksheet, row: int, criterion: Criterion, *, indent: int) -> None:
+    values = {
+        "code": criterion.code,
+        "name": criterion.name,
+        "maximum": criterion.maximum,
+        "method": criterion.method_text,
+    }
+    for key in COL:
+        cell = sheet.cell(row=row, column=COL[key])
+        cell.border = BORDER
+        cell.font = Font(name=FONT_NAME, italic=indent > 0)
+        cell.alignment = WRAP
+        if key in values:
+            set_text(cell, values[key])
+    sheet.cell(row=row, column=COL["name"]).alignment = Alignment(
+        wrap_text=True, vertical="top", indent=indent
+    )
+    sheet.cell(row=row, column=COL["maximum"]).number_format = POINTS_FORMAT
+    sheet.cell(row=row, column=COL["maximum"]).alignment = Alignment(horizontal="center", vertical="top")
+
+
+def _inputs(sheet: Worksheet, row: int, maximum: Decimal, validations: dict[Decimal, list[str]]) -> None:
+    for key, fill in (
+        ("self", INPUT_FILL),
+        ("evidence", INPUT_FILL),
+        ("appraised", TEAM_FILL),
+        ("note", TEAM_FILL),
+    ):
+        cell = sheet.cell(row=row, column=COL[key])
+        cell.protection = UNLOCKED
+        cell.fill = fill
+        if key in ("self", "appraised"):
+            cell.number_format = POINTS_FORMAT
+            cell.alignment = Alignment(horizontal="center", vertical="top")
+            validations.setdefault(maximum, []).append(cell.coordinate)
+
+
+def _computed(cell: Cell, formula: str) -> None:
+    cell.value = formula
+    cell.number_format = POINTS_FORMAT
+    cell.font = Font(name=FONT_NAME, bold=True)
+    cell.alignment = Alignment(horizontal="center", vertical="top")
+
+
+def _group_row(
+    sheet: Worksheet, row: int, code: str, name: str, maximum: Decimal, members: list[int]
+) -> None:
+    for key in COL:
+        cell = sheet.cell(row=row, column=COL[key])
+        cell.fill = GROUP_FILL
+        cell.border = BORDER
+        cell.font = Font(name=FONT_NAME, bold=True)
+        cell.alignment = WRAP
+    set_text(sheet.cell(row=row, column=COL["code"]), code)
+    set_text(sheet.cell(row=row, column=COL["name"]), name)
+    sheet.cell(row=row, column=COL["maximum"], value=maximum).number_format = POINTS_FORMAT
+    for key in ("self", "appraised"):
+        letter = get_column_letter(COL[key])
+        _computed(
+            sheet.cell(row=row, column=COL[key]), "=SUM(" + ",".join(f"{letter}{r}" for r in members) + ")"
+        )
+        sheet.cell(row=row, column=COL[key]).fill = GROUP_FILL
+
+
+def _total_row(sheet: Worksheet, row: int, maximum: Decimal, group_rows: list[int]) -> None:
+    for key in COL:
+        cell = sheet.cell(row=row, column=COL[key])
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
+        cell.font = Font(name=FONT_NAME, bold=True)
+    set_text(sheet.cell(row=row, column=COL["name"]), "TỔNG CỘNG")
+    sheet.cell(row=row, column=COL["maximum"], value=maximum).number_format = POINTS_FORMAT
+    for key in ("self", "appraised"):
+        letter = get_column_letter(COL[key])
+        _computed(
+            sheet.cell(row=row, column=COL[key]), "=SUM(" + ",".join(f"{letter}{r}" for r in group_rows) + ")"
+        )
+        sheet.cell(row=row, column=COL[key]).fill = HEADER_FILL
+
+
+def _validations(sheet: Worksheet, validations: dict[Decimal, list[str]]) -> None:
+    for maximum, cells in validations.items():
+        shown = format_points(maximum)
+        rule = DataValidation(
+            type="decimal",
+            operator="between",
+            formula1="0",
+            formula2=format_points(maximum, comma=False),
+            allow_blank=True,
+            showErrorMessage=True,
+            showInputMessage=True,
+            errorTitle="Điểm không hợp lệ",
+            error=f"Nhập một số từ 0 đến {shown} (điểm tối đa của tiêu chí).",
+            promptTitle="Điểm",
+            prompt=f"Từ 0 đến {shown} điểm.",
+        )
+        for coordinate in cells:
+            rule.add(coordinate)
+        sheet.add_data_validation(rule)
+
+
+def _meta_values(info: FormInfo, catalog: Catalog) -> list[tuple[str, str]]:
+    return [
+        ("kind", FORM_KIND),
+        ("format_version", FORMAT_VERSION),
+        ("round_key", info.round_key),
+        ("agency_id", info.agency_id),
+        ("agency_code", info.agency_code),
+        ("agency_name", info.agency_name),
+        ("category", str(info.category)),
+        ("catalog_version", catalog.version),
+        ("catalog_checksum", catalog.checksum()),
+    ]
+
+
+def _write_meta(workbook: Workbook, info: FormInfo, catalog: Catalog) -> None:
+    meta = workbook.create_sheet(META_SHEET)
+    meta.sheet_state = "hidden"
+    set_text(meta.cell(row=1, column=1), "Thông tin nhận dạng biểu mẫu — không sửa")
+    for row, (key, value) in enumerate(_meta_values(info, catalog), start=2):
+        meta.cell(row=row, column=1, value=key)
+        set_text(meta.cell(row=row, column=2), value)
+        ref = f"'{META_SHEET}'!$B${row}"
+        workbook.defined_names[META_PREFIX + key] = DefinedName(META_PREFIX + key, attr_text=ref)
+        workbook.custom_doc_props.append(StringProperty(name=META_PREFIX + key, value=value))
+    meta.protection.sheet = True
+
+
+def read_meta(workbook: Any) -> FormMeta | None:
+    """The form's metadata: the hidden sheet, else the document properties; None if absent."""
+    values: dict[str, str] = {}
+    if META_SHEET in workbook.sheetnames:
+        for key, value in workbook[META_SHEET].iter_rows(min_row=2, max_col=2, values_only=True):
+            if key:
+                values[str(key)] = "" if value is None else str(value)
+    if values.get("kind") != FORM_KIND:
+        values = {}
+        for prop in getattr(workbook, "custom_doc_props", None) or ():
+            if str(prop.name).startswith(META_PREFIX):
+                values[prop.name[len(META_PREFIX) :]] = str(prop.value)
+    if values.get("kind") != FORM_KIND:
+        return None
+    try:
+        category = int(values.get("category", "0"))
+    except ValueError:
+        category = 0
+    return FormMeta(
+        round_key=values.get("round_key", ""),
+        agency_id=values.get("agency_id", ""),
+        agency_code=values.get("agency_code", ""),
+        agency_name=values.get("agency_name", ""),
+        category=category,
+        catalog_version=values.get("catalog_version", ""),
+        catalog_checksum=values.get("catalog_checksum", ""),
+    )

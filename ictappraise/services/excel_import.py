@@ -1,0 +1,530 @@
+"""Excel in and out: self-assessment forms, appraisal sheets, official catalogs, results.
+
+Plain data in and out, no Qt, so the GUI and the CLI call the same functions::
+
+    write_form(ws, agency_id, path)                       # one agency's self-assessment form
+    write_all_forms(ws, folder) -> list[Path]             # one form per agency
+    plan = plan_form_import(ws, paths, agency=None, sent=None, appraised=False)
+    plan.errors / plan.warnings / plan.lines / plan.summary()   # show it, ask the user
+    apply_import(ws, plan) -> int                         # one transaction; edits written
+    write_results(ws, path)                               # the results workbook
+    plan = plan_catalog_import(ws, category, path)        # read + validate an official catalog
+    apply_catalog(ws, plan) -> int                        # replace catalog/<category>
+    catalog_blockers(ws, category) -> list[Agency]        # why a catalog cannot be replaced
+
+Planning never writes. Applying refuses a plan with any error, writes every change of every
+file in one transaction, and unchanged values write nothing, so importing the same file twice
+changes nothing the second time. A blank cell in the sheet means "not given" (never "clear").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from ictappraise.domain.catalog import Catalog, Criterion
+from ictappraise.domain.fields import catalog_field, crit_field, fact_field
+from ictappraise.domain.numbers import format_points
+from ictappraise.domain.scorecard import Appraisal
+from ictappraise.io import excel_catalog, excel_form, excel_results
+from ictappraise.io.excel_read import (
+    ExcelError,
+    FormData,
+    FormRow,
+    Table,
+    is_code,
+    open_workbook,
+    read_form,
+)
+from ictappraise.services.appraisal import appraisal_change, self_score_change
+from ictappraise.services.model import Agency, AgencyDetail
+from ictappraise.services.workspace import Change, ServiceError, Workspace
+
+NOT_SET = "—"
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    """One value an import changes: current → new."""
+
+    code: str
+    what: str
+    current: str
+    new: str
+    note: str = ""
+
+
+@dataclass
+class FilePlan:
+    """What one file would change, or why it cannot be imported."""
+
+    path: Path
+    agency_id: str | None = None
+    agency_name: str = ""
+    sheet: str = ""
+    lines: list[PlanLine] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportPlan:
+    """The plan of importing one or more forms; apply it with apply_import."""
+
+    files: list[FilePlan]
+    appraised: bool = False
+
+    @property
+    def errors(self) -> list[str]:
+        return [e for f in self.files for e in f.errors]
+
+    @property
+    def warnings(self) -> list[str]:
+        return [w for f in self.files for w in f.warnings]
+
+    @property
+    def changes(self) -> list[Change]:
+        return [c for f in self.files for c in f.changes]
+
+    def summary(self) -> list[str]:
+        """Vietnamese lines for the CLI or a confirmation dialog."""
+        out: list[str] = []
+        kind = "điểm thẩm định" if self.appraised else "tự đánh giá"
+        for item in self.files:
+            who = f" — {item.agency_name}" if item.agency_name else ""
+            out.append(f"Tệp «{item.path.name}»{who} ({kind}):")
+            out.extend(f"  Lỗi: {error}" for error in item.errors)
+            out.extend(f"  Lưu ý: {warning}" for warning in item.warnings)
+            if not item.errors:
+                if not item.lines:
+                    out.append("  Không có gì thay đổi.")
+                for line in item.lines:
+                    code = f"{line.code} " if line.code else ""
+                    note = f" ({line.note})" if line.note else ""
+                    out.append(f"  {code}{line.what}: {line.current} → {line.new}{note}")
+        return out
+
+
+def parse_day(text: str) -> date:
+    """A date typed as 2022-12-05 or 05/12/2022 (day first)."""
+    value = text.strip()
+    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value)
+    try:
+        if match:
+            return date(int(match[3]), int(match[2]), int(match[1]))
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise ServiceError(f"Ngày «{text}» không hợp lệ; ghi dạng 05/12/2022 hoặc 2022-12-05.") from error
+
+
+# -- forms out --------------------------------------------------------------------------------
+def form_info(ws: Workspace, agency: Agency) -> excel_form.FormInfo:
+    """What the form writer needs about the round and the agency."""
+    info = ws.round_info()
+    return excel_form.FormInfo(
+        round_key=info.key,
+        round_name=info.name,
+        year=info.year,
+        issuer=info.issuer,
+        agency_id=agency.id,
+        agency_code=agency.code,
+        agency_name=agency.name,
+        category=agency.category,
+        deadline=info.report_deadline,
+    )
+
+
+def write_form(ws: Workspace, agency_id: str, path: Path) -> Path:
+    """Write the self-assessment form of one agency."""
+    agency = ws.agency(agency_id)
+    return excel_form.write_form(Path(path), form_info(ws, agency), ws.catalog(agency.category))
+
+
+def form_file_name(agency: Agency) -> str:
+    """The file name of an agency's form in a folder of forms."""
+    safe = re.sub(r"[^\w-]+", "_", agency.code or agency.id)
+    return f"Phieu_tu_danh_gia_{safe}.xlsx"
+
+
+def write_all_forms(ws: Workspace, folder: Path) -> list[Path]:
+    """One form per agency of the round into a folder."""
+    return [write_form(ws, a.id, Path(folder) / form_file_name(a)) for a in ws.agencies()]
+
+
+def write_results(ws: Workspace, path: Path) -> Path:
+    """The results workbook: summary sheet and one sheet per agency."""
+    entries = []
+    for result in ws.results():
+        detail = ws.detail(result.agency.id)
+        entries.append(
+            excel_results.ResultEntry(
+                code=result.agency.code,
+                name=result.agency.name,
+                category=result.agency.category,
+                rank=result.rank,
+                status_label=detail.status_label,
+                scorecard=result.scorecard,
+                catalog=detail.catalog,
+                notes={code: e.note for code, e in detail.entries.items()},
+                conflicts=result.conflicts,
+            )
+        )
+    info = ws.round_info()
+    return excel_results.write_results(Path(path), info.year, info.name, entries)
+
+
+# -- forms in ---------------------------------------------------------------------------------
+def plan_form_import(
+    ws: Workspace,
+    paths: list[Path],
+    *,
+    agency: str | None = None,
+    sent: date | None = None,
+    appraised: bool = False,
+) -> ImportPlan:
+    """Read every file and say what would change; nothing is written."""
+    plan = ImportPlan([], appraised)
+    seen: dict[str, str] = {}
+    for path in paths:
+        item = _plan_file(ws, Path(path), agency, sent, appraised)
+        if item.agency_id and not item.errors:
+            if item.agency_id in seen:
+                item.errors.append(
+                    f"Tệp «{item.path.name}» và tệp «{seen[item.agency_id]}» cùng là phiếu của "
+                    f"{item.agency_name}; mỗi lần chỉ nhập một phiếu cho một đơn vị."
+                )
+            seen.setdefault(item.agency_id, item.path.name)
+        plan.files.append(item)
+    return plan
+
+
+def apply_import(ws: Workspace, plan: ImportPlan) -> int:
+    """Write the plan in one transaction; return the number of edits written."""
+    if plan.errors:
+        raise ServiceError("Không nhập được vì tệp có lỗi (chưa ghi gì): " + " ".join(plan.errors[:5]))
+    return len(ws.write(plan.changes))
+
+
+def _plan_file(ws: Workspace, path: Path, agency: str | None, sent: date | None, appraised: bool) -> FilePlan:
+    item = FilePlan(path)
+    try:
+        workbook = open_workbook(path)
+        found = _resolve_agency(ws, path, excel_form.read_meta(workbook), agency)
+        item.agency_id, item.agency_name = found.id, found.name
+        catalog = ws.catalog(found.category)
+        _check_checksum(path, excel_form.read_meta(workbook), catalog)
+        leaves = {leaf.code.casefold() for leaf in catalog.leaves()}
+        data = read_form(workbook, path, appraised=appraised, leaf_codes=leaves)
+    except (ExcelError, ServiceError) as error:
+        item.errors.append(str(error))
+        return item
+    item.sheet = data.table.sheet.title
+    item.errors.extend(data.errors)
+    item.warnings.extend(data.warnings)
+    _plan_rows(ws, item, data, ws.detail(found.id), appraised)
+    if sent is not None and not appraised:
+        _plan_sent(ws, item, found.id, sent)
+    if item.changes and ws.is_signed(found.id):
+        item.errors.append(
+            f"Biên bản thẩm định của {found.name} đã ký nên điểm và dữ kiện đã khóa; không nhập được tệp "
+            f"«{path.name}». Muốn sửa, Tổ trưởng phải mở lại biên bản và ghi rõ lý do."
+        )
+    if item.errors:
+        item.changes, item.lines = [], []
+    return item
+
+
+def _resolve_agency(
+    ws: Workspace, path: Path, meta: excel_form.FormMeta | None, wanted_text: str | None
+) -> Agency:
+    wanted = ws.find_agency(wanted_text) if wanted_text else None
+    if meta is None:
+        if wanted is None:
+            raise ServiceError(
+                f"Tệp «{path.name}» không có thông tin nhận dạng của chương trình (không phải phiếu do "
+                "chương trình tạo, hoặc bảng đã được chép sang tệp khác). Hãy chỉ rõ đơn vị bằng "
+                "--agency MÃ_HOẶC_TÊN."
+            )
+        return wanted
+    key = ws.round_info().key
+    if meta.round_key != key:
+        raise ServiceError(
+            f"Tệp «{path.name}» là phiếu của đợt đánh giá «{meta.round_key}», không phải đợt đang mở «{key}»."
+        )
+    try:
+        found = ws.agency(meta.agency_id)
+    except ServiceError as error:
+        raise ServiceError(
+            f"Tệp «{path.name}» là phiếu của đơn vị «{meta.agency_name}» ({meta.agency_code}), "
+            "đơn vị này không có trong dữ liệu của đợt."
+        ) from error
+    if wanted is not None and wanted.id != found.id:
+        raise ServiceError(
+            f"Tệp «{path.name}» là phiếu của {found.name} ({found.code}), không phải của {wanted.name} "
+            f"({wanted.code}) như đã chỉ định bằng --agency."
+        )
+    if meta.category != found.category:
+        raise ServiceError(
+            f"Tệp «{path.name}» lập theo Phụ lục {meta.category} nhưng {found.name} nay thuộc Phụ lục "
+            f"{found.category}. Hãy tạo lại phiếu."
+        )
+    return found
+
+
+def _check_checksum(path: Path, meta: excel_form.FormMeta | None, catalog: Catalog) -> None:
+    if meta is not None and meta.catalog_checksum != catalog.checksum():
+        raise ServiceError(
+            f"Tệp «{path.name}» lập theo bộ tiêu chí phiên bản «{meta.catalog_version}» (mã kiểm tra "
+            f"{meta.catalog_checksum}), khác bộ tiêu chí hiện hành của Phụ lục {catalog.category} (phiên bản "
+            f"«{catalog.version}», mã kiểm tra {catalog.checksum()}). Hãy tạo lại phiếu bằng lệnh "
+            "«ictappraise template» rồi nhập lại."
+        )
+
+
+def _index(catalog: Catalog) -> dict[str, Criterion | None]:
+    """Codes (case-folded) of groups (None), criteria and sub-items."""
+    index: dict[str, Criterion | None] = {group.code.casefold(): None for group in catalog.groups}
+    for criterion in catalog.criteria():
+        index[criterion.code.casefold()] = criterion
+        for sub in criterion.sub_items:
+            index[sub.code.casefold()] = sub
+    return index
+
+
+def _plan_rows(ws: Workspace, item: FilePlan, data: FormData, detail: AgencyDetail, appraised: bool) -> None:
+    index = _index(detail.catalog)
+    seen: dict[str, int] = {}
+    parents: dict[str, FormRow] = {}
+    scored: set[str] = set()
+    table = data.table
+    for row in data.rows:
+        key = row.code.casefold()
+        where = table.where(row.row, "code")
+        points = row.appraised if appraised else row.self_points
+        if key not in index:
+            if is_code(row.code) or points is not None:
+                item.errors.append(
+                    f"{where}: mã tiêu chí «{row.code}» không có trong bộ tiêu chí Phụ lục "
+                    f"{detail.catalog.category} (phiên bản «{detail.catalog.version}»)."
+                )
+            continue
+        if key in seen:
+            item.errors.append(f"{where}: mã tiêu chí «{row.code}» bị trùng (đã có ở dòng {seen[key]}).")
+            continue
+        seen[key] = row.row
+        criterion = index[key]
+        if criterion is None:
+            continue
+        if row.maximum is not None and row.maximum != criterion.maximum:
+            item.errors.append(
+                f"{table.where(row.row, 'maximum')}: điểm tối đa của tiêu chí {criterion.code} trong tệp là "
+                f"{format_points(row.maximum)}, khác bộ tiêu chí hiện hành ({format_points(criterion.maximum)}) "
+                "— tệp lập theo bộ tiêu chí khác."
+            )
+            continue
+        if criterion.sub_items:
+            parents[criterion.code] = row
+            continue
+        if points is not None:
+            scored.add(criterion.code)
+        _plan_leaf(ws, item, table, row, criterion, detail, appraised)
+    _check_parents(item, table, detail.catalog, parents, scored, appraised)
+
+
+def _plan_leaf(
+    ws: Workspace,
+    item: FilePlan,
+    table: Table,
+    row: FormRow,
+    criterion: Criterion,
+    detail: AgencyDetail,
+    appraised: bool,
+) -> None:
+    key = "appraised" if appraised else "self"
+    points = row.appraised if appraised else row.self_points
+    where = table.where(row.row, key)
+    entry = detail.entries[criterion.code]
+    reason = f"Nhập từ tệp Excel «{item.path.name}»"
+    if points is not None:
+        if points < 0 or points > criterion.maximum:
+            item.errors.append(
+                f"{where}: điểm {format_points(points)} của tiêu chí {criterion.code} nằm ngoài khoảng 0–"
+                f"{format_points(criterion.maximum)}"
+                + (" (điểm không được âm)." if points < 0 else " (vượt điểm tối đa).")
+            )
+            return
+        try:
+            if appraised:
+                _plan_appraised(ws, item, criterion, points, detail, reason)
+            elif entry.self_points != points:
+                item.changes.append(self_score_change(ws, detail.agency.id, criterion.code, points, reason))
+                item.lines.append(
+                    PlanLine(
+                        criterion.code, "Điểm tự đánh giá", _points(entry.self_points), format_points(points)
+                    )
+                )
+        except ServiceError as error:
+            item.errors.append(f"{where}: {error}")
+            return
+    text_key = "note" if appraised else "self_evidence"
+    text = row.note if appraised else row.evidence
+    current = entry.note if appraised else entry.self_evidence
+    if text and text != current:
+        what = "Ghi chú" if appraised else "Tài liệu kiểm chứng"
+        item.changes.append(Change(crit_field(detail.agency.id, criterion.code, text_key), text, reason))
+        item.lines.append(PlanLine(criterion.code, what, _short(current), _short(text)))
+
+
+def _plan_appraised(
+    ws: Workspace, item: FilePlan, criterion: Criterion, points: Decimal, detail: AgencyDetail, reason: str
+) -> None:
+    entry = detail.entries[criterion.code]
+    row = detail.scorecard.rows.get(criterion.code)
+    current = row.points if row is not None else None
+    if entry.appraisal is not None and current == points:
+        return
+    manual = criterion.rule.kind == "manual"
+    if manual:
+        appraisal = Appraisal(input=format_points(points, comma=False))
+        note = ""
+    else:
+        appraisal = Appraisal(override=points)
+        note = f"ghi đè cách tính «{criterion.rule.label}»"
+        reason = f"{reason}: điểm thẩm định ghi đè cách tính «{criterion.rule.label}»"
+    item.changes.append(appraisal_change(ws, detail.agency.id, criterion.code, appraisal, reason))
+    shown = _points(current) if entry.appraisal is not None else "chưa chấm"
+    item.lines.append(PlanLine(criterion.code, "Điểm thẩm định", shown, format_points(points), note))
+
+
+def _check_parents(
+    item: FilePlan,
+    table: Table,
+    catalog: Catalog,
+    parents: dict[str, FormRow],
+    scored: set[str],
+    appraised: bool,
+) -> None:
+    for criterion in catalog.criteria():
+        row = parents.get(criterion.code)
+        if row is None:
+            continue
+        points = row.appraised if appraised else row.self_points
+        if points is not None and not any(sub.code in scored for sub in criterion.sub_items):
+            subs = ", ".join(sub.code for sub in criterion.sub_items)
+            item.errors.append(
+                f"{table.where(row.row, 'appraised' if appraised else 'self')}: tiêu chí {criterion.code} "
+                f"tính bằng tổng các tiểu mục; hãy nhập điểm từng tiểu mục ({subs})."
+            )
+
+
+def _plan_sent(ws: Workspace, item: FilePlan, agency_id: str, sent: date) -> None:
+    current = ws.detail(agency_id).facts.report_sent
+    if current != sent:
+        item.changes.append(Change(fact_field(agency_id, "report_sent"), sent.isoformat(), None))
+        item.lines.append(PlanLine("", "Ngày gửi báo cáo", _day(current), _day(sent)))
+
+
+def _points(value: Decimal | None) -> str:
+    return NOT_SET if value is None else format_points(value)
+
+
+def _day(value: date | None) -> str:
+    return NOT_SET if value is None else value.strftime("%d/%m/%Y")
+
+
+def _short(text: str, limit: int = 60) -> str:
+    if not text:
+        return NOT_SET
+    flat = " ".join(text.split())
+    return f"«{flat}»" if len(flat) <= limit else f"«{flat[: limit - 1]}…»"
+
+
+# -- catalogs ---------------------------------------------------------------------------------
+@dataclass
+class CatalogPlan:
+    """An official catalog read from a sheet, and whether it may replace the current one."""
+
+    category: int
+    path: Path
+    catalog: Catalog | None = None
+    current: Catalog | None = None
+    blockers: list[Agency] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> list[str]:
+        """Vietnamese lines for the CLI or a confirmation dialog."""
+        out = [f"Tệp «{self.path.name}» → bộ tiêu chí Phụ lục {self.category}:"]
+        out.extend(f"  Lỗi: {error}" for error in self.errors)
+        if self.current is not None:
+            out.append(f"  Hiện hành: {_describe(self.current)}")
+        if self.catalog is not None:
+            out.append(f"  Thay bằng: {_describe(self.catalog)}")
+        return out
+
+
+def _describe(catalog: Catalog) -> str:
+    criteria = list(catalog.criteria())
+    subs = sum(len(c.sub_items) for c in criteria)
+    return (
+        f"«{catalog.title}», phiên bản {catalog.version}: {len(catalog.groups)} nhóm, {len(criteria)} tiêu chí, "
+        f"{subs} tiểu mục, tổng {format_points(catalog.maximum)} điểm."
+    )
+
+
+def catalog_blockers(ws: Workspace, category: int) -> list[Agency]:
+    """Agencies of a category that already have a self or appraised score."""
+    found = []
+    for agency in ws.agencies():
+        if agency.category != category:
+            continue
+        prefix = f"agency/{agency.id}/crit/"
+        for name, state in ws.state(agency.id).fields.items():
+            if name.startswith(prefix) and name.rsplit("/", 1)[-1] in ("self", "appraised"):
+                if state.conflict or state.value is not None:
+                    found.append(agency)
+                    break
+    return found
+
+
+def plan_catalog_import(ws: Workspace, category: int, path: Path) -> CatalogPlan:
+    """Read and validate an official catalog sheet; nothing is written."""
+    plan = CatalogPlan(category, Path(path), current=ws.catalogs().get(category))
+    rules = ws.rules().get(category)
+    if rules is None:
+        plan.errors.append(f"Không có nhóm đối tượng Phụ lục {category}.")
+        return plan
+    try:
+        plan.catalog = excel_catalog.read_catalog(Path(path), category, rules.maximum)
+    except (ExcelError, ValueError) as error:
+        plan.errors.append(str(error))
+    plan.blockers = catalog_blockers(ws, category)
+    if plan.blockers:
+        plan.errors.append(_blocked_message(category, plan.blockers))
+    return plan
+
+
+def _blocked_message(category: int, blockers: list[Agency]) -> str:
+    names = ", ".join(a.name for a in blockers[:8]) + (" …" if len(blockers) > 8 else "")
+    return (
+        f"Không thay được bộ tiêu chí Phụ lục {category} vì {len(blockers)} đơn vị của nhóm này đã có điểm "
+        f"tự đánh giá hoặc điểm thẩm định ({names}). Bộ tiêu chí chỉ được thay trước khi chấm điểm."
+    )
+
+
+def replace_catalog(ws: Workspace, catalog: Catalog) -> int:
+    """Replace the catalog of its category, only while none of its agencies has a score."""
+    blockers = catalog_blockers(ws, catalog.category)
+    if blockers:
+        raise ServiceError(_blocked_message(catalog.category, blockers))
+    return len(ws.write([Change(catalog_field(catalog.category), catalog.to_dict())]))
+
+
+def apply_catalog(ws: Workspace, plan: CatalogPlan) -> int:
+    """Write a planned catalog (refused if the plan has errors); return the edits written."""
+    if plan.errors or plan.catalog is None:
+        raise ServiceError(" ".join(plan.errors) or "Chưa đọc được bộ tiêu chí.")
+    return replace_catalog(ws, plan.catalog)
