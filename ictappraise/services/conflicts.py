@@ -1,0 +1,348 @@
+"""Conflicts and held edits as the lead sees them: Vietnamese labels, values in words, checks.
+
+Read models only (plus the check of a value the lead types); writing the resolution is
+``services.merge.resolve_conflict``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from ictappraise.domain.editlog import STATE_READY, STATE_REOPENED, STATE_SIGNED, Edit
+from ictappraise.domain.numbers import format_points, parse_decimal
+from ictappraise.domain.scorecard import Appraisal, score_row
+from ictappraise.services import appraisal as svc
+from ictappraise.services.workspace import ServiceError, Workspace
+from ictappraise.store import repository
+from ictappraise.store.models import EditRow
+
+CRIT_PARTS = {
+    "appraised": "Điểm thẩm định",
+    "self": "Điểm tự đánh giá",
+    "self_evidence": "Minh chứng đơn vị kê khai",
+    "self_by_team": "Điểm tự đánh giá do Tổ nhập hộ",
+    "note": "Ghi chú",
+    "attachment": "Tệp minh chứng",
+}
+FACTS = {
+    "report_sent": "Ngày gửi báo cáo",
+    "report_received": "Ngày nhận báo cáo",
+    "report_attached": "Có kèm báo cáo kết quả",
+}
+VISIT = {
+    "date": "Ngày thẩm định",
+    "start": "Giờ bắt đầu",
+    "end": "Giờ kết thúc",
+    "place": "Địa điểm",
+    "team": "Thành phần Tổ thẩm định",
+    "representatives": "Đại diện đơn vị",
+    "strengths": "Ưu điểm",
+    "weaknesses": "Hạn chế",
+    "recommendations": "Kiến nghị",
+    "opinion": "Ý kiến của đơn vị",
+    "opinion_text": "Nội dung ý kiến của đơn vị",
+    "minutes_number": "Số biên bản",
+}
+AGENCY = {
+    "name": "Tên đơn vị",
+    "code": "Mã đơn vị",
+    "category": "Phụ lục",
+    "order": "Thứ tự",
+    "active": "Còn trong đợt",
+    "status": "Trạng thái biên bản",
+}
+MEMBER = {
+    "name": "Họ tên",
+    "title": "Chức vụ",
+    "role": "Vai trò",
+    "signature": "Chữ ký",
+    "active": "Còn trong Tổ",
+}
+STATES = {STATE_SIGNED: "Đã ký", STATE_READY: "Chờ ký", STATE_REOPENED: "Mở lại", "draft": "Đang thẩm định"}
+OPINIONS = {"agree": "Thống nhất", "reserve": "Bảo lưu"}
+YES = ("có", "co", "c", "yes", "y", "true", "1", "x")
+NO = ("không", "khong", "k", "no", "n", "false", "0", "")
+
+
+@dataclass(frozen=True)
+class Head:
+    """One competing version of a field."""
+
+    edit: Edit
+    text: str
+    author_name: str
+
+    @property
+    def id(self) -> str:
+        return self.edit.id
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A field with two or more heads holding different values."""
+
+    field: str
+    agency_id: str | None
+    agency_name: str
+    code: str | None
+    what: str
+    heads: tuple[Head, ...]
+
+    @property
+    def title(self) -> str:
+        """ "Huyện ủy Tuy Phong — tiêu chí III.5 — Điểm thẩm định"."""
+        return " — ".join(
+            p for p in (self.agency_name, f"tiêu chí {self.code}" if self.code else "", self.what) if p
+        )
+
+
+@dataclass(frozen=True)
+class HeldEdit:
+    """An edit kept but not applied because it reached a signed visit."""
+
+    edit: Edit
+    agency_name: str
+    what: str
+    text: str
+    author_name: str
+
+    @property
+    def title(self) -> str:
+        return f"{self.agency_name} — {self.what}: {self.text}"
+
+
+def known_scopes(ws: Workspace) -> list[str]:
+    """Every scope with edits: the round first, then agencies in visit order, then the rest."""
+    with ws.db.reading() as session:
+        found = set(session.scalars(select(EditRow.scope).distinct()))
+    order = [repository.ROUND_SCOPE] + [a.id for a in ws.agencies()]
+    return [s for s in order if s in found] + sorted(found - set(order))
+
+
+def list_conflicts(ws: Workspace, scopes: Iterable[str] | None = None) -> list[Conflict]:
+    """Open conflicts of some scopes (all when None), in catalog order."""
+    wanted = set(scopes) if scopes is not None else None
+    found = []
+    for scope in known_scopes(ws):
+        if wanted is not None and scope not in wanted:
+            continue
+        states = sorted(ws.state(scope).conflicts(), key=lambda fs: _order_key(ws, fs.field))
+        for state in states:
+            agency_name, code, what = field_label(ws, state.field)
+            heads = tuple(
+                Head(h, value_text(ws, state.field, h.value), ws.member_name(h.author)) for h in state.heads
+            )
+            found.append(Conflict(state.field, _agency_id(state.field), agency_name, code, what, heads))
+    return found
+
+
+def list_held(ws: Workspace, scopes: Iterable[str] | None = None) -> list[HeldEdit]:
+    """Held edits of some scopes (all when None)."""
+    wanted = set(scopes) if scopes is not None else None
+    found = []
+    for scope in known_scopes(ws):
+        if wanted is None or scope in wanted:
+            for edit in ws.state(scope).held:
+                agency_name, code, what = field_label(ws, edit.field)
+                label = f"tiêu chí {code} — {what}" if code else what
+                text = value_text(ws, edit.field, edit.value)
+                found.append(HeldEdit(edit, agency_name, label, text, ws.member_name(edit.author)))
+    return found
+
+
+def _agency_id(field_name: str) -> str | None:
+    parts = field_name.split("/")
+    return parts[1] if parts[0] == "agency" else None
+
+
+def _agency_name(ws: Workspace, agency_id: str) -> str:
+    state = ws.state(agency_id)
+    name = state.value(f"agency/{agency_id}/name") or state.value(f"agency/{agency_id}/code")
+    return str(name) if name else f"Đơn vị {agency_id[:8]}"
+
+
+def _order_key(ws: Workspace, field_name: str) -> tuple[int, str]:
+    parts = field_name.split("/")
+    if len(parts) > 4 and parts[2] == "crit":
+        try:
+            category = int(ws.state(parts[1]).value(f"agency/{parts[1]}/category") or 0)
+            codes = [c.code for c in ws.catalog(category).leaves()] if category else []
+        except ServiceError:
+            codes = []
+        if parts[3] in codes:
+            return codes.index(parts[3]), field_name
+    return 10_000, field_name
+
+
+def field_label(ws: Workspace, field_name: str) -> tuple[str, str | None, str]:
+    """(agency or "Thông tin đợt"/"Tổ thẩm định", criterion code or None, what) in Vietnamese."""
+    parts = field_name.split("/")
+    if parts[0] == "agency" and len(parts) > 2:
+        name = _agency_name(ws, parts[1])
+        kind = parts[2]
+        if kind == "crit" and len(parts) > 4:
+            return name, parts[3], CRIT_PARTS.get(parts[4], parts[4])
+        if kind == "fact" and len(parts) > 4 and parts[3] == "portal":
+            return name, None, f"Số tin, bài trên Cổng TTĐT tháng {parts[4]}"
+        if kind == "fact" and len(parts) > 3:
+            return name, None, FACTS.get(parts[3], parts[3])
+        if kind == "visit" and len(parts) > 3:
+            return name, None, "Buổi thẩm định: " + VISIT.get(parts[3], parts[3])
+        return name, None, AGENCY.get(kind, "/".join(parts[2:]))
+    if parts[0] == "member" and len(parts) > 2:
+        return "Tổ thẩm định", None, f"{ws.member_name(parts[1])}: {MEMBER.get(parts[2], parts[2])}"
+    if parts[0] == "catalog":
+        return "Thông tin đợt", None, f"Bộ tiêu chí Phụ lục {parts[-1]}"
+    if parts[:2] == ["round", "rules"]:
+        return "Thông tin đợt", None, f"Ngưỡng xếp loại Phụ lục {parts[-1]}"
+    return "Thông tin đợt", None, "/".join(parts[1:])
+
+
+def value_text(ws: Workspace, field_name: str, value: Any) -> str:
+    """A value as the lead reads it ("12,5 điểm", "Có", "09/12/2022", the text…)."""
+    parts = field_name.split("/")
+    if value is None:
+        return "chưa chấm" if parts[-1] == "appraised" else "(để trống)"
+    if parts[-1] == "appraised" and isinstance(value, Mapping):
+        return _appraisal_text(ws, parts, value)
+    if parts[-1] == "self" and len(parts) > 4:
+        return f"{_points(value)} điểm"
+    if parts[-1] == "status" and isinstance(value, Mapping):
+        return STATES.get(str(value.get("state")), str(value.get("state")))
+    if parts[-1] == "opinion":
+        return OPINIONS.get(str(value), str(value))
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, str):
+        return _date_text(value) or value
+    return _short(json.dumps(value, ensure_ascii=False))
+
+
+def _appraisal_text(ws: Workspace, parts: list[str], value: Mapping[str, Any]) -> str:
+    try:
+        appraisal = Appraisal.from_json(value)
+        if appraisal is not None and appraisal.override is not None:
+            return f"{format_points(appraisal.override)} điểm (nhập trực tiếp)"
+        shown = _short(json.dumps(value.get("input"), ensure_ascii=False))
+        criterion = _criterion(ws, parts[1], parts[3])
+        if criterion is None:
+            return f"dữ liệu nhập {shown}"
+        points, error = score_row(criterion, appraisal)
+        return error or f"{format_points(points)} điểm (dữ liệu nhập: {shown})"
+    except (ValueError, TypeError, AttributeError):
+        return _short(json.dumps(value, ensure_ascii=False))
+
+
+def _criterion(ws: Workspace, agency_id: str, code: str) -> Any:
+    try:
+        category = int(ws.state(agency_id).value(f"agency/{agency_id}/category") or 0)
+        return ws.catalog(category).find(code) if category else None
+    except (ServiceError, ValueError):
+        return None
+
+
+def _points(value: Any) -> str:
+    try:
+        return format_points(parse_decimal(value))
+    except ValueError:
+        return str(value)
+
+
+def _date_text(value: str) -> str | None:
+    if len(value) == 10 and value[4] == "-":
+        try:
+            return date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return None
+    return None
+
+
+def _short(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def time_text(created_at: str) -> str:
+    """An edit's timestamp as "09/12/2022 14:05" (display only)."""
+    try:
+        return datetime.fromisoformat(created_at).strftime("%d/%m/%Y %H:%M")
+    except ValueError:
+        return created_at
+
+
+# -- values the lead types ----------------------------------------------------------------------
+
+
+def check_value(ws: Workspace, field_name: str, value: Any) -> Any:
+    """Validate a resolution value for a field as the services would; return its stored form."""
+    parts = field_name.split("/")
+    if parts[0] == "agency" and len(parts) == 5 and parts[2] == "crit":
+        agency_id, code, part = parts[1], parts[3], parts[4]
+        if part == "appraised":
+            if value is not None and not isinstance(value, Mapping):
+                raise ServiceError('Điểm thẩm định phải là {"override": "điểm"} hoặc {"input": …}.')
+            entry = Appraisal.from_json(value) if value is not None else None
+            return svc.appraisal_change(ws, agency_id, code, entry).value
+        if part == "self":
+            return svc.self_score_change(ws, agency_id, code, value).value
+        if part in ("note", "self_evidence") and not isinstance(value, str):
+            raise ServiceError("Ghi chú phải là văn bản.")
+    if parts[0] == "agency" and len(parts) == 5 and parts[3] == "portal":
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise ServiceError("Số tin, bài phải là số nguyên không âm.")
+    if parts[0] == "agency" and parts[-1] in ("report_sent", "report_received", "date") and value is not None:
+        return _iso_date(value)
+    return value
+
+
+def parse_typed(ws: Workspace, field_name: str, text: str) -> Any:
+    """A value typed in the conflict dialog, read according to the field; checked."""
+    parts = field_name.split("/")
+    typed = text.strip()
+    last = parts[-1]
+    if last == "appraised":
+        value: Any = {"override": format_points(_decimal(typed), comma=False)} if typed else None
+    elif last == "self":
+        value = typed or None
+    elif last in ("report_attached", "self_by_team", "active"):
+        if typed.casefold() not in YES + NO:
+            raise ServiceError("Hãy nhập «có» hoặc «không».")
+        value = typed.casefold() in YES
+    elif len(parts) == 5 and parts[3] == "portal" or last in ("order", "category"):
+        value = int(_decimal(typed)) if typed else None
+    elif last in ("report_sent", "report_received", "date"):
+        value = _iso_date(typed) if typed else None
+    elif last in ("note", "self_evidence") or parts[0] == "agency" and parts[2] == "visit":
+        value = _json_or_text(typed) if last in ("team", "representatives") else typed
+    else:
+        value = _json_or_text(typed)
+    return check_value(ws, field_name, value)
+
+
+def _decimal(text: str) -> Any:
+    try:
+        return parse_decimal(text, what="Giá trị")
+    except ValueError as error:
+        raise ServiceError(str(error)) from error
+
+
+def _json_or_text(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _iso_date(value: Any) -> str:
+    text = str(value).strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, pattern).date().isoformat()
+        except ValueError:
+            continue
+    raise ServiceError(f"Ngày «{text}» không hợp lệ (nhập dạng 09/12/2022).")

@@ -1,0 +1,436 @@
+"""Exchange and merge (domain.md §7): export packages, merge them, list and resolve conflicts.
+
+Merging is the union of edit logs by UUID, so any order and any repetition give the same
+state; the state itself is ``derive()``'s business. What this module adds:
+
+* a package is read and checked completely (io.exchange) and planned before anything is
+  written; a sender who is not a member of the team is shown in the plan, and
+  ``merge_packages`` refuses it unless the caller says it was shown;
+* all packages of one merge are applied in ONE transaction: killed midway, the database
+  is as it was;
+* **[decided]** a package whose edits name parents (or a status basis) that neither the
+  database nor the packages of this merge hold is refused, whole: accepting it would show
+  conflicts against ancestors that simply have not arrived yet. Every database therefore
+  stays closed under parents, and a full package (not "since the last export") always
+  merges. The sender is told to send a full package;
+* an edit id already known with a different content is refused as tampering, because
+  keeping either copy silently would let laptops diverge.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ictappraise.domain.editlog import Edit, FieldState, canonical
+from ictappraise.io import exchange
+from ictappraise.io.exchange import Origin, Package, PackageError
+from ictappraise.services import conflicts as conflict_text
+from ictappraise.services.workspace import SYSTEM_AUTHOR, Change, ServiceError, Workspace, now_iso
+from ictappraise.settings import ROLE_LEAD
+from ictappraise.store import repository
+from ictappraise.store.database import SCHEMA_VERSION
+
+Progress = Callable[[int, int, str], None]
+EXPORT_SEQ_KEY = "exchange/last_export_seq/"
+EXPORT_INFO_KEY = "exchange/last_export"
+MERGE_INFO_KEY = "exchange/last_merge"
+
+
+class MergeRefused(ServiceError):
+    """A package or a merge the rules refuse; nothing was written."""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote."""
+
+    path: Path
+    edits: int
+    attachments: int
+    since_last: bool
+
+
+@dataclass(frozen=True)
+class PackagePlan:
+    """One package of a merge, before or after it is applied."""
+
+    path: Path
+    sender_id: str
+    sender_name: str
+    sender_known: bool
+    device_id: str
+    created_at: str
+    edits: int
+    new: int
+    duplicates: int
+    attachments: int
+
+
+@dataclass(frozen=True)
+class MergePlan:
+    """Checked packages and what merging them would do; nothing is written yet."""
+
+    packages: tuple[Package, ...]
+    reports: tuple[PackagePlan, ...]
+    warnings: tuple[str, ...]
+    unknown_senders: tuple[str, ...]
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """True when a sender is not a member of the team: show the plan first."""
+        return bool(self.unknown_senders)
+
+    @property
+    def new_edits(self) -> int:
+        return sum(r.new for r in self.reports)
+
+
+@dataclass(frozen=True)
+class MergeSummary:
+    """What a merge did."""
+
+    packages: tuple[PackagePlan, ...]
+    new_edits: int
+    duplicates: int
+    attachments: int
+    new_conflicts: tuple[conflict_text.Conflict, ...]
+    held: tuple[conflict_text.HeldEdit, ...]
+    unknown_senders: tuple[str, ...] = field(default=())
+
+
+# -- export --------------------------------------------------------------------------------------
+
+
+def export_package(ws: Workspace, path: str | Path, *, since_last: bool = False) -> ExportResult:
+    """Write every edit this file holds (or those since this device's last export) to a package."""
+    actor = ws.require_actor()
+    member = ws.member(actor.member_id)
+    if member is None:
+        raise ServiceError("Người gửi phải là thành viên Tổ thẩm định của đợt này.")
+    target = Path(path).expanduser()
+    if target.suffix.lower() != exchange.SUFFIX:
+        target = target.with_name(target.name + exchange.SUFFIX)
+    if not target.parent.is_dir():
+        raise ServiceError(f"Không có thư mục {target.parent}.")
+    seq_key = EXPORT_SEQ_KEY + actor.device_id
+    with ws.db.reading() as session:
+        round_key = _round_key(session)
+        seq = repository.last_seq(session)
+        start = int(repository.get_local(session, seq_key) or 0) if since_last else 0
+        edits = repository.load_edits_since(session, start)
+        digests = sorted(_attachment_digests(edits) & repository.attachment_digests(session))
+        origin = Origin(
+            round_key,
+            SCHEMA_VERSION,
+            member.id,
+            member.name,
+            actor.device_id,
+            now_iso(),
+            _version(),
+            since_last,
+        )
+        blobs = ((d, repository.get_attachment(session, d) or b"") for d in digests)
+        exchange.write_package(target, origin, edits, blobs)
+    info = {"at": origin.created_at, "path": str(target), "edits": len(edits), "since_last": since_last}
+    with ws.db.transaction() as session:
+        repository.set_local(session, seq_key, str(seq))
+        repository.set_local(session, EXPORT_INFO_KEY, json.dumps(info, ensure_ascii=False))
+    return ExportResult(target, len(edits), len(digests), since_last)
+
+
+def _attachment_digests(edits: Iterable[Edit]) -> set[str]:
+    found = set()
+    for edit in edits:
+        parts = edit.field.split("/")
+        if len(parts) == 6 and parts[4] == "attachment" and edit.value:
+            found.add(parts[5])
+    return found
+
+
+def _round_key(session: Any) -> str:
+    key = repository.get_meta(session, "round_key")
+    if not key:
+        raise ServiceError("Tệp dữ liệu chưa có đợt đánh giá nên không gửi, nhận dữ liệu được.")
+    return key
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ictappraise")
+    except PackageNotFoundError:
+        return ""
+
+
+# -- merge ---------------------------------------------------------------------------------------
+
+
+def plan_merge(ws: Workspace, paths: Sequence[str | Path], progress: Progress | None = None) -> MergePlan:
+    """Read and check every package; say what merging would do. Writes nothing."""
+    if not paths:
+        raise MergeRefused("Chưa chọn gói dữ liệu nào để tổng hợp.")
+    with ws.db.reading() as session:
+        round_key = _round_key(session)
+        known = {e.id: e for e in repository.load_edits(session)}
+    packages = []
+    for index, path in enumerate(paths):
+        if progress:
+            progress(index, len(paths), f"Đang kiểm tra {Path(path).name}…")
+        try:
+            packages.append(exchange.read_package(path, round_key=round_key, schema_version=SCHEMA_VERSION))
+        except PackageError as error:
+            raise MergeRefused(str(error)) from error
+    _check_consistent(packages, known)
+    _check_closed(packages, known)
+    return _plan(ws, packages, set(known))
+
+
+def _check_consistent(packages: Sequence[Package], known: dict[str, Edit]) -> None:
+    """The same edit id must mean the same edit everywhere."""
+    seen = {eid: canonical(e.to_json()) for eid, e in known.items()}
+    for package in packages:
+        for edit in package.edits:
+            text = canonical(edit.to_json())
+            previous = seen.setdefault(edit.id, text)
+            if previous != text:
+                raise MergeRefused(
+                    f"Gói {package.path.name} đã bị sửa đổi: sửa đổi {edit.id} khác với bản cùng mã đã có. "
+                    "Không tổng hợp gói này; hãy đề nghị người gửi gửi lại."
+                )
+
+
+def _check_closed(packages: Sequence[Package], known: dict[str, Edit]) -> None:
+    """Refuse edits whose parents or basis are nowhere to be found (see the module docstring)."""
+    available = set(known).union(*({e.id for e in p.edits} for p in packages))
+    for package in packages:
+        missing = {ref for e in package.edits for ref in (*e.parents, *e.basis) if ref not in available}
+        if missing:
+            raise MergeRefused(
+                f"Gói {package.path.name} thiếu {len(missing)} sửa đổi trước đó mà dữ liệu trong gói dựa vào "
+                "(thường do gói «chỉ phần mới» được gửi khi gói trước chưa được tổng hợp). Hãy đề nghị "
+                f"{package.manifest.sender_name} tạo lại gói đầy đủ (không chọn «chỉ phần mới»). "
+                "Chưa tổng hợp gói nào."
+            )
+
+
+def _plan(ws: Workspace, packages: Sequence[Package], known: set[str]) -> MergePlan:
+    members = {m.id for m in ws.members()}
+    seen = set(known)
+    reports, warnings, unknown = [], [], []
+    for package in packages:
+        manifest = package.manifest
+        new = [e for e in package.edits if e.id not in seen]
+        seen.update(e.id for e in new)
+        known_sender = manifest.sender_id in members
+        if not known_sender:
+            unknown.append(manifest.sender_name)
+            warnings.append(
+                f"Gói {package.path.name}: người gửi «{manifest.sender_name}» (máy {manifest.device_id}) "
+                "không phải thành viên Tổ thẩm định của đợt này. Chỉ tổng hợp khi chắc chắn nguồn gửi."
+            )
+        strangers = {e.author for e in new if e.author not in members and e.author != SYSTEM_AUTHOR}
+        strangers.discard(manifest.sender_id)
+        if strangers:
+            warnings.append(
+                f"Gói {package.path.name}: có sửa đổi của {len(strangers)} người không thuộc Tổ thẩm định."
+            )
+        reports.append(
+            PackagePlan(
+                package.path,
+                manifest.sender_id,
+                manifest.sender_name,
+                known_sender,
+                manifest.device_id,
+                manifest.created_at,
+                len(package.edits),
+                len(new),
+                len(package.edits) - len(new),
+                len(package.attachments),
+            )
+        )
+    return MergePlan(tuple(packages), tuple(reports), tuple(warnings), tuple(unknown))
+
+
+def apply_merge(ws: Workspace, plan: MergePlan, progress: Progress | None = None) -> MergeSummary:
+    """Apply a plan in one transaction (all packages or none) and report what changed."""
+    for package in plan.packages:
+        if exchange.file_digest(package.path) != package.digest:
+            raise MergeRefused(f"Gói {package.path.name} đã thay đổi sau khi kiểm tra; hãy tổng hợp lại.")
+    scopes = {repository.scope_of(e.field) for p in plan.packages for e in p.edits}
+    before = _snapshot(ws, scopes)
+    ws.db.check_still_there()
+    reports, stored = [], 0
+    with ws.db.transaction() as session:
+        have = repository.attachment_digests(session)
+        for index, (package, report) in enumerate(zip(plan.packages, plan.reports, strict=True)):
+            if progress:
+                progress(index, len(plan.packages), f"Đang tổng hợp {package.path.name}…")
+            new = repository.append_edits(session, package.edits)
+            for digest in package.attachments:
+                if digest not in have:
+                    repository.put_attachment(session, exchange.read_attachment(package, digest))
+                    have.add(digest)
+                    stored += 1
+            reports.append(_with_counts(report, len(new)))
+        if progress:
+            progress(len(plan.packages), len(plan.packages), "Đang ghi vào tệp dữ liệu…")
+        record = {"at": now_iso(), "packages": [str(p.path) for p in plan.packages]}
+        repository.set_local(session, MERGE_INFO_KEY, json.dumps(record, ensure_ascii=False))
+    ws.refresh(scopes)
+    return _summary(ws, plan, reports, stored, before, scopes)
+
+
+def _with_counts(report: PackagePlan, new: int) -> PackagePlan:
+    return PackagePlan(
+        report.path,
+        report.sender_id,
+        report.sender_name,
+        report.sender_known,
+        report.device_id,
+        report.created_at,
+        report.edits,
+        new,
+        report.edits - new,
+        report.attachments,
+    )
+
+
+def _snapshot(ws: Workspace, scopes: Iterable[str]) -> tuple[dict[str, tuple[str, ...]], set[str]]:
+    """Conflicting fields (with their heads) and held edit ids of some scopes."""
+    conflicts: dict[str, tuple[str, ...]] = {}
+    held: set[str] = set()
+    for scope in scopes:
+        state = ws.state(scope)
+        conflicts.update({fs.field: fs.head_ids for fs in state.conflicts()})
+        held.update(e.id for e in state.held)
+    return conflicts, held
+
+
+def _summary(
+    ws: Workspace,
+    plan: MergePlan,
+    reports: list[PackagePlan],
+    stored: int,
+    before: tuple[dict[str, tuple[str, ...]], set[str]],
+    scopes: set[str],
+) -> MergeSummary:
+    conflicts_after, held_after = _snapshot(ws, scopes)
+    fresh = {f for f, heads in conflicts_after.items() if before[0].get(f) != heads}
+    new_conflicts = [c for c in conflict_text.list_conflicts(ws, scopes=scopes) if c.field in fresh]
+    held = [h for h in conflict_text.list_held(ws, scopes=scopes) if h.edit.id in held_after - before[1]]
+    return MergeSummary(
+        packages=tuple(reports),
+        new_edits=sum(r.new for r in reports),
+        duplicates=sum(r.duplicates for r in reports),
+        attachments=stored,
+        new_conflicts=tuple(new_conflicts),
+        held=tuple(held),
+        unknown_senders=plan.unknown_senders,
+    )
+
+
+def merge_packages(
+    ws: Workspace,
+    paths: Sequence[str | Path],
+    progress: Progress | None = None,
+    *,
+    accept_unknown: bool = False,
+) -> MergeSummary:
+    """Plan and apply; a package from outside the team is refused unless accept_unknown."""
+    plan = plan_merge(ws, paths, progress)
+    if plan.needs_confirmation and not accept_unknown:
+        raise MergeRefused(" ".join(plan.warnings) + " Chưa tổng hợp gì; hãy xem lại rồi xác nhận.")
+    return apply_merge(ws, plan, progress)
+
+
+# -- conflicts -----------------------------------------------------------------------------------
+
+
+def list_conflicts(ws: Workspace, agency_id: str | None = None) -> list[conflict_text.Conflict]:
+    """Open conflicts (of one agency, or all: round settings first, then agencies)."""
+    scopes = None if agency_id is None else {agency_id}
+    return conflict_text.list_conflicts(ws, scopes=scopes)
+
+
+def list_held(ws: Workspace, agency_id: str | None = None) -> list[conflict_text.HeldEdit]:
+    """Edits held because they reached a signed visit (kept, not applied), for the lead."""
+    scopes = None if agency_id is None else {agency_id}
+    return conflict_text.list_held(ws, scopes=scopes)
+
+
+def resolve_conflict(ws: Workspace, field_name: str, value: Any, reason: str) -> Edit:
+    """The lead settles a conflict: a normal edit whose parents are all current heads."""
+    actor = ws.require_actor()
+    member = ws.member(actor.member_id)
+    if member is None or member.role != ROLE_LEAD:
+        raise ServiceError("Chỉ Tổ trưởng được giải quyết xung đột.")
+    if not reason or not reason.strip():
+        raise ServiceError("Giải quyết xung đột phải ghi rõ lý do.")
+    state = current_conflict(ws, field_name)
+    checked = conflict_text.check_value(ws, field_name, value)
+    edits = ws.write([Change(field_name, checked, reason.strip())])
+    if not edits or set(edits[0].parents) != set(state.head_ids):
+        raise ServiceError("Không ghi được quyết định giải quyết xung đột; hãy thử lại.")
+    return edits[0]
+
+
+def resolve_pick(ws: Workspace, field_name: str, edit_id: str, reason: str) -> Edit:
+    """Resolve by keeping the value of one head (its id, or a unique prefix of it)."""
+    state = current_conflict(ws, field_name)
+    wanted = edit_id.strip().lower()
+    chosen = [h for h in state.heads if wanted and h.id.lower().startswith(wanted)]
+    if len(chosen) != 1:
+        ids = ", ".join(h.id[:8] for h in state.heads)
+        raise ServiceError(f"«{edit_id}» không chỉ đúng một phiên bản của trường này (các phiên bản: {ids}).")
+    return resolve_conflict(ws, field_name, chosen[0].value, reason)
+
+
+def current_conflict(ws: Workspace, field_name: str) -> FieldState:
+    """The field's state, which must be in conflict."""
+    state = ws.state(repository.scope_of(field_name)).fields.get(field_name)
+    if state is None or not state.conflict:
+        raise ServiceError(f"Trường «{field_name}» hiện không có xung đột.")
+    return state
+
+
+# -- words ---------------------------------------------------------------------------------------
+
+
+def describe_plan(plan: MergePlan) -> list[str]:
+    """The plan in Vietnamese lines (CLI and dialogs)."""
+    lines = []
+    for r in plan.reports:
+        who = r.sender_name if r.sender_known else f"{r.sender_name} (KHÔNG thuộc Tổ thẩm định)"
+        lines.append(
+            f"{r.path.name}: từ {who}, tạo lúc {conflict_text.time_text(r.created_at)} — {r.edits} sửa đổi, {r.new} mới, "
+            f"{r.duplicates} đã có, {r.attachments} tệp minh chứng."
+        )
+    return lines + [f"Cảnh báo: {w}" for w in plan.warnings]
+
+
+def describe_summary(summary: MergeSummary) -> list[str]:
+    """The result of a merge in Vietnamese lines."""
+    lines = [
+        f"{r.path.name} ({r.sender_name}): {r.new} sửa đổi mới, {r.duplicates} đã có (bỏ qua)."
+        for r in summary.packages
+    ]
+    lines.append(
+        f"Tổng cộng: {summary.new_edits} sửa đổi mới, {summary.duplicates} trùng, "
+        f"{summary.attachments} tệp minh chứng mới."
+    )
+    if summary.new_conflicts:
+        lines.append(f"Xung đột mới cần Tổ trưởng giải quyết: {len(summary.new_conflicts)}.")
+        lines += [f"  - {c.title}" for c in summary.new_conflicts]
+    else:
+        lines.append("Không có xung đột mới.")
+    if summary.held:
+        lines.append(f"Sửa đổi bị giữ lại vì biên bản đã ký: {len(summary.held)}.")
+        lines += [f"  - {h.title} ({h.author_name})" for h in summary.held]
+    if summary.unknown_senders:
+        lines.append("Người gửi không thuộc Tổ thẩm định: " + ", ".join(summary.unknown_senders) + ".")
+    return lines
