@@ -1,0 +1,217 @@
+"""Commands for several laptops: export a package, merge packages, list and resolve conflicts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ictappraise.cli.common import (
+    CommandError,
+    add_actor_argument,
+    add_db_argument,
+    out,
+    resolve_actor,
+    workspace,
+)
+from ictappraise.services import merge
+from ictappraise.services.conflicts import Conflict, HeldEdit, time_text
+from ictappraise.services.workspace import Workspace
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    export = commands.add_parser(
+        "export-package", help="tạo gói dữ liệu (.ictx) để gửi cho Tổ trưởng hoặc thành viên"
+    )
+    add_db_argument(export)
+    export.add_argument("--out", type=Path, required=True, metavar="GÓI.ictx", help="tệp gói sẽ tạo")
+    export.add_argument(
+        "--since-last", action="store_true", help="chỉ các sửa đổi từ lần tạo gói trước trên máy này"
+    )
+    add_actor_argument(export)
+    export.set_defaults(handler=run_export)
+
+    merging = commands.add_parser("merge", help="tổng hợp các gói dữ liệu vào tệp dữ liệu này")
+    add_db_argument(merging)
+    merging.add_argument("packages", nargs="+", type=Path, metavar="GÓI.ictx", help="các gói cần tổng hợp")
+    merging.add_argument(
+        "--yes", action="store_true", help="vẫn tổng hợp gói của người gửi không thuộc Tổ (sau khi đã xem)"
+    )
+    add_actor_argument(merging)
+    merging.set_defaults(handler=run_merge)
+
+    conflicts = commands.add_parser(
+        "conflicts", help="các xung đột cần Tổ trưởng giải quyết, sửa đổi bị giữ lại"
+    )
+    add_db_argument(conflicts)
+    conflicts.add_argument("--agency", metavar="ĐƠN_VỊ", help="chỉ một đơn vị (mã như HUTP hoặc tên)")
+    conflicts.add_argument("--json", action="store_true", help="xuất JSON (UTF-8)")
+    conflicts.set_defaults(handler=run_conflicts)
+
+    resolve = commands.add_parser("resolve", help="Tổ trưởng giải quyết một xung đột (kèm lý do)")
+    add_db_argument(resolve)
+    resolve.add_argument(
+        "--field", required=True, metavar="TRƯỜNG", help="trường đang xung đột (xem lệnh conflicts)"
+    )
+    choice = resolve.add_mutually_exclusive_group(required=True)
+    choice.add_argument(
+        "--pick", metavar="MÃ_SỬA_ĐỔI", help="giữ giá trị của phiên bản này (mã hoặc 8 ký tự đầu)"
+    )
+    choice.add_argument("--value", metavar="JSON", help='giá trị mới dạng JSON, ví dụ {"override": "12.5"}')
+    resolve.add_argument("--reason", required=True, metavar="LÝ_DO", help="lý do (bắt buộc)")
+    add_actor_argument(resolve)
+    resolve.set_defaults(handler=run_resolve)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    ws = workspace(args, acting=True)
+    try:
+        result = merge.export_package(ws, args.out, since_last=args.since_last)
+    finally:
+        ws.db.close()
+    scope = "từ lần gửi trước" if result.since_last else "toàn bộ"
+    out(
+        f"Đã tạo gói {result.path} ({scope}): {result.edits} sửa đổi, {result.attachments} tệp minh chứng. "
+        f"Người gửi: {ws.actor.name if ws.actor else ''}."
+    )
+    return 0
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    ws = workspace(args)
+    try:
+        if args.as_name:
+            ws.actor = resolve_actor(ws, args.as_name)
+        plan = merge.plan_merge(ws, args.packages)
+        out("Kiểm tra gói dữ liệu:")
+        for line in merge.describe_plan(plan):
+            out(f"  {line}")
+        if plan.needs_confirmation and not args.yes and not _confirm():
+            raise CommandError(
+                "chưa tổng hợp gì vì có gói của người gửi không thuộc Tổ thẩm định. "
+                "Xem lại các gói trên; nếu chắc chắn, chạy lại lệnh với --yes."
+            )
+        summary = merge.apply_merge(ws, plan)
+        out("Kết quả tổng hợp:")
+        for line in merge.describe_summary(summary):
+            out(f"  {line}")
+    finally:
+        ws.db.close()
+    return 0
+
+
+def _confirm() -> bool:
+    if not sys.stdin.isatty():
+        return False
+    answer = input("Vẫn tổng hợp các gói này? [c/K] ")
+    return answer.strip().casefold() in ("c", "có", "co", "y", "yes")
+
+
+def run_conflicts(args: argparse.Namespace) -> int:
+    ws = workspace(args)
+    try:
+        agency_id = ws.find_agency(args.agency).id if args.agency else None
+        conflicts = merge.list_conflicts(ws, agency_id)
+        held = merge.list_held(ws, agency_id)
+        if args.json:
+            data = {"conflicts": [conflict_json(c) for c in conflicts], "held": [held_json(h) for h in held]}
+            print(json.dumps(data, ensure_ascii=False, indent=2))
+        else:
+            _print_conflicts(conflicts, held, args.db)
+    finally:
+        ws.db.close()
+    return 0
+
+
+def conflict_json(conflict: Conflict) -> dict[str, Any]:
+    """Stable keys for scripts."""
+    return {
+        "field": conflict.field,
+        "agency_id": conflict.agency_id,
+        "agency": conflict.agency_name,
+        "criterion": conflict.code,
+        "what": conflict.what,
+        "heads": [
+            {
+                "edit_id": head.id,
+                "value": head.edit.value,
+                "text": head.text,
+                "author_id": head.edit.author,
+                "author": head.author_name,
+                "device": head.edit.device,
+                "created_at": head.edit.created_at,
+                "reason": head.edit.reason,
+            }
+            for head in conflict.heads
+        ],
+    }
+
+
+def held_json(held: HeldEdit) -> dict[str, Any]:
+    """Stable keys for scripts."""
+    edit = held.edit
+    return {
+        "edit_id": edit.id,
+        "field": edit.field,
+        "agency": held.agency_name,
+        "what": held.what,
+        "value": edit.value,
+        "text": held.text,
+        "author": held.author_name,
+        "created_at": edit.created_at,
+    }
+
+
+def _print_conflicts(conflicts: list[Conflict], held: list[HeldEdit], db: Path) -> None:
+    if not conflicts:
+        out("Không có xung đột nào.")
+    for conflict in conflicts:
+        out(conflict.title)
+        out(f"  trường: {conflict.field}")
+        for head in conflict.heads:
+            out(f"  [{head.id[:8]}] {head.text} — {head.author_name}, {time_text(head.edit.created_at)}")
+    if conflicts:
+        out(
+            f"\nTổng: {len(conflicts)} xung đột. Giải quyết: ictappraise resolve --db {db} --field TRƯỜNG "
+            '--pick MÃ (hoặc --value JSON) --reason "lý do"'
+        )
+    if held:
+        out(f"\nSửa đổi bị giữ lại vì biên bản đã ký ({len(held)}):")
+        for item in held:
+            out(
+                f"  [{item.edit.id[:8]}] {item.title} — {item.author_name}, {time_text(item.edit.created_at)}"
+            )
+
+
+def run_resolve(args: argparse.Namespace) -> int:
+    ws = workspace(args, acting=True)
+    try:
+        field_name = _field(ws, args.field)
+        if args.pick:
+            edit = merge.resolve_pick(ws, field_name, args.pick, args.reason)
+        else:
+            edit = merge.resolve_conflict(ws, field_name, _json(args.value), args.reason)
+        remaining = len(merge.list_conflicts(ws))
+    finally:
+        ws.db.close()
+    out(f"Đã giải quyết xung đột {field_name} (sửa đổi {edit.id[:8]}). Còn {remaining} xung đột.")
+    return 0
+
+
+def _json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise CommandError(
+            f'--value phải là JSON hợp lệ (ví dụ "12.5" hoặc {{"override": "12.5"}}): {error}'
+        ) from error
+
+
+def _field(ws: Workspace, text: str) -> str:
+    """A field name; the agency may be given by its code (agency/HUTP/crit/III.5/appraised)."""
+    parts = text.strip().split("/")
+    if len(parts) > 2 and parts[0] == "agency" and not ws.state(parts[1]).fields:
+        parts[1] = ws.find_agency(parts[1]).id
+    return "/".join(parts)
