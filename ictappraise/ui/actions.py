@@ -1,0 +1,116 @@
+"""Menus of the main window and the actions behind them (thin: each calls one service)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+
+if TYPE_CHECKING:
+    from ictappraise.ui.main_window import MainWindow
+
+RECENT_KEY = "recent_files"
+RECENT_LIMIT = 8
+
+
+def install_menus(window: MainWindow) -> None:
+    """Build the menu bar."""
+    bar = window.menuBar()
+    file_menu = bar.addMenu(window.tr("&Tệp"))
+    _action(
+        file_menu,
+        window.tr("&Mở tệp dữ liệu…"),
+        lambda: open_database_dialog(window),
+        QKeySequence.StandardKey.Open,
+    )
+    window.recent_menu = file_menu.addMenu(window.tr("Mở &gần đây"))
+    window.recent_menu.aboutToShow.connect(lambda: _fill_recent(window))
+    file_menu.addSeparator()
+    _action(file_menu, window.tr("&Thoát"), window.close, QKeySequence.StandardKey.Quit)
+
+    edit_menu = bar.addMenu(window.tr("&Sửa"))
+    edit_menu.addAction(window.undo_action)
+    edit_menu.addAction(window.redo_action)
+    edit_menu.addSeparator()
+    _action(
+        edit_menu, window.tr("Bắt đầu chấm (ô nhập đầu tiên)"), window.focus_first_input, QKeySequence("F2")
+    )
+
+    round_menu = bar.addMenu(window.tr("Đợt đánh &giá"))
+    _action(round_menu, window.tr("&Cài đặt đợt, đơn vị, Tổ thẩm định…"), lambda: open_round_settings(window))
+
+    help_menu = bar.addMenu(window.tr("Trợ &giúp"))
+    _action(
+        help_menu,
+        window.tr("&Quy tắc xếp loại của đợt…"),
+        lambda: open_rules_help(window),
+        QKeySequence.StandardKey.HelpContents,
+    )
+    window.file_menu, window.round_menu, window.help_menu = file_menu, round_menu, help_menu
+
+
+def _action(menu: QMenu, text: str, slot: object, shortcut: object = None) -> QAction:
+    action = menu.addAction(text)
+    action.triggered.connect(slot)  # type: ignore[arg-type]
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))  # type: ignore[arg-type]
+    return action
+
+
+def remember_recent(path: Path) -> None:
+    settings = QSettings()
+    recent = [str(path)] + [p for p in (settings.value(RECENT_KEY) or []) if p != str(path)]
+    settings.setValue(RECENT_KEY, recent[:RECENT_LIMIT])
+
+
+def _fill_recent(window: MainWindow) -> None:
+    window.recent_menu.clear()
+    recent = [p for p in (QSettings().value(RECENT_KEY) or []) if p]
+    if not recent:
+        window.recent_menu.addAction(window.tr("(chưa có)")).setEnabled(False)
+    for path in recent:
+        window.recent_menu.addAction(path).triggered.connect(
+            lambda _=False, p=path: switch_database(window, Path(p))
+        )
+
+
+def open_database_dialog(window: MainWindow) -> None:
+    path, _ = QFileDialog.getOpenFileName(
+        window,
+        window.tr("Mở tệp dữ liệu"),
+        str(window.ws.db.path.parent),
+        window.tr("Dữ liệu ictappraise (*.db);;Mọi tệp (*)"),
+    )
+    if path:
+        switch_database(window, Path(path))
+
+
+def switch_database(window: MainWindow, path: Path) -> None:
+    """Open another database in a new window; on failure keep the current one usable."""
+    from ictappraise.ui.app import open_window
+
+    if path.resolve() == window.ws.db.path:
+        return
+    new_window = open_window(path, parent_for_errors=window)
+    if new_window is not None:
+        window.close()
+
+
+def open_round_settings(window: MainWindow) -> None:
+    from ictappraise.ui.dialogs.round_settings import RoundSettingsDialog
+
+    RoundSettingsDialog(window.ws, window).exec()
+    window.controller.reload()
+
+
+def open_rules_help(window: MainWindow) -> None:
+    from ictappraise.ui.dialogs.help import RulesHelpDialog
+
+    RulesHelpDialog(window.ws, window).exec()
+
+
+def warn(window: MainWindow, title: str, error: Exception) -> None:
+    QMessageBox.warning(window, title, str(error))

@@ -1,0 +1,141 @@
+"""The agencies panel: search, filters (category, status, visit date, today) and the table."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ictappraise.services.model import STATUS_LABELS
+from ictappraise.ui.agency_model import (
+    COL_BAND,
+    COL_CATEGORY,
+    COL_CODE,
+    COL_DATE,
+    COL_NAME,
+    COL_POINTS,
+    COL_STATUS,
+    ID_ROLE,
+    AgencyFilterProxy,
+    AgencyTableModel,
+)
+
+
+class AgencyPanel(QWidget):
+    """Lists the round's agencies; emits ``agency_selected(id)``."""
+
+    agency_selected = Signal(str)
+
+    def __init__(self, model: AgencyTableModel, today: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.today = today
+        self.proxy = AgencyFilterProxy(self)
+        self.proxy.setSourceModel(model)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Tìm đơn vị (mã hoặc tên)…"))
+        self.search.setClearButtonEnabled(True)
+        layout.addWidget(self.search)
+        filters = QHBoxLayout()
+        self.category = QComboBox()
+        self.category.addItem(self.tr("Mọi Phụ lục"), None)
+        for category in range(2, 8):
+            self.category.addItem(self.tr("Phụ lục {c}").format(c=category), category)
+        self.status = QComboBox()
+        self.status.addItem(self.tr("Mọi trạng thái"), None)
+        for key, label in STATUS_LABELS.items():
+            self.status.addItem(self.tr(label), key)
+        filters.addWidget(self.category)
+        filters.addWidget(self.status)
+        layout.addLayout(filters)
+        dates = QHBoxLayout()
+        self.visit_date = QComboBox()
+        self.today_button = QPushButton(self.tr("Hôm nay"))
+        self.today_button.setToolTip(
+            self.tr("Chỉ hiện các đơn vị thẩm định hôm nay ({d})").format(d=today.strftime("%d/%m/%Y"))
+        )
+        dates.addWidget(self.visit_date, 1)
+        dates.addWidget(self.today_button)
+        layout.addLayout(dates)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        for column in (COL_CODE, COL_CATEGORY, COL_DATE, COL_STATUS, COL_POINTS, COL_BAND):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for column in (COL_CODE, COL_CATEGORY, COL_STATUS):
+            self.table.hideColumn(column)  # shown in the tooltip; the panel stays narrow
+        self.table.sortByColumn(COL_DATE, Qt.SortOrder.AscendingOrder)
+        layout.addWidget(self.table, 1)
+        self.fill_dates()
+        self.search.textChanged.connect(self.apply_filters)
+        self.category.currentIndexChanged.connect(self.apply_filters)
+        self.status.currentIndexChanged.connect(self.apply_filters)
+        self.visit_date.currentIndexChanged.connect(self.apply_filters)
+        self.today_button.clicked.connect(self.show_today)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+
+    def fill_dates(self) -> None:
+        current = self.visit_date.currentData()
+        self.visit_date.blockSignals(True)
+        self.visit_date.clear()
+        self.visit_date.addItem(self.tr("Mọi ngày thẩm định"), None)
+        days = sorted({r.agency.visit_date for r in self.model.rows if r.agency.visit_date})
+        for day in days:
+            self.visit_date.addItem(day.strftime("%d/%m/%Y"), day)
+        position = self.visit_date.findData(current)
+        self.visit_date.setCurrentIndex(max(position, 0))
+        self.visit_date.blockSignals(False)
+
+    def show_today(self) -> None:
+        position = self.visit_date.findData(self.today)
+        if position < 0:
+            self.visit_date.addItem(self.today.strftime("%d/%m/%Y"), self.today)
+            position = self.visit_date.count() - 1
+        self.visit_date.setCurrentIndex(position)
+
+    def apply_filters(self) -> None:
+        self.proxy.set_filters(
+            search=self.search.text(),
+            category=self.category.currentData(),
+            status=self.status.currentData(),
+            visit_date=self.visit_date.currentData(),
+        )
+
+    def select(self, agency_id: str) -> None:
+        row = self.model.row_of(agency_id)
+        if row < 0:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, COL_NAME))
+        if index.isValid():
+            self.table.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.table.scrollTo(index)
+
+    def current_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return index.data(ID_ROLE) if index.isValid() else None
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.agency_selected.emit(current.data(ID_ROLE))

@@ -1,0 +1,143 @@
+"""Starting the GUI: which database, who acts, the main window; clear dialogs on failure."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from ictappraise import __version__
+from ictappraise.services.demo import EVENING, build_demo
+from ictappraise.services.identity import actor_for, lead_actor
+from ictappraise.services.seed import seed_round
+from ictappraise.services.workspace import Actor, ServiceError, Workspace
+from ictappraise.settings import data_dir, default_database, load_config, save_config
+from ictappraise.store.database import StoreError, open_database
+from ictappraise.ui.controller import Controller
+from ictappraise.ui.main_window import MainWindow
+
+# Windows must stay referenced or Qt deletes them; one app may hold several.
+_windows: list[MainWindow] = []
+
+
+def application() -> QApplication:
+    """The QApplication, created once with the names QSettings needs."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    QCoreApplication.setOrganizationName("ictappraise")
+    QCoreApplication.setApplicationName("ictappraise")
+    QCoreApplication.setApplicationVersion(__version__)
+    if os.environ.get("ICTAPPRAISE_CONFIG_DIR"):
+        # Tests and scripts isolate every per-user file, window state included.
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(
+            QSettings.Format.IniFormat, QSettings.Scope.UserScope, os.environ["ICTAPPRAISE_CONFIG_DIR"]
+        )
+    assert isinstance(app, QApplication)
+    return app
+
+
+def demo_copy() -> Path:
+    """A fresh copy of the demo database (built once per program version, then copied)."""
+    folder = data_dir() / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    template = folder / f"demo-template-{__version__}.db"
+    if not template.exists():
+        partial = folder / "demo-template.building.db"
+        for stale in folder.glob("demo-template.building.db*"):
+            stale.unlink()
+        db = open_database(partial, create=True)
+        build_demo(db)
+        db.close()
+        os.replace(partial, template)
+    target = folder / "ictappraise-demo.db"
+    for suffix in ("", "-wal", "-shm"):
+        target.with_name(target.name + suffix).unlink(missing_ok=True)
+    shutil.copyfile(template, target)
+    return target
+
+
+def build_window(ws: Workspace, *, today: date | None = None) -> MainWindow:
+    """The main window on a workspace whose actor is already known (tests inject it)."""
+    window = MainWindow(Controller(ws), today=today)
+    _windows.append(window)
+    window.destroyed.connect(lambda *_: None)
+    return window
+
+
+def open_window(
+    path: Path, *, actor: Actor | None = None, demo: bool = False, parent_for_errors: QWidget | None = None
+) -> MainWindow | None:
+    """Open a database in a new main window; a Vietnamese dialog and None on failure."""
+    try:
+        db = open_database(path, create=not path.exists())
+    except StoreError as error:
+        QMessageBox.critical(
+            parent_for_errors, QCoreApplication.translate("app", "Không mở được tệp dữ liệu"), str(error)
+        )
+        return None
+    ws = Workspace(db)
+    try:
+        if not ws.agencies() and not ws.members():
+            seed_round(ws)
+        ws.actor = actor or _resolve_actor(ws, demo, parent_for_errors)
+    except (ServiceError, StoreError) as error:
+        db.close()
+        QMessageBox.critical(
+            parent_for_errors, QCoreApplication.translate("app", "Không mở được tệp dữ liệu"), str(error)
+        )
+        return None
+    if ws.actor is None:
+        db.close()
+        return None
+    window = build_window(ws, today=EVENING if demo else None)
+    from ictappraise.ui.actions import remember_recent
+
+    if not demo:
+        remember_recent(db.path)
+    window.show()
+    return window
+
+
+def _resolve_actor(ws: Workspace, demo: bool, parent: QWidget | None) -> Actor | None:
+    config = load_config()
+    if demo:
+        return lead_actor(ws, config.device_id)
+    if config.identity is None:
+        from ictappraise.ui.dialogs.identity import ask_identity
+
+        identity = ask_identity(parent, ws)
+        if identity is None:
+            return None
+        config.identity = identity
+        save_config(config)
+    return actor_for(ws, config.identity, config.device_id)
+
+
+def run_gui(db: Path | None = None, demo: bool = False) -> int:
+    """Entry point of `ictappraise` without a command."""
+    app = application()
+    if demo:
+        try:
+            path = demo_copy()
+        except (StoreError, ServiceError, OSError) as error:
+            QMessageBox.critical(
+                None, QCoreApplication.translate("app", "Không tạo được dữ liệu mẫu"), str(error)
+            )
+            return 1
+    else:
+        path = db or default_database()
+        path.parent.mkdir(parents=True, exist_ok=True)
+    window = open_window(path, demo=demo)
+    if window is None:
+        return 1
+    if os.environ.get("ICTAPPRAISE_QUIT_AFTER_PAINT"):
+        # Smoke tests and the start-up benchmark: quit once the first frame is painted.
+        QTimer.singleShot(0, app.quit)
+    return app.exec()

@@ -1,0 +1,49 @@
+"""Undo commands: one per user action, holding old and new field values (orange-canvas style).
+
+A command never touches widgets: redo writes the new values, undo writes the old ones —
+both as ordinary edits, so undo is "a new edit restoring the old value" (domain.md §7).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand
+
+from ictappraise.services.workspace import Change
+from ictappraise.ui.controller import Controller
+
+
+class FieldsCommand(QUndoCommand):
+    """Set some fields; undo restores their previous values."""
+
+    def __init__(self, controller: Controller, changes: Sequence[Change], text: str) -> None:
+        super().__init__(text)
+        self.controller = controller
+        self.new = list(changes)
+        self.old = [Change(c.field, self._current(c.field)) for c in changes]
+        self.skip_next_redo = False
+
+    def _current(self, field: str) -> Any:
+        parts = field.split("/")
+        scope = parts[1] if parts[0] == "agency" else "round"
+        return self.controller.ws.state(scope).value(field)
+
+    def redo(self) -> None:
+        if self.skip_next_redo:  # already written by push_changes, before the push
+            self.skip_next_redo = False
+            return
+        self.controller.write(self.new)
+
+    def undo(self) -> None:
+        self.controller.write(self.old)
+
+
+def push_changes(controller: Controller, changes: Sequence[Change], text: str) -> None:
+    """Write the changes, then record them for undo; a refused change (the service raises)
+    is neither written nor pushed."""
+    command = FieldsCommand(controller, changes, text)
+    controller.write(changes)
+    command.skip_next_redo = True
+    controller.undo_stack.push(command)

@@ -1,0 +1,302 @@
+"""The main window: agencies on the left, the checklist in the middle, the preview on the right.
+
+Thin: it lays out the panels, routes the controller's "changed" signals to them and opens
+dialogs. Menu actions that belong to a feature live in ui/actions.py.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ictappraise.services import appraisal as svc
+from ictappraise.services.workspace import ServiceError
+from ictappraise.store.database import StoreError
+from ictappraise.ui.agency_model import AgencyTableModel
+from ictappraise.ui.agency_panel import AgencyPanel
+from ictappraise.ui.checklist_model import CODE_ROLE, ChecklistModel
+from ictappraise.ui.checklist_view import ChecklistView
+from ictappraise.ui.controller import Controller
+from ictappraise.ui.preview_panel import FactsPanel, PreviewPanel
+
+SETTINGS_GROUP = "main_window"
+
+
+class MainWindow(QMainWindow):
+    """The appraisal workspace."""
+
+    def __init__(self, controller: Controller, *, today: date | None = None) -> None:
+        super().__init__()
+        self.controller = controller
+        self.ws = controller.ws
+        self.today = today or date.today()
+        self.agency_id: str | None = None
+        self.setWindowTitle(self.tr("Thẩm định ứng dụng CNTT — {name}").format(name=self.ws.db.path.name))
+        self.agency_model = AgencyTableModel(self.ws, self)
+        self.agencies = AgencyPanel(self.agency_model, self.today, self)
+        self.checklist_model = ChecklistModel(controller, self)
+        self.checklist = ChecklistView(self)
+        self.checklist.setModel(self.checklist_model)
+        self.checklist.configure_columns()
+        self.preview = PreviewPanel(self)
+        self.facts = FactsPanel(controller, self)
+        self._build_layout()
+        from ictappraise.ui.actions import install_menus  # menus know every feature; keep them apart
+
+        self._connect()
+        install_menus(self)
+        self.restore_state()
+        self._select_first()
+
+    # -- layout ----------------------------------------------------------------------------
+    def _build_layout(self) -> None:
+        self.header = QLabel()
+        self.header.setStyleSheet("font-size: 16px; font-weight: bold;")
+        self.header.setWordWrap(True)
+        self.status_label = QLabel()
+        self.ready_button = QPushButton(self.tr("Sẵn sàng ký"))
+        self.ready_button.setToolTip(
+            self.tr("Kiểm tra đã chấm đủ, đã ghi lý do chênh lệch, rồi chuyển sang chờ ký")
+        )
+        self.history_button = QPushButton(self.tr("Lịch sử…"))
+        self.evidence_button = QPushButton(self.tr("Minh chứng…"))
+        self.self_toggle = QPushButton(self.tr("Nhập điểm tự đánh giá"))
+        self.self_toggle.setCheckable(True)
+        self.self_toggle.setToolTip(
+            self.tr("Dành cho đơn vị gửi bản giấy: Tổ nhập điểm tự đánh giá thay đơn vị")
+        )
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        top.addWidget(self.status_label)
+        buttons = QHBoxLayout()
+        for button in (self.self_toggle, self.evidence_button, self.history_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.ready_button)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #a00000; background: #ffecec; padding: 4px; border-radius: 4px;")
+        self.message.hide()
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #333; background: #f4f6f8; padding: 4px;")
+        checklist_page = QWidget()
+        column = QVBoxLayout(checklist_page)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.message)
+        column.addWidget(self.checklist, 1)
+        column.addWidget(self.hint)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(checklist_page, self.tr("Chấm điểm"))
+        self.visit_panel = self._visit_panel()
+        if self.visit_panel is not None:
+            self.tabs.addTab(self.visit_panel, self.tr("Buổi thẩm định"))
+        center = QWidget()
+        center_layout = QVBoxLayout(center)
+        center_layout.setContentsMargins(4, 4, 4, 4)
+        center_layout.addLayout(top)
+        center_layout.addLayout(buttons)
+        center_layout.addWidget(self.tabs, 1)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.preview)
+        side_layout.addWidget(self.facts)
+        side_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(side)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.agencies)
+        self.splitter.addWidget(center)
+        self.splitter.addWidget(scroll)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([360, 716, 290])
+        self.setCentralWidget(self.splitter)
+        who = self.ws.actor.name if self.ws.actor else self.tr("(chưa khai báo)")
+        self.statusBar().showMessage(
+            self.tr("Người dùng: {who} — Tệp: {path}").format(who=who, path=self.ws.db.path)
+        )
+        self.saved_label = QLabel()
+        self.statusBar().addPermanentWidget(self.saved_label)
+
+    def _visit_panel(self) -> QWidget | None:
+        try:
+            from ictappraise.ui.dialogs.visit_panel import VisitPanel
+        except ImportError:
+            return None
+        return VisitPanel(self)
+
+    def _connect(self) -> None:
+        self.agencies.agency_selected.connect(self.show_agency)
+        self.controller.agency_changed.connect(self.on_agency_changed)
+        self.controller.round_changed.connect(self.on_round_changed)
+        self.controller.saved.connect(self._saved)
+        self.checklist_model.refused.connect(self.show_refusal)
+        self.checklist.selectionModel().currentChanged.connect(self._current_changed)
+        self.ready_button.clicked.connect(self.mark_ready)
+        self.self_toggle.toggled.connect(self._toggle_self)
+        self.history_button.clicked.connect(self.open_history)
+        self.evidence_button.clicked.connect(self.open_evidence)
+        undo = self.controller.undo_stack.createUndoAction(self, self.tr("Hoàn tác"))
+        undo.setShortcuts([QKeySequence.StandardKey.Undo])
+        redo = self.controller.undo_stack.createRedoAction(self, self.tr("Làm lại"))
+        redo.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Y")])
+        self.undo_action, self.redo_action = undo, redo
+        self.addActions([undo, redo])
+
+    def _select_first(self) -> None:
+        first = self.agencies.proxy.index(0, 0)
+        if first.isValid():
+            self.agencies.table.setCurrentIndex(first)
+
+    # -- reacting to changes ---------------------------------------------------------------
+    def show_agency(self, agency_id: str) -> None:
+        """Show one agency's checklist, preview, facts and visit."""
+        self.agency_id = agency_id
+        self.checklist_model.set_agency(agency_id)
+        self.checklist.expandAll()
+        self.message.hide()
+        self._refresh_side()
+        if self.visit_panel is not None:
+            self.visit_panel.set_agency(self.ws, agency_id)  # type: ignore[attr-defined]
+
+    def on_agency_changed(self, agency_id: str) -> None:
+        self.agency_model.refresh_agency(agency_id)
+        if agency_id == self.agency_id:
+            self.checklist_model.refresh()
+            self._refresh_side()
+
+    def on_round_changed(self) -> None:
+        current = self.agency_id
+        self.agency_model.reload()
+        self.agencies.fill_dates()
+        if current:
+            self.agencies.select(current)
+            self.show_agency(current)
+
+    def _refresh_side(self) -> None:
+        detail = self.checklist_model.detail
+        self.preview.show_detail(detail)
+        self.facts.show_detail(detail)
+        if detail is None:
+            return
+        agency = detail.agency
+        when = agency.visit_date.strftime("%d/%m/%Y") if agency.visit_date else self.tr("chưa xếp lịch")
+        self.header.setText(
+            f"{agency.name} — {self.tr('Phụ lục')} {agency.category} — {when} {agency.visit_time}"
+        )
+        self.status_label.setText(detail.status_label)
+        self.ready_button.setEnabled(detail.status in ("in_progress", "not_started"))
+        locked = detail.signed
+        self.self_toggle.setEnabled(not locked)
+        if locked:
+            self.hint.setText(
+                self.tr("Biên bản đã ký: điểm đã khóa. Muốn sửa, Tổ trưởng mở lại biên bản (có lý do).")
+            )
+
+    def show_refusal(self, code: str, message: str) -> None:
+        self.message.setText(self.tr("Không nhận giá trị ở tiêu chí {c}: {m}").format(c=code, m=message))
+        self.message.show()
+
+    def _saved(self, when: str) -> None:
+        self.saved_label.setText(self.tr("Đã lưu lúc {t}").format(t=when[11:19]))
+        self.message.hide()
+
+    def _current_changed(self, current: object, _previous: object) -> None:
+        code = self.checklist.currentIndex().data(CODE_ROLE)
+        detail = self.checklist_model.detail
+        criterion = detail.catalog.find(code) if detail and code else None
+        if criterion is None:
+            self.hint.setText("")
+            return
+        evidence = criterion.evidence or self.tr("(không ghi)")
+        self.hint.setText(
+            self.tr("<b>{c}</b> — Cách tính điểm: {m}<br><b>Tài liệu kiểm chứng:</b> {e}").format(
+                c=criterion.code, m=criterion.method_text, e=evidence
+            )
+        )
+
+    def _toggle_self(self, checked: bool) -> None:
+        self.checklist_model.self_editing = checked
+        self.checklist_model.refresh()
+
+    # -- actions ---------------------------------------------------------------------------
+    def current_code(self) -> str | None:
+        return self.checklist.currentIndex().data(CODE_ROLE)
+
+    def mark_ready(self) -> None:
+        if self.agency_id is None:
+            return
+        try:
+            svc.mark_ready(self.ws, self.agency_id)
+        except (ServiceError, StoreError) as error:
+            QMessageBox.warning(self, self.tr("Chưa thể chuyển sang chờ ký"), str(error))
+            return
+        self.controller.announce({f"agency/{self.agency_id}/status"})
+
+    def open_history(self) -> None:
+        if self.agency_id is None:
+            return
+        from ictappraise.ui.dialogs.history import HistoryDialog
+
+        HistoryDialog(self.ws, self.agency_id, self.current_code(), self).exec()
+
+    def open_evidence(self) -> None:
+        code = self.current_code()
+        if self.agency_id is None or not code or "." not in code:
+            QMessageBox.information(self, self.tr("Minh chứng"), self.tr("Hãy chọn một tiêu chí trước."))
+            return
+        from ictappraise.ui.dialogs.evidence import EvidenceDialog
+
+        EvidenceDialog(self.ws, self.agency_id, code, self).exec()
+        self.controller.announce({f"agency/{self.agency_id}/crit/{code}/attachment"})
+
+    def focus_first_input(self) -> None:
+        """Start scoring: the first input cell of the checklist, in edit mode."""
+        self.checklist.setFocus()
+        self.checklist.move_to(self.checklist.first_input())
+
+    # -- persistence of the window ---------------------------------------------------------
+    def restore_state(self) -> None:
+        settings = QSettings()
+        settings.beginGroup(SETTINGS_GROUP)
+        geometry = settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1366, 740)
+        splitter = settings.value("splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        header = settings.value("checklist_header")
+        if header is not None:
+            self.checklist.header().restoreState(header)
+        settings.endGroup()
+
+    def save_state(self) -> None:
+        settings = QSettings()
+        settings.beginGroup(SETTINGS_GROUP)
+        settings.setValue("geometry", self.saveGeometry())
+        settings.setValue("splitter", self.splitter.saveState())
+        settings.setValue("checklist_header", self.checklist.header().saveState())
+        settings.endGroup()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)

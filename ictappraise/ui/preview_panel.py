@@ -1,0 +1,265 @@
+"""Live preview of an agency's rating, and the penalty facts that feed it.
+
+Large clear type, colour plus text: group subtotals, total, base band, each penalty checked
+with whether it changed the band, the final band ("tạm tính" while criteria are unscored,
+"có xung đột" while a conflict is open).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ictappraise.domain.fields import fact_field, portal_field
+from ictappraise.domain.numbers import format_points
+from ictappraise.services.model import AgencyDetail
+from ictappraise.services.workspace import Change, ServiceError
+from ictappraise.store.database import StoreError
+from ictappraise.ui.commands import push_changes
+from ictappraise.ui.controller import Controller
+from ictappraise.ui.style import band_css
+
+NO_DATE = QDate(2000, 1, 1)
+
+
+class PreviewPanel(QWidget):
+    """Subtotals, total, penalties and final band of the selected agency."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.title.setStyleSheet("font-size: 15px; font-weight: bold;")
+        layout.addWidget(self.title)
+        self.groups = QGridLayout()
+        self.groups.setHorizontalSpacing(10)
+        layout.addLayout(self.groups)
+        self.total = QLabel()
+        self.total.setStyleSheet("font-size: 22px; font-weight: bold;")
+        layout.addWidget(self.total)
+        self.base = QLabel()
+        self.base.setStyleSheet("font-size: 14px;")
+        layout.addWidget(self.base)
+        self.penalties = QLabel()
+        self.penalties.setWordWrap(True)
+        self.penalties.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.penalties)
+        self.band = QLabel()
+        self.band.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.band.setWordWrap(True)
+        layout.addWidget(self.band)
+        self.remaining = QLabel()
+        self.remaining.setWordWrap(True)
+        layout.addWidget(self.remaining)
+        layout.addStretch(1)
+
+    def show_detail(self, detail: AgencyDetail | None) -> None:
+        """Render the scorecard of an agency (or nothing)."""
+        self._clear_groups()
+        if detail is None:
+            for label in (self.title, self.total, self.base, self.penalties, self.band, self.remaining):
+                label.clear()
+            return
+        card = detail.scorecard
+        self.title.setText(self.tr("Xếp loại dự kiến — Phụ lục {c}").format(c=detail.agency.category))
+        for row, group in enumerate(card.groups):
+            name = QLabel(f"{group.code}. {group.name}")
+            name.setWordWrap(True)
+            value = QLabel(f"{format_points(group.points)} / {format_points(group.maximum)}")
+            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.groups.addWidget(name, row, 0)
+            self.groups.addWidget(value, row, 1)
+        self.total.setText(
+            self.tr("Tổng: {t} / {m}").format(t=format_points(card.total), m=format_points(card.maximum))
+        )
+        rating = card.rating
+        if card.conflicts:
+            self.base.setText(
+                self.tr("Chưa xếp loại: còn xung đột ({c}).").format(c=", ".join(card.conflicts[:6]))
+            )
+            self.penalties.clear()
+            self._band_text(None, self.tr("CÓ XUNG ĐỘT — Tổ trưởng cần giải quyết"))
+        elif rating is not None:
+            self.base.setText(self.tr("Xếp loại theo điểm: {b}").format(b=rating.base_band.value))
+            self.penalties.setText(self._penalty_html(rating.reasons[1:]))
+            suffix = self.tr(" (tạm tính)") if card.provisional else ""
+            self._band_text(
+                rating.band, self.tr("XẾP LOẠI: {b}{s}").format(b=rating.band.value.upper(), s=suffix)
+            )
+        if card.unscored:
+            self.remaining.setText(
+                self.tr("Chưa chấm đủ ({n} tiêu chí): {codes}").format(
+                    n=len(card.unscored),
+                    codes=", ".join(card.unscored[:12]) + ("…" if len(card.unscored) > 12 else ""),
+                )
+            )
+            self.remaining.setStyleSheet("color: #8a5300; font-weight: bold;")
+        elif detail.missing_reasons:
+            self.remaining.setText(
+                self.tr("Cần ghi lý do chênh lệch: {codes}").format(
+                    codes=", ".join(detail.missing_reasons[:12])
+                )
+            )
+            self.remaining.setStyleSheet("color: #8a5300; font-weight: bold;")
+        else:
+            self.remaining.setText(self.tr("Đã chấm đủ mọi tiêu chí."))
+            self.remaining.setStyleSheet("color: #1b5e20;")
+
+    def _band_text(self, band: object, text: str) -> None:
+        self.band.setText(text)
+        self.band.setStyleSheet(band_css(band) + " font-size: 20px; font-weight: bold;")  # type: ignore[arg-type]
+
+    def _penalty_html(self, reasons: tuple[str, ...]) -> str:
+        lines = []
+        for reason in reasons:
+            checked = reason.startswith("Đã kiểm tra")
+            mark = "✓" if checked else "▼"
+            colour = "#2e7d32" if checked else "#b71c1c"
+            lines.append(f"<div style='margin:2px 0'><b style='color:{colour}'>{mark}</b> {reason}</div>")
+        return "".join(lines)
+
+    def _clear_groups(self) -> None:
+        while self.groups.count():
+            item = self.groups.takeAt(0)
+            widget = item.widget()
+            if widget is not None:
+                widget.hide()  # deleteLater runs later: hide now so old labels never overlap new ones
+                widget.deleteLater()
+
+
+class FactsPanel(QGroupBox):
+    """Penalty facts: report dates, report attached, monthly portal news counts."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle(self.tr("Dữ kiện xét hạ bậc"))
+        self.controller = controller
+        self.agency_id: str | None = None
+        self._loading = False
+        form = QFormLayout(self)
+        self.sent = self._date_edit()
+        self.sent_known = QCheckBox(self.tr("Đã gửi báo cáo, ngày:"))
+        row = QHBoxLayout()
+        row.addWidget(self.sent_known)
+        row.addWidget(self.sent, 1)
+        form.addRow(row)
+        self.days_late = QLabel()
+        self.days_late.setWordWrap(True)
+        form.addRow(self.days_late)
+        self.attached = QCheckBox(self.tr("Có kèm báo cáo kết quả"))
+        form.addRow(self.attached)
+        self.quota = QLabel()
+        self.quota.setWordWrap(True)
+        form.addRow(self.quota)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(4)
+        self.months: list[QSpinBox] = []
+        for month in range(1, 13):
+            box = QSpinBox()
+            box.setRange(-1, 999)
+            box.setSpecialValueText("—")
+            box.setToolTip(self.tr("Số tin, bài tháng {m}").format(m=month))
+            box.setAccessibleName(self.tr("Tháng {m}").format(m=month))
+            box.editingFinished.connect(lambda m=month: self._month_changed(m))
+            label = QLabel(self.tr("T{m}").format(m=month))
+            grid.addWidget(label, (month - 1) // 4 * 2, (month - 1) % 4)
+            grid.addWidget(box, (month - 1) // 4 * 2 + 1, (month - 1) % 4)
+            self.months.append(box)
+        form.addRow(grid)
+        self.short = QLabel()
+        self.short.setWordWrap(True)
+        form.addRow(self.short)
+        self.sent_known.toggled.connect(self._sent_changed)
+        self.sent.dateChanged.connect(self._sent_changed)
+        self.attached.toggled.connect(self._attached_changed)
+
+    def _date_edit(self) -> QDateEdit:
+        edit = QDateEdit()
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("dd/MM/yyyy")
+        edit.setMinimumDate(NO_DATE)
+        return edit
+
+    def show_detail(self, detail: AgencyDetail | None) -> None:
+        self._loading = True
+        try:
+            self.agency_id = detail.agency.id if detail else None
+            self.setEnabled(detail is not None and not detail.signed)
+            if detail is None:
+                return
+            facts = detail.facts
+            sent = facts.report_sent or facts.report_received
+            self.sent_known.setChecked(sent is not None)
+            self.sent.setEnabled(sent is not None)
+            self.sent.setDate(QDate(sent.year, sent.month, sent.day) if sent else QDate.currentDate())
+            deadline = facts.deadline.strftime("%d/%m/%Y") if facts.deadline else "—"
+            self.days_late.setText(
+                self.tr("Hạn gửi: {d} — muộn {n} ngày").format(d=deadline, n=facts.days_late)
+            )
+            self.attached.setChecked(facts.report_attached)
+            self.quota.setText(
+                self.tr("Tin, bài trên Cổng TTĐT Đảng bộ tỉnh (định mức {q} mỗi tháng):").format(
+                    q=facts.portal_quota
+                )
+            )
+            for box, count in zip(self.months, facts.portal_counts, strict=True):
+                box.setValue(-1 if count is None else count)
+            short = facts.portal_short_months
+            self.short.setText(
+                self.tr("Tháng không đủ định mức: {m}").format(m=", ".join(map(str, short)))
+                if short
+                else self.tr("Không có tháng nào thiếu định mức.")
+            )
+        finally:
+            self._loading = False
+
+    def _write(self, changes: list[Change], text: str) -> None:
+        if self._loading or self.agency_id is None:
+            return
+        try:
+            push_changes(self.controller, changes, text)
+        except (ServiceError, StoreError, ValueError) as error:
+            QMessageBox.warning(self, self.tr("Không lưu được"), str(error))
+            self.show_detail(self.controller.ws.detail(self.agency_id))
+
+    def _sent_changed(self) -> None:
+        if self._loading or self.agency_id is None:
+            return
+        self.sent.setEnabled(self.sent_known.isChecked())
+        value = self.sent.date().toPython().isoformat() if self.sent_known.isChecked() else None  # type: ignore[union-attr]
+        self._write([Change(fact_field(self.agency_id, "report_sent"), value)], self.tr("Ngày gửi báo cáo"))
+
+    def _attached_changed(self, checked: bool) -> None:
+        if self.agency_id is not None:
+            self._write(
+                [Change(fact_field(self.agency_id, "report_attached"), checked)], self.tr("Kèm báo cáo")
+            )
+
+    def _month_changed(self, month: int) -> None:
+        if self.agency_id is None:
+            return
+        value = self.months[month - 1].value()
+        self._write(
+            [Change(portal_field(self.agency_id, month), None if value < 0 else value)],
+            self.tr("Tin, bài tháng {m}").format(m=month),
+        )
+
+
+def as_date(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
