@@ -32,8 +32,7 @@ def describe_schema(path: Path) -> dict[str, Any]:
     con = sqlite3.connect(path)
     try:
         tables = [
-            row[0]
-            for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         ]
         result: dict[str, Any] = {}
         for table in tables:
