@@ -1,0 +1,390 @@
+"""Conflicts and exchange in the GUI: the lead's conflict dialog, the merge dialog, sending a package.
+
+Thin widgets over ictappraise.services.merge. The merge runs on the GUI thread under a modal
+progress bar: the Workspace cache and its SQLite sessions belong to this thread, and a
+merge of a whole round takes about a second, so a worker would add risk without benefit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    QStringListModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ictappraise.services import merge
+from ictappraise.services.conflicts import Conflict, Head, parse_typed, time_text
+from ictappraise.services.workspace import Workspace
+
+Index = QModelIndex | QPersistentModelIndex
+DISPLAY = Qt.ItemDataRole.DisplayRole
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
+
+
+class ConflictTableModel(QAbstractTableModel):
+    """Open conflicts: one row per conflicting field."""
+
+    COL_AGENCY, COL_CODE, COL_WHAT, COL_HEADS = range(4)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.conflicts: list[Conflict] = []
+        self.headers = [self.tr("Đơn vị"), self.tr("Tiêu chí"), self.tr("Nội dung"), self.tr("Số phiên bản")]
+
+    def set_conflicts(self, conflicts: Sequence[Conflict]) -> None:
+        self.beginResetModel()
+        self.conflicts = list(conflicts)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self.conflicts)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self.headers)
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid() or role not in (DISPLAY, TOOLTIP):
+            return None
+        conflict = self.conflicts[index.row()]
+        if role == TOOLTIP:
+            return conflict.field
+        column = index.column()
+        if column == self.COL_AGENCY:
+            return conflict.agency_name
+        if column == self.COL_CODE:
+            return conflict.code or ""
+        if column == self.COL_WHAT:
+            return conflict.what
+        return len(conflict.heads)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if role == DISPLAY and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.headers):
+            return self.headers[section]
+        return None
+
+
+class HeadTableModel(QAbstractTableModel):
+    """The competing versions of one field: value, author, time."""
+
+    COL_VALUE, COL_AUTHOR, COL_TIME, COL_REASON = range(4)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.heads: list[Head] = []
+        self.headers = [self.tr("Giá trị"), self.tr("Người nhập"), self.tr("Thời điểm"), self.tr("Lý do")]
+
+    def set_heads(self, heads: Sequence[Head]) -> None:
+        self.beginResetModel()
+        self.heads = list(heads)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self.heads)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self.headers)
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid() or role not in (DISPLAY, TOOLTIP):
+            return None
+        head = self.heads[index.row()]
+        if role == TOOLTIP:
+            return f"{head.edit.id} — {head.edit.device}"
+        return (head.text, head.author_name, time_text(head.edit.created_at), head.edit.reason or "")[
+            index.column()
+        ]
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if role == DISPLAY and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.headers):
+            return self.headers[section]
+        return None
+
+
+def _table(model: QAbstractTableModel, parent: QWidget) -> tuple[QTableView, QSortFilterProxyModel]:
+    proxy = QSortFilterProxyModel(parent)
+    proxy.setSourceModel(model)
+    view = QTableView(parent)
+    view.setModel(proxy)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.verticalHeader().hide()
+    return view, proxy
+
+
+class ConflictDialog(QDialog):
+    """The lead settles conflicts: pick one version or type a new value, always with a reason."""
+
+    resolved = Signal(str)  # the field settled; the window announces it to every screen
+
+    def __init__(self, ws: Workspace, agency_id: str | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.agency_id = agency_id
+        self.setWindowTitle(self.tr("Giải quyết xung đột dữ liệu"))
+        self.resize(900, 600)
+        self.conflict_model = ConflictTableModel(self)
+        self.head_model = HeadTableModel(self)
+        self.conflict_view, self.conflict_proxy = _table(self.conflict_model, self)
+        self.head_view, self.head_proxy = _table(self.head_model, self)
+        self.pick_radio = QRadioButton(self.tr("Giữ phiên bản đã chọn ở bảng trên"), self)
+        self.new_radio = QRadioButton(self.tr("Nhập giá trị mới:"), self)
+        self.value_edit = QLineEdit(self)
+        self.reason_edit = QPlainTextEdit(self)
+        self.reason_edit.setPlaceholderText(self.tr("Lý do giải quyết (bắt buộc, được lưu trong nhật ký)"))
+        self.reason_edit.setMaximumHeight(80)
+        self.status_label = QLabel(self)
+        self.resolve_button = QPushButton(self.tr("&Giải quyết"), self)
+        self._build()
+        self.reload()
+
+    def _build(self) -> None:
+        self.pick_radio.setChecked(True)
+        self.value_edit.setEnabled(False)
+        self.new_radio.toggled.connect(self.value_edit.setEnabled)
+        self.value_edit.textEdited.connect(lambda _text: self.new_radio.setChecked(True))
+        self.conflict_view.selectionModel().currentRowChanged.connect(lambda *_: self._show_heads())
+        self.resolve_button.clicked.connect(self.resolve)
+        closing = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        closing.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(self.tr("Các trường có nhiều phiên bản khác nhau (chưa dùng để xếp loại):"), self)
+        )
+        layout.addWidget(self.conflict_view, 2)
+        layout.addWidget(QLabel(self.tr("Các phiên bản của trường đã chọn:"), self))
+        layout.addWidget(self.head_view, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.new_radio)
+        row.addWidget(self.value_edit, 1)
+        layout.addWidget(self.pick_radio)
+        layout.addLayout(row)
+        layout.addWidget(QLabel(self.tr("Lý do:"), self))
+        layout.addWidget(self.reason_edit)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status_label, 1)
+        bottom.addWidget(self.resolve_button)
+        bottom.addWidget(closing)
+        layout.addLayout(bottom)
+
+    def reload(self) -> None:
+        """Re-read the open conflicts and select the first."""
+        self.conflict_model.set_conflicts(merge.list_conflicts(self.ws, self.agency_id))
+        count = self.conflict_model.rowCount()
+        self.status_label.setText(
+            self.tr("Còn %n xung đột.", "", count) if count else self.tr("Không còn xung đột nào.")
+        )
+        self.resolve_button.setEnabled(count > 0)
+        if count:
+            self.conflict_view.selectRow(0)
+        self._show_heads()
+
+    def current_conflict(self) -> Conflict | None:
+        index = self.conflict_view.currentIndex()
+        if not index.isValid():
+            return None
+        return self.conflict_model.conflicts[self.conflict_proxy.mapToSource(index).row()]
+
+    def current_head(self) -> Head | None:
+        rows = self.head_view.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.head_model.heads[self.head_proxy.mapToSource(rows[0]).row()]
+
+    def _show_heads(self) -> None:
+        conflict = self.current_conflict()
+        self.head_model.set_heads(conflict.heads if conflict else ())
+        self.head_view.clearSelection()
+        hint = self.tr("Điểm, ví dụ 12,5") if conflict and conflict.field.endswith("/appraised") else ""
+        self.value_edit.setPlaceholderText(hint)
+        self.value_edit.clear()
+        self.pick_radio.setChecked(True)
+
+    def select_head(self, row: int) -> None:
+        """Select the version in a row of the versions table (keyboard users and tests)."""
+        self.head_view.selectRow(row)
+        self.pick_radio.setChecked(True)
+
+    def resolve(self) -> bool:
+        """Settle the selected conflict; False (with an error dialog) when refused."""
+        conflict = self.current_conflict()
+        if conflict is None:
+            return self.show_error(self.tr("Hãy chọn một xung đột trong danh sách."))
+        reason = self.reason_edit.toPlainText().strip()
+        try:
+            if self.pick_radio.isChecked():
+                head = self.current_head()
+                if head is None:
+                    return self.show_error(self.tr("Hãy chọn phiên bản muốn giữ, hoặc nhập giá trị mới."))
+                merge.resolve_pick(self.ws, conflict.field, head.id, reason)
+            else:
+                value = parse_typed(self.ws, conflict.field, self.value_edit.text())
+                merge.resolve_conflict(self.ws, conflict.field, value, reason)
+        except ValueError as error:  # ServiceError and the store's messages are Vietnamese
+            return self.show_error(str(error))
+        self.reason_edit.clear()
+        self.resolved.emit(conflict.field)
+        self.reload()
+        return True
+
+    def show_error(self, text: str) -> bool:
+        QMessageBox.warning(self, self.tr("Không giải quyết được xung đột"), text)
+        return False
+
+
+class MergeDialog(QDialog):
+    """File → Tổng hợp dữ liệu: choose packages, read the check, merge, read the summary."""
+
+    merged = Signal()  # the window reloads every screen
+    conflicts_requested = Signal()
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None, paths: Sequence[Path] = ()) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.plan: merge.MergePlan | None = None
+        self.summary: merge.MergeSummary | None = None
+        self.setWindowTitle(self.tr("Tổng hợp dữ liệu"))
+        self.resize(760, 520)
+        self.files = QStringListModel(self)
+        self.file_view = QListView(self)
+        self.file_view.setModel(self.files)
+        self.report = QPlainTextEdit(self)
+        self.report.setReadOnly(True)
+        self.progress = QProgressBar(self)
+        self.choose_button = QPushButton(self.tr("&Chọn gói dữ liệu…"), self)
+        self.merge_button = QPushButton(self.tr("&Tổng hợp"), self)
+        self.conflicts_button = QPushButton(self.tr("Giải quyết &xung đột…"), self)
+        self._build()
+        if paths:
+            self.set_packages(paths)
+
+    def _build(self) -> None:
+        self.merge_button.setEnabled(False)
+        self.conflicts_button.setEnabled(False)
+        self.choose_button.clicked.connect(self.choose)
+        self.merge_button.clicked.connect(self.apply)
+        self.conflicts_button.clicked.connect(self.conflicts_requested.emit)
+        closing = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        closing.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("Gói dữ liệu (.ictx) nhận từ các thành viên:"), self))
+        layout.addWidget(self.file_view, 1)
+        layout.addWidget(self.report, 2)
+        layout.addWidget(self.progress)
+        row = QHBoxLayout()
+        for button in (self.choose_button, self.merge_button, self.conflicts_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        row.addWidget(closing)
+        layout.addLayout(row)
+
+    def choose(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("Chọn gói dữ liệu"), "", self.tr("Gói dữ liệu ictappraise (*.ictx);;Mọi tệp (*)")
+        )
+        if paths:
+            self.set_packages([Path(p) for p in paths])
+
+    def set_packages(self, paths: Sequence[Path]) -> None:
+        """Check the packages and show what merging them would do (nothing is written)."""
+        self.files.setStringList([str(p) for p in paths])
+        self.plan, self.summary = None, None
+        self.merge_button.setEnabled(False)
+        try:
+            self.plan = merge.plan_merge(self.ws, list(paths), self._progress)
+        except ValueError as error:
+            self.report.setPlainText(str(error))
+            self.show_error(str(error))
+            return
+        self.report.setPlainText("\n".join(merge.describe_plan(self.plan)))
+        self.merge_button.setEnabled(True)
+
+    def apply(self) -> bool:
+        """Merge the checked packages (after confirming a sender outside the team)."""
+        if self.plan is None:
+            return False
+        if self.plan.needs_confirmation and not self.confirm("\n\n".join(self.plan.warnings)):
+            return False
+        try:
+            self.summary = merge.apply_merge(self.ws, self.plan, self._progress)
+        except ValueError as error:
+            return self.show_error(str(error))
+        self.plan = None
+        self.merge_button.setEnabled(False)
+        self.report.setPlainText("\n".join(merge.describe_summary(self.summary)))
+        self.conflicts_button.setEnabled(bool(merge.list_conflicts(self.ws)))
+        self.merged.emit()
+        return True
+
+    def _progress(self, done: int, total: int, text: str) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(text)
+        QApplication.processEvents()
+
+    def confirm(self, text: str) -> bool:
+        answer = QMessageBox.question(
+            self, self.tr("Người gửi không thuộc Tổ thẩm định"), text + "\n\n" + self.tr("Vẫn tổng hợp?")
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def show_error(self, text: str) -> bool:
+        QMessageBox.warning(self, self.tr("Không tổng hợp được"), text)
+        return False
+
+
+def send_package(parent: QWidget, ws: Workspace, path: Path | None = None) -> merge.ExportResult | None:
+    """File → Gửi dữ liệu cho Tổ trưởng: write a full package and say where it is."""
+    if path is None:
+        who = (ws.actor.name if ws.actor else "").replace(" ", "_") or "du_lieu"
+        suggested = Path.home() / f"{who}_{date.today():%Y%m%d}.ictx"
+        chosen, _ = QFileDialog.getSaveFileName(
+            parent, parent.tr("Gửi dữ liệu cho Tổ trưởng"), str(suggested), parent.tr("Gói dữ liệu (*.ictx)")
+        )
+        if not chosen:
+            return None
+        path = Path(chosen)
+    try:
+        result = merge.export_package(ws, path)
+    except ValueError as error:
+        QMessageBox.warning(parent, parent.tr("Không tạo được gói dữ liệu"), str(error))
+        return None
+    QMessageBox.information(
+        parent,
+        parent.tr("Đã tạo gói dữ liệu"),
+        parent.tr("Đã lưu %1 sửa đổi và %2 tệp minh chứng vào:\n%3\nHãy chép tệp này cho Tổ trưởng.")
+        .replace("%1", str(result.edits))
+        .replace("%2", str(result.attachments))
+        .replace("%3", str(result.path)),
+    )
+    return result
