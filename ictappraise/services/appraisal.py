@@ -181,8 +181,10 @@ def readiness_problems(ws: Workspace, agency_id: str) -> list[str]:
     problems = []
     if card.unscored:
         problems.append(f"còn {len(card.unscored)} tiêu chí chưa chấm ({', '.join(card.unscored[:8])}).")
-    if card.conflicts:
-        problems.append(f"còn xung đột chưa giải quyết ({', '.join(card.conflicts[:8])}).")
+    scored = {f"crit/{c}/appraised" for c in card.conflicts} | {f"fact/{c}" for c in card.conflicts}
+    others = sorted({fs.field.split("/", 2)[-1] for fs in detail.conflicts} - scored)
+    if card.conflicts or others:  # notes and visit details too (domain.md §7)
+        problems.append(f"còn xung đột chưa giải quyết ({', '.join([*card.conflicts, *others][:8])}).")
     if card.errors:
         problems.append(card.errors[0])
     if detail.missing_reasons:
