@@ -193,9 +193,14 @@ class AgencyFilterProxy(QSortFilterProxyModel):
         status: str | None = None,
         visit_date: date | None = None,
     ) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt ≥ 6.10; invalidateRowsFilter is deprecated there
+            self.beginFilterChange()
         self.search = " ".join(search.split()).casefold()
         self.category, self.status, self.visit_date = category, status, visit_date
-        self.invalidateRowsFilter()
+        if hasattr(self, "endFilterChange"):
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
         model = self.sourceModel()
