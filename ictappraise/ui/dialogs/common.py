@@ -1,0 +1,154 @@
+"""What the dialogs share: calling a service and showing its refusal, a simple table model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QCoreApplication,
+    QDate,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from ictappraise.settings import ROLE_LEAD, ROLE_MEMBER, ROLE_SECRETARY
+from ictappraise.store.database import StoreError
+
+Row = TypeVar("Row")
+AnyIndex = QModelIndex | QPersistentModelIndex
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+
+#: The errors a service raises for a user's mistake; their messages are Vietnamese.
+USER_ERRORS = (StoreError, ValueError)
+
+
+def tr(text: str) -> str:
+    """Translate a string of the dialogs' shared context."""
+    return QCoreApplication.translate("Dialogs", text)
+
+
+def show_error(parent: QWidget | None, error: BaseException) -> None:
+    """Show a service's refusal (its Vietnamese message) in a warning box."""
+    QMessageBox.warning(parent, tr("Không thực hiện được"), str(error))
+
+
+def call_service(
+    parent: QWidget | None, function: Callable[..., Any], *args: Any, **kwargs: Any
+) -> tuple[bool, Any]:
+    """Call one service; on a refusal show its message. Return (succeeded, result)."""
+    try:
+        return True, function(*args, **kwargs)
+    except USER_ERRORS as error:
+        show_error(parent, error)
+        return False, None
+
+
+def to_qdate(value: date | None) -> QDate:
+    """A Python date as a QDate (an invalid QDate for None)."""
+    return QDate(value.year, value.month, value.day) if value else QDate()
+
+
+def from_qdate(value: QDate) -> date | None:
+    """A QDate as a Python date (None when invalid)."""
+    return date(value.year(), value.month(), value.day()) if value.isValid() else None
+
+
+@dataclass(frozen=True)
+class Column(Generic[Row]):
+    """One column of a RecordTableModel: its header and how a row shows in it."""
+
+    header: str
+    display: Callable[[Row], Any]
+    sort: Callable[[Row], Any] | None = None
+    align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft
+    tooltip: Callable[[Row], str] | None = None
+
+
+class RecordTableModel(QAbstractTableModel, Generic[Row]):
+    """A read-only table of plain rows (read models from a service), one Column per column."""
+
+    def __init__(self, columns: Sequence[Column[Row]], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._rows: list[Row] = []
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        """Replace every row (after a service wrote or the round changed)."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[Row]:
+        return list(self._rows)
+
+    def row_at(self, row: int) -> Row:
+        return self._rows[row]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row, column = self._rows[index.row()], self._columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = column.display(row)
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
+            return column.tooltip(row) or None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(column.align | Qt.AlignmentFlag.AlignVCenter)
+        if role == SORT_ROLE:
+            return (column.sort or column.display)(row)
+        if role == ROW_ROLE:
+            return row
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self._columns)
+        ):
+            return self._columns[section].header
+        return None
+
+
+class SortProxy(QSortFilterProxyModel):
+    """Sorts by SORT_ROLE (locale-aware for text) and filters on any column's text."""
+
+    def __init__(self, source: QAbstractItemModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setSourceModel(source)
+        self.setSortRole(SORT_ROLE)
+        self.setSortLocaleAware(True)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterKeyColumn(-1)
+
+
+def role_label(role: str) -> str:
+    """The Vietnamese name of a team role."""
+    return {
+        ROLE_LEAD: tr("Tổ trưởng"),
+        ROLE_MEMBER: tr("Thành viên"),
+        ROLE_SECRETARY: tr("Thư ký"),
+    }.get(role, role)
+
+
+ROLES = (ROLE_LEAD, ROLE_MEMBER, ROLE_SECRETARY)

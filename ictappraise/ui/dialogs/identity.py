@@ -1,0 +1,203 @@
+"""First start on a laptop: the appraiser says who they are (a member of the team, or a newcomer).
+
+The answer is an ictappraise.settings.Identity; the caller saves it in the per-user
+configuration and, for a newcomer, adds them to the team (services.identity.actor_for).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QRadioButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ictappraise.services.model import Member
+from ictappraise.services.workspace import Workspace
+from ictappraise.settings import ROLE_LEAD, ROLE_MEMBER, Identity
+from ictappraise.ui.dialogs.common import ROLES, Column, RecordTableModel, SortProxy, role_label
+
+
+class MemberTableModel(RecordTableModel[Member]):
+    """Team members: name, title, role."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            [
+                Column(self.tr("Họ tên"), lambda m: m.name),
+                Column(self.tr("Chức vụ"), lambda m: m.title, tooltip=lambda m: m.title),
+                Column(self.tr("Vai trò"), lambda m: role_label(m.role)),
+            ],
+            parent,
+        )
+
+
+class IdentityDialog(QDialog):
+    """Pick yourself from the team of the round, or type a new name, title and role."""
+
+    def __init__(self, members: Sequence[Member], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Người sử dụng máy này"))
+        self.setMinimumWidth(640)
+        self._members = list(members)
+        self._identity: Identity | None = None
+        self.is_new_member = False
+
+        intro = QLabel(
+            self.tr(
+                "Mỗi điểm số, ghi chú, chữ ký đều ghi tên người thực hiện. Hãy cho biết bạn là ai trong "
+                "Tổ thẩm định. Thông tin này chỉ lưu trên máy này, không lưu trong tệp dữ liệu."
+            )
+        )
+        intro.setWordWrap(True)
+
+        self.existing_radio = QRadioButton(self.tr("Tôi có tên trong danh sách Tổ thẩm định của đợt này:"))
+        self.model = MemberTableModel(self)
+        self.model.set_rows(self._members)
+        self.proxy = SortProxy(self.model, self)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.doubleClicked.connect(self._accept_double_click)
+
+        self.new_radio = QRadioButton(self.tr("Tôi chưa có tên trong danh sách (thêm mới vào Tổ):"))
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText(self.tr("Ví dụ: Nguyễn Văn An"))
+        self.title_edit = QLineEdit()
+        self.title_edit.setPlaceholderText(self.tr("Ví dụ: Chuyên viên Phòng Cơ yếu - Công nghệ thông tin"))
+        self.role_combo = QComboBox()
+        for role in ROLES:
+            self.role_combo.addItem(role_label(role), role)
+        self.role_combo.setCurrentIndex(ROLES.index(ROLE_MEMBER))
+        self.new_form = QWidget()
+        form = QFormLayout(self.new_form)
+        form.setContentsMargins(24, 0, 0, 0)
+        form.addRow(self.tr("Họ và tên:"), self.name_edit)
+        form.addRow(self.tr("Chức vụ:"), self.title_edit)
+        form.addRow(self.tr("Vai trò trong Tổ:"), self.role_combo)
+
+        group = QButtonGroup(self)
+        group.addButton(self.existing_radio)
+        group.addButton(self.new_radio)
+        # Both choices stay usable: touching one side chooses it.
+        self.name_edit.textEdited.connect(lambda _text: self.new_radio.setChecked(True))
+        self.table.clicked.connect(lambda _index: self.existing_radio.setChecked(True))
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Xác nhận"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Để sau"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.existing_radio)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.new_radio)
+        layout.addWidget(self.new_form)
+        layout.addWidget(buttons)
+
+        if self._members:
+            self.existing_radio.setChecked(True)
+            self.table.selectionModel().setCurrentIndex(
+                self.proxy.index(0, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        else:
+            self.existing_radio.setEnabled(False)
+            self.table.setEnabled(False)
+            self.new_radio.setChecked(True)
+            self.name_edit.setFocus()
+
+    def select_member(self, name: str) -> None:
+        """Select a member of the list by name (for tests and the caller's default)."""
+        for row in range(self.proxy.rowCount()):
+            member = self.model.row_at(self.proxy.mapToSource(self.proxy.index(row, 0)).row())
+            if member.name == name:
+                self.existing_radio.setChecked(True)
+                self.table.selectRow(row)
+                return
+
+    def _selected(self) -> Member | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.row_at(self.proxy.mapToSource(rows[0]).row())
+
+    def _accept_double_click(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.accept()
+
+    def accept(self) -> None:
+        """Check the answer; stay open with a message when it cannot be used."""
+        if self.existing_radio.isChecked():
+            member = self._selected()
+            if member is None:
+                QMessageBox.information(
+                    self, self.windowTitle(), self.tr("Hãy chọn tên của bạn trong danh sách.")
+                )
+                return
+            self._identity = Identity(member.name, member.title, member.role)
+            self.is_new_member = False
+            super().accept()
+            return
+        name = " ".join(self.name_edit.text().split())
+        if not name:
+            QMessageBox.information(self, self.windowTitle(), self.tr("Hãy nhập họ và tên của bạn."))
+            self.name_edit.setFocus()
+            return
+        role = str(self.role_combo.currentData())
+        same = next((m for m in self._members if m.name.casefold() == name.casefold()), None)
+        if same is not None:  # typed a name that is already in the team: that member
+            self._identity = Identity(same.name, same.title, same.role)
+            self.is_new_member = False
+            super().accept()
+            return
+        lead = next((m for m in self._members if m.role == ROLE_LEAD), None)
+        if role == ROLE_LEAD and lead is not None:
+            QMessageBox.information(
+                self,
+                self.windowTitle(),
+                self.tr("Đợt này đã có Tổ trưởng ({name}). Hãy chọn vai trò Thành viên hoặc Thư ký.").format(
+                    name=lead.name
+                ),
+            )
+            return
+        self._identity = Identity(name, " ".join(self.title_edit.text().split()), role)
+        self.is_new_member = True
+        super().accept()
+
+    def identity(self) -> Identity | None:
+        """The answer once accepted, else None."""
+        return self._identity
+
+
+def ask_identity(parent: QWidget | None, ws: Workspace) -> Identity | None:
+    """Ask who uses this laptop; None when the question is put off."""
+    dialog = IdentityDialog(ws.members(), parent)
+    if dialog.exec() == QDialog.DialogCode.Accepted:
+        return dialog.identity()
+    return None
