@@ -36,16 +36,18 @@ HEADER_ROW = 11
 FIRST_ROW = HEADER_ROW + 1
 POINTS_FORMAT = "0.00"
 FONT_NAME = "Times New Roman"
+LINE_HEIGHT = 15.0
+CHARS_PER_WIDTH = 1.4  # Times New Roman 11 pt: about this many characters per width unit
 
 COLUMNS = (
-    ("code", "Mã", 9),
-    ("name", "Tiêu chí", 52),
-    ("maximum", "Điểm tối đa", 10),
-    ("method", "Cách tính điểm", 40),
-    ("self", "Điểm tự đánh giá", 12),
-    ("evidence", "Tài liệu kiểm chứng", 36),
-    ("appraised", "Điểm thẩm định", 12),
-    ("note", "Ghi chú", 30),
+    ("code", "Mã", 8),
+    ("name", "Tiêu chí", 44),
+    ("maximum", "Điểm tối đa", 8),
+    ("method", "Cách tính điểm", 34),
+    ("self", "Điểm tự đánh giá", 10),
+    ("evidence", "Tài liệu kiểm chứng", 30),
+    ("appraised", "Điểm thẩm định", 10),
+    ("note", "Ghi chú", 24),
 )
 COL = {key: index for index, (key, _label, _width) in enumerate(COLUMNS, start=1)}
 
@@ -103,6 +105,18 @@ def set_text(cell: Cell, value: Any) -> None:
         cell.quotePrefix = True
 
 
+def fit_height(sheet: Worksheet, row: int, widths: dict[int, float] | None = None) -> None:
+    """Set a row's height so its wrapped text shows (openpyxl cannot measure; this estimates)."""
+    lines = 1
+    for cell in sheet[row]:
+        if cell.data_type != "s" or not isinstance(cell.value, str) or not cell.alignment.wrap_text:
+            continue
+        width = (widths or {}).get(cell.column) or sheet.column_dimensions[cell.column_letter].width or 8.43
+        per_line = max(1, int(width * CHARS_PER_WIDTH))
+        lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in cell.value.split("\n")))
+    sheet.row_dimensions[row].height = lines * LINE_HEIGHT + 2
+
+
 def setup_print(sheet: Worksheet, title_rows: str) -> None:
     """A4 landscape, fit to the page width, the table header repeated on every page."""
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
@@ -146,12 +160,13 @@ def _header_block(sheet: Worksheet, info: FormInfo, catalog: Catalog) -> None:
         ("Bộ tiêu chí:", f"phiên bản {catalog.version}{sample}, mã kiểm tra {catalog.checksum()}"),
     )
     for offset, (label, text) in enumerate(lines, start=3):
-        set_text(sheet.cell(row=offset, column=1), label)
-        sheet.cell(row=offset, column=1).font = Font(name=FONT_NAME, bold=True)
-        _merged(sheet, f"B{offset}:{last}{offset}", text, Font(name=FONT_NAME, bold=offset == 3))
+        _merged(sheet, f"A{offset}:{last}{offset}", f"{label} {text}", Font(name=FONT_NAME, bold=offset == 3))
     _merged(sheet, f"A8:{last}9", INSTRUCTIONS, Font(name=FONT_NAME, italic=True), center=False)
-    sheet.row_dimensions[8].height = 30
-    sheet.row_dimensions[9].height = 30
+    total = sum(width for _key, _label, width in COLUMNS)
+    per_line = int(total * CHARS_PER_WIDTH)
+    height = (-(-len(INSTRUCTIONS) // per_line) * LINE_HEIGHT + 4) / 2
+    sheet.row_dimensions[8].height = sheet.row_dimensions[9].height = height
+    sheet.row_dimensions[1].height = 22
 
 
 def _merged(sheet: Worksheet, ref: str, text: str, font: Font, *, center: bool = False) -> None:
@@ -183,6 +198,8 @@ def _table(sheet: Worksheet, catalog: Catalog) -> None:
         _group_row(sheet, group_row, group.code, group.name, group.maximum, criterion_rows)
         group_rows.append(group_row)
     _total_row(sheet, row, catalog.maximum, group_rows)
+    for number in range(FIRST_ROW, row + 1):
+        fit_height(sheet, number)
     _validations(sheet, validations)
     sheet.freeze_panes = sheet.cell(row=FIRST_ROW, column=COL["maximum"])
     sheet.protection.sheet = True

@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ictappraise.domain.catalog import Catalog, Criterion
 from ictappraise.domain.scorecard import Scorecard
-from ictappraise.io.excel_form import set_text, setup_print
+from ictappraise.io.excel_form import fit_height, set_text, setup_print
 
 POINTS = "0.00"
 DIFFERENCE = "+0.00;-0.00;0.00"
@@ -152,6 +152,7 @@ def _put(sheet: Worksheet, row: int, values: Sequence[Any], *, bold: bool = Fals
             cell.alignment = Alignment(horizontal="right", vertical="top")
         else:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    fit_height(sheet, row)
 
 
 def _summary(sheet: Worksheet, year: int, round_name: str, results: Sequence[ResultEntry]) -> None:
@@ -283,3 +284,5 @@ def _rating_block(sheet: Worksheet, row: int, result: ResultEntry) -> None:
         set_text(cell, text)
         cell.font = Font(name=FONT, bold=offset <= 1)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+        merged = sum(width for _label, width in AGENCY_COLUMNS[1:])
+        fit_height(sheet, row + offset, {2: merged})
