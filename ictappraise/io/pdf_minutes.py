@@ -1,0 +1,381 @@
+"""The minutes of a visit (biên bản thẩm định) as a Party-format PDF (domain.md §6).
+
+The renderer receives plain data (MinutesDoc) and knows nothing of the database, so the
+batch can lay out many minutes off the GUI thread and tests can feed it any table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+from typing import BinaryIO
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    Image,
+    KeepTogether,
+    LongTable,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from ictappraise.io.pdf_fonts import FontSet, document_fonts
+from ictappraise.io.pdf_layout import (
+    TEXT_WIDTH,
+    Header,
+    HeaderBlock,
+    PageMarks,
+    Styles,
+    TitleRule,
+    build_pdf,
+    clock_text,
+    copies_text,
+    long_date,
+    make_styles,
+    nfc,
+    number_line,
+    para_text,
+)
+
+ROW_GROUP = "group"
+ROW_CRITERION = "criterion"
+ROW_SUB = "sub"
+ROW_TOTAL = "total"
+
+TABLE_HEADER = ("STT", "Tiêu chí", "Điểm tối đa", "Điểm tự đánh giá", "Điểm thẩm định", "Ghi chú")
+COLUMN_WIDTHS = tuple(w * mm for w in (11, 74, 15, 16, 16, 28))
+SIGN_ROOM = 26 * mm
+DRAFT_MARK = "DỰ THẢO"
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone named in the minutes: name, title and (team members) role."""
+
+    name: str
+    title: str = ""
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of the results table, numbers already formatted ("7,5")."""
+
+    kind: str
+    number: str
+    name: str
+    maximum: str
+    self_points: str
+    points: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SignatureBlock:
+    """A signature block: heading lines, the name, and a signature image when one is on file."""
+
+    headings: tuple[str, ...]
+    name: str
+    subtitle: str = ""
+    image: bytes | None = None
+
+
+@dataclass(frozen=True)
+class MinutesDoc:
+    """Everything printed in one set of minutes."""
+
+    issuer: str
+    issuing_unit: str
+    number: str
+    number_suffix: str
+    place: str
+    day: date | None
+    year: int
+    agency_name: str
+    catalog_title: str
+    legal_basis: tuple[str, ...]
+    start: str
+    end: str
+    venue: str
+    team: tuple[Person, ...]
+    representatives: tuple[Person, ...]
+    rows: tuple[TableRow, ...]
+    fact_lines: tuple[str, ...]
+    reasons: tuple[str, ...]
+    total_text: str
+    band: str
+    strengths: str
+    weaknesses: str
+    recommendations: str
+    opinion: str
+    opinion_text: str
+    copies: int
+    agency_sign: SignatureBlock
+    lead_sign: SignatureBlock
+    secretary_sign: SignatureBlock | None
+    revision: int
+    fingerprint: str
+    signed: bool = False
+    draft_reason: str = ""
+    provisional_note: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def draft(self) -> bool:
+        return bool(self.draft_reason)
+
+    @property
+    def subject(self) -> str:
+        return (
+            f"Thẩm định kết quả tự đánh giá, xếp hạng ứng dụng công nghệ thông tin năm {self.year} "
+            f"tại {self.agency_name}"
+        )
+
+    @property
+    def footer(self) -> str:
+        state = "Dự thảo, chưa ký" if self.draft else ("Đã ký" if self.signed else "Bản để ký")
+        return (
+            f"Biên bản thẩm định {self.agency_name} · Lần lập: {self.revision} · "
+            f"Mã nội dung: {self.fingerprint} · {state}"
+        )
+
+
+def render_minutes(doc: MinutesDoc, out: str | Path | BinaryIO, fonts: FontSet | None = None) -> int:
+    """Write the minutes PDF; return its number of pages."""
+    fonts = fonts or document_fonts()
+    styles = make_styles(fonts)
+    story = _story(doc, fonts, styles)
+    marks = PageMarks(footer=doc.footer, draft=DRAFT_MARK if doc.draft else "")
+    return build_pdf(
+        story, out, fonts, title=f"Biên bản thẩm định — {doc.agency_name}", subject=doc.subject, marks=marks
+    )
+
+
+def minutes_bytes(doc: MinutesDoc, fonts: FontSet | None = None) -> bytes:
+    """The minutes PDF in memory (for the preview)."""
+    buffer = BytesIO()
+    render_minutes(doc, buffer, fonts)
+    return buffer.getvalue()
+
+
+class _Writer:
+    """Builds paragraphs in the document's styles (keeps the story code short)."""
+
+    def __init__(self, fonts: FontSet, styles: Styles) -> None:
+        self.fonts = fonts
+        self.st = styles
+
+    def p(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
+        return Paragraph(para_text(text, self.fonts), style or self.st.body)
+
+    def rich(self, markup: str) -> Paragraph:
+        return Paragraph(self.fonts.clean(nfc(markup)), self.st.body)
+
+    def head(self, *texts: str, room: float = 30 * mm) -> list[Flowable]:
+        """Headings that never end a page alone: a new page when less than ``room`` is left."""
+        return [CondPageBreak(room), *(self.p(text, self.st.heading) for text in texts)]
+
+    def items(self, lines: Sequence[str]) -> list[Flowable]:
+        """ "- " items, ";" between them and "." after the last."""
+        out = []
+        for i, line in enumerate(lines):
+            text = nfc(line).strip().rstrip(";.")
+            out.append(self.p(f"- {text}{'.' if i == len(lines) - 1 else ';'}"))
+        return out
+
+
+def _story(doc: MinutesDoc, fonts: FontSet, st: Styles) -> list[Flowable]:
+    w = _Writer(fonts, st)
+    header = Header(
+        doc.issuer,
+        doc.issuing_unit,
+        number_line(doc.number, doc.number_suffix),
+        long_date(doc.place, doc.day),
+    )
+    story: list[Flowable] = [HeaderBlock(header, fonts)]
+    if doc.draft:
+        story.append(w.p(f"DỰ THẢO — {doc.draft_reason}", st.note))
+    story += [w.p("BIÊN BẢN", st.title), w.p(doc.subject, st.subject), TitleRule(), Spacer(1, 4)]
+    story += [w.p(_basis_line(text, i == len(doc.legal_basis) - 1)) for i, text in enumerate(doc.legal_basis)]
+    story.append(w.p(_opening(doc)))
+    story += _participants(doc, w)
+    story += w.head("II. NỘI DUNG, KẾT QUẢ THẨM ĐỊNH", "1. Công việc đã thực hiện")
+    story.append(w.p(_work_done(doc)))
+    story += w.head("2. Kết quả chấm điểm", room=60 * mm)
+    story += [_results_table(doc, fonts, st), Spacer(1, 6)]
+    story += w.head("3. Kiểm tra các trường hợp hạ bậc, điểm liệt")
+    story += w.items([*doc.fact_lines, *doc.reasons])
+    story += w.head("4. Đề xuất xếp loại")
+    band = f"<b>{para_text(doc.band, fonts)}</b>"
+    extra = f" ({para_text(doc.provisional_note, fonts)})" if doc.provisional_note else ""
+    story.append(
+        w.rich(
+            f"Tổng điểm thẩm định: {para_text(doc.total_text, fonts)} điểm. "
+            f"Tổ thẩm định đề xuất xếp loại: {band}{extra}."
+        )
+    )
+    story += _remarks(doc, w)
+    story.append(KeepTogether([w.p(_closing(doc)), Spacer(1, 8), *_signatures(doc, fonts, st)]))
+    return story
+
+
+def _basis_line(text: str, last: bool) -> str:
+    text = nfc(text).strip().rstrip(";.")
+    if not text.lower().startswith("căn cứ"):
+        text = f"Căn cứ {text}"
+    return text + ("." if last else ";")
+
+
+def _opening(doc: MinutesDoc) -> str:
+    day = f"ngày {doc.day.day:02d} tháng {doc.day.month:02d} năm {doc.day.year}" if doc.day else "ngày …………"
+    venue = doc.venue or "…………………………"
+    return (
+        f"Hôm nay, vào lúc {clock_text(doc.start)}, {day}, tại {venue}, Tổ thẩm định tiến hành thẩm định "
+        f"kết quả tự đánh giá, xếp hạng ứng dụng công nghệ thông tin năm {doc.year} của {doc.agency_name}."
+    )
+
+
+def _participants(doc: MinutesDoc, w: _Writer) -> list[Flowable]:
+    out = w.head("I. THÀNH PHẦN THAM DỰ", "1. Tổ thẩm định")
+    team = list(doc.team) or [Person("…………………………")]
+    out += w.items([", ".join([f"Đồng chí {m.name}"] + [x for x in (m.title, m.role) if x]) for m in team])
+    out += w.head(f"2. Đại diện {doc.agency_name}")
+    reps = list(doc.representatives) or [Person("…………………………", "…………………………")]
+    out += w.items([", ".join([f"Đồng chí {r.name}"] + ([r.title] if r.title else [])) for r in reps])
+    return out
+
+
+def _work_done(doc: MinutesDoc) -> str:
+    catalog = f" ({doc.catalog_title})" if doc.catalog_title else ""
+    return (
+        f"Tổ thẩm định nghe đại diện {doc.agency_name} báo cáo kết quả tự đánh giá; kiểm tra hồ sơ, tài liệu "
+        f"kiểm chứng và thực tế ứng dụng công nghệ thông tin tại đơn vị theo từng tiêu chí của bộ tiêu chí"
+        f"{catalog}; đối chiếu điểm tự đánh giá với thực tế, xác định điểm thẩm định và ghi rõ lý do ở các "
+        "tiêu chí có điểm thẩm định khác điểm tự đánh giá."
+    )
+
+
+def _results_table(doc: MinutesDoc, fonts: FontSet, st: Styles) -> LongTable:
+    def cell(text: str, style: object, bold: bool = False, italic: bool = False) -> Paragraph:
+        markup = para_text(text, fonts)
+        if bold:
+            markup = f"<b>{markup}</b>"
+        if italic:
+            markup = f"<i>{markup}</i>"
+        return Paragraph(markup, style)
+
+    data: list[list[object]] = [[cell(h, st.cell_head) for h in TABLE_HEADER]]
+    commands: list[tuple[object, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEEEEE")),
+    ]
+    for index, row in enumerate(doc.rows, start=1):
+        bold = row.kind in (ROW_GROUP, ROW_TOTAL)
+        italic = row.kind == ROW_SUB
+        unscored = row.points == ""
+        points = row.points if not unscored or row.kind == ROW_TOTAL else "chưa chấm"
+        data.append(
+            [
+                cell(row.number, st.cell_center, bold, italic),
+                cell(row.name, st.cell, bold, italic),
+                cell(row.maximum, st.cell_right, bold, italic),
+                cell(row.self_points, st.cell_right, bold, italic),
+                cell(points, st.cell_small if unscored else st.cell_right, bold, italic or unscored),
+                cell(row.note, st.cell_small),
+            ]
+        )
+        if row.kind in (ROW_GROUP, ROW_TOTAL):
+            commands.append(("BACKGROUND", (0, index), (-1, index), colors.HexColor("#F4F4F4")))
+    # repeatRows: the header row comes back on every page; splitInRow: a row taller than what
+    # is left on a page is cut between lines of text instead of pushing the table off.
+    return LongTable(data, colWidths=COLUMN_WIDTHS, repeatRows=1, splitInRow=1, style=TableStyle(commands))
+
+
+def _remarks(doc: MinutesDoc, w: _Writer) -> list[Flowable]:
+    def text_or_dots(text: str) -> str:
+        return text.strip() or "…………………………………………………………………………"
+
+    out: list[Flowable] = []
+    for title, text in (
+        ("1. Ưu điểm", doc.strengths),
+        ("2. Hạn chế", doc.weaknesses),
+        ("3. Kiến nghị", doc.recommendations),
+    ):
+        heads = ("III. NHẬN XÉT, KIẾN NGHỊ", title) if title.startswith("1.") else (title,)
+        out += w.head(*heads) + [w.p(text_or_dots(text))]
+    out += w.head(f"IV. Ý KIẾN CỦA {doc.agency_name.upper()}")
+    if doc.opinion == "reserve":
+        lead = f"{doc.agency_name} bảo lưu ý kiến"
+        out.append(w.p(f"{lead}: {doc.opinion_text.strip()}" if doc.opinion_text.strip() else f"{lead}."))
+    else:
+        out.append(w.p(doc.opinion_text.strip() or f"{doc.agency_name} thống nhất với kết quả thẩm định."))
+    return out
+
+
+def _closing(doc: MinutesDoc) -> str:
+    team_copies = max(doc.copies - 1, 1)
+    return (
+        f"Buổi thẩm định kết thúc vào lúc {clock_text(doc.end)} cùng ngày. Biên bản đã được đọc lại cho "
+        f"các thành viên tham dự cùng nghe và thống nhất ký tên. Biên bản được lập thành "
+        f"{copies_text(doc.copies)} bản có giá trị như nhau; Tổ thẩm định giữ {copies_text(team_copies)} "
+        f"bản, {doc.agency_name} giữ 01 (một) bản./."
+    )
+
+
+def _sign_cell(block: SignatureBlock, fonts: FontSet, st: Styles) -> list[list[object]]:
+    heads: list[Flowable] = [Paragraph(para_text(h, fonts), st.sign_head) for h in block.headings]
+    if block.subtitle:
+        heads.append(Paragraph(para_text(block.subtitle, fonts), st.sign_text))
+    room: Flowable = Spacer(1, SIGN_ROOM)
+    if block.image:
+        room = _signature_image(block.image) or room
+    return [heads, [room], [Paragraph(para_text(block.name or " ", fonts), st.sign_name)]]
+
+
+def _signature_image(data: bytes) -> Flowable | None:
+    try:
+        reader = ImageReader(BytesIO(data))
+        width, height = reader.getSize()
+    except Exception:  # noqa: BLE001 - a broken image must not stop the minutes: leave room to sign
+        return None
+    scale = min(SIGN_ROOM / height, (70 * mm) / width)
+    return Image(BytesIO(data), width=width * scale, height=height * scale)
+
+
+def _signatures(doc: MinutesDoc, fonts: FontSet, st: Styles) -> list[Flowable]:
+    half = TEXT_WIDTH / 2
+    left, right = _sign_cell(doc.agency_sign, fonts, st), _sign_cell(doc.lead_sign, fonts, st)
+    rows = [[left[i], right[i]] for i in range(3)]
+    style = TableStyle(
+        [
+            ("VALIGN", (0, 0), (-1, 0), "TOP"),
+            ("VALIGN", (0, 1), (-1, 1), "MIDDLE"),
+            ("ALIGN", (0, 1), (-1, 1), "CENTER"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 2),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ]
+    )
+    # splitByRow=0: a signature block is never cut from its name by a page break.
+    blocks: list[Flowable] = [Table(rows, colWidths=(half, half), style=style, splitByRow=0)]
+    if doc.secretary_sign is not None:
+        third = _sign_cell(doc.secretary_sign, fonts, st)
+        blocks += [
+            Spacer(1, 6),
+            Table([[c] for c in third], colWidths=(half,), style=style, splitByRow=0, hAlign="CENTER"),
+        ]
+    return blocks
