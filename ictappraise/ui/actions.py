@@ -9,6 +9,8 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
+from ictappraise.ui import excel_actions
+
 if TYPE_CHECKING:
     from ictappraise.ui.main_window import MainWindow
 
@@ -29,6 +31,25 @@ def install_menus(window: MainWindow) -> None:
     window.recent_menu = file_menu.addMenu(window.tr("Mở &gần đây"))
     window.recent_menu.aboutToShow.connect(lambda: _fill_recent(window))
     file_menu.addSeparator()
+    _action(
+        file_menu, window.tr("&Nhập phiếu từ Excel…"), lambda: excel_actions.import_forms(window), "Ctrl+I"
+    )
+    _action(
+        file_menu, window.tr("Xuất phiếu tự đánh giá của đơn vị…"), lambda: excel_actions.export_form(window)
+    )
+    _action(
+        file_menu, window.tr("Xuất phiếu cho mọi đơn vị…"), lambda: excel_actions.export_all_forms(window)
+    )
+    _action(
+        file_menu,
+        window.tr("Xuất &kết quả ra Excel…"),
+        lambda: excel_actions.export_results(window),
+        "Ctrl+E",
+    )
+    file_menu.addSeparator()
+    _action(file_menu, window.tr("&Gửi dữ liệu cho Tổ trưởng…"), lambda: send_package(window))
+    _action(file_menu, window.tr("&Tổng hợp dữ liệu…"), lambda: open_merge(window), "Ctrl+M")
+    file_menu.addSeparator()
     _action(file_menu, window.tr("&Thoát"), window.close, QKeySequence.StandardKey.Quit)
 
     edit_menu = bar.addMenu(window.tr("&Sửa"))
@@ -41,6 +62,7 @@ def install_menus(window: MainWindow) -> None:
 
     round_menu = bar.addMenu(window.tr("Đợt đánh &giá"))
     _action(round_menu, window.tr("&Cài đặt đợt, đơn vị, Tổ thẩm định…"), lambda: open_round_settings(window))
+    _action(round_menu, window.tr("Giải quyết &xung đột…"), lambda: open_conflicts(window))
 
     help_menu = bar.addMenu(window.tr("Trợ &giúp"))
     _action(
@@ -97,6 +119,45 @@ def switch_database(window: MainWindow, path: Path) -> None:
     new_window = open_window(path, parent_for_errors=window)
     if new_window is not None:
         window.close()
+
+
+def send_package(window: MainWindow) -> None:
+    from ictappraise.ui.conflicts import send_package as send
+
+    send(window, window.ws)
+
+
+def open_merge(window: MainWindow, paths: list[Path] | None = None) -> None:
+    from ictappraise.ui.conflicts import MergeDialog
+
+    dialog = MergeDialog(window.ws, window, paths or ())
+    dialog.merged.connect(window.controller.reload)
+    dialog.conflicts_requested.connect(lambda: open_conflicts(window))
+    dialog.exec()
+
+
+def open_conflicts(window: MainWindow, agency_id: str | None = None) -> None:
+    from ictappraise.ui.conflicts import ConflictDialog
+
+    dialog = ConflictDialog(window.ws, agency_id, window)
+    dialog.resolved.connect(lambda field: window.controller.announce({field}))
+    dialog.exec()
+
+
+def open_dropped(window: MainWindow, paths: list[Path]) -> None:
+    """Files dropped on the window: forms are imported, packages merged."""
+    forms = [p for p in paths if p.suffix.lower() in (".xlsx", ".xlsm", ".xls")]
+    packages = [p for p in paths if p.suffix.lower() == ".ictx"]
+    if forms:
+        excel_actions.import_forms(window, forms)
+    if packages:
+        open_merge(window, packages)
+    if not forms and not packages:
+        QMessageBox.information(
+            window,
+            window.tr("Không nhận tệp này"),
+            window.tr("Chỉ nhận phiếu Excel (.xlsx) hoặc gói dữ liệu (.ictx)."),
+        )
 
 
 def open_round_settings(window: MainWindow) -> None:

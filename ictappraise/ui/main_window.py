@@ -7,9 +7,10 @@ dialogs. Menu actions that belong to a feature live in ui/actions.py.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
         self.preview = PreviewPanel(self)
         self.facts = FactsPanel(controller, self)
         self._build_layout()
+        self.setAcceptDrops(True)  # drop forms (.xlsx) to import, packages (.ictx) to merge
         from ictappraise.ui.actions import install_menus  # menus know every feature; keep them apart
 
         self._connect()
@@ -296,6 +298,17 @@ class MainWindow(QMainWindow):
         settings.setValue("splitter", self.splitter.saveState())
         settings.setValue("checklist_header", self.checklist.header().saveState())
         settings.endGroup()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        from ictappraise.ui.actions import open_dropped
+
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        event.acceptProposedAction()
+        open_dropped(self, paths)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()

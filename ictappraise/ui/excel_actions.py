@@ -1,0 +1,184 @@
+"""Excel from the GUI: forms out, self-assessments in (with a preview), results out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ictappraise.services import excel_import
+from ictappraise.services.workspace import ServiceError
+from ictappraise.store.database import StoreError
+from ictappraise.ui.tasks import TaskCancelled, run_task
+
+if TYPE_CHECKING:
+    from ictappraise.ui.main_window import MainWindow
+
+USER_ERRORS = (ServiceError, StoreError, ValueError, OSError)
+
+
+class ImportPreviewDialog(QDialog):
+    """Shows what an import will change (per criterion: current → new); OK applies it."""
+
+    def __init__(self, plan: excel_import.ImportPlan, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Xem trước khi nhập"))
+        self.resize(820, 560)
+        layout = QVBoxLayout(self)
+        changes = len(plan.changes)
+        if plan.errors:
+            head = self.tr("Có lỗi: không nhập gì cả. Hãy sửa tệp rồi nhập lại.")
+        elif changes:
+            head = self.tr("Sẽ ghi {n} thay đổi. Kiểm tra rồi bấm Nhập.").format(n=changes)
+        else:
+            head = self.tr("Không có gì thay đổi (dữ liệu đã có sẵn).")
+        title = QLabel(head)
+        title.setStyleSheet("font-weight: bold; font-size: 14px;")
+        layout.addWidget(title)
+        text = QPlainTextEdit("\n".join(plan.summary()))
+        text.setReadOnly(True)
+        layout.addWidget(text, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        if not plan.errors and changes:
+            buttons.addButton(self.tr("Nhập"), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+
+class ImportOptionsDialog(QDialog):
+    """The date the forms were sent, and whether they carry appraised scores."""
+
+    def __init__(self, files: Sequence[Path], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Nhập phiếu từ Excel"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(self.tr("{n} tệp: {names}").format(n=len(files), names=", ".join(f.name for f in files)))
+        )
+        self.has_date = QCheckBox(self.tr("Ghi ngày đơn vị gửi báo cáo (để xét gửi muộn):"))
+        self.sent = QDateEdit(QDate.currentDate())
+        self.sent.setCalendarPopup(True)
+        self.sent.setDisplayFormat("dd/MM/yyyy")
+        self.sent.setEnabled(False)
+        self.has_date.toggled.connect(self.sent.setEnabled)
+        self.appraised = QCheckBox(self.tr("Tệp chứa điểm thẩm định của tôi (không phải phiếu tự đánh giá)"))
+        for widget in (self.has_date, self.sent, self.appraised):
+            layout.addWidget(widget)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def sent_date(self) -> date | None:
+        return self.sent.date().toPython() if self.has_date.isChecked() else None  # type: ignore[return-value]
+
+
+def import_forms(window: MainWindow, files: Sequence[Path] | None = None) -> int:
+    """Pick forms, preview, confirm, apply in one transaction; return the edits written."""
+    if files is None:
+        chosen, _ = QFileDialog.getOpenFileNames(
+            window,
+            window.tr("Chọn phiếu tự đánh giá"),
+            str(Path.home()),
+            window.tr("Bảng tính Excel (*.xlsx *.xlsm)"),
+        )
+        files = [Path(p) for p in chosen]
+    if not files:
+        return 0
+    options = ImportOptionsDialog(files, window)
+    if options.exec() != QDialog.DialogCode.Accepted:
+        return 0
+    ws = window.ws
+    try:
+        plan = run_task(
+            window,
+            window.tr("Đang đọc tệp…"),
+            lambda: excel_import.plan_form_import(
+                ws, list(files), sent=options.sent_date(), appraised=options.appraised.isChecked()
+            ),
+        )
+    except TaskCancelled:
+        return 0
+    except USER_ERRORS as error:
+        QMessageBox.warning(window, window.tr("Không đọc được tệp"), str(error))
+        return 0
+    if ImportPreviewDialog(plan, window).exec() != QDialog.DialogCode.Accepted:
+        return 0
+    try:
+        written = excel_import.apply_import(ws, plan)
+    except USER_ERRORS as error:
+        QMessageBox.warning(window, window.tr("Không nhập được"), str(error))
+        return 0
+    window.controller.reload()
+    window.statusBar().showMessage(window.tr("Đã nhập {n} thay đổi.").format(n=written), 8000)
+    return written
+
+
+def export_form(window: MainWindow) -> None:
+    """The self-assessment form of the selected agency."""
+    if window.agency_id is None:
+        return
+    agency = window.ws.agency(window.agency_id)
+    suggested = Path.home() / excel_import.form_file_name(agency)
+    path, _ = QFileDialog.getSaveFileName(
+        window, window.tr("Lưu phiếu tự đánh giá"), str(suggested), "Excel (*.xlsx)"
+    )
+    if path:
+        _done(
+            window,
+            lambda: excel_import.write_form(window.ws, agency.id, Path(path)),
+            window.tr("Đã lưu phiếu"),
+        )
+
+
+def export_all_forms(window: MainWindow) -> None:
+    folder = QFileDialog.getExistingDirectory(window, window.tr("Chọn thư mục lưu phiếu của mọi đơn vị"))
+    if folder:
+        _done(
+            window,
+            lambda: excel_import.write_all_forms(window.ws, Path(folder)),
+            window.tr("Đã lưu các phiếu"),
+        )
+
+
+def export_results(window: MainWindow) -> None:
+    suggested = Path.home() / "ket_qua_tham_dinh.xlsx"
+    path, _ = QFileDialog.getSaveFileName(
+        window, window.tr("Xuất kết quả ra Excel"), str(suggested), "Excel (*.xlsx)"
+    )
+    if path:
+        _done(window, lambda: excel_import.write_results(window.ws, Path(path)), window.tr("Đã xuất kết quả"))
+
+
+def _done(window: MainWindow, work: object, message: str) -> None:
+    try:
+        result = run_task(window, window.tr("Đang ghi tệp…"), work)  # type: ignore[arg-type]
+    except TaskCancelled:
+        return
+    except USER_ERRORS as error:
+        QMessageBox.warning(window, window.tr("Không ghi được tệp"), str(error))
+        return
+    where = (
+        ", ".join(str(p) for p in result[:3]) + ("…" if len(result) > 3 else "")
+        if isinstance(result, list)
+        else str(result)
+    )
+    window.statusBar().showMessage(f"{message}: {where}", 10000)
