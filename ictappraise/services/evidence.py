@@ -106,11 +106,21 @@ def remove_attachment(
     ws: Workspace, agency_id: str, code: str, digest: str, reason: str | None = None
 ) -> None:
     """Detach a file from a criterion (the bytes stay in the store; the log keeps the history)."""
+    remove_attachments(ws, agency_id, code, [digest], reason)
+
+
+def remove_attachments(
+    ws: Workspace, agency_id: str, code: str, digests: Sequence[str], reason: str | None = None
+) -> int:
+    """Detach several files in one transaction; return how many were removed."""
     criterion_of(ws, agency_id, code)
     _check_unlocked(ws, agency_id)
-    if digest not in {a.sha256 for a in list_attachments(ws, agency_id, code)}:
-        raise ServiceError(f"Tiêu chí {code} không có tệp minh chứng này.")
-    ws.set(attachment_field(agency_id, code, digest), None, reason)
+    attached = {a.sha256 for a in list_attachments(ws, agency_id, code)}
+    for digest in digests:
+        if digest not in attached:
+            raise ServiceError(f"Tiêu chí {code} không có tệp minh chứng này.")
+    changes = [Change(attachment_field(agency_id, code, digest), None, reason) for digest in set(digests)]
+    return len(ws.write(changes))
 
 
 def list_attachments(ws: Workspace, agency_id: str, code: str) -> list[AttachmentInfo]:

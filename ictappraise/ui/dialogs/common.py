@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ictappraise.settings import ROLE_LEAD, ROLE_MEMBER, ROLE_SECRETARY
@@ -115,6 +116,12 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
             return (column.sort or column.display)(row)
         if role == ROW_ROLE:
             return row
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self.row_background(row)
+        return None
+
+    def row_background(self, row: Row) -> QColor | None:
+        """A background colour for a whole row (none by default)."""
         return None
 
     def headerData(
