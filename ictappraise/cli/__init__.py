@@ -15,7 +15,12 @@ from ictappraise.cli.common import CommandError, err
 from ictappraise.services.workspace import ServiceError
 from ictappraise.store.database import StoreError
 
-COMMAND_MODULES = ("ictappraise.cli.round", "ictappraise.cli.excel", "ictappraise.cli.exchange")
+COMMAND_MODULES = (
+    "ictappraise.cli.round",
+    "ictappraise.cli.excel",
+    "ictappraise.cli.exchange",
+    "ictappraise.cli.pdf",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
