@@ -296,9 +296,14 @@ def _visit_details(
         "representatives": _representatives(agency.name),
         "minutes_number": "",
     }
-    if plan.stage != "partial":
+    # The visit itself is over even when its scores are still being entered (stage
+    # "partial"): time, participants and remarks are known (issue 2: full visit details).
+    values["end"] = f"{end_hour:02d}:{minute:02d}"
+    if plan.stage == "partial":
+        # Fixed picks, not rng, so the random choices of the other agencies stay the same.
+        values.update(strengths=STRENGTHS[0], weaknesses=WEAKNESSES[2], recommendations=RECOMMENDATIONS[0])
+    else:
         values.update(
-            end=f"{end_hour:02d}:{minute:02d}",
             strengths=" ".join(rng.sample(STRENGTHS, 2)),
             weaknesses=rng.choice(WEAKNESSES),
             recommendations=rng.choice(RECOMMENDATIONS),

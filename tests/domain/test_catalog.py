@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import catalog_samples  # tests/domain/catalog_samples.py
 import pytest
 import yaml
 
@@ -18,6 +19,17 @@ from ictappraise.domain.catalog import (
     validate_catalog,
 )
 from ictappraise.domain.scoring_rules import RULE_KINDS
+
+
+@pytest.fixture(name="catalog_data")
+def catalog_data_fixture() -> dict[str, Any]:
+    return catalog_samples.catalog_data()
+
+
+@pytest.fixture(name="small_catalog")
+def small_catalog_fixture() -> Catalog:
+    return catalog_samples.small_catalog()
+
 
 CATALOG_DIR = Path(__file__).resolve().parents[2] / "resources" / "catalogs"
 

@@ -6,11 +6,23 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import catalog_samples  # tests/domain/catalog_samples.py
 import pytest
 
 from ictappraise.domain.catalog import Catalog
 from ictappraise.domain.rating import Band, CategoryRules
 from ictappraise.domain.scorecard import Appraisal, PenaltyFacts, score_agency
+
+
+@pytest.fixture(name="small_catalog")
+def small_catalog_fixture() -> Catalog:
+    return catalog_samples.small_catalog()
+
+
+@pytest.fixture(name="full_inputs")
+def full_inputs_fixture() -> Any:
+    return catalog_samples.full_inputs
+
 
 D = Decimal
 

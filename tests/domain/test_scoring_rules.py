@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import catalog_samples  # tests/domain/catalog_samples.py
 import pytest
 
 from ictappraise.domain.catalog import Catalog
@@ -36,6 +37,16 @@ STAFF = Levels(
         Level("none", "Không có", D(0)),
     )
 )
+
+
+@pytest.fixture(name="small_catalog")
+def small_catalog_fixture() -> Catalog:
+    return catalog_samples.small_catalog()
+
+
+@pytest.fixture(name="full_inputs")
+def full_inputs_fixture() -> Any:
+    return catalog_samples.full_inputs
 
 
 def ratio(numerator: object, denominator: object) -> dict[str, object]:

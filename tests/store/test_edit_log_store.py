@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,12 +15,31 @@ from ictappraise.domain.fields import agency_field, crit_field, fact_field, visi
 from ictappraise.domain.scorecard import Appraisal
 from ictappraise.services import appraisal as svc
 from ictappraise.services.seed import seed_round
-from ictappraise.services.workspace import Actor, ServiceError, VisitLocked, Workspace
+from ictappraise.services.workspace import Actor, ServiceError, VisitLocked, Workspace, now_iso
 from ictappraise.store import repository
 from ictappraise.store.database import open_database
 
-# open_as(path, member name, device=…, clock=…) -> Workspace: see tests/store/conftest.py
 OpenAs = Callable[..., Workspace]
+
+
+@pytest.fixture
+def open_as() -> Iterator[OpenAs]:
+    """open_as(path, "Chuyên viên A", device=…, clock=…): a Workspace acting as that member."""
+    opened: list[Workspace] = []
+
+    def make(
+        path: Path, name: str, *, device: str = "test-device", clock: Callable[[], str] = now_iso
+    ) -> Workspace:
+        ws = Workspace(open_database(path), clock=clock)
+        opened.append(ws)
+        member = ws.find_member(name)
+        assert member is not None, name
+        ws.actor = Actor(member.id, device, member.name, member.role)
+        return ws
+
+    yield make
+    for ws in opened:
+        ws.db.close()  # closing twice is harmless
 
 
 def fixed_clock(moment: str) -> Callable[[], str]:

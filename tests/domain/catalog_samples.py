@@ -1,12 +1,12 @@
-"""A small hand-made catalog (Phụ lục 7, 400 points) whose arithmetic is easy to check by hand."""
+"""A small hand-made catalog (Phụ lục 7, 400 points) whose arithmetic is easy to check by hand.
+
+Plain functions, not a conftest.py: tests elsewhere import the top-level conftest by name.
+"""
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from typing import Any
-
-import pytest
 
 from ictappraise.domain.catalog import Catalog, catalog_from_dict
 
@@ -99,24 +99,15 @@ FULL_INPUTS: dict[str, Any] = {
 }
 
 
-@pytest.fixture
 def catalog_data() -> dict[str, Any]:
     """A fresh deep copy of the small catalog's mapping, free to mutate."""
     return copy.deepcopy(SMALL_CATALOG)
 
 
-@pytest.fixture
 def small_catalog() -> Catalog:
-    return catalog_from_dict(copy.deepcopy(SMALL_CATALOG))
+    return catalog_from_dict(catalog_data())
 
 
-@pytest.fixture
-def full_inputs() -> Callable[..., dict[str, Any]]:
+def full_inputs(**changes: Any) -> dict[str, Any]:
     """FULL_INPUTS with some entries replaced: full_inputs(**{"I.1": False})."""
-
-    def make(**changes: Any) -> dict[str, Any]:
-        inputs = dict(FULL_INPUTS)
-        inputs.update(changes)
-        return inputs
-
-    return make
+    return {**FULL_INPUTS, **changes}
