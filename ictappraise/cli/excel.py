@@ -92,7 +92,7 @@ def run_import(args: argparse.Namespace) -> int:
         for line in plan.summary():
             out(line)
         if plan.errors:
-            raise CommandError(f"{len(plan.errors)} lỗi trong tệp; không ghi gì vào dữ liệu.")
+            raise CommandError(_errors_line(plan.errors) + " Không ghi gì vào dữ liệu.")
         if args.dry_run:
             out(f"Xem trước: {len(plan.changes)} thay đổi (chưa ghi).")
             return 0
@@ -107,6 +107,11 @@ def run_import(args: argparse.Namespace) -> int:
     finally:
         ws.db.close()
     return 0
+
+
+def _errors_line(errors: list[str]) -> str:
+    more = f" (và {len(errors) - 1} lỗi khác, xem ở trên)" if len(errors) > 1 else ""
+    return f"{errors[0].rstrip('.')}{more}."
 
 
 def _confirmed(yes: bool, count: int) -> bool:
@@ -126,7 +131,7 @@ def run_import_catalog(args: argparse.Namespace) -> int:
         for line in plan.summary():
             out(line)
         if plan.errors:
-            raise CommandError("Không thay bộ tiêu chí.")
+            raise CommandError(_errors_line(plan.errors) + " Bộ tiêu chí không đổi.")
         if args.dry_run:
             out("Bộ tiêu chí hợp lệ (chưa ghi).")
             return 0

@@ -1,0 +1,75 @@
+"""Messy but valid workbooks are accepted: the header found anywhere, columns in any order."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from ictappraise.io.excel_read import column_key, fold
+from ictappraise.services import excel_import as svc
+
+
+def test_header_aliases_tolerate_case_diacritics_and_spaces() -> None:
+    assert fold("  ĐIỂM   Tự  đánh giá ") == "diem tu danh gia"
+    assert column_key("Điểm tự đánh giá (điểm)") == "self"
+    assert column_key("DIEM THAM DINH") == "appraised"
+    assert column_key("Tài liệu kiểm chứng/minh chứng") == "evidence"
+    assert column_key("Mã tiêu chí") == "code"
+    assert column_key("Điểm tối đa") == "maximum"
+    assert column_key("Nội dung tiêu chí") == "name"
+    assert column_key("Xếp loại") is None
+
+
+def _agency_typed_sheet(path: Path) -> None:
+    """A table an agency typed itself: title block, merged cells, extra and reordered columns."""
+    workbook = Workbook()
+    first = workbook.active
+    first.title = "Hướng dẫn"
+    first["A1"] = "Xem trang sau"
+    sheet = workbook.create_sheet("Bảng tự chấm")
+    sheet.merge_cells("A1:G1")
+    sheet["A1"] = "BAN TỔ CHỨC TỈNH ỦY — BẢNG TỰ CHẤM ĐIỂM ỨNG DỤNG CNTT NĂM 2022"
+    sheet.merge_cells("A2:G2")
+    sheet["A2"] = "(kèm theo báo cáo số 45-BC/BTCTU)"
+    sheet.append([])
+    sheet.append(
+        ["STT", " MÃ ", "Nội dung tiêu chí", "Minh chứng", "ĐIỂM TỰ CHẤM", "Điểm  tối đa", "Người phụ trách"]
+    )
+    rows = [
+        (1, "I", "Văn bản chỉ đạo, điều hành", None, "=SUM(E6:E7)", 80, None),
+        (2, "i.1.", "Kế hoạch ứng dụng CNTT", "Kế hoạch số 12-KH/BTCTU", "17,5", 20, "Anh Nam"),
+        (3, " I.2", "Quy chế nội bộ", "Quyết định 30", " 10 ", 15, None),
+        (4, "I.4.a", "Phân công lãnh đạo", None, 5, 5, None),
+        (5, "I.4.b", "Quán triệt, triển khai", "", 2.5, 5, None),
+        (None, None, "Ghi chú: điểm I.3 chờ số liệu", None, None, None, None),
+        (None, None, "Tổng cộng", None, "=SUM(E5:E9)", 500, None),
+        (None, "Người lập biểu", None, None, None, None, None),
+    ]
+    for row in rows:
+        sheet.append(row)
+    for _ in range(5):
+        sheet.append([None] * 7)
+    workbook.save(path)
+
+
+def test_agency_typed_sheet_is_accepted_with_agency(lead_ws, tmp_path: Path) -> None:
+    path = tmp_path / "tu-cham.xlsx"
+    _agency_typed_sheet(path)
+    plan = svc.plan_form_import(lead_ws, [path], agency="Ban Tổ chức Tỉnh ủy")
+    assert plan.errors == []
+    assert plan.files[0].sheet == "Bảng tự chấm"
+    svc.apply_import(lead_ws, plan)
+    entries = lead_ws.detail(lead_ws.find_agency("BTC").id).entries
+    assert entries["I.1"].self_points == Decimal("17.5")
+    assert entries["I.1"].self_evidence == "Kế hoạch số 12-KH/BTCTU"
+    assert entries["I.2"].self_points == Decimal(10)
+    assert entries["I.4.a"].self_points == Decimal(5)
+    assert entries["I.4.b"].self_points == Decimal("2.5")
+    again = svc.plan_form_import(lead_ws, [path], agency="BTC")
+    assert again.changes == []
+
+
+def test_dates_accept_both_forms() -> None:
+    assert svc.parse_day("2022-12-05") == svc.parse_day("05/12/2022") == svc.parse_day("5/12/2022")
