@@ -41,7 +41,9 @@ def fill_form(path: Path, out: Path, catalog: Catalog, *, formula: bool = False)
     sheet = workbook[excel_form.FORM_SHEET]
     values = expected_values(catalog)
     for index, (code, (points, evidence)) in enumerate(values.items()):
-        row = next(r for r in range(excel_form.FIRST_ROW, sheet.max_row + 1) if sheet.cell(r, 1).value == code)
+        row = next(
+            r for r in range(excel_form.FIRST_ROW, sheet.max_row + 1) if sheet.cell(r, 1).value == code
+        )
         if points is None:
             continue
         if formula and index == FORMULA_CODE_INDEX:
@@ -78,7 +80,9 @@ def test_template_has_header_table_protection_and_metadata(lead_ws, tmp_path: Pa
         "Ghi chú",
     ]
     texts = " ".join(str(sheet.cell(r, 1).value) for r in range(1, 10))
-    assert "Ban Tổ chức Tỉnh ủy" in texts and "Phụ lục 3" in texts and "500" in texts and "30/11/2022" in texts
+    assert (
+        "Ban Tổ chức Tỉnh ủy" in texts and "Phụ lục 3" in texts and "500" in texts and "30/11/2022" in texts
+    )
     rows = {sheet.cell(r, 1).value: r for r in range(excel_form.FIRST_ROW, sheet.max_row + 1)}
     first_leaf = next(catalog.leaves())
     leaf_row = rows[first_leaf.code]
@@ -144,7 +148,9 @@ def test_form_filled_by_openpyxl_imports_back_exactly(lead_ws, tmp_path: Path) -
 def test_form_resaved_by_libreoffice_imports_back_exactly(lead_ws) -> None:
     assert LIBREOFFICE_FORM.exists(), "run tests/fixtures/xlsx/make_fixtures.py"
     workbook = load_workbook(LIBREOFFICE_FORM, data_only=True)
-    assert workbook.properties.creator != "openpyxl" or "LibreOffice" in str(workbook.properties.lastModifiedBy or "")
+    assert workbook.properties.creator != "openpyxl" or "LibreOffice" in str(
+        workbook.properties.lastModifiedBy or ""
+    )
     _import_and_check(lead_ws, LIBREOFFICE_FORM, "BTC")
 
 
@@ -158,7 +164,10 @@ def test_plan_lists_current_and_new_values(lead_ws, tmp_path: Path) -> None:
     expected = expected_values(catalog)
     code = next(c for c, (p, _e) in expected.items() if p is not None and entries[c].self_points != p)
     line = next(x for x in plan.files[0].lines if x.code == code and x.what == "Điểm tự đánh giá")
-    assert (line.current, line.new) == (format_points(entries[code].self_points), format_points(expected[code][0]))
+    assert (line.current, line.new) == (
+        format_points(entries[code].self_points),
+        format_points(expected[code][0]),
+    )
     unchanged = [c for c, (p, _e) in expected.items() if p is not None and entries[c].self_points == p]
     assert not any(x.code in unchanged and x.what == "Điểm tự đánh giá" for x in plan.files[0].lines)
     text = "\n".join(plan.summary())
@@ -235,7 +244,17 @@ def test_cli_refusal_prints_message_without_traceback(demo_db: Path, tmp_path: P
     bad = tmp_path / "bad.xlsx"
     bad.write_text("Mã;Tiêu chí;Điểm\nI.1;Kế hoạch;20\n", encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "ictappraise", "import-xlsx", "--db", str(demo_db), str(bad), "--as", "Chuyên viên C"],
+        [
+            sys.executable,
+            "-m",
+            "ictappraise",
+            "import-xlsx",
+            "--db",
+            str(demo_db),
+            str(bad),
+            "--as",
+            "Chuyên viên C",
+        ],
         capture_output=True,
         text=True,
         encoding="utf-8",
