@@ -3,6 +3,14 @@
 No global engine: ``open_database(path)`` makes one per file, so tests pass a temporary
 file. One running program holds an OS lock next to the file so two instances never write
 the same database; the OS releases it when the process dies, even on kill -9.
+
+At open the file must pass SQLite's quick check and have our tables (else DatabaseCorrupt,
+and no backup is taken, so good backups are never rotated out by a damaged copy); then a
+rotating backup is taken (store/backup.py). Before every write, ``check_still_there``
+compares the file with what was opened (see docs/resilience.md): deleted, replaced by
+another file (new inode) or overwritten in place (size or SQLite header changed without a
+commit of ours) means no more writes, after copying what this program still sees to the
+backups folder.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.schema import CreateIndex, CreateTable
 
+from ictappraise.store.filewatch import DELETED, OVERWRITTEN, REPLACED, FileWatch
 from ictappraise.store.models import Base
 
 APPLICATION_ID = 0x49435441  # "ICTA" in the SQLite header: a file of ours
@@ -55,6 +64,10 @@ class DatabaseWriteError(StoreError):
     """A write failed (disk full, file removed, I/O error); nothing was saved."""
 
 
+class DatabaseCorrupt(StoreError):
+    """Damaged: fails SQLite's quick check or lacks our tables; restore a backup."""
+
+
 def _migrate_0_to_1(connection: sqlite3.Connection) -> None:
     """Create the schema of version 1 from the ORM mappings (identical to data/schema.sql)."""
     dialect = sqlite_dialect()
@@ -76,9 +89,20 @@ class Database:
     engine: Engine
     lock: FileLock | None
     sessions: sessionmaker[Session] = field(init=False)
+    #: Vietnamese notes for the user that did not stop the open (e.g. the backup failed).
+    warnings: list[str] = field(default_factory=list)
+    _watch: FileWatch = field(init=False, repr=False)
+    _salvage: Path | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._watch = FileWatch(self.path)
+        # A commit that did not go through transaction() (e.g. engine.begin()) may checkpoint
+        # the WAL into the file; the next check then re-reads the stamp instead of refusing.
+        event.listen(self.engine, "commit", self._on_commit)
+
+    def _on_commit(self, _connection: object) -> None:
+        self._watch.foreign_commit = True
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -91,6 +115,7 @@ class Database:
             raise DatabaseWriteError(_write_message(error)) from error
         finally:
             session.close()
+        self._watch.remember()  # our commit may have checkpointed the WAL into the file
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -104,15 +129,46 @@ class Database:
             session.close()
 
     def check_still_there(self) -> None:
-        """Refuse to go on when the file was deleted or replaced under the running program."""
-        if not self.path.exists():
-            raise DatabaseWriteError(
-                f"Tệp dữ liệu {self.path} đã bị xóa hoặc di chuyển khi chương trình đang chạy. "
-                "Dữ liệu đã lưu trước đó vẫn còn trong bản sao lưu; hãy mở lại tệp."
-            )
+        """Refuse to write when the file was deleted, replaced or overwritten under the program.
+
+        What this program still sees (its connections keep the old file) is first copied to
+        the backups folder, once, and the message names that copy (store/filewatch.py).
+        """
+        problem = self._file_problem()
+        if problem is None:
+            return
+        where = (
+            f"Mọi dữ liệu đã lưu đến lúc này đã được chép vào bản sao lưu {self._salvage}."
+            if self._salvage
+            else "Dữ liệu đã lưu trước đó vẫn còn trong các bản sao lưu tự động."
+        )
+        raise DatabaseWriteError(
+            f"{problem} Thay đổi vừa rồi chưa được lưu. {where} Hãy đóng rồi mở lại tệp."
+        )
+
+    def _file_problem(self) -> str | None:
+        state = self._watch.check()
+        if state is None:
+            return None
+        if state in (DELETED, REPLACED) and self._salvage is None:
+            from ictappraise.store.backup import salvage  # backup imports this module
+
+            self._salvage = salvage(self)
+        self._watch.detach()
+        return {
+            DELETED: f"Tệp dữ liệu {self.path} đã bị xóa hoặc di chuyển khi chương trình đang chạy.",
+            REPLACED: f"Tệp dữ liệu {self.path} đã bị thay bằng một tệp khác khi chương trình đang chạy.",
+            OVERWRITTEN: f"Tệp dữ liệu {self.path} đã bị chương trình khác ghi đè khi chương trình đang chạy.",
+        }.get(state, f"Không đọc được tệp dữ liệu {self.path}.")
 
     def close(self) -> None:
+        """Close the connections and release the lock, salvaging first if the file was changed."""
+        try:
+            self._file_problem()
+        except OSError:
+            pass  # closing must not fail; the check only protects a file put in our place
         self.engine.dispose()
+        self._watch.after_close()
         if self.lock is not None and self.lock.is_locked:
             self.lock.release(force=True)
 
@@ -132,13 +188,19 @@ def lock_path(path: Path) -> Path:
     return path.with_name(path.name + ".lock")
 
 
-def open_database(path: str | os.PathLike[str], *, create: bool = False, lock: bool = True) -> Database:
-    """Open (or create) a database file after checking it can be used; StoreError otherwise."""
+def open_database(
+    path: str | os.PathLike[str], *, create: bool = False, lock: bool = True, backup: bool = True
+) -> Database:
+    """Open (or create) a database file after checking it can be used; StoreError otherwise.
+
+    With ``backup`` (the default) a rotating backup is taken once the file passed its checks;
+    a failed backup does not stop the open, it adds a line to ``Database.warnings``.
+    """
     db_path = Path(path).expanduser().resolve()
     if not db_path.exists() and not create:
         raise DatabaseMissing(f"Không tìm thấy tệp dữ liệu {db_path}.")
     _check_writable(db_path)
-    instance_lock = _acquire(db_path) if lock else None
+    instance_lock = acquire_instance_lock(db_path) if lock else None
     try:
         _check_and_migrate(db_path)
         engine = _engine(db_path)
@@ -146,7 +208,12 @@ def open_database(path: str | os.PathLike[str], *, create: bool = False, lock: b
         if instance_lock is not None:
             instance_lock.release(force=True)
         raise
-    return Database(db_path, engine, instance_lock)
+    database = Database(db_path, engine, instance_lock)
+    if backup:
+        from ictappraise.store.backup import backup_at_open  # backup imports this module
+
+        backup_at_open(database)
+    return database
 
 
 def _check_writable(db_path: Path) -> None:
@@ -162,7 +229,8 @@ def _check_writable(db_path: Path) -> None:
         )
 
 
-def _acquire(db_path: Path) -> FileLock:
+def acquire_instance_lock(db_path: Path) -> FileLock:
+    """The lock a running instance holds next to the file; DatabaseLocked if another holds it."""
     instance_lock = FileLock(str(lock_path(db_path)), timeout=0)
     try:
         instance_lock.acquire()
@@ -177,29 +245,80 @@ def _acquire(db_path: Path) -> FileLock:
 
 
 def _check_and_migrate(db_path: Path) -> None:
-    """Check the header of an existing file, then bring it to SCHEMA_VERSION."""
-    connection = sqlite3.connect(db_path, isolation_level=None)
+    """Check the header and health of an existing file, then bring it to SCHEMA_VERSION."""
     try:
-        try:
-            application_id = connection.execute("PRAGMA application_id").fetchone()[0]
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
-            tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        except sqlite3.DatabaseError as error:
-            raise NotOurDatabase(
-                f"Tệp {db_path.name} không phải tệp dữ liệu của ictappraise (không phải SQLite)."
-            ) from error
-        if application_id != APPLICATION_ID and (application_id != 0 or tables):
-            raise NotOurDatabase(
-                f"Tệp {db_path.name} là cơ sở dữ liệu của một chương trình khác, không phải ictappraise."
-            )
-        if version > SCHEMA_VERSION:
-            raise DatabaseTooNew(
-                f"Tệp {db_path.name} được tạo bởi phiên bản ictappraise mới hơn (lược đồ {version}, "
-                f"chương trình này đọc được tới {SCHEMA_VERSION}). Hãy cập nhật chương trình."
-            )
+        connection = sqlite3.connect(db_path, isolation_level=None)
+    except sqlite3.Error as error:
+        raise store_error(error, db_path.name) from error
+    try:
+        version = check_header(connection, db_path.name)
+        check_health(connection, db_path.name)
         _migrate(connection, version)
+        check_tables(connection, db_path.name)
+    except sqlite3.Error as error:
+        raise store_error(error, db_path.name) from error
     finally:
         connection.close()
+
+
+def check_header(connection: sqlite3.Connection, name: str) -> int:
+    """The schema version of a file of ours; NotOurDatabase or DatabaseTooNew otherwise."""
+    try:
+        application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        raise NotOurDatabase(
+            f"Tệp {name} không phải tệp dữ liệu của ictappraise (không phải SQLite)."
+        ) from error
+    if application_id != APPLICATION_ID and (application_id != 0 or tables):
+        raise NotOurDatabase(
+            f"Tệp {name} là cơ sở dữ liệu của một chương trình khác, không phải ictappraise."
+        )
+    if version > SCHEMA_VERSION:
+        raise DatabaseTooNew(
+            f"Tệp {name} được tạo bởi phiên bản ictappraise mới hơn (lược đồ {version}, "
+            f"chương trình này đọc được tới {SCHEMA_VERSION}). Hãy cập nhật chương trình."
+        )
+    return int(version)
+
+
+def check_health(connection: sqlite3.Connection, name: str) -> None:
+    """SQLite's quick check (milliseconds for the demo file); DatabaseCorrupt if it fails."""
+    rows = [row[0] for row in connection.execute("PRAGMA quick_check(5)")]
+    if rows != ["ok"]:
+        raise DatabaseCorrupt(_corrupt_message(name, "; ".join(str(r) for r in rows)))
+
+
+def check_tables(connection: sqlite3.Connection, name: str) -> None:
+    """Every table and column of the current schema is there; DatabaseCorrupt otherwise."""
+    for table in Base.metadata.sorted_tables:
+        columns = {row[1] for row in connection.execute(f'PRAGMA table_info("{table.name}")')}
+        missing = sorted({column.name for column in table.columns} - columns)
+        if missing:
+            what = f"bảng {table.name}" if not columns else f"cột {', '.join(missing)} của bảng {table.name}"
+            raise DatabaseCorrupt(_corrupt_message(name, f"thiếu {what}"))
+
+
+def _corrupt_message(name: str, detail: str) -> str:
+    return (
+        f"Tệp dữ liệu {name} bị hỏng ({detail}). Hãy khôi phục từ một bản sao lưu "
+        "(Tệp → Khôi phục bản sao lưu) hoặc báo cho Tổ trưởng."
+    )
+
+
+def store_error(error: sqlite3.Error, name: str) -> StoreError:
+    """The StoreError for an SQLite error met while opening or checking a file."""
+    detail = str(error).lower()
+    if "locked" in detail or "busy" in detail:
+        return DatabaseLocked(f"Tệp dữ liệu {name} đang bị một chương trình khác khóa: {error}.")
+    if "readonly" in detail or "read-only" in detail or "unable to open" in detail:
+        return DatabaseReadOnly(f"Không mở được tệp dữ liệu {name} để ghi: {error}.")
+    if "full" in detail:
+        return DatabaseWriteError(_write_message(error))
+    if "disk i/o" in detail:
+        return DatabaseWriteError(f"Lỗi đọc ghi ổ đĩa với tệp dữ liệu {name}: {error}.")
+    return DatabaseCorrupt(_corrupt_message(name, str(error)))
 
 
 def _migrate(connection: sqlite3.Connection, version: int) -> None:
@@ -231,6 +350,10 @@ def _engine(db_path: Path) -> Engine:
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
 
-    with engine.connect() as connection:
-        connection.execute(text("SELECT 1"))
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except DBAPIError as error:
+        engine.dispose()
+        raise store_error(error.orig, db_path.name) from error  # type: ignore[arg-type]
     return engine

@@ -1,0 +1,135 @@
+"""Noticing that the open database file was deleted, replaced or overwritten by someone else.
+
+A running program keeps its SQLite connections open, and in WAL mode recent commits live in
+``<file>-wal`` and ``<file>-shm`` next to the file. When another program changes the file
+under us, three things can happen (docs/resilience.md):
+
+* **deleted** or **replaced** (a new file renamed onto the path, as sync tools and ``mv``
+  do): our connections still read the old file, whose recent commits sit in the -wal at the
+  path. Left there, that -wal would be paired with whatever file is at the path next (SQLite
+  warns: mispairing a database and its WAL corrupts it; it does not checkpoint a moved file
+  on close). After the data was salvaged, ``detach`` removes our -wal and -shm from the path
+  (our connections keep them open), so the new file is never mixed with them.
+* **overwritten in place** (same inode, e.g. ``cp other.db file.db``): the new bytes are
+  already paired with our -wal, and closing would checkpoint our frames into them. ``detach``
+  keeps a copy of the new bytes and ``after_close`` puts it back.
+
+Detection compares device and inode, size and the 100-byte SQLite header with what was
+remembered after our last commit (a checkpoint of ours changes size and header; modification
+times are not used, Windows may update them late). Windows refuses to delete or rename an
+open SQLite file, so there the in-place case is the one that can happen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+DELETED = "deleted"
+REPLACED = "replaced"
+OVERWRITTEN = "overwritten"
+UNREADABLE = "unreadable"
+WAL_FILES = ("-wal", "-shm")
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    """What identifies the file on disk: device and inode, size, first 100 bytes (SQLite header)."""
+
+    device: int
+    inode: int
+    size: int
+    header: str
+
+    @classmethod
+    def of(cls, path: Path) -> FileStamp:
+        info = os.stat(path)
+        with open(path, "rb") as handle:
+            header = hashlib.sha256(handle.read(100)).hexdigest()
+        return cls(info.st_dev, info.st_ino, info.st_size, header)
+
+    def same_file(self, other: FileStamp) -> bool:
+        """Same device and inode; a file system without inode numbers (0) cannot tell."""
+        if not (self.inode and other.inode):
+            return True
+        return (self.device, self.inode) == (other.device, other.inode)
+
+
+class FileWatch:
+    """Remembers the file after each commit of ours; says what happened to it since."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.stamp: FileStamp | None = None
+        self.companions: dict[str, tuple[int, int]] = {}
+        self.foreign_commit = False
+        self.state: str | None = None
+        self.kept: Path | None = None
+        self.remember()
+
+    def remember(self) -> None:
+        """After a commit of ours (it may have checkpointed the WAL into the file)."""
+        try:
+            self.stamp = FileStamp.of(self.path)
+        except OSError:
+            self.stamp = None
+        for suffix in WAL_FILES:
+            try:
+                info = os.stat(self.path.with_name(self.path.name + suffix))
+                self.companions[suffix] = (info.st_dev, info.st_ino)
+            except OSError:
+                self.companions.pop(suffix, None)
+        self.foreign_commit = False
+
+    def check(self) -> str | None:
+        """DELETED, REPLACED, OVERWRITTEN, UNREADABLE or None (still our file); sticky once set."""
+        if self.state in (DELETED, REPLACED, OVERWRITTEN):
+            return self.state
+        try:
+            now = FileStamp.of(self.path)
+        except FileNotFoundError:
+            self.state = DELETED
+            return self.state
+        except OSError:
+            return UNREADABLE
+        before = self.stamp
+        if before is None or (self.foreign_commit and before.same_file(now)):
+            self.remember()  # a commit outside Database.transaction(): trust it, keep watching
+            return None
+        if not before.same_file(now):
+            self.state = REPLACED
+        elif (before.size, before.header) != (now.size, now.header):
+            self.state = OVERWRITTEN
+        return self.state
+
+    def detach(self) -> None:
+        """Keep whatever is now at the path from being mixed with our WAL (see the module doc)."""
+        if self.state in (DELETED, REPLACED):
+            for suffix, identity in self.companions.items():
+                companion = self.path.with_name(self.path.name + suffix)
+                try:
+                    info = os.stat(companion)
+                except OSError:
+                    continue
+                if (info.st_dev, info.st_ino) == identity:
+                    companion.unlink(missing_ok=True)
+            self.companions.clear()
+        elif self.state == OVERWRITTEN and self.kept is None:
+            kept = self.path.with_name(f"{self.path.name}.overwritten-{os.getpid()}")
+            try:
+                shutil.copyfile(self.path, kept)
+                self.kept = kept
+            except OSError:
+                kept.unlink(missing_ok=True)
+
+    def after_close(self) -> None:
+        """Put back the bytes another program wrote in place (our close checkpointed into them)."""
+        if self.kept is None:
+            return
+        for suffix in WAL_FILES:
+            self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+        os.replace(self.kept, self.path)
+        self.kept = None
