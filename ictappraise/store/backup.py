@@ -2,7 +2,7 @@
 
 Where: the per-user data folder (``settings.data_dir()``), one folder per database::
 
-    <data dir>/backups/<name>-<8 hex of the full path>/<name>_<YYYYMMDD-HHMMSS>_<reason>.db
+    <data dir>/backups/<name>-<8 hex of the full path>/<name>_<YYYYMMDD-HHMMSS-micro>_<reason>.db
 
 not next to the database, so backups survive the deletion of the database's folder, do
 not need write access to a shared or USB folder, and two files with the same name in
@@ -34,7 +34,7 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from ictappraise.settings import data_dir
@@ -69,7 +69,8 @@ ROTATED = frozenset({REASON_OPEN, REASON_IMPORT, REASON_MERGE, REASON_MANUAL})
 ORIGIN_FILE = "origin.txt"
 COMPANIONS = ("-wal", "-shm", "-journal")
 
-_NAME = re.compile(r"^(?P<stem>.*)_(?P<stamp>\d{8}-\d{6})(?:-\d+)?_(?P<reason>[a-z]+)\.db$")
+_NAME = re.compile(r"^(?P<stem>.*)_(?P<stamp>\d{8}-\d{6}-\d{6})_(?P<reason>[a-z]+)\.db$")
+_STAMP = "%Y%m%d-%H%M%S-%f"
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
 
@@ -183,6 +184,7 @@ def restore_backup(
     staged = target_path.with_name(target_path.name + ".restoring")
     try:
         with closing(_read_only(source)) as connection:
+            check_header(connection, source.name)
             _copy(connection, staged, source.name)
         safety = _safety_copy(target_path) if target_path.exists() else None
         for suffix in COMPANIONS:
@@ -293,14 +295,11 @@ def _prepare_folder(database: Path) -> Path:
 
 
 def _new_name(folder: Path, database: Path, reason: str) -> Path:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    stem = _safe_stem(database.stem, 60)
-    candidate = folder / f"{stem}_{stamp}_{reason}.db"
-    number = 2
-    while candidate.exists():
-        candidate = folder / f"{stem}_{stamp}-{number}_{reason}.db"
-        number += 1
-    return candidate
+    moment = datetime.now()
+    newest = next(iter(_in_folder(folder)), None)
+    if newest is not None and newest.created >= moment:  # same microsecond, or the clock went back
+        moment = newest.created + timedelta(microseconds=1)
+    return folder / f"{_safe_stem(database.stem, 60)}_{moment.strftime(_STAMP)}_{reason}.db"
 
 
 def _rotate(folder: Path, keep: int) -> None:
@@ -320,7 +319,7 @@ def _info(path: Path) -> BackupInfo | None:
     if match is None:
         return None
     try:
-        created = datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S")
+        created = datetime.strptime(match["stamp"], _STAMP)
         size = path.stat().st_size
         wal = path.with_name(path.name + "-wal")
         size += wal.stat().st_size if wal.exists() else 0
