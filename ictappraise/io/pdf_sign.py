@@ -187,7 +187,7 @@ def verify_pdf(path: Path, trust_roots: tuple[Path, ...] = ()) -> list[Signature
     roots = _load_roots(trust_roots)
     checks = []
     for signature in signatures:
-        context = ValidationContext(trust_roots=roots or None, allow_fetching=False)
+        context = ValidationContext(trust_roots=roots, allow_fetching=False)
         with _quiet("pyhanko"):
             status = validate_pdf_signature(signature, context)
         signer = status.signing_cert.subject.human_friendly if status.signing_cert else ""

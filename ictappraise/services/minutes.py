@@ -35,11 +35,10 @@ from ictappraise.io.pdf_minutes import (
     minutes_bytes,
     render_minutes,
 )
-from ictappraise.services import appraisal
+from ictappraise.services import appraisal, round_admin
 from ictappraise.services.model import Agency, AgencyDetail, Member
 from ictappraise.services.workspace import ServiceError, Workspace
 from ictappraise.settings import ROLE_LABELS, ROLE_LEAD, ROLE_SECRETARY
-from ictappraise.store import repository
 
 logger = logging.getLogger(__name__)
 
@@ -227,10 +226,7 @@ def _member_block(ws: Workspace, team: list[Member], role: str) -> SignatureBloc
         headings = (ROLE_LABELS.get(role, role).upper(),)
         if member is None:
             return None
-    image = None
-    if member is not None and member.signature:
-        with ws.db.reading() as session:
-            image = repository.get_attachment(session, member.signature)
+    image = round_admin.member_signature(ws, member.id) if member is not None else None
     return SignatureBlock(headings, member.name if member else "", image=image)
 
 

@@ -1,0 +1,186 @@
+"""The minutes PDF: text a reader copies out matches the data; layout of a Party document."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from pdf_testing import full_text, page_texts, positions, squash
+from pypdf import PdfReader
+
+from ictappraise.domain.numbers import format_points
+from ictappraise.io.pdf_minutes import ROW_CRITERION, TableRow, render_minutes
+from ictappraise.services import minutes
+from ictappraise.services.workspace import Workspace
+
+A4 = (595.28, 841.89)
+
+
+def _write(ws: Workspace, code: str, tmp_path: Path) -> tuple[Path, minutes.MinutesDoc]:
+    agency = ws.find_agency(code)
+    path = tmp_path / f"{code}.pdf"
+    doc = minutes.write_minutes(ws, agency.id, path)
+    return path, doc
+
+
+def test_tuy_phong_minutes_carry_every_row_total_and_band(lead_ws: Workspace, tmp_path: Path) -> None:
+    path, doc = _write(lead_ws, "HUTP", tmp_path)
+    text = full_text(path)
+    detail = lead_ws.detail(lead_ws.find_agency("HUTP").id)
+    card = detail.scorecard
+    for expected in (
+        "TỈNH ỦY BÌNH THUẬN",
+        "TỔ THẨM ĐỊNH",
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "Số ……-BB/VPTU",
+        "Phan Thiết, ngày 09 tháng 12 năm 2022",
+        "BIÊN BẢN",
+        "Thẩm định kết quả tự đánh giá, xếp hạng ứng dụng công nghệ thông tin năm 2022 tại Huyện ủy Tuy Phong",
+        "Căn cứ Công văn số 294-CV/TU",
+        "vào lúc 08 giờ 00 phút, ngày 09 tháng 12 năm 2022, tại Hội trường Huyện ủy Tuy Phong",
+        "Đồng chí Nguyễn Thị Thắng, Phó Chánh Văn phòng Tỉnh ủy, Tổ trưởng",
+        "Đồng chí Nguyễn Văn A, Phó Bí thư Thường trực Huyện ủy Tuy Phong",
+        "STT Tiêu chí Điểm tối đa Điểm tự đánh giá Điểm thẩm định Ghi chú",
+        f"Tổng cộng 800 {format_points(card.self_total)} {format_points(card.total)}",
+        f"Tổng điểm thẩm định: {format_points(card.total)}/800 điểm",
+        f"đề xuất xếp loại: {card.rating.band.value}",
+        "Buổi thẩm định kết thúc vào lúc 10 giờ 00 phút",
+        "Biên bản được lập thành 02 (hai) bản",
+        "ĐẠI DIỆN ĐƠN VỊ",
+        "T/M TỔ THẨM ĐỊNH TỔ TRƯỞNG",
+        "THƯ KÝ",
+        f"Lần lập: 1 · Mã nội dung: {doc.fingerprint}",
+    ):
+        assert expected in text, expected
+    for reason in card.rating.reasons:
+        assert squash(reason).rstrip(".") in text
+    # Every group, criterion and sub-item row, with its maximum, self score and appraised points.
+    for group, subtotal in zip(detail.catalog.groups, card.groups, strict=True):
+        assert f"{group.code} {group.name} {format_points(group.maximum)}" in text
+        assert format_points(subtotal.points) in text
+        for criterion in group.criteria:
+            for row in (criterion, *criterion.sub_items):
+                score = card.rows[row.code]
+                line = (
+                    f"{squash(row.name)} {format_points(row.maximum)} {format_points(score.self_points)} "
+                    f"{format_points(score.points)}"
+                )
+                assert line in text, row.code
+    assert "tạm tính" not in text and "DỰ THẢO" not in text
+    assert f"{format_points(card.total)}" != str(card.total)  # printed with the Vietnamese comma
+
+
+def test_page_size_margins_and_page_numbers(lead_ws: Workspace, tmp_path: Path) -> None:
+    path, _doc = _write(lead_ws, "HUTP", tmp_path)
+    reader = PdfReader(str(path))
+    assert len(reader.pages) >= 3
+    for number, page in enumerate(reader.pages):
+        box = page.mediabox
+        assert (round(float(box.width), 2), round(float(box.height), 2)) == A4
+        runs = positions(path, number)
+        body = [
+            (x, y, t) for x, y, t in runs if t != str(number + 1) and not t.startswith("Biên bản thẩm định")
+        ]
+        left = min(x for x, _y, _t in body)
+        assert left >= 35 - 0.3  # left margin 35 mm: body text starts on it, table text just inside
+        if number == 0:
+            assert left == pytest.approx(35, abs=0.3)
+        assert max(y for _x, y, _t in body) <= 297 - 25  # top margin 25 mm
+        assert min(y for _x, y, _t in body) >= 25 - 1  # bottom margin 25 mm (descenders aside)
+        assert all(x < 210 - 15 for x, _y, _t in runs)  # nothing starts in the right margin
+        numbers = [(x, y) for x, y, t in runs if t == str(number + 1)]
+        if number == 0:
+            assert not [y for _x, y in numbers if y > 272]  # no number on the first page
+        else:
+            (x, y), *_ = [(x, y) for x, y in numbers if y > 272]
+            assert 272 < y < 297 and 100 < x < 125  # centred in the top margin
+
+
+def _long_rows(count: int) -> tuple[TableRow, ...]:
+    return tuple(
+        TableRow(
+            ROW_CRITERION, str(i), f"Tiêu chí kiểm thử số {i} về ứng dụng công nghệ thông tin", "10", "9", "8"
+        )
+        for i in range(1, count + 1)
+    )
+
+
+def test_header_row_repeats_when_the_table_runs_over_three_pages(lead_ws: Workspace, tmp_path: Path) -> None:
+    doc = minutes.minutes_doc(lead_ws, lead_ws.find_agency("HUTP").id)
+    rows = _long_rows(120)
+    path = tmp_path / "long.pdf"
+    render_minutes(dataclasses.replace(doc, rows=rows), path)
+    pages = [squash(t) for t in page_texts(path)]
+    header = "STT Tiêu chí Điểm tối đa Điểm tự đánh giá Điểm thẩm định Ghi chú"
+    with_rows = [p for p in pages if "Tiêu chí kiểm thử số" in p]
+    assert len(with_rows) >= 3
+    assert all(header in p for p in with_rows)
+    text = " ".join(pages)
+    for row in rows:
+        assert f"{row.number} {row.name} 10 9 8" in text
+
+
+def test_a_row_taller_than_a_page_is_split_without_losing_text(lead_ws: Workspace, tmp_path: Path) -> None:
+    doc = minutes.minutes_doc(lead_ws, lead_ws.find_agency("HUTP").id)
+    words = [f"minhchứng{i}" for i in range(260)]
+    tall = TableRow(ROW_CRITERION, "1", "Tiêu chí có ghi chú rất dài", "10", "10", "5", " ".join(words))
+    path = tmp_path / "tall.pdf"
+    render_minutes(dataclasses.replace(doc, rows=(tall, *_long_rows(3))), path)
+    text = full_text(path)
+    missing = [w for w in words if w not in text]
+    assert not missing
+
+
+def test_unscored_agency_prints_only_as_a_marked_draft(lead_ws: Workspace, tmp_path: Path) -> None:
+    path, doc = _write(lead_ws, "VPTU", tmp_path)
+    text = full_text(path)
+    card = lead_ws.detail(lead_ws.find_agency("VPTU").id).scorecard
+    assert doc.draft
+    assert "DỰ THẢO" in text and "Dự thảo, chưa ký" in text
+    assert f"tạm tính: còn {len(card.unscored)} tiêu chí chưa chấm" in text
+    assert "chưa chấm" in text
+
+
+def test_agency_reserving_its_opinion_is_printed_with_its_text(lead_ws: Workspace, tmp_path: Path) -> None:
+    path, _doc = _write(lead_ws, "HUHT", tmp_path)
+    text = full_text(path)
+    assert "IV. Ý KIẾN CỦA HUYỆN ỦY HÀM TÂN" in text
+    assert "Huyện ủy Hàm Tân bảo lưu ý kiến: Đơn vị bảo lưu ý kiến đối với điểm tiêu chí" in text
+
+
+def test_failed_criterion_and_late_report_reasons_are_printed(lead_ws: Workspace, tmp_path: Path) -> None:
+    fail_text = full_text(_write(lead_ws, "HUHTB", tmp_path)[0])
+    assert "Hạ một bậc: tiêu chí" in fail_text
+    late_text = full_text(_write(lead_ws, "HUHTN", tmp_path)[0])
+    assert "Hạn gửi báo cáo: 30/11/2022; đơn vị gửi báo cáo ngày 07/12/2022 (muộn 7 ngày)" in late_text
+    assert "Không xếp loại Tốt: gửi báo cáo muộn 7 ngày" in late_text
+
+
+def test_signature_image_on_file_is_placed_in_the_lead_block(lead_ws: Workspace, tmp_path: Path) -> None:
+    from PIL import Image
+
+    from ictappraise.services import round_admin
+
+    picture = tmp_path / "sig.png"
+    Image.new("RGB", (300, 120), "white").save(picture)
+    lead = lead_ws.find_member("Nguyễn Thị Thắng")
+    round_admin.set_member_signature(lead_ws, lead.id, picture.read_bytes())
+    path, _doc = _write(lead_ws, "HUTP", tmp_path)
+    last = PdfReader(str(path)).pages[-1]
+    assert len(last.images) == 1
+    assert "Nguyễn Thị Thắng" in squash(last.extract_text())
+
+
+def test_signature_blocks_stay_with_their_names(lead_ws: Workspace, tmp_path: Path) -> None:
+    path, _doc = _write(lead_ws, "HUTP", tmp_path)
+    last = squash(page_texts(path)[-1])
+    for part in (
+        "ĐẠI DIỆN ĐƠN VỊ",
+        "Nguyễn Văn A",
+        "T/M TỔ THẨM ĐỊNH",
+        "Nguyễn Thị Thắng",
+        "THƯ KÝ",
+        "Chuyên viên C",
+    ):
+        assert part in last
