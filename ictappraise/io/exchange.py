@@ -181,7 +181,7 @@ def read_package(path: str | os.PathLike[str], *, round_key: str, schema_version
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as error:
         raise PackageError(
-            f"Gói {label} bị hỏng hoặc không đầy đủ (có thể chép chưa xong): {error}. "
+            f"Gói {label} bị hỏng hoặc không đầy đủ (có thể chép chưa xong). "
             "Hãy đề nghị người gửi tạo và gửi lại gói."
         ) from error
 
@@ -222,7 +222,7 @@ def _read(
         )
     for name, expected in manifest.files.items():
         if name.startswith(ATTACHMENT_DIR) and expected != name[len(ATTACHMENT_DIR) :]:
-            raise PackageError(f"Gói {label} đã bị sửa đổi: tệp minh chứng {name} không khớp tên.")
+            raise PackageError(f"Gói {label} đã bị sửa đổi: tệp minh chứng {name[:24]}… không khớp tên.")
     payload = _read_member(archive, archive.getinfo(EDITS), MAX_EDITS_BYTES, label)
     _check_digest(hashlib.sha256(payload).hexdigest(), manifest.files[EDITS], EDITS, label)
     attachments = []
@@ -292,6 +292,7 @@ def _hash_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) ->
 
 
 def _check_digest(actual: str, expected: str, name: str, label: str) -> None:
+    name = name[: len(ATTACHMENT_DIR) + 12] + "…" if name.startswith(ATTACHMENT_DIR) else name
     if actual != expected:
         raise PackageError(
             f"Gói {label} đã bị sửa đổi hoặc hỏng: mã kiểm tra SHA-256 của {name} không khớp manifest. "

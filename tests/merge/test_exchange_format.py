@@ -1,0 +1,267 @@
+"""The package format and the bad-input corpus: each refused clearly, the database unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from merge_helpers import LEAD, MEMBER_A, fingerprint
+
+from ictappraise.domain.editlog import Edit
+from ictappraise.domain.scorecard import Appraisal
+from ictappraise.io import exchange
+from ictappraise.services import appraisal as svc
+from ictappraise.services import merge
+from ictappraise.services.workspace import Workspace
+from ictappraise.store import repository
+
+ROUND = "binh-thuan-2022"
+
+
+@pytest.fixture
+def package(laptops, tmp_path: Path) -> tuple[Workspace, Path]:
+    """The lead's workspace and a valid package from member A (two new edits, one attachment)."""
+    lead, a = laptops(LEAD, "lead"), laptops(MEMBER_A, "a")
+    agency = a.find_agency("HUPQ")
+    code = next(iter(a.catalog(agency.category).leaves())).code
+    svc.set_appraisal(a, agency.id, code, Appraisal(override=Decimal(1)))
+    with a.db.transaction() as session:
+        digest = repository.put_attachment(session, b"minh chung " * 50)
+    a.set(f"agency/{agency.id}/crit/{code}/attachment/{digest}", {"name": "mc.pdf", "size": 550})
+    return lead, merge.export_package(a, tmp_path / "a.ictx").path
+
+
+def rewrite(
+    source: Path,
+    target: Path,
+    *,
+    members: dict[str, bytes | None] | None = None,
+    manifest: Callable[[dict], None] | None = None,
+    fix_checksums: bool = False,
+) -> Path:
+    """Copy a package, replacing (or dropping, with None) members and editing the manifest."""
+    with zipfile.ZipFile(source) as archive:
+        contents = {name: archive.read(name) for name in archive.namelist()}
+    for name, data in (members or {}).items():
+        if data is None:
+            contents.pop(name, None)
+        else:
+            contents[name] = data
+    meta = json.loads(contents.pop(exchange.MANIFEST))
+    if fix_checksums:
+        meta["files"] = {n: {"sha256": hashlib.sha256(d).hexdigest()} for n, d in contents.items()}
+    if manifest:
+        manifest(meta)
+    contents[exchange.MANIFEST] = json.dumps(meta).encode()
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in contents.items():
+            archive.writestr(name, data)
+    return target
+
+
+def edits_of(path: Path) -> list[dict]:
+    with zipfile.ZipFile(path) as archive:
+        return [json.loads(line) for line in archive.read(exchange.EDITS).decode().splitlines()]
+
+
+def jsonl(items: list[dict]) -> bytes:
+    return "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items).encode()
+
+
+def assert_refused(lead: Workspace, path: Path, pattern: str) -> None:
+    """Merging refuses with a message matching a pattern; the database is byte-for-byte the same."""
+    before = fingerprint(lead.db.path)
+    with pytest.raises(merge.MergeRefused, match=pattern):
+        merge.merge_packages(lead, [path], accept_unknown=True)
+    assert fingerprint(lead.db.path) == before
+
+
+def test_valid_package_layout_and_manifest(package) -> None:
+    _lead, path = package
+    with zipfile.ZipFile(path) as archive:
+        names = sorted(archive.namelist())
+        meta = json.loads(archive.read(exchange.MANIFEST))
+    assert names[0].startswith("attachments/") and names[1:] == ["edits.jsonl", "manifest.json"]
+    assert meta["format"] == "ictappraise-exchange" and meta["format_version"] == 1
+    assert meta["schema_version"] == 1 and meta["round_key"] == ROUND
+    assert meta["sender"]["name"] == MEMBER_A and meta["device_id"] == "a"
+    assert meta["counts"]["attachments"] == 1 and meta["counts"]["edits"] == len(edits_of(path))
+    read = exchange.read_package(path, round_key=ROUND, schema_version=1)
+    assert len(read.edits) == meta["counts"]["edits"] and len(read.attachments) == 1
+    assert all(isinstance(e, Edit) for e in read.edits)
+
+
+@pytest.mark.parametrize(
+    ("make", "pattern"),
+    [
+        (lambda src, dst: dst.write_bytes(b"hello, not a zip"), "bị hỏng hoặc không đầy đủ"),
+        (lambda src, dst: dst.write_bytes(b""), "bị hỏng hoặc không đầy đủ"),
+        (lambda src, dst: dst.write_bytes(src.read_bytes()[: src.stat().st_size // 2]), "bị hỏng"),
+        (lambda src, dst: dst.write_bytes(src.read_bytes()[:-30]), "bị hỏng"),
+    ],
+    ids=["not-a-zip", "empty", "truncated-half", "truncated-tail"],
+)
+def test_corrupt_and_truncated(package, tmp_path: Path, make, pattern: str) -> None:
+    lead, path = package
+    bad = tmp_path / "bad.ictx"
+    make(path, bad)
+    assert_refused(lead, bad, pattern)
+
+
+def test_flipped_bytes_inside_the_edits(package, tmp_path: Path) -> None:
+    lead, path = package
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(exchange.EDITS)
+    data = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    for offset in range(start + 10, start + 40):
+        data[offset] ^= 0x5A
+    bad = tmp_path / "flipped.ictx"
+    bad.write_bytes(bytes(data))
+    assert_refused(lead, bad, "bị hỏng")
+
+
+def test_tampered_edits_and_attachment(package, tmp_path: Path) -> None:
+    lead, path = package
+    edits = edits_of(path)
+    edits[-2]["value"] = {"override": "30"}
+    assert_refused(
+        lead, rewrite(path, tmp_path / "t1.ictx", members={exchange.EDITS: jsonl(edits)}), "SHA-256"
+    )
+    name = next(n for n in zipfile.ZipFile(path).namelist() if n.startswith("attachments/"))
+    swapped = rewrite(path, tmp_path / "t2.ictx", members={name: b"other bytes"})
+    assert_refused(lead, swapped, "đã bị sửa đổi")
+    # Even with checksums recomputed, the attachment's bytes must match its name.
+    forged = rewrite(path, tmp_path / "t3.ictx", members={name: b"other bytes"}, fix_checksums=True)
+    assert_refused(lead, forged, "không khớp tên")
+
+
+def test_same_edit_id_with_other_content_is_refused(package, tmp_path: Path) -> None:
+    lead, path = package
+    edits = edits_of(path)
+    edits[0]["value"] = "Tên khác"  # a seed edit the lead already holds
+    forged = rewrite(path, tmp_path / "f.ictx", members={exchange.EDITS: jsonl(edits)}, fix_checksums=True)
+    assert_refused(lead, forged, "khác với bản cùng mã")
+
+
+def test_foreign_files(package, tmp_path: Path) -> None:
+    lead, path = package
+    other = tmp_path / "report.docx"
+    with zipfile.ZipFile(other, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    assert_refused(lead, other, "không phải gói dữ liệu của ictappraise")
+    renamed = rewrite(path, tmp_path / "x.ictx", manifest=lambda m: m.update(format="other-app"))
+    assert_refused(lead, renamed, "không phải gói dữ liệu của ictappraise")
+
+
+def test_other_round_newer_schema_newer_format(package, tmp_path: Path) -> None:
+    lead, path = package
+    cases = [
+        (lambda m: m.update(round_key="binh-thuan-2023"), "đợt đánh giá khác"),
+        (lambda m: m.update(schema_version=99), "mới hơn .*lược đồ 99"),
+        (lambda m: m.update(format_version=2), "mới hơn .*định dạng gói 2"),
+        (lambda m: m.pop("sender"), "manifest.json không hợp lệ"),
+        (lambda m: m["counts"].update(edits=1), "số sửa đổi"),
+    ]
+    for index, (change, pattern) in enumerate(cases):
+        assert_refused(lead, rewrite(path, tmp_path / f"m{index}.ictx", manifest=change), pattern)
+
+
+@pytest.mark.parametrize(
+    ("damage", "pattern"),
+    [
+        (lambda e: e.pop("field"), "dòng 1 .*thiếu khóa «field»"),
+        (lambda e: e.update(parents="abc"), "«parents» phải là danh sách"),
+        (lambda e: e.update(author=7), "«author» phải là chuỗi"),
+        (lambda e: e.update(field="../../etc/passwd"), "tên trường"),
+        (lambda e: e.update(field="agency//crit"), "tên trường"),
+        (lambda e: e.update(id="a b"), "mã sửa đổi"),
+        (lambda e: e.update(created_at="hôm qua"), "created_at"),
+        (lambda e: e.update(extra=1), "khóa lạ"),
+        (lambda e: e.update(reason=["x"]), "lý do"),
+    ],
+)
+def test_malformed_edits(package, tmp_path: Path, damage, pattern: str) -> None:
+    lead, path = package
+    edits = edits_of(path)
+    damage(edits[0])
+    bad = rewrite(path, tmp_path / "m.ictx", members={exchange.EDITS: jsonl(edits)}, fix_checksums=True)
+    assert_refused(lead, bad, pattern)
+
+
+def test_not_json_nan_and_cut_lines(package, tmp_path: Path) -> None:
+    lead, path = package
+    text = jsonl(edits_of(path))
+    for index, payload in enumerate(
+        [
+            b"{not json}\n" + text,
+            text.replace(b'"value": {"override": "1"}', b'"value": NaN', 1),
+            text[:-1],
+            b'"just a string"\n',
+        ]
+    ):
+        bad = rewrite(
+            path, tmp_path / f"j{index}.ictx", members={exchange.EDITS: payload}, fix_checksums=True
+        )
+        assert_refused(lead, bad, "JSON|NaN|bị cắt ngang|không phải một sửa đổi")
+
+
+def test_path_traversal_and_unexpected_names(package, tmp_path: Path) -> None:
+    lead, path = package
+    for index, name in enumerate(["../evil.txt", "/etc/passwd", "attachments/../../x", "attachments/ABC"]):
+        bad = rewrite(path, tmp_path / f"p{index}.ictx", members={name: b"x"}, fix_checksums=True)
+        assert_refused(lead, bad, "tệp không hợp lệ")
+
+
+def test_duplicate_names(package, tmp_path: Path) -> None:
+    lead, path = package
+    bad = tmp_path / "dup.ictx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(bad, "w") as target:
+        for name in source.namelist():
+            target.writestr(name, source.read(name))
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            target.writestr(exchange.EDITS, b"")
+    assert_refused(lead, bad, "xuất hiện hai lần")
+
+
+def test_zip_bombs(package, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lead, path = package
+    zeros = bytes(3 * 1024 * 1024)  # compresses about 1000:1
+    bomb = rewrite(path, tmp_path / "bomb.ictx", members={"attachments/" + "0" * 64: zeros})
+    assert_refused(lead, bomb, "bom nén")
+    monkeypatch.setattr(exchange, "MAX_TOTAL_BYTES", 1000)
+    assert_refused(lead, path, "bom nén")
+    monkeypatch.setattr(exchange, "MAX_TOTAL_BYTES", 4 * 1024**3)
+    monkeypatch.setattr(exchange, "MAX_MEMBERS", 2)
+    assert_refused(lead, path, "quá giới hạn 2")
+
+
+def test_missing_file_and_folder(package, tmp_path: Path) -> None:
+    lead, _path = package
+    assert_refused(lead, tmp_path / "nothing.ictx", "Không tìm thấy")
+    assert_refused(lead, tmp_path, "không phải một tệp")
+
+
+def test_cli_refuses_with_a_message_and_no_traceback(package, tmp_path: Path) -> None:
+    lead, path = package
+    lead.db.close()
+    bad = tmp_path / "bad.ictx"
+    bad.write_bytes(path.read_bytes()[:100])
+    before = fingerprint(lead.db.path)
+    done = subprocess.run(
+        [sys.executable, "-m", "ictappraise", "merge", "--db", str(lead.db.path), str(bad)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("Lỗi: Gói bad.ictx bị hỏng") and "Traceback" not in done.stderr
+    assert fingerprint(lead.db.path) == before
