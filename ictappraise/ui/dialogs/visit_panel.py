@@ -95,8 +95,10 @@ class TeamPresenceModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._members):
             return None
         member = self._members[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return (member.name, member.title, role_label(member.role))[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return ", ".join(part for part in (member.name, member.title, role_label(member.role)) if part)
         if role == Qt.ItemDataRole.CheckStateRole and index.column() == 0:
             return Qt.CheckState.Checked if member.id in self._present else Qt.CheckState.Unchecked
         return None
@@ -251,9 +253,6 @@ class VisitPanel(QWidget):
         times.addWidget(self.start_edit)
         times.addWidget(QLabel(self.tr("đến")))
         times.addWidget(self.end_edit)
-        hint = QLabel(self.tr("(giờ:phút)"))
-        hint.setStyleSheet("color: #777;")
-        times.addWidget(hint)
         times.addStretch(1)
         number = QHBoxLayout()
         number.addWidget(self.number_edit)
@@ -269,8 +268,9 @@ class VisitPanel(QWidget):
 
         self.team_model = TeamPresenceModel(self)
         self.team_view = self._table(self.team_model)
-        self.team_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.team_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # The panel is narrow (a side column of the main window): the title is in the tooltip.
+        self.team_view.setColumnHidden(1, True)
+        self.team_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.team_view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         team_box = QGroupBox(self.tr("Thành viên Tổ thẩm định tham dự"))
         QVBoxLayout(team_box).addWidget(self.team_view)
@@ -282,11 +282,11 @@ class VisitPanel(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
-        self.rep_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.rep_view.horizontalHeader().resizeSection(0, 160)
-        self.rep_view.horizontalHeader().setStretchLastSection(True)
-        self.add_rep_button = QPushButton(self.tr("Thêm người"))
-        self.remove_rep_button = QPushButton(self.tr("Xóa người đã chọn"))
+        self.rep_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.add_rep_button = QPushButton(self.tr("Thêm"))
+        self.remove_rep_button = QPushButton(self.tr("Xóa"))
+        self.add_rep_button.setToolTip(self.tr("Thêm một người đại diện đơn vị"))
+        self.remove_rep_button.setToolTip(self.tr("Xóa người đang chọn"))
         self.add_rep_button.clicked.connect(self.add_representative)
         self.remove_rep_button.clicked.connect(self.remove_representative)
         rep_buttons = QHBoxLayout()
@@ -316,11 +316,8 @@ class VisitPanel(QWidget):
         self.opinion_edit = self._text(self.tr("Ý kiến của đơn vị (nội dung bảo lưu, nếu có)"))
         opinion = QGroupBox(self.tr("Ý kiến của đơn vị"))
         opinion_layout = QVBoxLayout(opinion)
-        radios = QHBoxLayout()
-        radios.addWidget(self.agree_radio)
-        radios.addWidget(self.reserve_radio)
-        radios.addStretch(1)
-        opinion_layout.addLayout(radios)
+        opinion_layout.addWidget(self.agree_radio)
+        opinion_layout.addWidget(self.reserve_radio)
         opinion_layout.addWidget(self.opinion_edit)
 
         self.content = QWidget()
@@ -342,11 +339,12 @@ class VisitPanel(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(inner)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
-        self.setMinimumWidth(360)
+        self.setMinimumWidth(260)
 
         self.date_edit.editingFinished.connect(self._save_date)
         self.date_edit.calendarWidget().clicked.connect(lambda _day: self._save_date())
@@ -429,6 +427,8 @@ class VisitPanel(QWidget):
             self.end_edit.setText(self._visit.end)
             self.place_edit.setText(self._visit.place)
             self.number_edit.setText(self._visit.minutes_number)
+            for edit in (self.start_edit, self.end_edit, self.place_edit, self.number_edit):
+                edit.setCursorPosition(0)  # show the start of a long place, not its end
             suffix = self.ws.round_info().minutes_number_suffix
             self.suffix_label.setText(f"-{suffix}" if suffix else "")
             self.team_model.set_team(self._team(), self._visit.team, editable=not locked)
