@@ -9,6 +9,7 @@ as a second copy) says which round, agency and catalog version the form belongs 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -105,16 +106,23 @@ def set_text(cell: Cell, value: Any) -> None:
         cell.quotePrefix = True
 
 
+def row_height(texts: Iterable[tuple[str, float]]) -> float:
+    """The height (points) that shows wrapped texts, given (text, column width) pairs (an estimate)."""
+    lines = 1
+    for text, width in texts:
+        per_line = max(1, int(width * CHARS_PER_WIDTH))
+        lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in text.split("\n")))
+    return lines * LINE_HEIGHT + 2
+
+
 def fit_height(sheet: Worksheet, row: int, widths: dict[int, float] | None = None) -> None:
     """Set a row's height so its wrapped text shows (openpyxl cannot measure; this estimates)."""
-    lines = 1
+    texts = []
     for cell in sheet[row]:
-        if cell.data_type != "s" or not isinstance(cell.value, str) or not cell.alignment.wrap_text:
-            continue
-        width = (widths or {}).get(cell.column) or sheet.column_dimensions[cell.column_letter].width or 8.43
-        per_line = max(1, int(width * CHARS_PER_WIDTH))
-        lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in cell.value.split("\n")))
-    sheet.row_dimensions[row].height = lines * LINE_HEIGHT + 2
+        if cell.data_type == "s" and isinstance(cell.value, str) and cell.alignment.wrap_text:
+            width = (widths or {}).get(cell.column) or sheet.column_dimensions[cell.column_letter].width
+            texts.append((cell.value, width or 8.43))
+    sheet.row_dimensions[row].height = row_height(texts)
 
 
 def setup_print(sheet: Worksheet, title_rows: str) -> None:

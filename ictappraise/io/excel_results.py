@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ictappraise.domain.catalog import Catalog, Criterion
 from ictappraise.domain.scorecard import Scorecard
-from ictappraise.io.excel_form import fit_height, set_text, setup_print
+from ictappraise.io.excel_form import row_height, set_text, setup_print
 
 POINTS = "0.00"
 DIFFERENCE = "+0.00;-0.00;0.00"
@@ -78,6 +78,7 @@ def write_results(path: Path, year: int, round_name: str, results: Sequence[Resu
     workbook = Workbook()
     summary = workbook.active
     summary.title = SUMMARY_SHEET
+    _register_styles(workbook)
     _summary(summary, year, round_name, results)
     used: set[str] = {SUMMARY_SHEET}
     for result in results:
@@ -138,21 +139,57 @@ def _header(sheet: Worksheet, row: int, columns: Sequence[tuple[str, int]]) -> N
     sheet.row_dimensions[row].height = 32
 
 
-def _put(sheet: Worksheet, row: int, values: Sequence[Any], *, bold: bool = False, fill: Any = None) -> None:
+STYLE_KINDS = {
+    "plain": {},
+    "sub": {"italic": True},
+    "group": {"bold": True, "fill": GROUP_FILL},
+    "total": {"bold": True, "fill": HEADER_FILL},
+}
+
+
+def _register_styles(workbook: Workbook) -> None:
+    """Named styles, so each cell gets a style id instead of new style objects (much faster)."""
+    for kind, options in STYLE_KINDS.items():
+        font = Font(name=FONT, bold=bool(options.get("bold")), italic=bool(options.get("italic")))
+        for shape, number_format, alignment in (
+            ("text", "General", Alignment(wrap_text=True, vertical="top")),
+            ("points", POINTS, Alignment(horizontal="right", vertical="top")),
+            ("diff", DIFFERENCE, Alignment(horizontal="right", vertical="top")),
+            ("whole", "0", Alignment(horizontal="center", vertical="top")),
+            ("indent", "General", Alignment(wrap_text=True, vertical="top", indent=2)),
+        ):
+            style = NamedStyle(
+                name=f"kq_{kind}_{shape}",
+                font=font,
+                border=BORDER,
+                alignment=alignment,
+                number_format=number_format,
+            )
+            if "fill" in options:
+                style.fill = options["fill"]
+            workbook.add_named_style(style)
+
+
+def _put(
+    sheet: Worksheet,
+    row: int,
+    values: Sequence[Any],
+    widths: Sequence[tuple[str, int]],
+    *,
+    kind: str = "plain",
+    shapes: Mapping[int, str] | None = None,
+) -> None:
     """One table row: numbers get the points format, text wraps, everything bordered."""
+    texts = []
     for column, value in enumerate(values, start=1):
         cell = sheet.cell(row=row, column=column)
+        number = isinstance(value, (Decimal, int)) and not isinstance(value, bool)
+        shape = (shapes or {}).get(column) or ("points" if number else "text")
+        cell.style = f"kq_{kind}_{shape}"
         set_text(cell, value)
-        cell.border = BORDER
-        cell.font = Font(name=FONT, bold=bold)
-        if fill is not None:
-            cell.fill = fill
-        if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
-            cell.number_format = POINTS
-            cell.alignment = Alignment(horizontal="right", vertical="top")
-        else:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    fit_height(sheet, row)
+        if isinstance(value, str) and value:
+            texts.append((value, widths[column - 1][1]))
+    sheet.row_dimensions[row].height = row_height(texts)
 
 
 def _summary(sheet: Worksheet, year: int, round_name: str, results: Sequence[ResultEntry]) -> None:
@@ -188,11 +225,9 @@ def _summary(sheet: Worksheet, year: int, round_name: str, results: Sequence[Res
                 final_band_text(result),
                 result.status_label,
             ),
+            SUMMARY_COLUMNS,
+            shapes={1: "whole", 4: "whole"},
         )
-        for column in (1, 4):
-            cell = sheet.cell(row=row, column=column)
-            cell.number_format = "0"
-            cell.alignment = Alignment(horizontal="center", vertical="top")
     last = get_column_letter(len(SUMMARY_COLUMNS))
     sheet.auto_filter.ref = f"A{SUMMARY_HEADER_ROW}:{last}{max(row, SUMMARY_HEADER_ROW + 1)}"
     sheet.freeze_panes = sheet.cell(row=SUMMARY_HEADER_ROW + 1, column=4)
@@ -226,8 +261,8 @@ def _agency_sheet(sheet: Worksheet, year: int, result: ResultEntry) -> None:
             sheet,
             row,
             (group.code, group.name, group.maximum, score.self_points, score.points, None, ""),
-            bold=True,
-            fill=GROUP_FILL,
+            AGENCY_COLUMNS,
+            kind="group",
         )
         for criterion in group.criteria:
             for item in (criterion, *criterion.sub_items):
@@ -238,10 +273,10 @@ def _agency_sheet(sheet: Worksheet, year: int, result: ResultEntry) -> None:
         sheet,
         row,
         ("", "TỔNG CỘNG", card.maximum, card.self_total, card.total, card.total - card.self_total, ""),
-        bold=True,
-        fill=HEADER_FILL,
+        AGENCY_COLUMNS,
+        kind="total",
+        shapes={6: "diff"},
     )
-    sheet.cell(row=row, column=6).number_format = DIFFERENCE
     _rating_block(sheet, row + 2, result)
     sheet.freeze_panes = sheet.cell(row=AGENCY_HEADER_ROW + 1, column=3)
     setup_print(sheet, f"{AGENCY_HEADER_ROW}:{AGENCY_HEADER_ROW}")
@@ -258,12 +293,10 @@ def _criterion_row(sheet: Worksheet, row: int, item: Criterion, result: ResultEn
         sheet,
         row,
         (item.code, item.name, item.maximum, score.self_points, score.points, score.difference, note),
+        AGENCY_COLUMNS,
+        kind="sub" if sub else "plain",
+        shapes={2: "indent", 6: "diff"} if sub else {6: "diff"},
     )
-    sheet.cell(row=row, column=6).number_format = DIFFERENCE
-    if sub:
-        sheet.cell(row=row, column=2).alignment = Alignment(wrap_text=True, vertical="top", indent=2)
-        for column in range(1, 8):
-            sheet.cell(row=row, column=column).font = Font(name=FONT, italic=True)
 
 
 def _rating_block(sheet: Worksheet, row: int, result: ResultEntry) -> None:
@@ -285,4 +318,4 @@ def _rating_block(sheet: Worksheet, row: int, result: ResultEntry) -> None:
         cell.font = Font(name=FONT, bold=offset <= 1)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         merged = sum(width for _label, width in AGENCY_COLUMNS[1:])
-        fit_height(sheet, row + offset, {2: merged})
+        sheet.row_dimensions[row + offset].height = row_height([(text, merged)])

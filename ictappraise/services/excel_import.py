@@ -40,7 +40,7 @@ from ictappraise.io.excel_read import (
     read_form,
 )
 from ictappraise.services.appraisal import appraisal_change, self_score_change
-from ictappraise.services.model import Agency, AgencyDetail
+from ictappraise.services.model import STATUS_LABELS, Agency, AgencyDetail
 from ictappraise.services.workspace import Change, ServiceError, Workspace
 
 NOT_SET = "—"
@@ -159,17 +159,22 @@ def write_results(ws: Workspace, path: Path) -> Path:
     """The results workbook: summary sheet and one sheet per agency."""
     entries = []
     for result in ws.results():
-        detail = ws.detail(result.agency.id)
+        agency = result.agency
+        state = ws.state(agency.id)
+        catalog = ws.catalog(agency.category)
         entries.append(
             excel_results.ResultEntry(
-                code=result.agency.code,
-                name=result.agency.name,
-                category=result.agency.category,
+                code=agency.code,
+                name=agency.name,
+                category=agency.category,
                 rank=result.rank,
-                status_label=detail.status_label,
+                status_label=STATUS_LABELS.get(result.status, result.status),
                 scorecard=result.scorecard,
-                catalog=detail.catalog,
-                notes={code: e.note for code, e in detail.entries.items()},
+                catalog=catalog,
+                notes={
+                    code: state.value(crit_field(agency.id, code, "note"), "") or ""
+                    for code in result.scorecard.rows
+                },
                 conflicts=result.conflicts,
             )
         )
