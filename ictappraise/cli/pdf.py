@@ -1,4 +1,8 @@
-"""Commands for the documents: minutes, the results report, signing and reopening, signatures."""
+"""Commands for the documents: minutes, the results report, signing and reopening, signatures.
+
+reportlab and pyHanko are imported inside the commands that use them: every other command
+starts without paying for them.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,6 @@ from datetime import date
 from pathlib import Path
 
 from ictappraise.cli.common import CommandError, add_actor_argument, add_db_argument, err, out, workspace
-from ictappraise.io.pdf_sign import sign_pdf_pkcs11, sign_pdf_pkcs12, verify_pdf
-from ictappraise.services import minutes, results_report
 from ictappraise.services.workspace import Workspace
 
 
@@ -97,6 +99,8 @@ def _digital_signer(args: argparse.Namespace, place: str) -> Stamp | None:
 
     Secrets are read before anything is written, so a missing password fails early.
     """
+    from ictappraise.io.pdf_sign import sign_pdf_pkcs11, sign_pdf_pkcs12
+
     if args.p12:
         if not args.p12.is_file():
             raise CommandError(f"Không có tệp chứng thư số {args.p12}.")
@@ -138,6 +142,8 @@ def run_minutes(args: argparse.Namespace) -> int:
 
 
 def _one(ws: Workspace, args: argparse.Namespace, stamp: Stamp | None) -> int:
+    from ictappraise.services import minutes
+
     if not args.out:
         raise CommandError("Cần --out TỆP.pdf để ghi biên bản của một đơn vị.")
     agency = ws.find_agency(args.agency)
@@ -152,6 +158,8 @@ def _one(ws: Workspace, args: argparse.Namespace, stamp: Stamp | None) -> int:
 
 
 def _many(ws: Workspace, args: argparse.Namespace, stamp: Stamp | None) -> int:
+    from ictappraise.services import minutes
+
     if not args.out_dir:
         raise CommandError("Cần --out-dir THƯ_MỤC để ghi nhiều biên bản.")
     args.out_dir.mkdir(parents=True, exist_ok=True)
@@ -172,6 +180,8 @@ def _many(ws: Workspace, args: argparse.Namespace, stamp: Stamp | None) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
+    from ictappraise.services import results_report
+
     ws = workspace(args)
     try:
         stamp = _digital_signer(args, ws.round_info().place)
@@ -185,6 +195,8 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def run_sign(args: argparse.Namespace) -> int:
+    from ictappraise.services import minutes
+
     ws = workspace(args, acting=True)
     try:
         agency = ws.find_agency(args.agency)
@@ -197,6 +209,8 @@ def run_sign(args: argparse.Namespace) -> int:
 
 
 def run_reopen(args: argparse.Namespace) -> int:
+    from ictappraise.services import minutes
+
     ws = workspace(args, acting=True)
     try:
         agency = ws.find_agency(args.agency)
@@ -208,6 +222,8 @@ def run_reopen(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
+    from ictappraise.io.pdf_sign import verify_pdf
+
     checks = verify_pdf(args.file, tuple(args.trust))
     if not checks:
         raise CommandError(f"Tệp {args.file.name} không có chữ ký số.")
