@@ -357,3 +357,72 @@ def test_seeding_the_same_file_again_adds_nothing(tmp_path: Path) -> None:
         assert len(ws.agencies()) == 25
     finally:
         db.close()
+
+
+# -- two laptops working on copies of one file ------------------------------------------------
+
+
+def new_edits(ws: Workspace, known: set[str]) -> list[Edit]:
+    with ws.db.reading() as session:
+        return [e for e in repository.load_edits(session) if e.id not in known]
+
+
+def all_ids(path: Path) -> set[str]:
+    db = open_database(path)
+    try:
+        with db.reading() as session:
+            return {e.id for e in repository.load_edits(session)}
+    finally:
+        db.close()
+
+
+def test_copies_that_disagree_show_a_conflict_and_refuse_signing(
+    demo_db: Path, tmp_path: Path, open_as: OpenAs
+) -> None:
+    copy = tmp_path / "laptop-b.db"
+    shutil.copyfile(demo_db, copy)
+    base = all_ids(demo_db)
+    a = open_as(demo_db, "Chuyên viên A", device="laptop-a")
+    b = open_as(copy, "Chuyên viên B", device="laptop-b")
+    tupt = a.find_agency("TUPT")  # ready to sign in the demo: every criterion scored
+    svc.set_appraisal(a, tupt.id, "IV.9", Appraisal(input="10"), reason="Có sự cố chưa khắc phục")
+    svc.set_appraisal(b, tupt.id, "IV.9", Appraisal(input="12"), reason="Sự cố đã khắc phục")
+    from_a, from_b = new_edits(a, base), new_edits(b, base)
+    a.append(from_b)
+    b.append(from_a)
+    for ws in (a, b):
+        detail = ws.detail(tupt.id)
+        assert [fs.field for fs in detail.conflicts] == [crit_field(tupt.id, "IV.9", "appraised")]
+        assert detail.scorecard.rating is None  # no band is guessed
+        assert "IV.9" in detail.scorecard.conflicts
+    assert a.state(tupt.id) == b.state(tupt.id)  # the same state on both laptops
+    b.db.close()  # one program per file: the lead opens it next
+    lead = open_as(copy, "Nguyễn Thị Thắng")
+    with pytest.raises(ServiceError, match="xung đột"):
+        svc.sign(lead, tupt.id)
+
+
+def test_an_edit_the_signing_missed_is_held_on_both_laptops(
+    demo_db: Path, tmp_path: Path, open_as: OpenAs
+) -> None:
+    copy = tmp_path / "laptop-b.db"
+    shutil.copyfile(demo_db, copy)
+    base = all_ids(demo_db)
+    lead = open_as(demo_db, "Nguyễn Thị Thắng", device="laptop-lead")
+    member = open_as(copy, "Chuyên viên B", device="laptop-b")
+    tupt = lead.find_agency("TUPT")
+    points = lead.detail(tupt.id).scorecard.rows["IV.9"].points
+    svc.sign(lead, tupt.id)  # on the lead's laptop
+    # Meanwhile, offline, B changes a score of TUPT: B has not seen the signing.
+    svc.set_appraisal(member, tupt.id, "IV.9", Appraisal(input="5"), reason="Phát hiện sự cố")
+    from_lead, from_member = new_edits(lead, base), new_edits(member, base)
+    lead.append(from_member)
+    member.append(from_lead)
+    [late] = from_member
+    for ws in (lead, member):
+        assert [e.id for e in ws.state(tupt.id).held] == [late.id]
+        assert ws.detail(tupt.id).scorecard.rows["IV.9"].points == points
+        assert ws.is_signed(tupt.id)
+        line = ws.history(crit_field(tupt.id, "IV.9", "appraised"))[-1]
+        assert line.edit.id == late.id and line.held
+    assert lead.state(tupt.id) == member.state(tupt.id)
