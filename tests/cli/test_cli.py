@@ -288,3 +288,13 @@ def test_newer_schema(user_env: dict[str, str], demo_db: Path) -> None:
     con.execute("PRAGMA user_version = 99")
     con.close()
     assert_user_error(run(user_env, "results", "--db", str(demo_db)), "mới hơn")
+
+
+def test_file_open_in_another_window(user_env: dict[str, str], demo_db: Path) -> None:
+    from ictappraise.store.database import open_database
+
+    db = open_database(demo_db)  # as if the GUI had it open
+    try:
+        assert_user_error(run(user_env, "results", "--db", str(demo_db)), "đang được mở")
+    finally:
+        db.close()
