@@ -78,6 +78,9 @@ class CategoryRules:
     @classmethod
     def from_dict(cls, category: int, data: Mapping[str, object]) -> CategoryRules:
         """Inverse of to_dict, validating every number."""
+        keys = ("maximum", "tot", "kha", "trung_binh")
+        if not isinstance(data, Mapping) or any(key not in data for key in keys):
+            raise ValueError(f"Ngưỡng xếp loại của Phụ lục {category} thiếu số liệu (cần {', '.join(keys)}).")
         return cls(
             category,
             *(parse_decimal(data[key], what=key) for key in ("maximum", "tot", "kha", "trung_binh")),

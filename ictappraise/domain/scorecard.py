@@ -38,6 +38,8 @@ class Appraisal:
         """None (cleared: chưa chấm) stays None."""
         if data is None:
             return None
+        if not isinstance(data, Mapping):
+            raise ValueError(f"Điểm thẩm định không đúng dạng (cần «input» hoặc «override»): {data!r:.60}.")
         if "override" in data:
             return cls(override=parse_decimal(data["override"], what="Điểm thẩm định"))
         return cls(input=data.get("input"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 from ictappraise.domain.numbers import format_points, parse_decimal, quantize_points
@@ -356,7 +356,13 @@ class Manual(Rule):
         amount = parse_decimal(value, what="Điểm")
         if amount < 0:
             raise RuleError(f"Điểm không được âm ({format_points(amount)}).")
-        if amount % self.step != 0:
+        try:
+            off_step = amount % self.step != 0
+        except InvalidOperation as error:  # more digits than Decimal's precision: no score is that big
+            raise RuleError(
+                f"Điểm {format_points(amount)} quá lớn, không phải điểm của một tiêu chí."
+            ) from error
+        if off_step:
             raise RuleError(
                 f"Điểm phải là bội số của {format_points(self.step)}, không phải {format_points(amount)}."
             )
