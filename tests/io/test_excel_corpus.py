@@ -18,6 +18,7 @@ from ictappraise.store import repository
 from ictappraise.store.database import open_database
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "xlsx"
 
 
 def _rows(sheet: object) -> dict[object, int]:
@@ -79,6 +80,14 @@ def _bytes(data: bytes) -> Callable[[Path, Path], Path]:
     return make
 
 
+def _fixture(name: str) -> Callable[[Path, Path], Path]:
+    def make(_base: Path, out: Path) -> Path:
+        shutil.copyfile(FIXTURES / name, out)
+        return out
+
+    return make
+
+
 def _truncated(base: Path, out: Path) -> Path:
     out.write_bytes(base.read_bytes()[:1500])
     return out
@@ -112,7 +121,7 @@ CASES: list[tuple[str, str, Callable[[Path, Path], Path], str | None, tuple[str,
         None,
         ("mật khẩu",),
     ),
-    ("xls", "old.xls", _bytes(OLE + b"\0" * 1000), None, (".xls", "Excel 97–2003")),
+    ("xls", "old_format.xls", _fixture("old_format.xls"), None, (".xls", "Excel 97–2003")),
     ("empty file", "empty.xlsx", _bytes(b""), None, ("rỗng",)),
     ("zip not workbook", "archive.xlsx", _zip_not_workbook, None, ("không phải sổ tính",)),
     ("no table", "notable.xlsx", _no_table, "BTC", ("không tìm thấy bảng tiêu chí",)),
