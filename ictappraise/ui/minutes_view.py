@@ -1,0 +1,410 @@
+"""The minutes of a visit inside the app: preview (QtPdf), print, save, sign, reopen; batches.
+
+The dialog asks its questions through small methods (ask_save_path, ask_printer, ask_reason,
+ask_pkcs12, show_error) so tests replace them without real dialogs. Laying out many minutes
+runs on a worker thread with plain data (MinutesDoc), never widgets; the GUI thread only reads
+the database, which takes a few milliseconds per agency.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QSize, Qt, QThread, Signal, Slot
+from PySide6.QtGui import QPageSize, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ictappraise.services import minutes
+from ictappraise.services.appraisal import readiness_problems
+from ictappraise.services.model import Agency
+from ictappraise.services.workspace import Workspace
+from ictappraise.settings import ROLE_LEAD
+
+USER_ERRORS = (ValueError, OSError)
+PRINT_DPI = 300  # enough for 14 pt text; a page image stays ≈ 25 MB at most
+
+
+class MinutesDialog(QDialog):
+    """Preview of an agency's minutes with Print, Save as PDF, Sign and Reopen."""
+
+    status_changed = Signal(str)  # agency id, after signing or reopening
+
+    def __init__(self, ws: Workspace, agency_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.agency_id = agency_id
+        self._folder = Path(tempfile.mkdtemp(prefix="ictappraise-minutes-"))
+        self.pdf_path: Path | None = None
+        self.document = QPdfDocument(self)
+        self.view = QPdfView(self)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setDocument(self.document)
+        self.status_label = QLabel(self)
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.print_button = QPushButton(self.tr("In…"), self)
+        self.save_button = QPushButton(self.tr("Lưu PDF…"), self)
+        self.digital_button = QPushButton(self.tr("Lưu và ký số…"), self)
+        self.sign_button = QPushButton(self.tr("Ghi nhận đã ký"), self)
+        self.reopen_button = QPushButton(self.tr("Mở lại biên bản…"), self)
+        self._layout()
+        self.print_button.clicked.connect(lambda: self.print_document())
+        self.save_button.clicked.connect(lambda: self.save_pdf())
+        self.digital_button.clicked.connect(lambda: self.save_signed_pdf())
+        self.sign_button.clicked.connect(lambda: self.sign_minutes())
+        self.reopen_button.clicked.connect(lambda: self.reopen_minutes())
+        self.resize(900, 1000)
+        self.reload()
+
+    def _layout(self) -> None:
+        buttons = QHBoxLayout()
+        for button in (self.print_button, self.save_button, self.digital_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.sign_button)
+        buttons.addWidget(self.reopen_button)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(close)
+
+    # -- intents (tests replace these) ----------------------------------------------------------
+    def ask_save_path(self, suggested: str) -> Path | None:
+        """Where to save the PDF (None: the user cancelled)."""
+        name, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Lưu biên bản"), suggested, self.tr("Tệp PDF (*.pdf)")
+        )
+        return Path(name) if name else None
+
+    def ask_printer(self) -> QPrinter | None:
+        """A printer chosen in the system's print dialog (None: cancelled)."""
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        printer.setDocName(self.windowTitle())
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle(self.tr("In biên bản"))
+        return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def ask_reason(self) -> str | None:
+        """The reason for reopening signed minutes (None: cancelled)."""
+        text, accepted = QInputDialog.getMultiLineText(
+            self, self.tr("Mở lại biên bản"), self.tr("Lý do mở lại (được lưu trong lịch sử thay đổi):")
+        )
+        return text if accepted else None
+
+    def ask_pkcs12(self) -> tuple[Path, str] | None:
+        """A PKCS#12 certificate file and its password (None: cancelled)."""
+        name, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Chọn chứng thư số"), "", self.tr("Chứng thư số (*.p12 *.pfx)")
+        )
+        if not name:
+            return None
+        password, accepted = QInputDialog.getText(
+            self, self.tr("Mật khẩu chứng thư số"), self.tr("Mật khẩu:"), QLineEdit.EchoMode.Password
+        )
+        return (Path(name), password) if accepted else None
+
+    def show_error(self, text: str) -> None:
+        QMessageBox.warning(self, self.tr("Không thực hiện được"), text)
+
+    def show_info(self, text: str) -> None:
+        QMessageBox.information(self, self.tr("Biên bản thẩm định"), text)
+
+    # -- state ----------------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Lay the minutes out again from the current data and show them."""
+        detail = self.ws.detail(self.agency_id)
+        self.setWindowTitle(self.tr("Biên bản thẩm định — {name}").format(name=detail.agency.name))
+        self.document.close()
+        self.pdf_path = None
+        try:
+            data = minutes.minutes_pdf(self.ws, self.agency_id)
+        except USER_ERRORS as error:
+            self.status_label.setText(str(error))
+            self._enable(detail.signed, printable=False)
+            return
+        # A new file name each time: QPdfDocument may keep the previous file open.
+        path = self._folder / f"preview-{len(list(self._folder.iterdir()))}.pdf"
+        path.write_bytes(data)
+        self.document.load(str(path))
+        self.pdf_path = path
+        self.status_label.setText(self._status_text(detail.signed))
+        self._enable(detail.signed, printable=True)
+
+    def _status_text(self, signed: bool) -> str:
+        detail = self.ws.detail(self.agency_id)
+        revision, print_ = minutes.stamp_of(detail)
+        if signed:
+            return self.tr("Đã ký (lần lập {r}, mã nội dung {f}): điểm của đơn vị đã khóa.").format(
+                r=revision, f=print_
+            )
+        problems = readiness_problems(self.ws, self.agency_id)
+        if problems:
+            return self.tr("Dự thảo — chưa ký được: {p}").format(p=" ".join(problems))
+        return self.tr(
+            "Sẵn sàng ký (lần lập {r}, mã nội dung {f}). In, ký trên giấy, rồi bấm «Ghi nhận đã ký»."
+        ).format(r=revision, f=print_)
+
+    def _enable(self, signed: bool, *, printable: bool) -> None:
+        for button in (self.print_button, self.save_button, self.digital_button):
+            button.setEnabled(printable)
+        self.sign_button.setEnabled(
+            printable and not signed and not readiness_problems(self.ws, self.agency_id)
+        )
+        actor = self.ws.actor
+        is_lead = (
+            actor is not None
+            and (member := self.ws.member(actor.member_id)) is not None
+            and member.role == ROLE_LEAD
+        )
+        self.reopen_button.setEnabled(signed and is_lead)
+
+    # -- actions --------------------------------------------------------------------------------
+    def save_pdf(self) -> Path | None:
+        """Copy the minutes to a file the user chooses."""
+        if self.pdf_path is None:
+            return None
+        agency = self.ws.agency(self.agency_id)
+        target = self.ask_save_path(minutes.minutes_filename(agency))
+        if target is None:
+            return None
+        try:
+            shutil.copyfile(self.pdf_path, target)
+        except OSError as error:
+            self.show_error(
+                self.tr("Không ghi được tệp {path}: {why}").format(path=target, why=error.strerror)
+            )
+            return None
+        return target
+
+    def save_signed_pdf(self) -> Path | None:
+        """Save the minutes and sign the file with a PKCS#12 certificate."""
+        from ictappraise.io.pdf_sign import sign_pdf_pkcs12  # pyHanko loads only when used
+
+        if self.pdf_path is None:
+            return None
+        choice = self.ask_pkcs12()
+        if choice is None:
+            return None
+        target = self.ask_save_path(minutes.minutes_filename(self.ws.agency(self.agency_id)))
+        if target is None:
+            return None
+        try:
+            sign_pdf_pkcs12(self.pdf_path, target, choice[0], choice[1], location=self.ws.round_info().place)
+        except USER_ERRORS as error:
+            self.show_error(str(error))
+            return None
+        return target
+
+    def print_document(self, printer: QPrinter | None = None) -> bool:
+        """Print every page at the printer's resolution (the PDF already holds the margins)."""
+        if self.pdf_path is None:
+            return False
+        printer = printer or self.ask_printer()
+        if printer is None:
+            return False
+        printer.setFullPage(True)
+        painter = QPainter()
+        if not painter.begin(printer):
+            self.show_error(self.tr("Không mở được máy in."))
+            return False
+        try:
+            target = printer.paperRect(QPrinter.Unit.DevicePixel).toRect()
+            dpi = min(printer.resolution(), PRINT_DPI)
+            for page in range(self.document.pageCount()):
+                if page:
+                    printer.newPage()
+                points = self.document.pagePointSize(page)
+                size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
+                painter.drawImage(target, self.document.render(page, size))
+        finally:
+            painter.end()
+        return True
+
+    def sign_minutes(self) -> bool:
+        """Record that both sides signed the paper minutes: the visit is locked."""
+        try:
+            revision, print_ = minutes.sign(self.ws, self.agency_id)
+        except USER_ERRORS as error:
+            self.show_error(str(error))
+            return False
+        self.reload()
+        self.status_changed.emit(self.agency_id)
+        self.show_info(
+            self.tr("Đã ghi nhận biên bản đã ký (lần lập {r}, mã nội dung {f}).").format(r=revision, f=print_)
+        )
+        return True
+
+    def reopen_minutes(self) -> bool:
+        """The lead reopens signed minutes, with a reason."""
+        reason = self.ask_reason()
+        if reason is None:
+            return False
+        try:
+            minutes.reopen(self.ws, self.agency_id, reason)
+        except USER_ERRORS as error:
+            self.show_error(str(error))
+            return False
+        self.reload()
+        self.status_changed.emit(self.agency_id)
+        return True
+
+    def done(self, result: int) -> None:  # noqa: D401 - Qt override
+        self.document.close()
+        shutil.rmtree(self._folder, ignore_errors=True)
+        super().done(result)
+
+
+# -- batches ------------------------------------------------------------------------------------
+@dataclass
+class BatchOutcome:
+    """What a batch wrote, what it skipped and whether the user cancelled."""
+
+    written: list[Path] = field(default_factory=list)
+    skipped: list[minutes.Skipped] = field(default_factory=list)
+    cancelled: bool = False
+    error: str = ""
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("MinutesBatch", text)
+
+
+class _BatchWorker(QObject):
+    """Lays out and writes the prepared minutes on its own thread (plain data only)."""
+
+    progressed = Signal(int, str)
+    finished = Signal(object, str)  # written paths, error text
+
+    def __init__(self, jobs: Sequence[minutes.BatchJob], stop: threading.Event) -> None:
+        super().__init__()
+        self.jobs = list(jobs)
+        self.stop = stop
+
+    @Slot()
+    def run(self) -> None:
+        def progress(done: int, _total: int, name: str) -> bool:
+            self.progressed.emit(done, name)
+            return not self.stop.is_set()
+
+        try:
+            self.finished.emit(minutes.render_batch(self.jobs, progress), "")
+        except USER_ERRORS as error:
+            self.finished.emit([], str(error))
+
+
+class _BatchReceiver(QObject):
+    """Lives on the GUI thread, so the worker's signals reach the dialog queued, never direct."""
+
+    def __init__(self, dialog: QProgressDialog, loop: QEventLoop, stop: threading.Event) -> None:
+        super().__init__()
+        self.dialog = dialog
+        self.loop = loop
+        self.stop = stop
+        self.written: list[Path] = []
+        self.error = ""
+
+    @Slot(int, str)
+    def progressed(self, done: int, name: str) -> None:
+        if self.dialog.wasCanceled():  # cancel() called directly does not emit canceled
+            self.stop.set()
+            return
+        self.dialog.setValue(done)
+        if name:
+            self.dialog.setLabelText(_tr("Đang lập biên bản: {name}").format(name=name))
+
+    @Slot(object, str)
+    def finished(self, written: list[Path], error: str) -> None:
+        self.written, self.error = list(written), error
+        self.loop.quit()
+
+
+def write_minutes_batch(
+    parent: QWidget | None, ws: Workspace, agencies: Sequence[Agency], out_dir: Path
+) -> BatchOutcome:
+    """Write the minutes of several agencies with a progress dialog whose Cancel stops the batch."""
+    outcome = BatchOutcome()
+    try:
+        jobs, outcome.skipped = minutes.prepare_batch(ws, agencies, out_dir)
+    except USER_ERRORS as error:
+        outcome.error = str(error)
+        return outcome
+    dialog = QProgressDialog(_tr("Đang lập biên bản…"), _tr("Hủy"), 0, max(len(jobs), 1), parent)
+    dialog.setWindowTitle(_tr("Lập biên bản thẩm định"))
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(0)
+    dialog.setAutoReset(False)
+    stop = threading.Event()
+    loop = QEventLoop()
+    receiver = _BatchReceiver(dialog, loop, stop)
+    thread = QThread()
+    worker = _BatchWorker(jobs, stop)
+    worker.moveToThread(thread)
+    worker.progressed.connect(receiver.progressed)
+    worker.finished.connect(receiver.finished)
+    dialog.canceled.connect(stop.set)  # the worker stops between two files, never mid-file
+    thread.started.connect(worker.run)
+    thread.start()
+    loop.exec()
+    thread.quit()
+    thread.wait()
+    dialog.close()
+    outcome.written, outcome.error = receiver.written, receiver.error
+    outcome.cancelled = stop.is_set() and len(outcome.written) < len(jobs)
+    return outcome
+
+
+def run_minutes_batch(
+    parent: QWidget | None, ws: Workspace, *, day: date | None = None, out_dir: Path | None = None
+) -> BatchOutcome | None:
+    """Menu action: minutes of one day (or of every agency) into a folder, then a summary."""
+    try:
+        agencies = minutes.agencies_on(ws, day) if day else ws.agencies()
+    except USER_ERRORS as error:
+        QMessageBox.warning(parent, _tr("Không thực hiện được"), str(error))
+        return None
+    if out_dir is None:
+        chosen = QFileDialog.getExistingDirectory(parent, _tr("Chọn thư mục lưu biên bản"))
+        if not chosen:
+            return None
+        out_dir = Path(chosen)
+    outcome = write_minutes_batch(parent, ws, agencies, out_dir)
+    QMessageBox.information(parent, _tr("Lập biên bản thẩm định"), batch_summary(outcome, out_dir))
+    return outcome
+
+
+def batch_summary(outcome: BatchOutcome, out_dir: Path) -> str:
+    """What the batch did, in Vietnamese, for the closing message."""
+    lines = [_tr("Đã ghi {n} biên bản vào {folder}.").format(n=len(outcome.written), folder=out_dir)]
+    if outcome.cancelled:
+        lines.append(_tr("Đã dừng theo yêu cầu; các biên bản còn lại chưa được ghi."))
+    if outcome.error:
+        lines.append(outcome.error)
+    lines += [_tr("Bỏ qua {name}: {why}").format(name=s.agency.name, why=s.reason) for s in outcome.skipped]
+    return "\n".join(lines)
