@@ -266,7 +266,7 @@ def _work_done(doc: MinutesDoc) -> str:
 
 
 def _results_table(doc: MinutesDoc, fonts: FontSet, st: Styles) -> LongTable:
-    def cell(text: str, style: object, bold: bool = False, italic: bool = False) -> Paragraph:
+    def para(text: str, style: ParagraphStyle, bold: bool = False, italic: bool = False) -> Paragraph:
         markup = para_text(text, fonts)
         if bold:
             markup = f"<b>{markup}</b>"
@@ -274,35 +274,48 @@ def _results_table(doc: MinutesDoc, fonts: FontSet, st: Styles) -> LongTable:
             markup = f"<i>{markup}</i>"
         return Paragraph(markup, style)
 
-    data: list[list[object]] = [[cell(h, st.cell_head) for h in TABLE_HEADER]]
+    def plain(text: str) -> str:
+        return fonts.clean(nfc(text))
+
+    size = st.cell.fontSize
+    data: list[list[object]] = [[para(h, st.cell_head) for h in TABLE_HEADER]]
     commands: list[tuple[object, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (0, 1), (0, -1), "CENTER"),
+        ("ALIGN", (2, 1), (4, -1), "CENTER"),
+        ("FONT", (0, 1), (-1, -1), fonts.regular, size, size * 1.18),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEEEEE")),
     ]
+    # Short cells (numbers) are plain strings styled per row: far cheaper to lay out than
+    # paragraphs, which matters when the whole round's minutes are printed at once.
     for index, row in enumerate(doc.rows, start=1):
         bold = row.kind in (ROW_GROUP, ROW_TOTAL)
         italic = row.kind == ROW_SUB
-        unscored = row.points == ""
-        points = row.points if not unscored or row.kind == ROW_TOTAL else "chưa chấm"
+        unscored = row.points == "" and row.kind != ROW_TOTAL
         data.append(
             [
-                cell(row.number, st.cell_center, bold, italic),
-                cell(row.name, st.cell, bold, italic),
-                cell(row.maximum, st.cell_right, bold, italic),
-                cell(row.self_points, st.cell_right, bold, italic),
-                cell(points, st.cell_small if unscored else st.cell_right, bold, italic or unscored),
-                cell(row.note, st.cell_small),
+                plain(row.number),
+                para(row.name, st.cell, bold, italic),
+                plain(row.maximum),
+                plain(row.self_points),
+                "chưa\nchấm" if unscored else plain(row.points),
+                para(row.note, st.cell_small) if row.note else "",
             ]
         )
-        if row.kind in (ROW_GROUP, ROW_TOTAL):
+        if bold:
+            commands.append(("FONTNAME", (0, index), (-1, index), fonts.bold))
             commands.append(("BACKGROUND", (0, index), (-1, index), colors.HexColor("#F4F4F4")))
-    # repeatRows: the header row comes back on every page; splitInRow: a row taller than what
-    # is left on a page is cut between lines of text instead of pushing the table off.
+        elif italic:
+            commands.append(("FONTNAME", (0, index), (-1, index), fonts.italic))
+        if unscored:
+            commands.append(("FONT", (4, index), (4, index), fonts.italic, size - 1, (size - 1) * 1.1))
+    # repeatRows: the header row comes back on every page; splitInRow: a row taller than a
+    # page is cut between lines of text instead of failing (by-row splitting is tried first).
     return LongTable(data, colWidths=COLUMN_WIDTHS, repeatRows=1, splitInRow=1, style=TableStyle(commands))
 
 
