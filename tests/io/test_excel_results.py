@@ -14,7 +14,7 @@ from ictappraise.io import excel_results
 from ictappraise.services import excel_import as svc
 from ictappraise.services.workspace import Change
 
-HOSTILE = ("=HYPERLINK(\"http://x\",\"bấm\")", "+1+cmd", "-2-3", "@SUM(A1)")
+HOSTILE = ('=HYPERLINK("http://x","bấm")', "+1+cmd", "-2-3", "@SUM(A1)")
 
 
 @pytest.fixture
@@ -22,7 +22,10 @@ def results_book(lead_ws, tmp_path: Path):  # noqa: ANN201 - (workbook, results,
     vptu = lead_ws.find_agency("VPTU")
     leaves = list(lead_ws.catalog(vptu.category).leaves())
     lead_ws.write(
-        [Change(crit_field(vptu.id, leaf.code, "note"), text) for leaf, text in zip(leaves, HOSTILE, strict=False)]
+        [
+            Change(crit_field(vptu.id, leaf.code, "note"), text)
+            for leaf, text in zip(leaves, HOSTILE, strict=False)
+        ]
         + [Change(agency_field(lead_ws.find_agency("HCCB").id, "name"), "=cmd|' /C calc'!A0")]
     )
     path = svc.write_results(lead_ws, tmp_path / "ket-qua.xlsx")
@@ -57,8 +60,13 @@ def test_summary_sheet_ranks_every_agency(results_book) -> None:
     assert (sheet.cell(huhtb, 8).value, sheet.cell(huhtb, 10).value) == ("Tốt", "Khá")
     assert "Hạ một bậc" in sheet.cell(huhtb, 9).value
     assert sheet.cell(by_code["HUBB"], 9).value == "Không"
-    assert "tạm tính" in sheet.cell(by_code["VPTU"], 10).value and sheet.cell(by_code["VPTU"], 1).value is None
-    assert sheet.cell(by_code["BTC"], 10).value == "chưa thẩm định" and sheet.cell(by_code["BTC"], 6).value is None
+    assert (
+        "tạm tính" in sheet.cell(by_code["VPTU"], 10).value and sheet.cell(by_code["VPTU"], 1).value is None
+    )
+    assert (
+        sheet.cell(by_code["BTC"], 10).value == "chưa thẩm định"
+        and sheet.cell(by_code["BTC"], 6).value is None
+    )
     categories = [sheet.cell(r, 4).value for r in range(header_row + 1, sheet.max_row + 1)]
     assert categories == sorted(categories)
     assert sheet.freeze_panes == f"D{header_row + 1}"
@@ -88,8 +96,10 @@ def test_agency_sheet_lists_every_criterion_with_subtotals_and_reasons(results_b
     texts = [str(sheet.cell(r, 2).value) for r in range(1, sheet.max_row + 1)]
     total_row = texts.index("TỔNG CỘNG") + 1
     assert _points(sheet.cell(total_row, 5).value) == detail.scorecard.total
-    assert any(t.startswith("Hạ một bậc: tiêu chí") for t in texts)
-    assert "Khá" in texts
+    rating = {sheet.cell(r, 2).value: sheet.cell(r, 3).value for r in range(total_row + 1, sheet.max_row + 1)}
+    assert rating["Xếp loại cơ sở:"] == "Tốt" and rating["Xếp loại:"] == "Khá"
+    reasons = [str(sheet.cell(r, 3).value) for r in range(total_row + 1, sheet.max_row + 1)]
+    assert any(t.startswith("Hạ một bậc: tiêu chí") for t in reasons)
     assert sheet.print_title_rows and sheet.freeze_panes == f"C{excel_results.AGENCY_HEADER_ROW + 1}"
 
 
