@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from ictappraise.domain.fields import agency_field, member_field, round_field, rules_field
@@ -145,6 +146,7 @@ class AgencyRow:
     order: int
     has_scores: bool
     signed: bool
+    appraised: bool = False
 
 
 def agency_rows(ws: Workspace) -> list[AgencyRow]:
@@ -152,15 +154,23 @@ def agency_rows(ws: Workspace) -> list[AgencyRow]:
     rows = []
     for item in ws.agencies():
         order = ws.state(item.id).value(agency_field(item.id, "order"), 0) or 0
-        rows.append(AgencyRow(item, int(order), has_scores(ws, item.id), ws.is_signed(item.id)))
+        rows.append(
+            AgencyRow(
+                item,
+                int(order),
+                has_scores(ws, item.id),
+                ws.is_signed(item.id),
+                has_scores(ws, item.id, parts=("appraised",)),
+            )
+        )
     return sorted(rows, key=lambda r: (r.agency.category, r.order, r.agency.name))
 
 
-def has_scores(ws: Workspace, agency_id: str) -> bool:
-    """Whether any self or appraised score was ever given (current value, or in conflict)."""
+def has_scores(ws: Workspace, agency_id: str, parts: tuple[str, ...] = ("appraised", "self")) -> bool:
+    """Whether any self or appraised score is recorded (a value, or a conflict)."""
     prefix = f"agency/{agency_id}/crit/"
     for name, state in ws.state(agency_id).fields.items():
-        if name.startswith(prefix) and name.rsplit("/", 1)[-1] in ("appraised", "self"):
+        if name.startswith(prefix) and name.rsplit("/", 1)[-1] in parts:
             if state.conflict or state.value is not None:
                 return True
     return False
@@ -424,3 +434,23 @@ def catalog_rows(ws: Workspace) -> list[CatalogRow]:
             )
         )
     return result
+
+
+def plan_catalog_replacement(ws: Workspace, category: int, path: str) -> Any:
+    """Read an official catalog sheet for a category (nothing written); lead only.
+
+    Returns the Excel service's CatalogPlan (its ``errors`` say why it cannot be applied,
+    its ``summary()`` what would change).
+    """
+    require_lead(ws, "thay bộ tiêu chí")
+    from ictappraise.services import excel_import  # openpyxl only when a sheet is read
+
+    return excel_import.plan_catalog_import(ws, category, Path(path))
+
+
+def apply_catalog_plan(ws: Workspace, plan: Any) -> int:
+    """Replace the catalog as planned (refused while an agency of the category has scores)."""
+    require_lead(ws, "thay bộ tiêu chí")
+    from ictappraise.services import excel_import
+
+    return int(excel_import.apply_catalog(ws, plan))

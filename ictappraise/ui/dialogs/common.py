@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QMessageBox, QTableView, QWidget
 
 from ictappraise.settings import ROLE_LEAD, ROLE_MEMBER, ROLE_SECRETARY
 from ictappraise.store.database import StoreError
@@ -159,3 +159,34 @@ def role_label(role: str) -> str:
 
 
 ROLES = (ROLE_LEAD, ROLE_MEMBER, ROLE_SECRETARY)
+
+
+def make_table(model: QAbstractItemModel, *, sortable: bool = True) -> QTableView:
+    """A compact, row-selecting, read-only table view on a model."""
+    view = QTableView()
+    view.setModel(model)
+    view.setSortingEnabled(sortable)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+    view.horizontalHeader().setHighlightSections(False)
+    return view
+
+
+def selected_row(view: QTableView, proxy: QSortFilterProxyModel) -> int | None:
+    """The source-model row of the view's current selection, if any."""
+    rows = view.selectionModel().selectedRows() if view.selectionModel() else []
+    if not rows:
+        return None
+    return proxy.mapToSource(rows[0]).row()
+
+
+def locked_banner(text: str) -> QLabel:
+    """A tinted label that explains why something cannot be changed."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #6b4a00; background: #fff3cd; padding: 6px; border-radius: 4px;")
+    return label

@@ -1,0 +1,290 @@
+"""Round settings tab «Tổ thẩm định»: team members, roles and signature images."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ictappraise.services import round_admin
+from ictappraise.services.model import Member
+from ictappraise.services.workspace import Workspace
+from ictappraise.settings import ROLE_MEMBER
+from ictappraise.ui.dialogs.common import (
+    ROLES,
+    AnyIndex,
+    Column,
+    RecordTableModel,
+    SortProxy,
+    call_service,
+    make_table,
+    role_label,
+    selected_row,
+    show_error,
+)
+
+THUMBNAIL = QSize(120, 36)
+
+
+class TeamTableModel(RecordTableModel[Member]):
+    """Members: signature thumbnail, name, title, role."""
+
+    COL_NAME, COL_TITLE, COL_ROLE, COL_SIGNATURE = range(4)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(
+            [
+                Column(self.tr("Họ tên"), lambda m: m.name),
+                Column(self.tr("Chức vụ"), lambda m: m.title, tooltip=lambda m: m.title),
+                Column(
+                    self.tr("Vai trò"),
+                    lambda m: role_label(m.role),
+                    sort=lambda m: ROLES.index(m.role) if m.role in ROLES else 9,
+                ),
+                Column(
+                    self.tr("Ảnh chữ ký"),
+                    lambda m: "" if m.signature else self.tr("(chưa có)"),
+                    sort=lambda m: 1 if m.signature else 0,
+                ),
+            ],
+            parent,
+        )
+        self._thumbnails: dict[str, QPixmap] = {}
+
+    def set_team(self, members: list[Member], thumbnails: dict[str, QPixmap]) -> None:
+        self._thumbnails = dict(thumbnails)
+        self.set_rows(members)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (
+            role == Qt.ItemDataRole.DecorationRole
+            and index.isValid()
+            and index.column() == self.COL_SIGNATURE
+            and 0 <= index.row() < len(self.rows())
+        ):
+            return self._thumbnails.get(self.row_at(index.row()).id)
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == self.COL_SIGNATURE:
+            return QColor("#777777")
+        return super().data(index, role)
+
+
+class MemberEditDialog(QDialog):
+    """Name, title and role of a team member."""
+
+    def __init__(self, parent: QWidget | None, title: str, member: Member | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.name_edit = QLineEdit(member.name if member else "")
+        self.name_edit.setPlaceholderText(self.tr("Ví dụ: Nguyễn Văn An"))
+        self.title_edit = QLineEdit(member.title if member else "")
+        self.title_edit.setPlaceholderText(self.tr("Ví dụ: Chuyên viên Phòng Cơ yếu - Công nghệ thông tin"))
+        self.title_edit.setMinimumWidth(380)
+        self.role_combo = QComboBox()
+        for role in ROLES:
+            self.role_combo.addItem(role_label(role), role)
+        current = member.role if member and member.role in ROLES else ROLE_MEMBER
+        self.role_combo.setCurrentIndex(ROLES.index(current))
+        form = QFormLayout()
+        form.addRow(self.tr("Họ và tên:"), self.name_edit)
+        form.addRow(self.tr("Chức vụ:"), self.title_edit)
+        form.addRow(self.tr("Vai trò trong Tổ:"), self.role_combo)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Lưu"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Hủy"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def values(self) -> tuple[str, str, str]:
+        return self.name_edit.text(), self.title_edit.text(), str(self.role_combo.currentData())
+
+
+class TeamTab(QWidget):
+    """The appraisal team: add, edit, remove members (lead); signature images (lead, or oneself)."""
+
+    changed = Signal()
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.model = TeamTableModel(self)
+        self.proxy = SortProxy(self.model, self)
+        self.view = make_table(self.proxy)
+        self.view.setIconSize(THUMBNAIL)
+        self.view.verticalHeader().setDefaultSectionSize(THUMBNAIL.height() + 8)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(TeamTableModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(TeamTableModel.COL_SIGNATURE, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(TeamTableModel.COL_SIGNATURE, THUMBNAIL.width() + 16)
+        self.view.doubleClicked.connect(self._double_clicked)
+
+        self.add_button = QPushButton(self.tr("Thêm thành viên…"))
+        self.edit_button = QPushButton(self.tr("Sửa…"))
+        self.signature_button = QPushButton(self.tr("Chọn ảnh chữ ký…"))
+        self.clear_signature_button = QPushButton(self.tr("Xóa ảnh chữ ký"))
+        self.remove_button = QPushButton(self.tr("Bỏ khỏi Tổ…"))
+        self.add_button.clicked.connect(self.add)
+        self.edit_button.clicked.connect(self.edit)
+        self.signature_button.clicked.connect(self.choose_signature)
+        self.clear_signature_button.clicked.connect(self.clear_signature)
+        self.remove_button.clicked.connect(self.remove)
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        buttons = QHBoxLayout()
+        for button in (
+            self.add_button,
+            self.edit_button,
+            self.signature_button,
+            self.clear_signature_button,
+            self.remove_button,
+        ):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        self._read_only = False
+        self.reload()
+
+    def reload(self) -> None:
+        members = self.ws.members()
+        thumbnails = {}
+        for member in members:
+            data = round_admin.member_signature(self.ws, member.id) if member.signature else None
+            pixmap = QPixmap()
+            if data and pixmap.loadFromData(data):
+                thumbnails[member.id] = pixmap.scaled(
+                    THUMBNAIL, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+                )
+        self.model.set_team(members, thumbnails)
+        self.view.sortByColumn(TeamTableModel.COL_ROLE, Qt.SortOrder.AscendingOrder)
+        self._update_buttons()
+
+    def set_read_only(self, read_only: bool) -> None:
+        self._read_only = read_only
+        self._update_buttons()
+
+    def _selected(self) -> Member | None:
+        row = selected_row(self.view, self.proxy)
+        return None if row is None else self.model.row_at(row)
+
+    def _update_buttons(self) -> None:
+        member = self._selected()
+        own = member is not None and self.ws.actor is not None and member.id == self.ws.actor.member_id
+        self.add_button.setEnabled(not self._read_only)
+        self.edit_button.setEnabled(member is not None and not self._read_only)
+        self.remove_button.setEnabled(member is not None and not self._read_only)
+        # Everyone may set their own signature image; the lead anyone's.
+        may_sign = member is not None and (not self._read_only or own)
+        self.signature_button.setEnabled(may_sign)
+        self.clear_signature_button.setEnabled(may_sign and bool(member and member.signature))
+
+    def _done(self) -> None:
+        chosen = self._selected()
+        self.reload()
+        if chosen is not None:
+            self.select(chosen.id)
+        self.changed.emit()
+
+    def select(self, member_id: str) -> None:
+        """Select a member's row (kept across a reload)."""
+        for row in range(self.proxy.rowCount()):
+            if self.model.row_at(self.proxy.mapToSource(self.proxy.index(row, 0)).row()).id == member_id:
+                self.view.selectRow(row)
+                return
+
+    def _double_clicked(self, _index: QModelIndex) -> None:
+        if not self._read_only:
+            self.edit()
+
+    def add(self) -> None:
+        dialog = MemberEditDialog(self, self.tr("Thêm thành viên Tổ thẩm định"))
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            ok, _ = call_service(self, round_admin.add_member, self.ws, *dialog.values())
+            if ok:
+                self._done()
+                return
+
+    def edit(self) -> None:
+        member = self._selected()
+        if member is None:
+            return
+        dialog = MemberEditDialog(self, self.tr("Sửa thông tin thành viên"), member)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            name, title, role = dialog.values()
+            ok, _ = call_service(
+                self, round_admin.edit_member, self.ws, member.id, name=name, title=title, role=role
+            )
+            if ok:
+                self._done()
+                return
+
+    def choose_signature(self) -> None:
+        member = self._selected()
+        if member is None:
+            return
+        path, _filter = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Chọn ảnh chữ ký của {name}").format(name=member.name),
+            "",
+            self.tr("Ảnh (*.png *.jpg *.jpeg *.bmp *.gif)"),
+        )
+        if not path:
+            return
+        try:
+            data = Path(path).read_bytes()
+        except OSError as error:
+            show_error(
+                self,
+                RuntimeError(self.tr("Không đọc được tệp {path}: {error}").format(path=path, error=error)),
+            )
+            return
+        ok, _ = call_service(self, round_admin.set_member_signature, self.ws, member.id, data)
+        if ok:
+            self._done()
+
+    def clear_signature(self) -> None:
+        member = self._selected()
+        if member is None:
+            return
+        ok, _ = call_service(self, round_admin.set_member_signature, self.ws, member.id, None)
+        if ok:
+            self._done()
+
+    def remove(self) -> None:
+        member = self._selected()
+        if member is None:
+            return
+        reason, ok = QInputDialog.getText(
+            self,
+            self.tr("Bỏ thành viên khỏi Tổ thẩm định"),
+            self.tr(
+                "Bỏ {name} khỏi Tổ thẩm định. Các thay đổi đã làm vẫn ghi tên người này trong lịch sử.\n"
+                "Lý do (không bắt buộc):"
+            ).format(name=member.name),
+        )
+        if not ok:
+            return
+        done, _ = call_service(self, round_admin.deactivate_member, self.ws, member.id, reason)
+        if done:
+            self._done()
