@@ -253,6 +253,8 @@ def _check_and_migrate(db_path: Path) -> None:
     try:
         version = check_header(connection, db_path.name)
         check_health(connection, db_path.name)
+        if version == SCHEMA_VERSION:
+            check_tables(connection, db_path.name)  # before anything is written to a refused file
         _migrate(connection, version)
         check_tables(connection, db_path.name)
     except sqlite3.Error as error:
@@ -275,6 +277,8 @@ def check_header(connection: sqlite3.Connection, name: str) -> int:
         raise NotOurDatabase(
             f"Tệp {name} là cơ sở dữ liệu của một chương trình khác, không phải ictappraise."
         )
+    if version == 0 and tables:  # migration 0 → 1 creates the tables and the version together
+        raise DatabaseCorrupt(_corrupt_message(name, "có bảng nhưng không có số phiên bản lược đồ"))
     if version > SCHEMA_VERSION:
         raise DatabaseTooNew(
             f"Tệp {name} được tạo bởi phiên bản ictappraise mới hơn (lược đồ {version}, "

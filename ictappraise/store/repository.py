@@ -12,6 +12,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from ictappraise.domain.editlog import Edit, agency_of
+from ictappraise.store.database import DatabaseCorrupt
 from ictappraise.store.models import AttachmentRow, EditRow, LocalState, SchemaMeta
 
 ROUND_SCOPE = "round"
@@ -38,16 +39,23 @@ def _row(edit: Edit) -> dict[str, object]:
 
 
 def _edit(row: EditRow) -> Edit:
+    try:
+        value, parents, basis = json.loads(row.value), json.loads(row.parents), json.loads(row.basis)
+    except (TypeError, ValueError) as error:  # healthy SQLite, damaged content
+        raise DatabaseCorrupt(
+            f"Tệp dữ liệu bị hỏng: không đọc được thay đổi số {row.seq} ({row.field}). "
+            "Hãy khôi phục từ một bản sao lưu (Tệp → Khôi phục bản sao lưu)."
+        ) from error
     return Edit(
         id=row.id,
         field=row.field,
-        value=json.loads(row.value),
+        value=value,
         author=row.author,
         device=row.device,
         created_at=row.created_at,
-        parents=tuple(json.loads(row.parents)),
+        parents=tuple(parents),
         reason=row.reason,
-        basis=tuple(json.loads(row.basis)),
+        basis=tuple(basis),
     )
 
 
