@@ -14,8 +14,9 @@ from ictappraise.domain.catalog import Catalog
 from ictappraise.domain.numbers import format_points
 from ictappraise.io import excel_form
 from ictappraise.services import excel_import as svc
-from ictappraise.services.workspace import ServiceError
+from ictappraise.services.workspace import Actor, ServiceError, Workspace
 from ictappraise.store import repository
+from ictappraise.store.database import open_database
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "xlsx"
 LIBREOFFICE_FORM = FIXTURES / "btc_filled_libreoffice.xlsx"
@@ -55,6 +56,15 @@ def fill_form(path: Path, out: Path, catalog: Catalog, *, formula: bool = False)
         sheet.cell(row, excel_form.COL["self"]).value = cell_value
         sheet.cell(row, excel_form.COL["evidence"]).value = evidence
     workbook.save(out)
+
+
+def member_ws(db_path: Path, name: str) -> Workspace:
+    """A workspace acting as a demo team member (local: conftest modules shadow each other)."""
+    ws = Workspace(open_database(db_path))
+    member = ws.find_member(name)
+    assert member is not None
+    ws.actor = Actor(member.id, "test-device", member.name, member.role)
+    return ws
 
 
 def edits(ws: object) -> list[str]:
@@ -175,8 +185,6 @@ def test_plan_lists_current_and_new_values(lead_ws, tmp_path: Path) -> None:
 
 
 def test_appraised_import_records_member_edits_and_overrides(demo_db: Path, tmp_path: Path) -> None:
-    from conftest import member_ws
-
     ws = member_ws(demo_db, "Chuyên viên A")
     agency = ws.find_agency("HUPQ")
     catalog = ws.catalog(agency.category)
@@ -230,8 +238,6 @@ def test_cli_template_all_and_import(demo_db: Path, tmp_path: Path) -> None:
     forms = sorted((tmp_path / "forms").glob("*.xlsx"))
     assert len(forms) == 25
     form = tmp_path / "forms" / "Phieu_tu_danh_gia_BTC.xlsx"
-    from conftest import member_ws
-
     ws = member_ws(demo_db, "Chuyên viên C")
     fill_form(form, tmp_path / "btc.xlsx", ws.catalog(3))
     ws.db.close()
