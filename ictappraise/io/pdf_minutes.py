@@ -350,10 +350,15 @@ def _closing(doc: MinutesDoc) -> str:
     )
 
 
-def _sign_cell(block: SignatureBlock, fonts: FontSet, st: Styles) -> list[list[object]]:
+def _sign_cell(block: SignatureBlock, fonts: FontSet, st: Styles, keep: str = "") -> list[list[object]]:
+    """Heading, room to sign (or the image), name; ``keep`` is never broken across lines."""
     heads: list[Flowable] = [Paragraph(para_text(h, fonts), st.sign_head) for h in block.headings]
     if block.subtitle:
-        heads.append(Paragraph(para_text(block.subtitle, fonts), st.sign_text))
+        subtitle = nfc(block.subtitle)
+        if keep and nfc(keep) in subtitle:
+            # "Phó Bí thư Thường trực / Huyện ủy Tuy Phong", never a lone "Phong" on a line.
+            subtitle = subtitle.replace(nfc(keep), nfc(keep).replace(" ", "\u00a0"))
+        heads.append(Paragraph(para_text(subtitle, fonts), st.sign_text))
     room: Flowable = Spacer(1, SIGN_ROOM)
     if block.image:
         room = _signature_image(block.image) or room
@@ -372,7 +377,8 @@ def _signature_image(data: bytes) -> Flowable | None:
 
 def _signatures(doc: MinutesDoc, fonts: FontSet, st: Styles) -> list[Flowable]:
     half = TEXT_WIDTH / 2
-    left, right = _sign_cell(doc.agency_sign, fonts, st), _sign_cell(doc.lead_sign, fonts, st)
+    left = _sign_cell(doc.agency_sign, fonts, st, keep=doc.agency_name)
+    right = _sign_cell(doc.lead_sign, fonts, st)
     rows = [[left[i], right[i]] for i in range(3)]
     style = TableStyle(
         [
@@ -388,7 +394,7 @@ def _signatures(doc: MinutesDoc, fonts: FontSet, st: Styles) -> list[Flowable]:
     if doc.secretary_sign is not None:
         third = _sign_cell(doc.secretary_sign, fonts, st)
         blocks += [
-            Spacer(1, 6),
+            Spacer(1, 14),
             Table([[c] for c in third], colWidths=(half,), style=style, splitByRow=0, hAlign="CENTER"),
         ]
     return blocks

@@ -240,15 +240,11 @@ def table_rows(detail: AgencyDetail) -> tuple[TableRow, ...]:
     rows: list[TableRow] = []
     fmt = format_points
     for group, subtotal in zip(detail.catalog.groups, card.groups, strict=True):
+        leaves = [leaf for c in group.criteria for leaf in (c.sub_items or (c,))]
+        scored = any(card.rows[leaf.code].points is not None for leaf in leaves)
+        points = fmt(subtotal.points) if scored else ""  # "chưa chấm", not a misleading 0
         rows.append(
-            TableRow(
-                ROW_GROUP,
-                group.code,
-                group.name,
-                fmt(group.maximum),
-                fmt(subtotal.self_points),
-                fmt(subtotal.points),
-            )
+            TableRow(ROW_GROUP, group.code, group.name, fmt(group.maximum), fmt(subtotal.self_points), points)
         )
         for criterion in group.criteria:
             score = card.rows[criterion.code]
