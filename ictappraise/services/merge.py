@@ -31,8 +31,8 @@ from ictappraise.io.exchange import Origin, Package, PackageError
 from ictappraise.services import conflicts as conflict_text
 from ictappraise.services.workspace import SYSTEM_AUTHOR, Change, ServiceError, Workspace, now_iso
 from ictappraise.settings import ROLE_LEAD
-from ictappraise.store import repository
-from ictappraise.store.database import SCHEMA_VERSION
+from ictappraise.store import backup, repository
+from ictappraise.store.database import SCHEMA_VERSION, StoreError
 
 Progress = Callable[[int, int, str], None]
 EXPORT_SEQ_KEY = "exchange/last_export_seq/"
@@ -264,6 +264,8 @@ def apply_merge(ws: Workspace, plan: MergePlan, progress: Progress | None = None
     scopes = {repository.scope_of(e.field) for p in plan.packages for e in p.edits}
     before = _snapshot(ws, scopes)
     ws.db.check_still_there()
+    if plan.new_edits:
+        _backup(ws)
     reports, stored = [], 0
     with ws.db.transaction() as session:
         have = repository.attachment_digests(session)
@@ -283,6 +285,17 @@ def apply_merge(ws: Workspace, plan: MergePlan, progress: Progress | None = None
         repository.set_local(session, MERGE_INFO_KEY, json.dumps(record, ensure_ascii=False))
     ws.refresh(scopes)
     return _summary(ws, plan, reports, stored, before, scopes)
+
+
+def _backup(ws: Workspace) -> None:
+    """A rotating backup first: merged edits cannot be taken out again, a backup can be restored."""
+    try:
+        backup.backup_database(ws.db, backup.REASON_MERGE)
+    except (StoreError, OSError) as error:
+        raise MergeRefused(
+            f"Không sao lưu được tệp dữ liệu trước khi tổng hợp ({error}). Chưa tổng hợp gì; "
+            "hãy kiểm tra dung lượng ổ đĩa rồi thử lại."
+        ) from error
 
 
 def _with_counts(report: PackagePlan, new: int) -> PackagePlan:

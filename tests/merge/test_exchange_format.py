@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -12,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from merge_helpers import LEAD, MEMBER_A, fingerprint
+from merge_helpers import LEAD, MEMBER_A, fingerprint, open_as
 
 from ictappraise.domain.editlog import Edit
 from ictappraise.domain.scorecard import Appraisal
@@ -25,17 +26,33 @@ from ictappraise.store import repository
 ROUND = "binh-thuan-2022"
 
 
+@pytest.fixture(scope="module")
+def package_template(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A valid package from member A (two new edits, one attachment), built once per module."""
+    folder = tmp_path_factory.mktemp("package")
+    with pytest.MonkeyPatch.context() as patch:  # never the real per-user folders
+        patch.setenv("ICTAPPRAISE_CONFIG_DIR", str(folder / "config"))
+        patch.setenv("ICTAPPRAISE_DATA_DIR", str(folder / "data"))
+        shutil.copyfile(demo_template, folder / "a.db")
+        a = open_as(folder / "a.db", MEMBER_A, "a")
+        try:
+            agency = a.find_agency("HUPQ")
+            code = next(iter(a.catalog(agency.category).leaves())).code
+            svc.set_appraisal(a, agency.id, code, Appraisal(override=Decimal(1)))
+            with a.db.transaction() as session:
+                digest = repository.put_attachment(session, b"minh chung " * 50)
+            a.set(f"agency/{agency.id}/crit/{code}/attachment/{digest}", {"name": "mc.pdf", "size": 550})
+            return merge.export_package(a, folder / "a.ictx").path
+        finally:
+            a.db.close()
+
+
 @pytest.fixture
-def package(laptops, tmp_path: Path) -> tuple[Workspace, Path]:
-    """The lead's workspace and a valid package from member A (two new edits, one attachment)."""
-    lead, a = laptops(LEAD, "lead"), laptops(MEMBER_A, "a")
-    agency = a.find_agency("HUPQ")
-    code = next(iter(a.catalog(agency.category).leaves())).code
-    svc.set_appraisal(a, agency.id, code, Appraisal(override=Decimal(1)))
-    with a.db.transaction() as session:
-        digest = repository.put_attachment(session, b"minh chung " * 50)
-    a.set(f"agency/{agency.id}/crit/{code}/attachment/{digest}", {"name": "mc.pdf", "size": 550})
-    return lead, merge.export_package(a, tmp_path / "a.ictx").path
+def package(laptops, package_template: Path, tmp_path: Path) -> tuple[Workspace, Path]:
+    """The lead's workspace and a private copy of the valid package."""
+    target = tmp_path / "a.ictx"
+    shutil.copyfile(package_template, target)
+    return laptops(LEAD, "lead"), target
 
 
 def rewrite(

@@ -17,6 +17,7 @@ from ictappraise.services import merge
 from ictappraise.services.conflicts import parse_typed
 from ictappraise.services.workspace import ServiceError, Workspace
 from ictappraise.store import repository
+from ictappraise.store.backup import REASON_MERGE, list_backups
 
 
 def leaves(ws: Workspace, code: str) -> tuple[str, list]:
@@ -39,12 +40,14 @@ def test_round_trip_counts_and_idempotence(laptops, tmp_path: Path) -> None:
     summary = merge.merge_packages(lead, [package])
     assert summary.new_edits == 5 and summary.duplicates == before
     assert summary.new_conflicts == () and summary.held == ()
+    assert [b.reason for b in list_backups(lead.db.path)].count(REASON_MERGE) == 1
     entry = lead.detail(agency_id).entries[rows[0].code]
     assert entry.appraisal == Appraisal(override=Decimal(1))
     edits_only = fingerprint(lead.db.path, local=False)
     again = merge.merge_packages(lead, [package, package])
     assert again.new_edits == 0 and again.duplicates == 2 * (before + 5)
     assert fingerprint(lead.db.path, local=False) == edits_only
+    assert [b.reason for b in list_backups(lead.db.path)].count(REASON_MERGE) == 1  # nothing new: no backup
 
 
 def test_since_last_exports_only_new_edits_and_a_copied_file_starts_over(laptops, tmp_path: Path) -> None:
