@@ -222,10 +222,10 @@ def _counts_table(doc: ReportDoc, fonts: FontSet, st: Styles) -> Table:
 
 def _chart(doc: ReportDoc, fonts: FontSet) -> Drawing:
     values = doc.band_totals()
-    drawing = Drawing(TEXT_WIDTH, 70 * mm)
+    drawing = Drawing(TEXT_WIDTH, 58 * mm)
     chart = VerticalBarChart()
     chart.x, chart.y = 20 * mm, 12 * mm
-    chart.width, chart.height = TEXT_WIDTH - 40 * mm, 50 * mm
+    chart.width, chart.height = TEXT_WIDTH - 40 * mm, 40 * mm
     chart.data = [values]
     chart.categoryAxis.categoryNames = [fonts.clean(nfc(b)) for b in doc.bands]
     chart.categoryAxis.labels.fontName = fonts.regular
@@ -246,7 +246,7 @@ def _chart(doc: ReportDoc, fonts: FontSet) -> Drawing:
     chart.barLabels.nudge = 7
     drawing.add(chart)
     caption = fonts.clean(nfc("Số đơn vị"))
-    drawing.add(String(2 * mm, 64 * mm, caption, fontName=fonts.italic, fontSize=10))
+    drawing.add(String(2 * mm, 54 * mm, caption, fontName=fonts.italic, fontSize=10))
     return drawing
 
 
