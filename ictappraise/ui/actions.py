@@ -47,6 +47,20 @@ def install_menus(window: MainWindow) -> None:
         "Ctrl+E",
     )
     file_menu.addSeparator()
+    _action(
+        file_menu,
+        window.tr("&Biên bản thẩm định của đơn vị…"),
+        lambda: open_minutes(window),
+        QKeySequence.StandardKey.Print,
+    )
+    _action(
+        file_menu,
+        window.tr("Lập biên bản các đơn vị thẩm định &hôm nay…"),
+        lambda: minutes_batch(window, today=True),
+    )
+    _action(file_menu, window.tr("Lập biên bản &mọi đơn vị…"), lambda: minutes_batch(window, today=False))
+    _action(file_menu, window.tr("Báo cáo kết quả xếp loại (&PDF)…"), lambda: results_report(window))
+    file_menu.addSeparator()
     _action(file_menu, window.tr("&Gửi dữ liệu cho Tổ trưởng…"), lambda: send_package(window))
     _action(file_menu, window.tr("&Tổng hợp dữ liệu…"), lambda: open_merge(window), "Ctrl+M")
     file_menu.addSeparator()
@@ -119,6 +133,45 @@ def switch_database(window: MainWindow, path: Path) -> None:
     new_window = open_window(path, parent_for_errors=window)
     if new_window is not None:
         window.close()
+
+
+def open_minutes(window: MainWindow) -> None:
+    """Preview, print, save and sign the minutes of the selected agency."""
+    if window.agency_id is None:
+        return
+    from ictappraise.ui.minutes_view import MinutesDialog
+
+    dialog = MinutesDialog(window.ws, window.agency_id, window)
+    dialog.status_changed.connect(
+        lambda agency_id: window.controller.announce({f"agency/{agency_id}/status"})
+    )
+    dialog.exec()
+
+
+def minutes_batch(window: MainWindow, *, today: bool) -> None:
+    from ictappraise.ui.minutes_view import run_minutes_batch
+
+    run_minutes_batch(window, window.ws, day=window.today if today else None)
+
+
+def results_report(window: MainWindow) -> None:
+    from ictappraise.services.results_report import write_report
+    from ictappraise.ui.tasks import TaskCancelled, run_task
+
+    suggested = Path.home() / "bao_cao_ket_qua_xep_loai.pdf"
+    chosen, _ = QFileDialog.getSaveFileName(
+        window, window.tr("Báo cáo kết quả xếp loại"), str(suggested), "PDF (*.pdf)"
+    )
+    if not chosen:
+        return
+    try:
+        run_task(window, window.tr("Đang lập báo cáo…"), lambda: write_report(window.ws, Path(chosen)))
+    except TaskCancelled:
+        return
+    except (ValueError, OSError) as error:
+        warn(window, window.tr("Không lập được báo cáo"), error)
+        return
+    window.statusBar().showMessage(window.tr("Đã lưu báo cáo: {p}").format(p=chosen), 10000)
 
 
 def send_package(window: MainWindow) -> None:

@@ -114,9 +114,9 @@ class ChecklistView(QTreeView):
             (COL_MAX, 46),
             (COL_SELF, 50),
             (COL_INPUT, 108),
-            (COL_POINTS, 66),
+            (COL_POINTS, 74),
             (COL_DIFF, 50),
-            (COL_NOTE, 130),
+            (COL_NOTE, 122),
         )
         for column, width in widths:
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)

@@ -76,6 +76,8 @@ class MainWindow(QMainWindow):
         )
         self.history_button = QPushButton(self.tr("Lịch sử…"))
         self.evidence_button = QPushButton(self.tr("Minh chứng…"))
+        self.minutes_button = QPushButton(self.tr("Biên bản…"))
+        self.minutes_button.setToolTip(self.tr("Xem, in, lưu và ký biên bản thẩm định của đơn vị"))
         self.self_toggle = QPushButton(self.tr("Nhập điểm tự đánh giá"))
         self.self_toggle.setCheckable(True)
         self.self_toggle.setToolTip(
@@ -89,6 +91,7 @@ class MainWindow(QMainWindow):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.ready_button)
+        buttons.addWidget(self.minutes_button)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #a00000; background: #ffecec; padding: 4px; border-radius: 4px;")
@@ -152,6 +155,11 @@ class MainWindow(QMainWindow):
         self.checklist_model.refused.connect(self.show_refusal)
         self.checklist.selectionModel().currentChanged.connect(self._current_changed)
         self.ready_button.clicked.connect(self.mark_ready)
+        self.minutes_button.clicked.connect(self.open_minutes)
+        if self.visit_panel is not None:
+            self.visit_panel.changed.connect(
+                lambda agency_id: self.controller.announce({f"agency/{agency_id}/visit"})
+            )
         self.self_toggle.toggled.connect(self._toggle_self)
         self.history_button.clicked.connect(self.open_history)
         self.evidence_button.clicked.connect(self.open_evidence)
@@ -211,6 +219,10 @@ class MainWindow(QMainWindow):
             self.hint.setText(
                 self.tr("Biên bản đã ký: điểm đã khóa. Muốn sửa, Tổ trưởng mở lại biên bản (có lý do).")
             )
+        else:
+            self.hint.setText(
+                self.tr("Chọn một tiêu chí để xem cách tính điểm và tài liệu kiểm chứng. F2: bắt đầu chấm.")
+            )
 
     def show_refusal(self, code: str, message: str) -> None:
         self.message.setText(self.tr("Không nhận giá trị ở tiêu chí {c}: {m}").format(c=code, m=message))
@@ -252,6 +264,11 @@ class MainWindow(QMainWindow):
             return
         self.controller.announce({f"agency/{self.agency_id}/status"})
 
+    def open_minutes(self) -> None:
+        from ictappraise.ui.actions import open_minutes
+
+        open_minutes(self)
+
     def open_history(self) -> None:
         if self.agency_id is None:
             return
@@ -266,8 +283,11 @@ class MainWindow(QMainWindow):
             return
         from ictappraise.ui.dialogs.evidence import EvidenceDialog
 
-        EvidenceDialog(self.ws, self.agency_id, code, self).exec()
-        self.controller.announce({f"agency/{self.agency_id}/crit/{code}/attachment"})
+        dialog = EvidenceDialog(self.ws, self.agency_id, code, self)
+        dialog.changed.connect(
+            lambda agency_id: self.controller.announce({f"agency/{agency_id}/crit/{code}"})
+        )
+        dialog.exec()
 
     def focus_first_input(self) -> None:
         """Start scoring: the first input cell of the checklist, in edit mode."""
