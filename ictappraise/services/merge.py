@@ -378,12 +378,7 @@ def list_held(ws: Workspace, agency_id: str | None = None) -> list[conflict_text
 
 def resolve_conflict(ws: Workspace, field_name: str, value: Any, reason: str) -> Edit:
     """The lead settles a conflict: a normal edit whose parents are all current heads."""
-    actor = ws.require_actor()
-    member = ws.member(actor.member_id)
-    if member is None or member.role != ROLE_LEAD:
-        raise ServiceError("Chỉ Tổ trưởng được giải quyết xung đột.")
-    if not reason or not reason.strip():
-        raise ServiceError("Giải quyết xung đột phải ghi rõ lý do.")
+    _check_resolver(ws, reason)
     state = current_conflict(ws, field_name)
     checked = conflict_text.check_value(ws, field_name, value)
     edits = ws.write([Change(field_name, checked, reason.strip())])
@@ -394,6 +389,7 @@ def resolve_conflict(ws: Workspace, field_name: str, value: Any, reason: str) ->
 
 def resolve_pick(ws: Workspace, field_name: str, edit_id: str, reason: str) -> Edit:
     """Resolve by keeping the value of one head (its id, or a unique prefix of it)."""
+    _check_resolver(ws, reason)
     state = current_conflict(ws, field_name)
     wanted = edit_id.strip().lower()
     chosen = [h for h in state.heads if wanted and h.id.lower().startswith(wanted)]
@@ -401,6 +397,15 @@ def resolve_pick(ws: Workspace, field_name: str, edit_id: str, reason: str) -> E
         ids = ", ".join(h.id[:8] for h in state.heads)
         raise ServiceError(f"«{edit_id}» không chỉ đúng một phiên bản của trường này (các phiên bản: {ids}).")
     return resolve_conflict(ws, field_name, chosen[0].value, reason)
+
+
+def _check_resolver(ws: Workspace, reason: str) -> None:
+    actor = ws.require_actor()
+    member = ws.member(actor.member_id)
+    if member is None or member.role != ROLE_LEAD:
+        raise ServiceError("Chỉ Tổ trưởng được giải quyết xung đột.")
+    if not reason or not reason.strip():
+        raise ServiceError("Giải quyết xung đột phải ghi rõ lý do.")
 
 
 def current_conflict(ws: Workspace, field_name: str) -> FieldState:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
+from ictappraise.io import exchange
 from ictappraise.services.workspace import Actor, Workspace
 from ictappraise.store.database import open_database
 
@@ -43,3 +47,31 @@ def fingerprint(path: Path, *, local: bool = True) -> str:
 def edit_count(path: Path) -> int:
     with sqlite3.connect(path) as connection:
         return int(connection.execute("SELECT count(*) FROM edits").fetchone()[0])
+
+
+def rewrite(
+    source: Path,
+    target: Path,
+    *,
+    members: dict[str, bytes | None] | None = None,
+    manifest: Callable[[dict], None] | None = None,
+    fix_checksums: bool = False,
+) -> Path:
+    """Copy a package, replacing (or dropping, with None) members and editing the manifest."""
+    with zipfile.ZipFile(source) as archive:
+        contents = {name: archive.read(name) for name in archive.namelist()}
+    for name, data in (members or {}).items():
+        if data is None:
+            contents.pop(name, None)
+        else:
+            contents[name] = data
+    meta = json.loads(contents.pop(exchange.MANIFEST))
+    if fix_checksums:
+        meta["files"] = {n: {"sha256": hashlib.sha256(d).hexdigest()} for n, d in contents.items()}
+    if manifest:
+        manifest(meta)
+    contents[exchange.MANIFEST] = json.dumps(meta).encode()
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in contents.items():
+            archive.writestr(name, data)
+    return target

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import subprocess
 import sys
 import zipfile
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from merge_helpers import LEAD, MEMBER_A, fingerprint, open_as
+from merge_helpers import LEAD, MEMBER_A, fingerprint, open_as, rewrite
 
 from ictappraise.domain.editlog import Edit
 from ictappraise.domain.scorecard import Appraisal
@@ -53,34 +51,6 @@ def package(laptops, package_template: Path, tmp_path: Path) -> tuple[Workspace,
     target = tmp_path / "a.ictx"
     shutil.copyfile(package_template, target)
     return laptops(LEAD, "lead"), target
-
-
-def rewrite(
-    source: Path,
-    target: Path,
-    *,
-    members: dict[str, bytes | None] | None = None,
-    manifest: Callable[[dict], None] | None = None,
-    fix_checksums: bool = False,
-) -> Path:
-    """Copy a package, replacing (or dropping, with None) members and editing the manifest."""
-    with zipfile.ZipFile(source) as archive:
-        contents = {name: archive.read(name) for name in archive.namelist()}
-    for name, data in (members or {}).items():
-        if data is None:
-            contents.pop(name, None)
-        else:
-            contents[name] = data
-    meta = json.loads(contents.pop(exchange.MANIFEST))
-    if fix_checksums:
-        meta["files"] = {n: {"sha256": hashlib.sha256(d).hexdigest()} for n, d in contents.items()}
-    if manifest:
-        manifest(meta)
-    contents[exchange.MANIFEST] = json.dumps(meta).encode()
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, data in contents.items():
-            archive.writestr(name, data)
-    return target
 
 
 def edits_of(path: Path) -> list[dict]:
