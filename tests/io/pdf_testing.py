@@ -8,6 +8,9 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from ictappraise.services.workspace import Actor, Workspace
+from ictappraise.store.database import open_database
+
 MM = 72 / 25.4
 
 
@@ -43,3 +46,12 @@ def positions(path: Path, page_number: int) -> list[tuple[float, float, str]]:
 
     PdfReader(str(path)).pages[page_number].extract_text(visitor_text=visit)
     return found
+
+
+def acting(db_path: Path, name: str, device: str = "test-device") -> Workspace:
+    """A Workspace on a database file acting as a demo member (the caller closes ws.db)."""
+    ws = Workspace(open_database(db_path))
+    member = ws.find_member(name)
+    assert member is not None, name
+    ws.actor = Actor(member.id, device, member.name, member.role)
+    return ws

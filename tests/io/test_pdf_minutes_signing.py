@@ -7,8 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import member_ws
-from pdf_testing import full_text
+from pdf_testing import acting, full_text
 
 from ictappraise.domain.fields import status_field
 from ictappraise.domain.scorecard import Appraisal
@@ -58,7 +57,7 @@ def test_signed_visit_is_locked_and_reopening_records_the_reason(lead_ws: Worksp
         minutes.sign(lead_ws, agency_id)
     with pytest.raises(ServiceError, match="lý do"):
         minutes.reopen(lead_ws, agency_id, "  ")
-    member = member_ws(_copy(demo_db), "Chuyên viên A")
+    member = acting(_copy(demo_db), "Chuyên viên A")
     try:
         with pytest.raises(ServiceError, match="Chỉ Tổ trưởng"):
             minutes.reopen(member, agency_id, "Muốn sửa điểm")
@@ -92,7 +91,7 @@ def test_signing_is_refused_while_criteria_are_unscored(lead_ws: Workspace) -> N
 
 def test_minutes_are_refused_with_an_open_conflict(lead_ws: Workspace, demo_db: Path) -> None:
     agency_id = _ready(lead_ws)
-    other = member_ws(_copy(demo_db), "Chuyên viên B", device="laptop-b")
+    other = acting(_copy(demo_db), "Chuyên viên B", device="laptop-b")
     try:
         theirs = other.set(f"agency/{agency_id}/crit/I.1/note", "Ghi chú của máy B")
     finally:

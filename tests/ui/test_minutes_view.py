@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import member_ws
 from pypdf import PdfReader
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtPrintSupport import QPrinter
@@ -14,7 +13,8 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
 from ictappraise.domain.fields import status_field
-from ictappraise.services.workspace import Workspace
+from ictappraise.services.workspace import Actor, Workspace
+from ictappraise.store.database import open_database
 from ictappraise.ui.minutes_view import MinutesDialog, batch_summary, write_minutes_batch
 
 
@@ -89,7 +89,10 @@ def test_unready_minutes_cannot_be_signed_and_say_why(qtbot: QtBot, lead_ws: Wor
 
 
 def test_a_member_cannot_reopen(qtbot: QtBot, demo_db: Path) -> None:
-    ws = member_ws(demo_db, "Chuyên viên A")
+    ws = Workspace(open_database(demo_db))
+    member = ws.find_member("Chuyên viên A")
+    assert member is not None
+    ws.actor = Actor(member.id, "test-device", member.name, member.role)
     try:
         dialog = _dialog(qtbot, ws, "HUTP")
         assert not dialog.reopen_button.isEnabled()
