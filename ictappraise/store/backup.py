@@ -30,6 +30,7 @@ import os
 import re
 import shutil
 import sqlite3
+import time
 import unicodedata
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -72,6 +73,14 @@ COMPANIONS = ("-wal", "-shm", "-journal")
 _NAME = re.compile(r"^(?P<stem>.*)_(?P<stamp>\d{8}-\d{6}-\d{6})_(?P<reason>[a-z]+)\.db$")
 _STAMP = "%Y%m%d-%H%M%S-%f"
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{n}" for n in range(1, 10)),
+    *(f"LPT{n}" for n in range(1, 10)),
+}
 
 
 @dataclass(frozen=True)
@@ -189,7 +198,7 @@ def restore_backup(
         safety = _safety_copy(target_path) if target_path.exists() else None
         for suffix in COMPANIONS:
             target_path.with_name(target_path.name + suffix).unlink(missing_ok=True)
-        os.replace(staged, target_path)
+        _replace(staged, target_path)
         _sync_folder(target_path.parent)
         return safety
     finally:
@@ -230,7 +239,7 @@ def _copy(connection: sqlite3.Connection, target: Path, name: str) -> None:
             except sqlite3.Error as error:
                 raise store_error(error, name) from error
         _sync_file(part)
-        os.replace(part, target)
+        _replace(part, target)
         _sync_folder(target.parent)
     finally:
         part.unlink(missing_ok=True)
@@ -330,11 +339,29 @@ def _info(path: Path) -> BackupInfo | None:
 
 def _safe_stem(stem: str, limit: int) -> str:
     cleaned = _UNSAFE.sub("_", unicodedata.normalize("NFC", stem)).strip(" .") or "ictappraise"
+    if cleaned.split(".")[0].upper() in _RESERVED:  # names Windows refuses (CON, NUL, COM1…)
+        cleaned = "_" + cleaned
     return cleaned[:limit]
 
 
+def _replace(source: Path, target: Path) -> None:
+    """os.replace, retried briefly: on Windows an antivirus or indexer may hold a file a moment."""
+    for attempt in range(10):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if os.name != "nt" or attempt == 9:
+                raise
+            time.sleep(0.2)
+
+
 def _read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    """Read-only when SQLite takes the URI (not a Windows network path, //server/share)."""
+    try:
+        return sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    except sqlite3.OperationalError:
+        return sqlite3.connect(path)
 
 
 def _sync_file(path: Path) -> None:
