@@ -169,10 +169,10 @@ class ConflictDialog(QDialog):
         self.reload()
 
     def _build(self) -> None:
+        # Typing a value chooses "new value"; clicking a version chooses "keep it".
         self.pick_radio.setChecked(True)
-        self.value_edit.setEnabled(False)
-        self.new_radio.toggled.connect(self.value_edit.setEnabled)
         self.value_edit.textEdited.connect(lambda _text: self.new_radio.setChecked(True))
+        self.head_view.clicked.connect(lambda _index: self.pick_radio.setChecked(True))
         self.conflict_view.selectionModel().currentRowChanged.connect(lambda *_: self._show_heads())
         self.resolve_button.clicked.connect(self.resolve)
         closing = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)

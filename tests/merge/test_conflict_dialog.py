@@ -1,0 +1,244 @@
+"""pytest-qt: the lead's conflict dialog, the merge dialog and sending a package."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from merge_helpers import LEAD, MEMBER_A, MEMBER_B, fingerprint, open_as, rewrite
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from ictappraise.domain.editlog import Edit
+from ictappraise.domain.fields import crit_field, status_field
+from ictappraise.domain.scorecard import Appraisal
+from ictappraise.services import merge
+from ictappraise.services.workspace import Workspace
+from ictappraise.ui.conflicts import ConflictDialog, HeadTableModel, MergeDialog, send_package
+
+
+def concurrent(ws: Workspace, field: str, values: dict[str, object]) -> None:
+    """Edits by several members that each replaced the same heads: a conflict when values differ."""
+    agency_id = field.split("/")[1]
+    state = ws.state(agency_id)
+    edits = []
+    for minute, (name, value) in enumerate(values.items(), start=1):
+        member = ws.find_member(name)
+        assert member is not None
+        edits.append(
+            Edit(
+                f"{member.id[:8]}-{abs(hash(field)) % 10**8}",
+                field,
+                value,
+                member.id,
+                f"laptop-{minute}",
+                f"2022-12-14T10:{minute:02d}:00+07:00",
+                parents=state.heads(field),
+                basis=state.heads(status_field(agency_id)),
+            )
+        )
+    ws.append(edits)
+
+
+@pytest.fixture
+def conflicted(lead_ws: Workspace) -> tuple[Workspace, str, str]:
+    """Huyện ủy Phú Quý with a score conflict on its first criterion and a note conflict."""
+    agency = lead_ws.find_agency("HUPQ")
+    code = next(iter(lead_ws.catalog(agency.category).leaves())).code
+    concurrent(
+        lead_ws,
+        crit_field(agency.id, code, "appraised"),
+        {MEMBER_A: {"override": "1"}, MEMBER_B: {"override": "2"}},
+    )
+    concurrent(lead_ws, crit_field(agency.id, code, "note"), {MEMBER_A: "Ghi chú A", MEMBER_B: "Ghi chú B"})
+    return lead_ws, agency.id, code
+
+
+@pytest.fixture
+def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Error dialogs shown (captured instead of blocking the test)."""
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: shown.append(text))
+    return shown
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Vietnamese arrives from the input method (Unikey, EVKey) as committed text, not key codes."""
+    widget.setFocus()
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+def open_dialog(qtbot, ws: Workspace, agency_id: str | None = None) -> ConflictDialog:  # noqa: ANN001
+    dialog = ConflictDialog(ws, agency_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def head_row(dialog: ConflictDialog, author: str) -> int:
+    model: HeadTableModel = dialog.head_model
+    return next(r for r in range(model.rowCount()) if model.heads[r].author_name == author)
+
+
+def test_lists_each_conflict_in_words_with_every_version(qtbot, qtmodeltester, conflicted) -> None:
+    ws, agency_id, code = conflicted
+    dialog = open_dialog(qtbot, ws, agency_id)
+    model = dialog.conflict_model
+    rows = [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
+    assert rows == [
+        ["Huyện ủy Phú Quý", code, "Điểm thẩm định", 2],
+        ["Huyện ủy Phú Quý", code, "Ghi chú", 2],
+    ]
+    heads = dialog.head_model
+    shown = sorted(tuple(heads.index(r, c).data() for c in range(3)) for r in range(heads.rowCount()))
+    assert shown == [
+        ("1 điểm (nhập trực tiếp)", MEMBER_A, "14/12/2022 10:01"),
+        ("2 điểm (nhập trực tiếp)", MEMBER_B, "14/12/2022 10:02"),
+    ]
+    assert dialog.status_label.text() == "Còn 2 xung đột."
+    qtmodeltester.check(model)
+    qtmodeltester.check(heads)
+
+
+def test_reason_and_choice_are_required(qtbot, conflicted, warnings) -> None:
+    ws, agency_id, _code = conflicted
+    dialog = open_dialog(qtbot, ws, agency_id)
+    before = fingerprint(ws.db.path)
+    qtbot.mouseClick(dialog.resolve_button, Qt.MouseButton.LeftButton)
+    assert warnings[-1] == "Hãy chọn phiên bản muốn giữ, hoặc nhập giá trị mới."
+    dialog.select_head(0)
+    qtbot.mouseClick(dialog.resolve_button, Qt.MouseButton.LeftButton)
+    assert warnings[-1] == "Giải quyết xung đột phải ghi rõ lý do."
+    assert fingerprint(ws.db.path) == before and dialog.conflict_model.rowCount() == 2
+
+
+def test_pick_one_version_with_a_reason(qtbot, conflicted, warnings) -> None:
+    ws, agency_id, code = conflicted
+    dialog = open_dialog(qtbot, ws, agency_id)
+    dialog.select_head(head_row(dialog, MEMBER_B))
+    type_text(dialog.reason_edit, "Đối chiếu biên bản kiểm tra")
+    with qtbot.waitSignal(dialog.resolved) as signal:
+        qtbot.mouseClick(dialog.resolve_button, Qt.MouseButton.LeftButton)
+    field = crit_field(agency_id, code, "appraised")
+    assert signal.args == [field] and warnings == []
+    assert ws.detail(agency_id).entries[code].appraisal == Appraisal(override=Decimal(2))
+    assert [e.reason for e in ws.state(agency_id).fields[field].heads] == ["Đối chiếu biên bản kiểm tra"]
+    assert dialog.conflict_model.rowCount() == 1 and dialog.reason_edit.toPlainText() == ""
+    assert dialog.status_label.text() == "Còn 1 xung đột."
+
+
+def test_type_a_new_value(qtbot, conflicted, warnings) -> None:
+    ws, agency_id, code = conflicted
+    dialog = open_dialog(qtbot, ws, agency_id)
+    qtbot.keyClicks(dialog.value_edit, "999")
+    assert dialog.new_radio.isChecked()
+    type_text(dialog.reason_edit, "Tổ thống nhất điểm mới")
+    before = fingerprint(ws.db.path)
+    assert dialog.resolve() is False
+    assert "ngoài khoảng" in warnings[-1] and fingerprint(ws.db.path) == before
+    dialog.value_edit.clear()
+    qtbot.keyClicks(dialog.value_edit, "1,5")
+    qtbot.mouseClick(dialog.resolve_button, Qt.MouseButton.LeftButton)
+    assert ws.detail(agency_id).entries[code].appraisal == Appraisal(override=Decimal("1.5"))
+    # The note conflict is next: typed text is taken as it is.
+    type_text(dialog.value_edit, "Ghi chú chung")
+    type_text(dialog.reason_edit, "Gộp hai ghi chú")
+    qtbot.mouseClick(dialog.resolve_button, Qt.MouseButton.LeftButton)
+    assert ws.detail(agency_id).entries[code].note == "Ghi chú chung"
+    assert dialog.status_label.text() == "Không còn xung đột nào."
+    assert not dialog.resolve_button.isEnabled()
+    assert ws.detail(agency_id).scorecard.conflicts == ()
+
+
+def test_only_the_lead_resolves(qtbot, conflicted, warnings) -> None:
+    ws, agency_id, _code = conflicted
+    member = ws.find_member(MEMBER_A)
+    ws.actor = type(ws.actor)(member.id, "a", member.name, member.role)
+    dialog = open_dialog(qtbot, ws)
+    dialog.select_head(0)
+    type_text(dialog.reason_edit, "lý do")
+    qtbot.mouseClick(dialog.resolve_button, Qt.MouseButton.LeftButton)
+    assert warnings == ["Chỉ Tổ trưởng được giải quyết xung đột."]
+
+
+def test_merge_dialog_shows_the_plan_then_merges(qtbot, demo_db: Path, tmp_path: Path, warnings) -> None:
+    member_db, lead_db = tmp_path / "a.db", tmp_path / "lead.db"
+    shutil.copyfile(demo_db, member_db)
+    shutil.copyfile(demo_db, lead_db)
+    a = open_as(member_db, MEMBER_A, "a")
+    agency = a.find_agency("HUPQ")
+    a.set(crit_field(agency.id, "I.1", "note"), "Ghi chú của A")
+    path = send_package_quietly(qtbot, a, tmp_path / "a.ictx")
+    a.db.close()
+    lead = open_as(lead_db, LEAD, "lead")
+    try:
+        dialog = MergeDialog(lead, paths=[path])
+        qtbot.addWidget(dialog)
+        assert "a.ictx: từ Chuyên viên A" in dialog.report.toPlainText()
+        assert dialog.merge_button.isEnabled()
+        with qtbot.waitSignal(dialog.merged):
+            qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+        assert "1 sửa đổi mới" in dialog.report.toPlainText() and not dialog.merge_button.isEnabled()
+        assert lead.detail(agency.id).entries["I.1"].note == "Ghi chú của A"
+        assert dialog.progress.value() == dialog.progress.maximum()
+        dialog.set_packages([tmp_path / "missing.ictx"])
+        assert warnings[-1].startswith("Không tìm thấy gói dữ liệu") and not dialog.merge_button.isEnabled()
+    finally:
+        lead.db.close()
+
+
+def send_package_quietly(qtbot, ws: Workspace, path: Path) -> Path:  # noqa: ANN001
+    """File → Gửi dữ liệu cho Tổ trưởng, with the confirmation box answered."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    shown: list[str] = []
+    original = QMessageBox.information
+    QMessageBox.information = lambda _p, _t, text: shown.append(text)  # type: ignore[method-assign]
+    try:
+        result = send_package(parent, ws, path)
+    finally:
+        QMessageBox.information = original  # type: ignore[method-assign]
+    assert result is not None and result.path == path and path.exists()
+    assert shown and str(path) in shown[0]
+    return path
+
+
+def test_merge_dialog_asks_before_a_stranger_package(
+    qtbot, demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    member_db, lead_db = tmp_path / "a.db", tmp_path / "lead.db"
+    shutil.copyfile(demo_db, member_db)
+    shutil.copyfile(demo_db, lead_db)
+    a = open_as(member_db, MEMBER_A, "a")
+    a.set(crit_field(a.find_agency("HUPQ").id, "I.1", "note"), "Ghi chú")
+    merge.export_package(a, tmp_path / "a.ictx")
+    a.db.close()
+    stranger = rewrite(
+        tmp_path / "a.ictx",
+        tmp_path / "x.ictx",
+        manifest=lambda m: m.update(
+            sender={"member_id": "ffffffff-0000-4000-8000-000000000000", "name": "Ai đó"}
+        ),
+    )
+    lead = open_as(lead_db, LEAD, "lead")
+    try:
+        dialog = MergeDialog(lead, paths=[stranger])
+        qtbot.addWidget(dialog)
+        assert "KHÔNG thuộc Tổ thẩm định" in dialog.report.toPlainText()
+        asked: list[str] = []
+        answer = QMessageBox.StandardButton.No
+        monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text: asked.append(text) or answer)
+        before = fingerprint(lead_db)
+        assert dialog.apply() is False
+        assert "Ai đó" in asked[0] and fingerprint(lead_db) == before
+        answer = QMessageBox.StandardButton.Yes
+        monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text: answer)
+        assert dialog.apply() is True
+        assert "Người gửi không thuộc Tổ thẩm định: Ai đó." in dialog.report.toPlainText()
+    finally:
+        lead.db.close()
