@@ -28,6 +28,7 @@ from ictappraise.domain.numbers import parse_decimal
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 HEADER_SCAN_ROWS = 40
+MAX_BLANK_ROWS = 200
 
 #: Canonical column keys and the header texts (normalised: no diacritics, lower case) they accept.
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -120,6 +121,11 @@ def open_workbook(path: Path, *, data_only: bool = True) -> Workbook:
         raise ExcelError(f"Tệp «{name}» bị hỏng, không mở được như một tệp Excel ({error}).") from error
     if broken is not None:
         raise ExcelError(f"Tệp «{name}» bị hỏng (phần «{broken}» không đọc được).")
+    if "mimetype" in names and "content.xml" in names:
+        raise ExcelError(
+            f"Tệp «{name}» là bảng tính OpenDocument (.ods) đổi đuôi, không phải tệp Excel. Hãy mở bằng "
+            "LibreOffice và lưu lại dưới dạng Excel 2007-365 (.xlsx)."
+        )
     if "xl/workbook.xml" not in names:
         raise ExcelError(f"Tệp «{name}» là tệp nén nhưng không phải sổ tính Excel (.xlsx).")
     try:
@@ -231,10 +237,14 @@ def _header_columns(cells: Iterable[Any]) -> dict[str, int]:
 
 def table_rows(table: Table) -> Iterator[tuple[int, str]]:
     """(row number, code text) of every row under the header until the total row."""
+    blank = 0
     for row_number in range(table.header_row + 1, table.sheet.max_row + 1):
         code = normalize_code(table.value(row_number, "code"))
         name = fold(table.value(row_number, "name"))
-        if fold(code) in TOTAL_WORDS or any(name.startswith(word) for word in TOTAL_WORDS[:3]):
+        if not is_code(code) and (fold(code) in TOTAL_WORDS or name.startswith(TOTAL_WORDS[:3])):
+            return
+        blank = blank + 1 if not code and not name else 0
+        if blank >= MAX_BLANK_ROWS:  # formatted empty rows down to the sheet's end
             return
         if code and column_key(code) != "code":
             yield row_number, code

@@ -192,6 +192,10 @@ def plan_form_import(
     appraised: bool = False,
 ) -> ImportPlan:
     """Read every file and say what would change; nothing is written."""
+    if appraised and sent is not None:
+        raise ServiceError(
+            "Ngày gửi báo cáo (--sent) chỉ dùng khi nhập phiếu tự đánh giá, không dùng với --appraised."
+        )
     plan = ImportPlan([], appraised)
     seen: dict[str, str] = {}
     for path in paths:

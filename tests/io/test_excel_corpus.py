@@ -99,6 +99,13 @@ def _zip_not_workbook(_base: Path, out: Path) -> Path:
     return out
 
 
+def _ods(_base: Path, out: Path) -> Path:
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    return out
+
+
 def _no_table(_base: Path, out: Path) -> Path:
     workbook = Workbook()
     workbook.active["A1"] = "Báo cáo kết quả ứng dụng công nghệ thông tin"
@@ -124,6 +131,7 @@ CASES: list[tuple[str, str, Callable[[Path, Path], Path], str | None, tuple[str,
     ("xls", "old_format.xls", _fixture("old_format.xls"), None, (".xls", "Excel 97–2003")),
     ("empty file", "empty.xlsx", _bytes(b""), None, ("rỗng",)),
     ("zip not workbook", "archive.xlsx", _zip_not_workbook, None, ("không phải sổ tính",)),
+    ("renamed ods", "calc.xlsx", _ods, None, ("OpenDocument",)),
     ("no table", "notable.xlsx", _no_table, "BTC", ("không tìm thấy bảng tiêu chí",)),
     ("other agency", "other.xlsx", _edited(lambda *_: None), "BTG", ("không phải của Ban Tuyên giáo",)),
     (

@@ -5,10 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
+from openpyxl.styles import Border, Side
 
 from ictappraise.io.excel_read import column_key, fold
 from ictappraise.services import excel_import as svc
+from ictappraise.services.workspace import ServiceError
 
 
 def test_header_aliases_tolerate_case_diacritics_and_spaces() -> None:
@@ -71,5 +74,27 @@ def test_agency_typed_sheet_is_accepted_with_agency(lead_ws, tmp_path: Path) -> 
     assert again.changes == []
 
 
+def test_trailing_formatted_rows_and_leading_blank_rows(lead_ws, tmp_path: Path) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    for _ in range(6):
+        sheet.append([])
+    sheet.append(["Mã", "Tiêu chí", "Điểm tự đánh giá"])
+    sheet.append(["I.1", "Kế hoạch", 18])
+    for row in range(10, 20000):
+        sheet.cell(row, 1).border = Border(left=Side(style="thin"))
+    sheet.cell(20001, 1).value = "ghi chú lạc cuối trang"
+    workbook.save(tmp_path / "long.xlsx")
+    plan = svc.plan_form_import(lead_ws, [tmp_path / "long.xlsx"], agency="BTC")
+    assert plan.errors == [] and [line.new for line in plan.files[0].lines] == ["18"]
+
+
+def test_sent_date_only_for_self_assessment(lead_ws, tmp_path: Path) -> None:
+    with pytest.raises(ServiceError, match="--sent"):
+        svc.plan_form_import(lead_ws, [tmp_path / "x.xlsx"], appraised=True, sent=svc.parse_day("05/12/2022"))
+
+
 def test_dates_accept_both_forms() -> None:
+    with pytest.raises(ServiceError):
+        svc.parse_day("31/02/2022")
     assert svc.parse_day("2022-12-05") == svc.parse_day("05/12/2022") == svc.parse_day("5/12/2022")
