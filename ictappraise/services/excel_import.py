@@ -222,10 +222,11 @@ def _plan_file(ws: Workspace, path: Path, agency: str | None, sent: date | None,
     item = FilePlan(path)
     try:
         workbook = open_workbook(path)
-        found = _resolve_agency(ws, path, excel_form.read_meta(workbook), agency)
+        meta = excel_form.read_meta(workbook)
+        found = _resolve_agency(ws, path, meta, agency)
         item.agency_id, item.agency_name = found.id, found.name
         catalog = ws.catalog(found.category)
-        _check_checksum(path, excel_form.read_meta(workbook), catalog)
+        _check_checksum(path, meta, catalog)
         leaves = {leaf.code.casefold() for leaf in catalog.leaves()}
         data = read_form(workbook, path, appraised=appraised, leaf_codes=leaves)
     except (ExcelError, ServiceError) as error:
@@ -394,7 +395,7 @@ def _plan_appraised(
     entry = detail.entries[criterion.code]
     row = detail.scorecard.rows.get(criterion.code)
     current = row.points if row is not None else None
-    if entry.appraisal is not None and current == points:
+    if entry.appraisal is not None and current == points and not entry.conflict:
         return
     manual = criterion.rule.kind == "manual"
     if manual:
@@ -405,7 +406,7 @@ def _plan_appraised(
         note = f"ghi đè cách tính «{criterion.rule.label}»"
         reason = f"{reason}: điểm thẩm định ghi đè cách tính «{criterion.rule.label}»"
     item.changes.append(appraisal_change(ws, detail.agency.id, criterion.code, appraisal, reason))
-    shown = _points(current) if entry.appraisal is not None else "chưa chấm"
+    shown = "xung đột" if entry.conflict else _points(current) if entry.appraisal is not None else "chưa chấm"
     item.lines.append(PlanLine(criterion.code, "Điểm thẩm định", shown, format_points(points), note))
 
 
@@ -422,7 +423,8 @@ def _check_parents(
         if row is None:
             continue
         points = row.appraised if appraised else row.self_points
-        if points is not None and not any(sub.code in scored for sub in criterion.sub_items):
+        # A zero here is the cached sum of blank sub-items (a re-saved form), not a score.
+        if points and not any(sub.code in scored for sub in criterion.sub_items):
             subs = ", ".join(sub.code for sub in criterion.sub_items)
             item.errors.append(
                 f"{table.where(row.row, 'appraised' if appraised else 'self')}: tiêu chí {criterion.code} "

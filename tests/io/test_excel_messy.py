@@ -89,6 +89,17 @@ def test_trailing_formatted_rows_and_leading_blank_rows(lead_ws, tmp_path: Path)
     assert plan.errors == [] and [line.new for line in plan.files[0].lines] == ["18"]
 
 
+def test_cached_zero_sum_of_blank_sub_items_is_not_a_score(lead_ws, tmp_path: Path) -> None:
+    workbook = Workbook()
+    workbook.active.append(["Mã", "Tiêu chí", "Điểm tự đánh giá"])
+    workbook.active.append(["I.4", "Lãnh đạo, chỉ đạo", 0])
+    workbook.active.append(["I.4.a", "Phân công", None])
+    workbook.active.append(["I.5", "Gửi hồ sơ", 10])
+    workbook.save(tmp_path / "partial.xlsx")
+    plan = svc.plan_form_import(lead_ws, [tmp_path / "partial.xlsx"], agency="BTC")
+    assert plan.errors == [] and [line.code for line in plan.files[0].lines] in ([], ["I.5"])
+
+
 def test_sent_date_only_for_self_assessment(lead_ws, tmp_path: Path) -> None:
     with pytest.raises(ServiceError, match="--sent"):
         svc.plan_form_import(lead_ws, [tmp_path / "x.xlsx"], appraised=True, sent=svc.parse_day("05/12/2022"))
