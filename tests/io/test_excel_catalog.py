@@ -119,6 +119,15 @@ def test_bad_catalog_sheets_are_refused(fresh_ws: Workspace, tmp_path: Path, cha
     assert fresh_ws.catalog(3).sample
 
 
+def test_only_the_lead_replaces_a_catalog(fresh_ws: Workspace, tmp_path: Path) -> None:
+    plan = svc.plan_catalog_import(fresh_ws, 3, write_catalog_sheet(tmp_path / "pl3.xlsx"))
+    member = fresh_ws.find_member("Chuyên viên A")
+    fresh_ws.actor = Actor(member.id, "test-device", member.name, member.role)
+    with pytest.raises(ServiceError, match="Chỉ Tổ trưởng"):
+        svc.apply_catalog(fresh_ws, plan)
+    assert fresh_ws.catalog(3).sample
+
+
 def test_cli_import_catalog(tmp_path: Path, demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     sheet = write_catalog_sheet(tmp_path / "pl3.xlsx")
     assert main(["import-catalog", "--db", str(demo_db), "--category", "3", str(sheet), "--dry-run"]) == 1
