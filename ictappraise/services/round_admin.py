@@ -36,7 +36,7 @@ SETTINGS_KEYS = (
     "visit_end",
 )
 MAX_SIGNATURE_BYTES = 2 * 1024 * 1024
-_TIME = re.compile(r"^(\d{1,2})[:hgG.](\d{2})$")
+_TIME = re.compile(r"^(\d{1,2})(?:[:hgG.](\d{2})?)?$")
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"BM", b"GIF87a", b"GIF89a")
 
 
@@ -275,14 +275,15 @@ def set_schedule(ws: Workspace, agency_id: str, visit_date: date | None, start: 
 
 
 def normalize_time(text: str | None) -> str:
-    """ "7:30", "7h30", "07.30" → "07:30"; "" stays ""; anything else is refused."""
+    """ "7:30", "7h30", "07.30" → "07:30", "8h" → "08:00"; "" stays ""; anything else is refused."""
     raw = (text or "").strip()
     if not raw:
         return ""
     found = _TIME.match(raw)
-    if not found or int(found[1]) > 23 or int(found[2]) > 59:
+    minutes = found[2] or "00" if found else ""
+    if not found or int(found[1]) > 23 or int(minutes) > 59:
         raise ServiceError(f"Giờ «{raw}» không hợp lệ; nhập dạng giờ:phút, ví dụ 07:30 hoặc 14:00.")
-    return f"{int(found[1]):02d}:{found[2]}"
+    return f"{int(found[1]):02d}:{minutes}"
 
 
 # -- the team ------------------------------------------------------------------------------

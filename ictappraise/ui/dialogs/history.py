@@ -64,9 +64,11 @@ class HistoryDialog(QDialog):
         self, ws: Workspace, agency_id: str, code: str | None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.ws, self.agency_id, self.code = ws, agency_id, code
         agency = ws.agency(agency_id)
         criterion = ws.catalog(agency.category).find(code) if code else None
+        if criterion is None:
+            code = None  # a group row or nothing selected: the whole agency's history
+        self.ws, self.agency_id, self.code = ws, agency_id, code
         if code is None:
             self.setWindowTitle(self.tr("Lịch sử thay đổi — {agency}").format(agency=agency.name))
             heading = self.tr("<b>{agency}</b>: mọi thay đổi về điểm, dữ kiện, buổi thẩm định và biên bản.")

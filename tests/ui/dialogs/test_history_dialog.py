@@ -9,6 +9,18 @@ from ictappraise.services import appraisal as svc
 from ictappraise.ui.dialogs.history import HistoryDialog, HistoryTableModel
 
 
+def member_ws(db_path, name):
+    """A Workspace on a demo copy acting as a team member (as tests/conftest.py's helper, which
+    cannot be imported by name once sub-folders have a conftest of their own)."""
+    from ictappraise.services.workspace import Actor, Workspace
+    from ictappraise.store.database import open_database
+
+    ws = Workspace(open_database(db_path))
+    member = ws.find_member(name)
+    ws.actor = Actor(member.id, "test-device", member.name, member.role)
+    return ws
+
+
 def _cell(dialog, row, column):
     return dialog.proxy.index(row, column).data(Qt.ItemDataRole.DisplayRole)
 
@@ -40,7 +52,6 @@ def test_criterion_history_newest_first_with_reason(lead_ws, qtbot, qtmodelteste
 
 
 def test_agency_history_shows_held_edits(demo_db, qtbot):
-    from conftest import member_ws
 
     from ictappraise.domain.editlog import Edit
     from ictappraise.domain.fields import crit_field
@@ -72,3 +83,10 @@ def test_agency_history_shows_held_edits(demo_db, qtbot):
         dialog.grab().save("/tmp/ictappraise-history.png")
     finally:
         ws.db.close()
+
+
+def test_a_group_code_shows_the_whole_agency(lead_ws, qtbot):
+    vptu = lead_ws.find_agency("VPTU")
+    dialog = HistoryDialog(lead_ws, vptu.id, "III")
+    qtbot.addWidget(dialog)
+    assert dialog.code is None and dialog.model.rowCount() > 50
