@@ -27,6 +27,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 LOCKABLE_PARTS = frozenset({"crit", "fact", "visit"})
@@ -109,8 +110,10 @@ class FieldState:
     field: str
     heads: tuple[Edit, ...]
 
-    @property
+    @cached_property
     def conflict(self) -> bool:
+        if len(self.heads) < 2:  # the common case: no JSON encoding needed
+            return False
         return len({canonical(head.value) for head in self.heads}) > 1
 
     @property

@@ -124,26 +124,35 @@ def agency(agency_id: str, state: LogState) -> Agency | None:
 
 def entries(agency_id: str, catalog: Catalog, state: LogState) -> dict[str, CriterionEntry]:
     """What is recorded for every criterion and sub-item."""
+    attachments = _attachments(agency_id, state)
     result = {}
     for criterion in catalog.criteria():
         for row in (criterion, *criterion.sub_items):
-            result[row.code] = _entry(agency_id, row.code, state)
+            result[row.code] = _entry(agency_id, row.code, state, attachments.get(row.code, ()))
     return result
 
 
-def _entry(agency_id: str, code: str, state: LogState) -> CriterionEntry:
+def _attachments(agency_id: str, state: LogState) -> dict[str, tuple[dict[str, Any], ...]]:
+    """Attachments per criterion code, read in one pass over the agency's fields."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    prefix = f"agency/{agency_id}/crit/"
+    for name, fs in sorted(state.fields.items()):
+        if "/attachment/" not in name or not name.startswith(prefix) or fs.conflict or not fs.value:
+            continue
+        code, _, digest = name[len(prefix) :].partition("/attachment/")
+        found.setdefault(code, []).append({"sha256": digest, **fs.value})
+    return {code: tuple(items) for code, items in found.items()}
+
+
+def _entry(
+    agency_id: str, code: str, state: LogState, attachments: tuple[dict[str, Any], ...]
+) -> CriterionEntry:
     appraised = state.fields.get(crit_field(agency_id, code, "appraised"))
     conflict = appraised if appraised is not None and appraised.conflict else None
     appraisal = None
     if appraised is not None and not appraised.conflict:
         appraisal = Appraisal.from_json(appraised.value)
     self_value = state.value(crit_field(agency_id, code, "self"))
-    prefix = crit_field(agency_id, code, "attachment/")
-    attachments = tuple(
-        {"sha256": name[len(prefix) :], **fs.value}
-        for name, fs in sorted(state.fields.items())
-        if name.startswith(prefix) and not fs.conflict and fs.value
-    )
     return CriterionEntry(
         code=code,
         appraisal=appraisal,
@@ -166,7 +175,8 @@ def facts(agency_id: str, state: LogState, info: RoundInfo) -> PenaltyFacts:
         deadline=info.report_deadline,
         report_sent=parse_date(state.value(fact_field(agency_id, "report_sent"))),
         report_received=parse_date(state.value(fact_field(agency_id, "report_received"))),
-        report_attached=bool(state.value(fact_field(agency_id, "report_attached"), True)),
+        # Only an explicit "no" counts: a cleared (null) value means the default, attached.
+        report_attached=state.value(fact_field(agency_id, "report_attached")) is not False,
         portal_counts=tuple(counts),
         portal_quota=info.portal_quota,
     )

@@ -110,7 +110,8 @@ def seed_round(ws: Workspace, path: Path | None = None) -> int:
             values[visit_field(aid, "start")] = time
         if agency.get("place"):
             values[visit_field(aid, "place")] = agency["place"]
-    created = f"{data.get('visit_start', date(int(data.get('year', 2022)), 12, 1))}T07:00:00+07:00"
+    # The round is set up before agencies send their forms: stamp the seed with its set-up date.
+    created = f"{data.get('created', date(int(data.get('year', 2022)), 11, 1))}T08:00:00+07:00"
     edits = [
         Edit(stable_id(key, "seed", field), field, value, SYSTEM_AUTHOR, SEED_DEVICE, created)
         for field, value in values.items()

@@ -84,14 +84,18 @@ class Workspace:
         self.clock = clock
         self.new_id = new_id
         self._states: dict[str, LogState] | None = None
+        self._edits: dict[str, list[Edit]] = {}
+        self._details: dict[str, AgencyDetail] = {}
         self._round_cache: dict[str, Any] = {}
 
     # -- state -----------------------------------------------------------------------------
     def _all_states(self) -> dict[str, LogState]:
         if self._states is None:
             with self.db.reading() as session:
-                grouped = repository.load_edits_by_scope(session)
-            self._states = {scope: derive(edits) for scope, edits in grouped.items()}
+                self._edits = repository.load_edits_by_scope(session)
+            self._states = {scope: derive(edits) for scope, edits in self._edits.items()}
+            self._details.clear()
+            self._round_cache.clear()
         return self._states
 
     def state(self, scope: str = repository.ROUND_SCOPE) -> LogState:
@@ -99,15 +103,24 @@ class Workspace:
         return self._all_states().get(scope) or LogState()
 
     def refresh(self, scopes: Iterable[str] | None = None) -> None:
-        """Forget cached state (all of it, or some scopes) after writes from elsewhere."""
-        if scopes is None or self._states is None or repository.ROUND_SCOPE in set(scopes or ()):
-            self._round_cache.clear()
+        """Re-read from the file (all of it, or some scopes) after writes from elsewhere."""
         if scopes is None or self._states is None:
             self._states = None
             return
         with self.db.reading() as session:
             for scope in set(scopes):
-                self._states[scope] = derive(repository.load_edits(session, scope))
+                self._edits[scope] = repository.load_edits(session, scope)
+        self._rederive(set(scopes))
+
+    def _rederive(self, scopes: set[str]) -> None:
+        """Derive the given scopes again from the edits held in memory; drop what depends on them."""
+        assert self._states is not None
+        for scope in scopes:
+            self._states[scope] = derive(self._edits.get(scope, []))
+            self._details.pop(scope, None)
+        if repository.ROUND_SCOPE in scopes:  # catalogs, rules and settings feed every agency
+            self._round_cache.clear()
+            self._details.clear()
 
     # -- reads -----------------------------------------------------------------------------
     def _round_derived(self, key: str, build: Callable[[LogState], Any]) -> Any:
@@ -141,7 +154,10 @@ class Workspace:
         if member_id == SYSTEM_AUTHOR:
             return SYSTEM_AUTHOR_NAME
         found = self.member(member_id)
-        return found.name if found else f"(không rõ: {member_id[:8]})"
+        if found:
+            return found.name
+        recorded = self.state().value(f"member/{member_id}/name")  # a member who left the team
+        return str(recorded) if recorded else f"(không rõ: {member_id[:8]})"
 
     def find_member(self, name: str) -> Member | None:
         """A member by name, ignoring case and spacing."""
@@ -177,7 +193,13 @@ class Workspace:
         raise ServiceError(f"Không tìm thấy đơn vị «{text}» (nhập mã như HUTP hoặc tên đầy đủ).{hint}")
 
     def detail(self, agency_id: str) -> AgencyDetail:
-        """Everything about one agency, scored."""
+        """Everything about one agency, scored (cached until its edits or the round change)."""
+        self._all_states()
+        if agency_id not in self._details:
+            self._details[agency_id] = self._build_detail(agency_id)
+        return self._details[agency_id]
+
+    def _build_detail(self, agency_id: str) -> AgencyDetail:
         state = self.state(agency_id)
         item = self.agency(agency_id)
         catalog = self.catalog(item.category)
@@ -267,7 +289,11 @@ class Workspace:
         self.db.check_still_there()
         with self.db.transaction() as session:
             new = repository.append_edits(session, edits)
-        self.refresh({repository.scope_of(e.field) for e in new})
+        if self._states is not None:
+            # This program holds the file's lock, so memory plus what it just wrote is the file.
+            for edit in new:
+                self._edits.setdefault(repository.scope_of(edit.field), []).append(edit)
+            self._rederive({repository.scope_of(e.field) for e in new})
         return new
 
     def _edit_for(self, change: Change, actor: Actor) -> Edit | None:

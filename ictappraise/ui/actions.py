@@ -9,13 +9,23 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
-from ictappraise.ui import excel_actions
-
 if TYPE_CHECKING:
     from ictappraise.ui.main_window import MainWindow
 
 RECENT_KEY = "recent_files"
 RECENT_LIMIT = 8
+
+
+class _Lazy:
+    """ui.excel_actions on first use: openpyxl (and numpy behind it) costs a second at start-up."""
+
+    def __getattr__(self, name: str) -> object:
+        from ictappraise.ui import excel_actions as module
+
+        return getattr(module, name)
+
+
+excel_actions = _Lazy()
 
 
 def install_menus(window: MainWindow) -> None:
@@ -77,6 +87,8 @@ def install_menus(window: MainWindow) -> None:
     round_menu = bar.addMenu(window.tr("Đợt đánh &giá"))
     _action(round_menu, window.tr("&Cài đặt đợt, đơn vị, Tổ thẩm định…"), lambda: open_round_settings(window))
     _action(round_menu, window.tr("Giải quyết &xung đột…"), lambda: open_conflicts(window))
+    round_menu.addSeparator()
+    _action(round_menu, window.tr("Bắt đầu đợt đánh giá &mới…"), lambda: open_new_round(window))
 
     help_menu = bar.addMenu(window.tr("Trợ &giúp"))
     _action(
@@ -218,6 +230,22 @@ def open_round_settings(window: MainWindow) -> None:
 
     RoundSettingsDialog(window.ws, window).exec()
     window.controller.reload()
+
+
+def open_new_round(window: MainWindow) -> None:
+    """Create next year's round from this one, then offer to open it."""
+    from ictappraise.ui.dialogs.new_round import NewRoundDialog
+
+    dialog = NewRoundDialog(window.ws, window)
+    created: list[str] = []
+    dialog.created.connect(created.append)
+    dialog.exec()
+    if created:
+        answer = QMessageBox.question(
+            window, window.tr("Đợt đánh giá mới"), window.tr("Đã tạo {p}. Mở ngay?").format(p=created[0])
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            switch_database(window, Path(created[0]))
 
 
 def open_rules_help(window: MainWindow) -> None:

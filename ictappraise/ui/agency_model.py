@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush
 
 from ictappraise.domain.numbers import format_points
+from ictappraise.domain.ranking import vietnamese_sort_text
 from ictappraise.domain.rating import Band
 from ictappraise.services.model import STATUS_LABELS, Agency, AgencyDetail
 from ictappraise.services.workspace import Workspace
@@ -91,8 +92,14 @@ class AgencyTableModel(QAbstractTableModel):
     def refresh_agency(self, agency_id: str) -> None:
         for row, item in enumerate(self.rows):
             if item.agency.id == agency_id:
-                self.rows[row] = AgencyRow.from_detail(self.ws.detail(agency_id))
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+                fresh = AgencyRow.from_detail(self.ws.detail(agency_id))
+                if fresh == item:
+                    return
+                self.rows[row] = fresh
+                # Only the score columns when identity and schedule are unchanged: the proxy then
+                # keeps its order instead of re-sorting (it sorts by visit date by default).
+                first = COL_STATUS if fresh.agency == item.agency else 0
+                self.dataChanged.emit(self.index(row, first), self.index(row, len(self.HEADERS) - 1))
                 return
 
     def row_of(self, agency_id: str) -> int:
@@ -159,7 +166,7 @@ class AgencyTableModel(QAbstractTableModel):
             return (item.band.rank if item.band else 9) + (0.5 if item.provisional else 0)
         if column == COL_CATEGORY:
             return item.agency.category
-        return self._display(item, column).casefold()
+        return vietnamese_sort_text(self._display(item, column))
 
     def _tooltip(self, item: AgencyRow) -> str:
         lines = [

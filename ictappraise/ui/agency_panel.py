@@ -79,8 +79,12 @@ class AgencyPanel(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        # Sized once to their contents, not on every change: ResizeToContents would re-measure
+        # every row after each keystroke commit.
+        self.table.resizeColumnsToContents()
         for column in (COL_CODE, COL_CATEGORY, COL_DATE, COL_STATUS, COL_POINTS, COL_BAND):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, max(header.sectionSize(column), 54))
         for column in (COL_CODE, COL_CATEGORY, COL_STATUS):
             self.table.hideColumn(column)  # shown in the tooltip; the panel stays narrow
         self.table.sortByColumn(COL_DATE, Qt.SortOrder.AscendingOrder)

@@ -115,8 +115,40 @@ class ChecklistModel(QAbstractItemModel):
         """Re-read scores of the same agency without resetting the view (keeps the cursor)."""
         if self.detail is None:
             return
-        self.detail = self.controller.ws.detail(self.detail.agency.id)
-        self._emit_all(self.root)
+        old = self.detail
+        self.detail = self.controller.ws.detail(old.agency.id)
+        if self.detail.status != old.status or self.detail.missing_reasons != old.missing_reasons:
+            self._emit_all(self.root)  # editability or markers may change anywhere
+            return
+        for node in self._changed_nodes(old):
+            index = self._index_of(node)
+            self.dataChanged.emit(index, index.siblingAtColumn(len(HEADERS) - 1))
+
+    def _changed_nodes(self, old: AgencyDetail) -> list[Node]:
+        """Rows whose entry or score differ, with their group rows (subtotals)."""
+        assert self.detail is not None
+        new = self.detail
+        changed = [
+            node
+            for node in self._walk(self.root)
+            if node.criterion is not None
+            and (
+                old.entries[node.code] != new.entries[node.code]
+                or old.scorecard.rows[node.code] != new.scorecard.rows[node.code]
+            )
+        ]
+        groups = {
+            id(n.parent): n.parent for n in changed if n.parent is not None and n.parent.group is not None
+        }
+        groups.update({id(g): g for g in self.root.children if old.scorecard.groups != new.scorecard.groups})
+        return changed + [g for g in groups.values() if g is not self.root]
+
+    def _walk(self, node: Node) -> list[Node]:
+        found = []
+        for child in node.children:
+            found.append(child)
+            found.extend(self._walk(child))
+        return found
 
     def _emit_all(self, node: Node) -> None:
         if node.children:

@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -191,6 +192,9 @@ class MainWindow(QMainWindow):
         if agency_id == self.agency_id:
             self.checklist_model.refresh()
             self._refresh_side()
+            focus = QApplication.focusWidget()
+            if self.visit_panel is not None and not (focus and self.visit_panel.isAncestorOf(focus)):
+                self.visit_panel.reload()  # type: ignore[attr-defined]  # signing, undo, merge
 
     def on_round_changed(self) -> None:
         current = self.agency_id

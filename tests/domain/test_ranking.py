@@ -100,3 +100,22 @@ def test_input_order_does_not_matter() -> None:
         copy = list(entries)
         shuffler.shuffle(copy)
         assert ranked(copy) == expected
+
+
+def test_names_sort_in_vietnamese_dictionary_order() -> None:
+    from ictappraise.domain.ranking import vietnamese_key
+
+    names = ["Tu", "Tổ chức", "Tỉnh đoàn", "Đảng ủy", "Dân vận", "Ưu", "Ủy ban", "Uy", "Bâc", "Bắc", "Ban"]
+    assert sorted(names, key=vietnamese_key) == [
+        "Ban",
+        "Bắc",
+        "Bâc",
+        "Dân vận",
+        "Đảng ủy",
+        "Tỉnh đoàn",
+        "Tổ chức",
+        "Tu",
+        "Uy",
+        "Ủy ban",
+        "Ưu",
+    ]
