@@ -44,10 +44,10 @@ CHUNK = 1024**2
 EDIT_KEYS = frozenset(
     {"id", "field", "value", "author", "device", "created_at", "parents", "reason", "basis"}
 )
-ROOTS = frozenset({"round", "catalog", "member", "agency"})
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,99}")
 _DIGEST = re.compile(r"[0-9a-f]{64}")
-_SEGMENT = re.compile(r"[^/\x00-\x1f\x7f]{1,200}")
+_PART = r"/[^/\x00-\x1f\x7f]{1,200}"
+_FIELD = re.compile(rf"(?:(?:round|catalog){_PART}|(?:member|agency){_PART}{_PART})(?:{_PART})*")
 
 
 class PackageError(ValueError):
@@ -433,6 +433,8 @@ def parse_edit(line: bytes, number: int = 1, label: str = EDITS) -> Edit:
         detail = f"thiếu khóa «{missing[0]}»" if missing else f"có khóa lạ «{str(extra[0])[:40]}»"
         raise PackageError(f"{where}: {detail}.")
     problem = _edit_problem(raw)
+    if problem is None and b"\\u" in line and _has_lone_surrogate(raw):  # only escapes can make one
+        problem = "có ký tự không hợp lệ (không mã hóa được UTF-8)"
     if problem:
         raise PackageError(f"{where}: {problem}.")
     return Edit.from_json(raw)
@@ -457,21 +459,21 @@ def _edit_problem(raw: dict[str, Any]) -> str | None:
             return f"«{key}» chứa mã sửa đổi không hợp lệ"
     if raw["reason"] is not None and (not isinstance(raw["reason"], str) or len(raw["reason"]) > 20_000):
         return "lý do (reason) phải là chuỗi hoặc null"
+    return None
+
+
+def _has_lone_surrogate(raw: dict[str, Any]) -> bool:
+    """A "\\ud800"-style escape without its pair cannot be stored as UTF-8."""
     try:
         json.dumps(raw, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
-        return "có ký tự không hợp lệ (không mã hóa được UTF-8)"
-    return None
+        return True
+    return False
 
 
 def valid_field(name: str) -> bool:
     """A field path of the documented layout (round/…, catalog/…, member/…, agency/…)."""
-    parts = name.split("/")
-    if len(name) > 400 or parts[0] not in ROOTS or len(parts) < 2:
-        return False
-    if any(_SEGMENT.fullmatch(part) is None for part in parts):
-        return False
-    return not (parts[0] in ("member", "agency") and len(parts) < 3)
+    return len(name) <= 400 and _FIELD.fullmatch(name) is not None
 
 
 def _is_timestamp(text: str) -> bool:

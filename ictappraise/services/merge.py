@@ -25,6 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from ictappraise.domain.editlog import Edit, FieldState, canonical
 from ictappraise.io import exchange
 from ictappraise.io.exchange import Origin, Package, PackageError
@@ -33,6 +36,7 @@ from ictappraise.services.workspace import SYSTEM_AUTHOR, Change, ServiceError, 
 from ictappraise.settings import ROLE_LEAD
 from ictappraise.store import backup, repository
 from ictappraise.store.database import SCHEMA_VERSION, StoreError
+from ictappraise.store.models import EditRow
 
 Progress = Callable[[int, int, str], None]
 EXPORT_SEQ_KEY = "exchange/last_export_seq/"
@@ -176,7 +180,6 @@ def plan_merge(ws: Workspace, paths: Sequence[str | Path], progress: Progress | 
         raise MergeRefused("Chưa chọn gói dữ liệu nào để tổng hợp.")
     with ws.db.reading() as session:
         round_key = _round_key(session)
-        known = {e.id: e for e in repository.load_edits(session)}
     packages = []
     for index, path in enumerate(paths):
         if progress:
@@ -185,26 +188,56 @@ def plan_merge(ws: Workspace, paths: Sequence[str | Path], progress: Progress | 
             packages.append(exchange.read_package(path, round_key=round_key, schema_version=SCHEMA_VERSION))
         except PackageError as error:
             raise MergeRefused(str(error)) from error
-    _check_consistent(packages, known)
+    with ws.db.reading() as session:
+        known = set(session.scalars(select(EditRow.id)))
+        _check_consistent(session, packages, known)
     _check_closed(packages, known)
-    return _plan(ws, packages, set(known))
+    return _plan(ws, packages, known)
 
 
-def _check_consistent(packages: Sequence[Package], known: dict[str, Edit]) -> None:
-    """The same edit id must mean the same edit everywhere."""
-    seen = {eid: canonical(e.to_json()) for eid, e in known.items()}
+def _check_consistent(session: Session, packages: Sequence[Package], known: set[str]) -> None:
+    """The same edit id must mean the same edit everywhere (else: tampering or a forged id)."""
+    batch: dict[str, tuple[Edit, Package]] = {}
     for package in packages:
         for edit in package.edits:
-            text = canonical(edit.to_json())
-            previous = seen.setdefault(edit.id, text)
-            if previous != text:
-                raise MergeRefused(
-                    f"Gói {package.path.name} đã bị sửa đổi: sửa đổi {edit.id} khác với bản cùng mã đã có. "
-                    "Không tổng hợp gói này; hãy đề nghị người gửi gửi lại."
-                )
+            previous = batch.setdefault(edit.id, (edit, package))[0]
+            if not _same(previous, edit):
+                raise _tampered(package, edit)
+    stored = [eid for eid in batch if eid in known]
+    columns = (EditRow.id, EditRow.field, EditRow.value, EditRow.author, EditRow.device, EditRow.created_at)
+    columns += (EditRow.reason, EditRow.parents, EditRow.basis)
+    for start in range(0, len(stored), 500):
+        query = select(*columns).where(EditRow.id.in_(stored[start : start + 500]))
+        for row in session.execute(query):
+            edit, package = batch[row.id]
+            if not _matches_row(edit, row):
+                raise _tampered(package, edit)
 
 
-def _check_closed(packages: Sequence[Package], known: dict[str, Edit]) -> None:
+def _same(a: Edit, b: Edit) -> bool:
+    return a == b and canonical(a.value) == canonical(b.value)
+
+
+def _matches_row(edit: Edit, row: Any) -> bool:
+    """An edit equals its stored row (fast path: the store's own JSON text)."""
+    plain = (row.field, row.author, row.device, row.created_at, row.reason)
+    if plain != (edit.field, edit.author, edit.device, edit.created_at, edit.reason):
+        return False
+    if json.loads(row.parents) != list(edit.parents) or json.loads(row.basis) != list(edit.basis):
+        return False
+    if row.value == json.dumps(edit.value, ensure_ascii=False, sort_keys=True):
+        return True
+    return canonical(json.loads(row.value)) == canonical(edit.value)
+
+
+def _tampered(package: Package, edit: Edit) -> MergeRefused:
+    return MergeRefused(
+        f"Gói {package.path.name} đã bị sửa đổi: sửa đổi {edit.id} khác với bản cùng mã đã có. "
+        "Không tổng hợp gói này; hãy đề nghị người gửi gửi lại."
+    )
+
+
+def _check_closed(packages: Sequence[Package], known: set[str]) -> None:
     """Refuse edits whose parents or basis are nowhere to be found (see the module docstring)."""
     available = set(known).union(*({e.id for e in p.edits} for p in packages))
     for package in packages:
@@ -261,18 +294,18 @@ def apply_merge(ws: Workspace, plan: MergePlan, progress: Progress | None = None
     for package in plan.packages:
         if exchange.file_digest(package.path) != package.digest:
             raise MergeRefused(f"Gói {package.path.name} đã thay đổi sau khi kiểm tra; hãy tổng hợp lại.")
-    scopes = {repository.scope_of(e.field) for p in plan.packages for e in p.edits}
-    before = _snapshot(ws, scopes)
+    ws.state()  # the cache must hold the state before the merge: the summary compares with it
     ws.db.check_still_there()
     if plan.new_edits:
         _backup(ws)
-    reports, stored = [], 0
+    reports, stored, new_edits = [], 0, []
     with ws.db.transaction() as session:
         have = repository.attachment_digests(session)
         for index, (package, report) in enumerate(zip(plan.packages, plan.reports, strict=True)):
             if progress:
                 progress(index, len(plan.packages), f"Đang tổng hợp {package.path.name}…")
             new = repository.append_edits(session, package.edits)
+            new_edits.extend(new)
             for digest in package.attachments:
                 if digest not in have:
                     repository.put_attachment(session, exchange.read_attachment(package, digest))
@@ -283,7 +316,10 @@ def apply_merge(ws: Workspace, plan: MergePlan, progress: Progress | None = None
             progress(len(plan.packages), len(plan.packages), "Đang ghi vào tệp dữ liệu…")
         record = {"at": now_iso(), "packages": [str(p.path) for p in plan.packages]}
         repository.set_local(session, MERGE_INFO_KEY, json.dumps(record, ensure_ascii=False))
-    ws.refresh(scopes)
+    scopes = {repository.scope_of(e.field) for e in new_edits}
+    before = _snapshot(ws, scopes)  # still the cached state of before the merge
+    if scopes:
+        ws.refresh(scopes)
     return _summary(ws, plan, reports, stored, before, scopes)
 
 
@@ -332,6 +368,10 @@ def _summary(
     before: tuple[dict[str, tuple[str, ...]], set[str]],
     scopes: set[str],
 ) -> MergeSummary:
+    if not scopes:  # nothing new: nothing to compare
+        return MergeSummary(
+            tuple(reports), 0, sum(r.duplicates for r in reports), stored, (), (), plan.unknown_senders
+        )
     conflicts_after, held_after = _snapshot(ws, scopes)
     fresh = {f for f, heads in conflicts_after.items() if before[0].get(f) != heads}
     new_conflicts = [c for c in conflict_text.list_conflicts(ws, scopes=scopes) if c.field in fresh]

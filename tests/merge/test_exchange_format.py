@@ -192,12 +192,13 @@ def test_not_json_nan_and_cut_lines(package, tmp_path: Path) -> None:
             text.replace(b'"value": {"override": "1"}', b'"value": NaN', 1),
             text[:-1],
             b'"just a string"\n',
+            text.replace(b'"value": {"override": "1"}', b'"value": "\\ud800"', 1),
         ]
     ):
         bad = rewrite(
             path, tmp_path / f"j{index}.ictx", members={exchange.EDITS: payload}, fix_checksums=True
         )
-        assert_refused(lead, bad, "JSON|NaN|bị cắt ngang|không phải một sửa đổi")
+        assert_refused(lead, bad, "JSON|NaN|bị cắt ngang|không phải một sửa đổi|UTF-8")
 
 
 def test_path_traversal_and_unexpected_names(package, tmp_path: Path) -> None:
