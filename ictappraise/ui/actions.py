@@ -74,6 +74,8 @@ def install_menus(window: MainWindow) -> None:
     _action(file_menu, window.tr("&Gửi dữ liệu cho Tổ trưởng…"), lambda: send_package(window))
     _action(file_menu, window.tr("&Tổng hợp dữ liệu…"), lambda: open_merge(window), "Ctrl+M")
     file_menu.addSeparator()
+    _action(file_menu, window.tr("&Sao lưu và khôi phục…"), lambda: open_backups(window))
+    file_menu.addSeparator()
     _action(file_menu, window.tr("&Thoát"), window.close, QKeySequence.StandardKey.Quit)
 
     edit_menu = bar.addMenu(window.tr("&Sửa"))
@@ -246,6 +248,15 @@ def open_new_round(window: MainWindow) -> None:
         )
         if answer == QMessageBox.StandardButton.Yes:
             switch_database(window, Path(created[0]))
+
+
+def open_backups(window: MainWindow) -> None:
+    from ictappraise.ui.backup_dialog import BackupDialog, restore_into
+
+    dialog = BackupDialog(window)
+    dialog.exec()
+    if dialog.restore_choice is not None:
+        restore_into(window, dialog.restore_choice)
 
 
 def open_rules_help(window: MainWindow) -> None:

@@ -102,6 +102,8 @@ def open_window(
     if not demo:
         remember_recent(db.path)
     window.show()
+    for warning in db.warnings:  # e.g. the automatic backup at open could not be written
+        QMessageBox.warning(window, QCoreApplication.translate("app", "Lưu ý"), warning)
     return window
 
 

@@ -1,0 +1,153 @@
+"""File → Sao lưu và khôi phục: the rotating backups of the open database, restorable."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ictappraise.store.backup import REASON_MANUAL, BackupInfo, backup_database, list_backups, restore_backup
+from ictappraise.store.database import StoreError
+
+if TYPE_CHECKING:
+    from ictappraise.ui.main_window import MainWindow
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+class BackupTableModel(QAbstractTableModel):
+    """Backups, newest first: when, why, size, how many edits."""
+
+    HEADERS = ("Thời điểm", "Lý do", "Dung lượng", "Số sửa đổi")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[tuple[BackupInfo, int | None]] = []
+
+    def set_backups(self, backups: list[BackupInfo]) -> None:
+        self.beginResetModel()
+        self.rows = [(info, info.edit_count()) for info in backups]
+        self.endResetModel()
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(self.HEADERS[section])
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        info, edits = self.rows[index.row()]
+        return (
+            info.created.strftime("%d/%m/%Y %H:%M:%S"),
+            info.label,
+            f"{info.size / 1_048_576:.1f} MB".replace(".", ","),
+            "—" if edits is None else str(edits),
+        )[index.column()]
+
+
+class BackupDialog(QDialog):
+    """Lists backups; takes one now; restores the chosen one (the window then reopens the file)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.restore_choice: BackupInfo | None = None
+        self.setWindowTitle(self.tr("Sao lưu và khôi phục"))
+        self.resize(640, 420)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                self.tr(
+                    "Chương trình tự sao lưu khi mở tệp và trước mỗi lần nhập hoặc tổng hợp dữ liệu. "
+                    "Khôi phục sẽ thay tệp đang mở bằng bản sao lưu đã chọn; tệp hiện tại được giữ "
+                    "lại thành một bản an toàn."
+                )
+            )
+        )
+        self.model = BackupTableModel(self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.view.verticalHeader().hide()
+        layout.addWidget(self.view, 1)
+        buttons = QHBoxLayout()
+        self.backup_button = QPushButton(self.tr("Sao lưu ngay"))
+        self.restore_button = QPushButton(self.tr("Khôi phục bản đã chọn…"))
+        close = QPushButton(self.tr("Đóng"))
+        buttons.addWidget(self.backup_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.restore_button)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+        self.backup_button.clicked.connect(self.backup_now)
+        self.restore_button.clicked.connect(self.choose_restore)
+        close.clicked.connect(self.reject)
+        self.reload()
+
+    def reload(self) -> None:
+        self.model.set_backups(list_backups(self.window_.ws.db.path))
+        self.view.resizeColumnsToContents()
+
+    def backup_now(self) -> None:
+        try:
+            backup_database(self.window_.ws.db, REASON_MANUAL)
+        except (StoreError, OSError, ValueError) as error:
+            QMessageBox.warning(self, self.tr("Không sao lưu được"), str(error))
+        self.reload()
+
+    def choose_restore(self) -> None:
+        rows = self.view.selectionModel().selectedRows()
+        if not rows:
+            QMessageBox.information(self, self.tr("Khôi phục"), self.tr("Hãy chọn một bản sao lưu."))
+            return
+        info, _edits = self.model.rows[rows[0].row()]
+        answer = QMessageBox.question(
+            self,
+            self.tr("Khôi phục bản sao lưu"),
+            self.tr(
+                "Thay dữ liệu đang mở bằng bản sao lưu lúc {t}? Tệp hiện tại được giữ làm bản an toàn."
+            ).format(t=info.created.strftime("%d/%m/%Y %H:%M:%S")),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.restore_choice = info
+            self.accept()
+
+
+def restore_into(window: MainWindow, info: BackupInfo) -> MainWindow | None:
+    """Close the database, put the backup in its place, open it again in a new window."""
+    from ictappraise.ui.app import open_window
+
+    path = window.ws.db.path
+    actor = window.ws.actor
+    window.ws.db.close()  # restore refuses while the file is open, this program included
+    try:
+        restore_backup(info, path)
+    except (StoreError, OSError) as error:
+        QMessageBox.warning(window, window.tr("Không khôi phục được"), str(error))
+    reopened = open_window(path, actor=actor, parent_for_errors=window)
+    if reopened is not None:
+        window.close()
+    return reopened
