@@ -42,7 +42,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     sign = commands.add_parser("sign", help="ghi nhận biên bản đã ký: khóa điểm của đơn vị")
     add_db_argument(sign)
     sign.add_argument("--agency", required=True, metavar="ĐƠN_VỊ", help="mã hoặc tên đơn vị")
+    sign.add_argument("--out", type=Path, metavar="TỆP.pdf", help="ghi luôn biên bản đã ký ra tệp PDF")
     add_actor_argument(sign)
+    _add_signing(sign)
     sign.set_defaults(handler=run_sign)
 
     reopen = commands.add_parser("reopen", help="Tổ trưởng mở lại biên bản đã ký (phải ghi lý do)")
@@ -200,9 +202,17 @@ def run_sign(args: argparse.Namespace) -> int:
     ws = workspace(args, acting=True)
     try:
         agency = ws.find_agency(args.agency)
+        stamp = _digital_signer(args, ws.round_info().place)
+        if stamp and not args.out:
+            raise CommandError("Ký số cần --out TỆP.pdf: tệp biên bản để ký.")
         revision, print_ = minutes.sign(ws, agency.id)
         out(f"Đã ghi nhận biên bản {agency.name} đã ký (lần lập {revision}, mã nội dung {print_}).")
         out("Điểm, dữ kiện và thông tin buổi thẩm định của đơn vị đã khóa.")
+        if args.out:
+            minutes.write_minutes(ws, agency.id, args.out)
+            out(f"Đã ghi biên bản đã ký: {args.out}")
+            if stamp:
+                stamp(args.out)
     finally:
         ws.db.close()
     return 0

@@ -53,9 +53,22 @@ def test_minutes_of_one_agency_and_of_a_day(demo_db: Path, tmp_path: Path) -> No
 
 
 def test_sign_reopen_and_report_from_the_command_line(demo_db: Path, tmp_path: Path) -> None:
-    result = run(tmp_path, "sign", "--db", str(demo_db), "--agency", "TUPT", "--as", "Nguyễn Thị Thắng")
+    signed = tmp_path / "tupt.pdf"
+    result = run(
+        tmp_path,
+        "sign",
+        "--db",
+        str(demo_db),
+        "--agency",
+        "TUPT",
+        "--as",
+        "Nguyễn Thị Thắng",
+        "--out",
+        str(signed),
+    )
     assert result.returncode == 0, result.stderr
     assert "Đã ghi nhận biên bản Thành ủy Phan Thiết đã ký (lần lập 1" in result.stdout
+    assert "Lần lập: 1" in full_text(signed) and "· Đã ký" in full_text(signed)
     assert_user_error(
         run(
             tmp_path,
