@@ -184,3 +184,17 @@ def test_signature_blocks_stay_with_their_names(lead_ws: Workspace, tmp_path: Pa
         "Chuyên viên C",
     ):
         assert part in last
+
+
+def test_minutes_number_copies_and_closing_time_come_from_the_data(
+    lead_ws: Workspace, tmp_path: Path
+) -> None:
+    from ictappraise.services import appraisal, round_admin
+
+    agency_id = lead_ws.find_agency("TUPT").id
+    appraisal.set_visit(lead_ws, agency_id, minutes_number="15", end="16:45")
+    round_admin.set_round_settings(lead_ws, minutes_copies=3)
+    text = full_text(_write(lead_ws, "TUPT", tmp_path)[0])
+    assert "Số 15-BB/VPTU" in text
+    assert "kết thúc vào lúc 16 giờ 45 phút" in text
+    assert "lập thành 03 (ba) bản" in text and "Tổ thẩm định giữ 02 (hai) bản" in text
