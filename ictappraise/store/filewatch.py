@@ -71,11 +71,23 @@ class FileWatch:
         self.remember()
 
     def remember(self) -> None:
-        """After a commit of ours (it may have checkpointed the WAL into the file)."""
+        """After a commit of ours (it may have checkpointed the WAL into the file).
+
+        Only size and header are taken over: a file that is gone, or another file at the path,
+        is remembered as DELETED or REPLACED for the next check, never adopted.
+        """
         try:
-            self.stamp = FileStamp.of(self.path)
+            now = FileStamp.of(self.path)
+        except FileNotFoundError:
+            if self.stamp is not None:
+                self.state = self.state or DELETED
+            return
         except OSError:
-            self.stamp = None
+            return
+        if self.stamp is not None and not self.stamp.same_file(now):
+            self.state = self.state or REPLACED
+            return
+        self.stamp = now
         for suffix in WAL_FILES:
             try:
                 info = os.stat(self.path.with_name(self.path.name + suffix))

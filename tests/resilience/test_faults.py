@@ -284,6 +284,18 @@ def test_replaced_file_is_detected_and_left_untouched(ws: Workspace, tmp_path: P
     open_database(ws.db.path, backup=False).close()  # opens: healthy, ours
 
 
+def test_a_replacement_is_not_adopted_by_a_commit_that_skips_the_check(ws: Workspace, tmp_path: Path) -> None:
+    """A write straight through Database.transaction() after the replacement: the next check still refuses."""
+    from ictappraise.store import repository
+
+    other = other_database(tmp_path)
+    os.replace(other, ws.db.path)
+    with ws.db.transaction() as session:
+        repository.set_local(session, "probe", "1")
+    with pytest.raises(DatabaseWriteError, match="thay bằng một tệp khác"):
+        ws.write([Change(note_field(ws), "Không được lưu")])
+
+
 def test_overwritten_in_place_is_detected_and_put_back_at_close(ws: Workspace, tmp_path: Path) -> None:
     """Same inode, other bytes (cp over the file): refused; closing does not mix our WAL into them."""
     ws.write([Change(note_field(ws), "Lưu trước khi tệp bị ghi đè")])
