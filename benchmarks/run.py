@@ -2,6 +2,9 @@
 
     python benchmarks/run.py [--quick] [--json OUT] [--only TEXT]
 
+``--only`` keeps the core figures whose name contains TEXT and the owner modules whose name
+contains it (``--only gui`` runs bench_gui.py alone, ``--only rate`` only rate()).
+
 Each figure runs several times (fewer with --quick); the table shows the median, the 95th
 percentile and the spread (max − min), the target, the ratio against a reference measured
 in the same run (for the 500-agency figures: the same operation on the 25-agency demo, so
@@ -28,6 +31,7 @@ import argparse
 import importlib
 import inspect
 import json
+import os
 import platform
 import sys
 import tempfile
@@ -61,7 +65,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--json", type=Path, default=HERE / "results" / "latest.json", help="where to write JSON"
     )
-    parser.add_argument("--only", default="", help="run only figures whose name contains this text")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="only the core figures whose name contains this text, or one owner module (excel, pdf, merge, gui)",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     figures: list[Figure] = []
@@ -70,12 +78,13 @@ def main(argv: list[str] | None = None) -> int:
         core_figures.isolate(work)
         context = Context(work, core_figures.prepare_demo(work), args.quick)
         for name, run in core_figures.FIGURES:
-            if args.only.lower() in name.lower():
+            if args.only.lower() in name.lower() or not args.only:
                 figures.extend(_guarded(name, lambda run=run: run(context)))
         for module_name, function in OWNER_MODULES:
             figures.extend(_owner(module_name, function, context, args.only))
     print(render(figures))
-    print(f"\n{len(figures)} figures in {time.perf_counter() - started:.0f} s; JSON: {args.json}")
+    load = f"; load average {_load()} (other work on the machine inflates the figures)" if _load() else ""
+    print(f"\n{len(figures)} figures in {time.perf_counter() - started:.0f} s{load}; JSON: {args.json}")
     write_json(args.json, figures, args.quick)
     return 0 if all(f.passed is not False for f in figures) else 1
 
@@ -88,7 +97,7 @@ def _guarded(name: str, produce: Callable[[], list[Figure]]) -> list[Figure]:
 
 
 def _owner(module_name: str, function: str, context: Context, only: str) -> list[Figure]:
-    if not (HERE / f"{module_name}.py").exists():
+    if not (HERE / f"{module_name}.py").exists() or only.lower() not in module_name:
         return []
     try:
         produce = getattr(importlib.import_module(module_name), function)
@@ -96,7 +105,7 @@ def _owner(module_name: str, function: str, context: Context, only: str) -> list
         figures = [from_dict(row, group=module_name) for row in rows]
     except Exception as error:
         return [Figure(f"{module_name}.{function}()", group=module_name, error=_short(error))]
-    return [f for f in figures if only.lower() in f.name.lower()]
+    return figures
 
 
 def _call(produce: Callable[..., list[dict[str, Any]]], context: Context) -> list[dict[str, Any]]:
@@ -199,7 +208,12 @@ def write_json(path: Path, figures: list[Figure], quick: bool) -> None:
     data = {
         "when": datetime.now().astimezone().isoformat(timespec="seconds"),
         "quick": quick,
-        "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": _cpus()},
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": _cpus(),
+            "load_average": _load(),
+        },
         "figures": [
             {
                 **asdict(f),
@@ -216,9 +230,14 @@ def write_json(path: Path, figures: list[Figure], quick: bool) -> None:
 
 
 def _cpus() -> int | None:
-    import os
-
     return os.cpu_count()
+
+
+def _load() -> str:
+    """The 1/5/15-minute load averages where the system has them (not on Windows)."""
+    if not hasattr(os, "getloadavg"):
+        return ""
+    return " / ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 if __name__ == "__main__":
