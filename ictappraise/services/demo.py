@@ -268,8 +268,10 @@ def _visit(
     if plan.stage in ("ready", "signed"):
         svc.mark_ready(ws, aid)
     if plan.stage == "signed":
+        from ictappraise.services import minutes  # reportlab: only when the demo is built
+
         ws.actor = actors["lead"]
-        svc.sign(ws, aid)
+        minutes.sign(ws, aid)  # stores the revision and the fingerprint printed on the minutes
 
 
 def _index_of(options: list[tuple[object, Decimal]], points: Decimal | None) -> int:
