@@ -8,6 +8,7 @@ cannot be provoked here.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -95,6 +96,47 @@ def test_seeding_a_round_is_all_or_nothing(tmp_path: Path) -> None:
         prepare=prepare,
     )
     assert report.kills >= 10
+
+
+def test_restoring_a_backup_is_all_or_nothing(demo_db: Path, tmp_path: Path) -> None:
+    """Restores killed at random: the file is always one of the two backups, whole, and opens."""
+    from ictappraise.store.backup import backup_database
+
+    first = backup_database(demo_db, "manual")
+    _write_note(demo_db)
+    second = backup_database(demo_db, "manual")
+    assert first is not None and second is not None
+    keep = tmp_path / "giữ lại"  # the rotation of safety copies must not take the sources away
+    keep.mkdir()
+    a, b = shutil.copy(first.path, keep / "A.db"), shutil.copy(second.path, keep / "B.db")
+    states = {frozenset(edit_ids(Path(a))), frozenset(edit_ids(Path(b)))}
+    assert len(states) == 2
+
+    def check(db: Path | None, run: KillRun) -> None:
+        assert db is not None
+        assert frozenset(edit_ids(db)) in states, "the database is neither backup"
+
+    report = kill_at_random(
+        lambda _i: writer_command("restore", str(demo_db), str(a), str(b)),
+        demo_db,
+        check,
+        kills=12,
+        window=(0.0, 0.5),
+    )
+    assert sum(len(run.saved("RESTORED")) for run in report.runs) > 0
+
+
+def _write_note(path: Path) -> None:
+    from ictappraise.services.workspace import Actor, Change, Workspace
+    from ictappraise.store.database import open_database
+
+    db = open_database(path, backup=False)
+    ws = Workspace(db)
+    member = ws.find_member("Chuyên viên A")
+    assert member is not None
+    ws.actor = Actor(member.id, "test-device", member.name, member.role)
+    ws.write([Change(f"agency/{ws.find_agency('VPTU').id}/crit/I.1/note", "Ghi chú giữa hai bản sao lưu")])
+    db.close()
 
 
 def _seed_count(path: Path) -> int:

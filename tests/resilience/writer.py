@@ -10,6 +10,8 @@ Run as a script (``python writer.py MODE DB [TAG]``); stdout is the report the h
     seed FOLDER     creates round-<n>.db and writes the whole round in one transaction, forever;
                     after it: "SEEDED <file name> <count>"
     hold DB         opens the database (taking its lock), prints "READY", waits for stdin to close
+    restore DB A B  puts backup A, then B, then A … in place of DB, forever;
+                    after each: "RESTORED <A|B>"
 
 Every line is printed and flushed only after the call that saved it returned. "READY" is
 printed once the database is open and the workspace is loaded.
@@ -91,6 +93,16 @@ def run_seed(folder: str) -> None:
         say(f"SEEDED round-{n}.db {count}")
 
 
+def run_restore(db_path: str, first: str, second: str) -> None:
+    from ictappraise.store.backup import restore_backup
+
+    say("READY")
+    for n in itertools.count():
+        which, source = ("A", first) if n % 2 == 0 else ("B", second)
+        restore_backup(source, db_path)
+        say(f"RESTORED {which}")
+
+
 def run_hold(db_path: str) -> None:
     db = open_database(db_path)
     say("READY")
@@ -106,6 +118,8 @@ def main(argv: list[str]) -> None:
         run_bulk(target, rest[0])
     elif mode == "seed":
         run_seed(target)
+    elif mode == "restore":
+        run_restore(target, rest[0], rest[1])
     elif mode == "hold":
         run_hold(target)
     else:
