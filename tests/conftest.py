@@ -47,25 +47,8 @@ def demo_db(demo_template: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def lead_ws(demo_db: Path) -> Iterator[object]:
     """A Workspace on a demo copy, acting as the lead (Nguyễn Thị Thắng)."""
-    from ictappraise.services.workspace import Actor, Workspace
-    from ictappraise.store.database import open_database
+    from tests.support import member_ws
 
-    db = open_database(demo_db)
-    ws = Workspace(db)
-    lead = ws.find_member("Nguyễn Thị Thắng")
-    assert lead is not None
-    ws.actor = Actor(lead.id, "test-device", lead.name, lead.role)
+    ws = member_ws(demo_db, "Nguyễn Thị Thắng")
     yield ws
-    db.close()
-
-
-def member_ws(db_path: Path, name: str, device: str = "test-device") -> object:
-    """A Workspace acting as a given demo member (helper for tests)."""
-    from ictappraise.services.workspace import Actor, Workspace
-    from ictappraise.store.database import open_database
-
-    ws = Workspace(open_database(db_path))
-    member = ws.find_member(name)
-    assert member is not None, name
-    ws.actor = Actor(member.id, device, member.name, member.role)
-    return ws
+    ws.db.close()

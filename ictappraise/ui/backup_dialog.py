@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -20,50 +19,23 @@ from PySide6.QtWidgets import (
 
 from ictappraise.store.backup import REASON_MANUAL, BackupInfo, backup_database, list_backups, restore_backup
 from ictappraise.store.database import StoreError
+from ictappraise.ui.dialogs.common import Column, RecordTableModel, tr
 
 if TYPE_CHECKING:
     from ictappraise.ui.main_window import MainWindow
 
-ModelIndex = QModelIndex | QPersistentModelIndex
+BackupRow = tuple[BackupInfo, int | None]  # the backup and how many edits it holds
 
 
-class BackupTableModel(QAbstractTableModel):
+def backup_model(parent: QWidget) -> RecordTableModel[BackupRow]:
     """Backups, newest first: when, why, size, how many edits."""
-
-    HEADERS = ("Thời điểm", "Lý do", "Dung lượng", "Số sửa đổi")
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[tuple[BackupInfo, int | None]] = []
-
-    def set_backups(self, backups: list[BackupInfo]) -> None:
-        self.beginResetModel()
-        self.rows = [(info, info.edit_count()) for info in backups]
-        self.endResetModel()
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(self.HEADERS[section])
-        return None
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        info, edits = self.rows[index.row()]
-        return (
-            info.created.strftime("%d/%m/%Y %H:%M:%S"),
-            info.label,
-            f"{info.size / 1_048_576:.1f} MB".replace(".", ","),
-            "—" if edits is None else str(edits),
-        )[index.column()]
+    columns = [
+        Column[BackupRow](tr("Thời điểm"), lambda r: r[0].created.strftime("%d/%m/%Y %H:%M:%S")),
+        Column[BackupRow](tr("Lý do"), lambda r: r[0].label),
+        Column[BackupRow](tr("Dung lượng"), lambda r: f"{r[0].size / 1_048_576:.1f} MB".replace(".", ",")),
+        Column[BackupRow](tr("Số sửa đổi"), lambda r: "—" if r[1] is None else r[1]),
+    ]
+    return RecordTableModel(columns, parent)
 
 
 class BackupDialog(QDialog):
@@ -85,7 +57,7 @@ class BackupDialog(QDialog):
                 )
             )
         )
-        self.model = BackupTableModel(self)
+        self.model = backup_model(self)
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -108,7 +80,7 @@ class BackupDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        self.model.set_backups(list_backups(self.window_.ws.db.path))
+        self.model.set_rows([(info, info.edit_count()) for info in list_backups(self.window_.ws.db.path)])
         self.view.resizeColumnsToContents()
 
     def backup_now(self) -> None:
@@ -123,7 +95,7 @@ class BackupDialog(QDialog):
         if not rows:
             QMessageBox.information(self, self.tr("Khôi phục"), self.tr("Hãy chọn một bản sao lưu."))
             return
-        info, _edits = self.model.rows[rows[0].row()]
+        info, _edits = self.model.row_at(rows[0].row())
         answer = QMessageBox.question(
             self,
             self.tr("Khôi phục bản sao lưu"),

@@ -15,9 +15,9 @@ from ictappraise.domain.catalog import Catalog
 from ictappraise.domain.numbers import format_points
 from ictappraise.io import excel_form
 from ictappraise.services import excel_import as svc
-from ictappraise.services.workspace import Actor, ServiceError, Workspace
+from ictappraise.services.workspace import ServiceError
 from ictappraise.store import repository
-from ictappraise.store.database import open_database
+from tests.support import member_ws
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "xlsx"
 LIBREOFFICE_FORM = FIXTURES / "btc_filled_libreoffice.xlsx"
@@ -57,15 +57,6 @@ def fill_form(path: Path, out: Path, catalog: Catalog, *, formula: bool = False)
         sheet.cell(row, excel_form.COL["self"]).value = cell_value
         sheet.cell(row, excel_form.COL["evidence"]).value = evidence
     workbook.save(out)
-
-
-def member_ws(db_path: Path, name: str) -> Workspace:
-    """A workspace acting as a demo team member (local: conftest modules shadow each other)."""
-    ws = Workspace(open_database(db_path))
-    member = ws.find_member(name)
-    assert member is not None
-    ws.actor = Actor(member.id, "test-device", member.name, member.role)
-    return ws
 
 
 def edits(ws: object) -> list[str]:

@@ -10,20 +10,9 @@ from ictappraise.services import new_round
 from ictappraise.services import round_admin as admin
 from ictappraise.services.workspace import ServiceError, Workspace
 from ictappraise.store.database import open_database
+from tests.support import member_ws
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x01" * 32
-
-
-def member_ws(db_path, name):
-    """A Workspace on a demo copy acting as a team member (as tests/conftest.py's helper, which
-    cannot be imported by name once sub-folders have a conftest of their own)."""
-    from ictappraise.services.workspace import Actor, Workspace
-    from ictappraise.store.database import open_database
-
-    ws = Workspace(open_database(db_path))
-    member = ws.find_member(name)
-    ws.actor = Actor(member.id, "test-device", member.name, member.role)
-    return ws
 
 
 def test_new_round_copies_the_round_but_not_the_scores(lead_ws, tmp_path):

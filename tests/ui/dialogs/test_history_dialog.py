@@ -7,18 +7,7 @@ from PySide6.QtCore import Qt
 from ictappraise.domain.scorecard import Appraisal
 from ictappraise.services import appraisal as svc
 from ictappraise.ui.dialogs.history import HistoryDialog, HistoryTableModel
-
-
-def member_ws(db_path, name):
-    """A Workspace on a demo copy acting as a team member (as tests/conftest.py's helper, which
-    cannot be imported by name once sub-folders have a conftest of their own)."""
-    from ictappraise.services.workspace import Actor, Workspace
-    from ictappraise.store.database import open_database
-
-    ws = Workspace(open_database(db_path))
-    member = ws.find_member(name)
-    ws.actor = Actor(member.id, "test-device", member.name, member.role)
-    return ws
+from tests.support import member_ws
 
 
 def _cell(dialog, row, column):

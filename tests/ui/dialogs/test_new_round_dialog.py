@@ -9,18 +9,7 @@ from PySide6.QtWidgets import QMessageBox
 from ictappraise.services.workspace import Workspace
 from ictappraise.store.database import open_database
 from ictappraise.ui.dialogs.new_round import NewRoundDialog
-
-
-def member_ws(db_path, name):
-    """A Workspace on a demo copy acting as a team member (as tests/conftest.py's helper, which
-    cannot be imported by name once sub-folders have a conftest of their own)."""
-    from ictappraise.services.workspace import Actor, Workspace
-    from ictappraise.store.database import open_database
-
-    ws = Workspace(open_database(db_path))
-    member = ws.find_member(name)
-    ws.actor = Actor(member.id, "test-device", member.name, member.role)
-    return ws
+from tests.support import member_ws
 
 
 def test_creates_the_next_round(lead_ws, qtbot, tmp_path, monkeypatch):

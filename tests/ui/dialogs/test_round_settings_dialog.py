@@ -21,18 +21,7 @@ from ictappraise.ui.dialogs.round_agencies import AgencyAdminModel
 from ictappraise.ui.dialogs.round_rules import ThresholdTableModel
 from ictappraise.ui.dialogs.round_settings import RoundSettingsDialog
 from ictappraise.ui.dialogs.round_team import TeamTableModel
-
-
-def member_ws(db_path, name):
-    """A Workspace on a demo copy acting as a team member (as tests/conftest.py's helper, which
-    cannot be imported by name once sub-folders have a conftest of their own)."""
-    from ictappraise.services.workspace import Actor, Workspace
-    from ictappraise.store.database import open_database
-
-    ws = Workspace(open_database(db_path))
-    member = ws.find_member(name)
-    ws.actor = Actor(member.id, "test-device", member.name, member.role)
-    return ws
+from tests.support import member_ws
 
 
 @pytest.fixture

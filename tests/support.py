@@ -1,0 +1,17 @@
+"""Helpers tests import by name (conftest.py modules cannot be: each folder's shadows the others)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ictappraise.services.workspace import Actor, Workspace
+from ictappraise.store.database import open_database
+
+
+def member_ws(db_path: Path, name: str, device: str = "test-device") -> Workspace:
+    """A Workspace on a database file, acting as the team member with this name."""
+    ws = Workspace(open_database(db_path))
+    member = ws.find_member(name)
+    assert member is not None, name
+    ws.actor = Actor(member.id, device, member.name, member.role)
+    return ws
