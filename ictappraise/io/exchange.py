@@ -18,17 +18,16 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ictappraise.domain.editlog import Edit
+from ictappraise.io.edit_lines import EDITS, EditLineError, parse_edits, strict_json
 
 FORMAT_NAME = "ictappraise-exchange"
 FORMAT_VERSION = 1
 SUFFIX = ".ictx"
 MANIFEST = "manifest.json"
-EDITS = "edits.jsonl"
 ATTACHMENT_DIR = "attachments/"
 
 # Limits against zip bombs and absurd input; generous for a real round (scanned evidence).
@@ -38,16 +37,9 @@ MAX_MANIFEST_BYTES = 32 * 1024**2
 MAX_EDITS_BYTES = 1024**3
 MAX_RATIO = 200
 RATIO_FLOOR = 1024**2
-MAX_EDIT_LINE = 16 * 1024**2
 CHUNK = 1024**2
 
-EDIT_KEYS = frozenset(
-    {"id", "field", "value", "author", "device", "created_at", "parents", "reason", "basis"}
-)
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,99}")
 _DIGEST = re.compile(r"[0-9a-f]{64}")
-_PART = r"/[^/\x00-\x1f\x7f]{1,200}"
-_FIELD = re.compile(rf"(?:(?:round|catalog){_PART}|(?:member|agency){_PART}{_PART})(?:{_PART})*")
 
 
 class PackageError(ValueError):
@@ -231,7 +223,10 @@ def _read(
             actual = _hash_member(archive, archive.getinfo(name), label)
             _check_digest(actual, manifest.files[name], name, label)
             attachments.append(manifest.files[name])
-    edits = parse_edits(payload, label)
+    try:
+        edits = parse_edits(payload)
+    except EditLineError as error:
+        raise PackageError(f"Gói {label}, {error}") from error
     if len(edits) != manifest.edit_count or len(attachments) != manifest.attachment_count:
         raise PackageError(f"Gói {label} đã bị sửa đổi: số sửa đổi hoặc số tệp không khớp manifest.")
     return Package(source, manifest, edits, tuple(attachments), digest)
@@ -300,37 +295,32 @@ def _check_digest(actual: str, expected: str, name: str, label: str) -> None:
         )
 
 
-def read_attachment(package: Package, digest: str) -> bytes:
-    """The bytes of one attachment, checked again against its name."""
+def read_attachments(package: Package, digests: Iterable[str]) -> Iterator[tuple[str, bytes]]:
+    """The bytes of some attachments (one at a time), each checked again against its name."""
+    wanted = list(digests)
+    if not wanted:
+        return
+    name = package.path.name
     try:
         with zipfile.ZipFile(package.path) as archive:
-            info = archive.getinfo(ATTACHMENT_DIR + digest)
-            data = _read_member(archive, info, MAX_TOTAL_BYTES, package.path.name)
+            for digest in wanted:
+                data = _read_member(archive, archive.getinfo(ATTACHMENT_DIR + digest), MAX_TOTAL_BYTES, name)
+                if hashlib.sha256(data).hexdigest() != digest:
+                    raise PackageError(
+                        f"Gói {name} đã thay đổi khi đang tổng hợp (tệp minh chứng {digest[:12]}…)."
+                    )
+                yield digest, data
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError) as error:
-        raise PackageError(f"Gói {package.path.name} đã thay đổi hoặc bị hỏng khi đang tổng hợp.") from error
-    if hashlib.sha256(data).hexdigest() != digest:
-        raise PackageError(
-            f"Gói {package.path.name} đã thay đổi khi đang tổng hợp (tệp minh chứng {digest[:12]}…)."
-        )
-    return data
+        raise PackageError(f"Gói {name} đã thay đổi hoặc bị hỏng khi đang tổng hợp.") from error
 
 
 # -- manifest ------------------------------------------------------------------------------------
 
 
-def _loads(data: bytes) -> Any:
-    """Strict JSON: UTF-8, no NaN/Infinity."""
-
-    def refuse(token: str) -> Any:
-        raise ValueError(f"giá trị {token} không hợp lệ trong JSON")
-
-    return json.loads(data.decode("utf-8"), parse_constant=refuse)
-
-
 def _manifest(data: bytes, label: str) -> Manifest:
     foreign = f"Tệp {label} không phải gói dữ liệu của ictappraise."
     try:
-        raw = _loads(data)
+        raw = strict_json(data)
     except (ValueError, RecursionError) as error:
         raise PackageError(f"{foreign} (manifest.json không đọc được: {error})") from error
     if not isinstance(raw, dict) or raw.get("format") != FORMAT_NAME:
@@ -390,97 +380,3 @@ def _check_origin(manifest: Manifest, label: str, round_key: str, schema_version
             f"Gói {label} thuộc đợt đánh giá khác («{manifest.round_key}»), không phải đợt «{round_key}» "
             "của tệp dữ liệu đang mở. Không tổng hợp dữ liệu của hai đợt khác nhau."
         )
-
-
-# -- edits ---------------------------------------------------------------------------------------
-
-
-def parse_edits(payload: bytes, label: str = EDITS) -> tuple[Edit, ...]:
-    """Every line of edits.jsonl as an Edit; PackageError naming the first bad line."""
-    found: dict[str, Edit] = {}
-    for number, line in _lines(payload, label):
-        edit = parse_edit(line, number, label)
-        previous = found.get(edit.id)
-        if previous is not None and previous.to_json() != edit.to_json():
-            raise PackageError(
-                f"Gói {label}, dòng {number}: mã sửa đổi {edit.id} xuất hiện hai lần với nội dung khác nhau."
-            )
-        found[edit.id] = edit
-    return tuple(found.values())
-
-
-def _lines(payload: bytes, label: str) -> Iterator[tuple[int, bytes]]:
-    if payload and not payload.endswith(b"\n"):
-        raise PackageError(f"Gói {label} không đầy đủ: {EDITS} bị cắt ngang.")
-    for number, line in enumerate(payload.split(b"\n")[:-1], start=1):
-        if len(line) > MAX_EDIT_LINE:
-            raise PackageError(f"Gói {label}, dòng {number}: sửa đổi quá lớn.")
-        yield number, line
-
-
-def parse_edit(line: bytes, number: int = 1, label: str = EDITS) -> Edit:
-    """One edit from its JSON line, strictly checked."""
-    where = f"Gói {label}, dòng {number} của {EDITS}"
-    try:
-        raw = _loads(line)
-    except (ValueError, RecursionError) as error:
-        raise PackageError(f"{where}: không phải JSON hợp lệ ({error}).") from error
-    if not isinstance(raw, dict):
-        raise PackageError(f"{where}: không phải một sửa đổi.")
-    missing = sorted(EDIT_KEYS - set(raw))
-    extra = sorted(set(raw) - EDIT_KEYS)
-    if missing or extra:
-        detail = f"thiếu khóa «{missing[0]}»" if missing else f"có khóa lạ «{str(extra[0])[:40]}»"
-        raise PackageError(f"{where}: {detail}.")
-    problem = _edit_problem(raw)
-    if problem is None and b"\\u" in line and _has_lone_surrogate(raw):  # only escapes can make one
-        problem = "có ký tự không hợp lệ (không mã hóa được UTF-8)"
-    if problem:
-        raise PackageError(f"{where}: {problem}.")
-    return Edit.from_json(raw)
-
-
-def _edit_problem(raw: dict[str, Any]) -> str | None:
-    """What is wrong with a decoded edit, or None."""
-    if not isinstance(raw["id"], str) or not _ID.fullmatch(raw["id"]):
-        return "mã sửa đổi (id) không hợp lệ"
-    if not isinstance(raw["field"], str) or not valid_field(raw["field"]):
-        return f"tên trường «{str(raw['field'])[:80]}» không hợp lệ"
-    for key in ("author", "device"):
-        if not isinstance(raw[key], str) or not raw[key] or len(raw[key]) > 200:
-            return f"«{key}» phải là chuỗi không rỗng"
-    if not isinstance(raw["created_at"], str) or not _is_timestamp(raw["created_at"]):
-        return "thời điểm (created_at) không hợp lệ"
-    for key in ("parents", "basis"):
-        items = raw[key]
-        if not isinstance(items, list) or len(items) > 1000:
-            return f"«{key}» phải là danh sách mã sửa đổi"
-        if any(not isinstance(i, str) or not _ID.fullmatch(i) or i == raw["id"] for i in items):
-            return f"«{key}» chứa mã sửa đổi không hợp lệ"
-    if raw["reason"] is not None and (not isinstance(raw["reason"], str) or len(raw["reason"]) > 20_000):
-        return "lý do (reason) phải là chuỗi hoặc null"
-    return None
-
-
-def _has_lone_surrogate(raw: dict[str, Any]) -> bool:
-    """A "\\ud800"-style escape without its pair cannot be stored as UTF-8."""
-    try:
-        json.dumps(raw, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
-def valid_field(name: str) -> bool:
-    """A field path of the documented layout (round/…, catalog/…, member/…, agency/…)."""
-    return len(name) <= 400 and _FIELD.fullmatch(name) is not None
-
-
-def _is_timestamp(text: str) -> bool:
-    if len(text) > 64:
-        return False
-    try:
-        datetime.fromisoformat(text)
-    except ValueError:
-        return False
-    return True

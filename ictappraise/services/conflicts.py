@@ -1,7 +1,8 @@
-"""Conflicts and held edits as the lead sees them: Vietnamese labels, values in words, checks.
+"""Conflicts and held edits as the lead sees them: Vietnamese labels, values in words, resolution.
 
-Read models only (plus the check of a value the lead types); writing the resolution is
-``services.merge.resolve_conflict``.
+The lead settles a conflict with a normal edit whose parents are all the current heads, so
+the resolution travels back to the members like any other edit (re-exported by
+``services.merge``).
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ictappraise.domain.editlog import STATE_READY, STATE_REOPENED, STATE_SIGNED, Edit
+from ictappraise.domain.editlog import STATE_READY, STATE_REOPENED, STATE_SIGNED, Edit, FieldState
 from ictappraise.domain.numbers import format_points, parse_decimal
 from ictappraise.domain.scorecard import Appraisal, score_row
 from ictappraise.services import appraisal as svc
-from ictappraise.services.workspace import ServiceError, Workspace
+from ictappraise.services.workspace import Change, ServiceError, Workspace
+from ictappraise.settings import ROLE_LEAD
 from ictappraise.store import repository
 from ictappraise.store.models import EditRow
 
@@ -346,3 +348,46 @@ def _iso_date(value: Any) -> str:
         except ValueError:
             continue
     raise ServiceError(f"Ngày «{text}» không hợp lệ (nhập dạng 09/12/2022).")
+
+
+# -- resolution ---------------------------------------------------------------------------------
+
+
+def resolve_conflict(ws: Workspace, field_name: str, value: Any, reason: str) -> Edit:
+    """The lead settles a conflict: a normal edit whose parents are all current heads."""
+    _check_resolver(ws, reason)
+    state = current_conflict(ws, field_name)
+    checked = check_value(ws, field_name, value)
+    edits = ws.write([Change(field_name, checked, reason.strip())])
+    if not edits or set(edits[0].parents) != set(state.head_ids):
+        raise ServiceError("Không ghi được quyết định giải quyết xung đột; hãy thử lại.")
+    return edits[0]
+
+
+def resolve_pick(ws: Workspace, field_name: str, edit_id: str, reason: str) -> Edit:
+    """Resolve by keeping the value of one head (its id, or a unique prefix of it)."""
+    _check_resolver(ws, reason)
+    state = current_conflict(ws, field_name)
+    wanted = edit_id.strip().lower()
+    chosen = [h for h in state.heads if wanted and h.id.lower().startswith(wanted)]
+    if len(chosen) != 1:
+        ids = ", ".join(h.id[:8] for h in state.heads)
+        raise ServiceError(f"«{edit_id}» không chỉ đúng một phiên bản của trường này (các phiên bản: {ids}).")
+    return resolve_conflict(ws, field_name, chosen[0].value, reason)
+
+
+def _check_resolver(ws: Workspace, reason: str) -> None:
+    actor = ws.require_actor()
+    member = ws.member(actor.member_id)
+    if member is None or member.role != ROLE_LEAD:
+        raise ServiceError("Chỉ Tổ trưởng được giải quyết xung đột.")
+    if not reason or not reason.strip():
+        raise ServiceError("Giải quyết xung đột phải ghi rõ lý do.")
+
+
+def current_conflict(ws: Workspace, field_name: str) -> FieldState:
+    """The field's state, which must be in conflict."""
+    state = ws.state(repository.scope_of(field_name)).fields.get(field_name)
+    if state is None or not state.conflict:
+        raise ServiceError(f"Trường «{field_name}» hiện không có xung đột.")
+    return state

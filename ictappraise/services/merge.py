@@ -21,22 +21,41 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ictappraise.domain.editlog import Edit, FieldState, canonical
+from ictappraise.domain.editlog import Edit, canonical
 from ictappraise.io import exchange
 from ictappraise.io.exchange import Origin, Package, PackageError
 from ictappraise.services import conflicts as conflict_text
-from ictappraise.services.workspace import SYSTEM_AUTHOR, Change, ServiceError, Workspace, now_iso
-from ictappraise.settings import ROLE_LEAD
+from ictappraise.services.conflicts import current_conflict, resolve_conflict, resolve_pick
+from ictappraise.services.workspace import SYSTEM_AUTHOR, ServiceError, Workspace, now_iso
 from ictappraise.store import backup, repository
 from ictappraise.store.database import SCHEMA_VERSION, StoreError
 from ictappraise.store.models import EditRow
+
+__all__ = [
+    "ExportResult",
+    "MergePlan",
+    "MergeRefused",
+    "MergeSummary",
+    "PackagePlan",
+    "apply_merge",
+    "current_conflict",
+    "describe_plan",
+    "describe_summary",
+    "export_package",
+    "list_conflicts",
+    "list_held",
+    "merge_packages",
+    "plan_merge",
+    "resolve_conflict",
+    "resolve_pick",
+]
 
 Progress = Callable[[int, int, str], None]
 EXPORT_SEQ_KEY = "exchange/last_export_seq/"
@@ -306,15 +325,16 @@ def apply_merge(ws: Workspace, plan: MergePlan, progress: Progress | None = None
                 progress(index, len(plan.packages), f"Đang tổng hợp {package.path.name}…")
             new = repository.append_edits(session, package.edits)
             new_edits.extend(new)
-            for digest in package.attachments:
-                if digest not in have:
-                    repository.put_attachment(session, exchange.read_attachment(package, digest))
-                    have.add(digest)
-                    stored += 1
-            reports.append(_with_counts(report, len(new)))
+            wanted = [d for d in package.attachments if d not in have]
+            for digest, data in exchange.read_attachments(package, wanted):
+                repository.put_attachment(session, data)
+                have.add(digest)
+                stored += 1
+            reports.append(replace(report, new=len(new), duplicates=report.edits - len(new)))
         if progress:
             progress(len(plan.packages), len(plan.packages), "Đang ghi vào tệp dữ liệu…")
-        record = {"at": now_iso(), "packages": [str(p.path) for p in plan.packages]}
+        record = {"at": now_iso(), "by": ws.actor.name if ws.actor else None}
+        record["packages"] = [str(p.path) for p in plan.packages]
         repository.set_local(session, MERGE_INFO_KEY, json.dumps(record, ensure_ascii=False))
     scopes = {repository.scope_of(e.field) for e in new_edits}
     before = _snapshot(ws, scopes)  # still the cached state of before the merge
@@ -332,21 +352,6 @@ def _backup(ws: Workspace) -> None:
             f"Không sao lưu được tệp dữ liệu trước khi tổng hợp ({error}). Chưa tổng hợp gì; "
             "hãy kiểm tra dung lượng ổ đĩa rồi thử lại."
         ) from error
-
-
-def _with_counts(report: PackagePlan, new: int) -> PackagePlan:
-    return PackagePlan(
-        report.path,
-        report.sender_id,
-        report.sender_name,
-        report.sender_known,
-        report.device_id,
-        report.created_at,
-        report.edits,
-        new,
-        report.edits - new,
-        report.attachments,
-    )
 
 
 def _snapshot(ws: Workspace, scopes: Iterable[str]) -> tuple[dict[str, tuple[str, ...]], set[str]]:
@@ -414,46 +419,6 @@ def list_held(ws: Workspace, agency_id: str | None = None) -> list[conflict_text
     """Edits held because they reached a signed visit (kept, not applied), for the lead."""
     scopes = None if agency_id is None else {agency_id}
     return conflict_text.list_held(ws, scopes=scopes)
-
-
-def resolve_conflict(ws: Workspace, field_name: str, value: Any, reason: str) -> Edit:
-    """The lead settles a conflict: a normal edit whose parents are all current heads."""
-    _check_resolver(ws, reason)
-    state = current_conflict(ws, field_name)
-    checked = conflict_text.check_value(ws, field_name, value)
-    edits = ws.write([Change(field_name, checked, reason.strip())])
-    if not edits or set(edits[0].parents) != set(state.head_ids):
-        raise ServiceError("Không ghi được quyết định giải quyết xung đột; hãy thử lại.")
-    return edits[0]
-
-
-def resolve_pick(ws: Workspace, field_name: str, edit_id: str, reason: str) -> Edit:
-    """Resolve by keeping the value of one head (its id, or a unique prefix of it)."""
-    _check_resolver(ws, reason)
-    state = current_conflict(ws, field_name)
-    wanted = edit_id.strip().lower()
-    chosen = [h for h in state.heads if wanted and h.id.lower().startswith(wanted)]
-    if len(chosen) != 1:
-        ids = ", ".join(h.id[:8] for h in state.heads)
-        raise ServiceError(f"«{edit_id}» không chỉ đúng một phiên bản của trường này (các phiên bản: {ids}).")
-    return resolve_conflict(ws, field_name, chosen[0].value, reason)
-
-
-def _check_resolver(ws: Workspace, reason: str) -> None:
-    actor = ws.require_actor()
-    member = ws.member(actor.member_id)
-    if member is None or member.role != ROLE_LEAD:
-        raise ServiceError("Chỉ Tổ trưởng được giải quyết xung đột.")
-    if not reason or not reason.strip():
-        raise ServiceError("Giải quyết xung đột phải ghi rõ lý do.")
-
-
-def current_conflict(ws: Workspace, field_name: str) -> FieldState:
-    """The field's state, which must be in conflict."""
-    state = ws.state(repository.scope_of(field_name)).fields.get(field_name)
-    if state is None or not state.conflict:
-        raise ServiceError(f"Trường «{field_name}» hiện không có xung đột.")
-    return state
 
 
 # -- words ---------------------------------------------------------------------------------------
