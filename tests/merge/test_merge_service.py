@@ -290,3 +290,19 @@ def test_visit_conflict_words(laptops, tmp_path: Path) -> None:
     assert conflict.field == visit_field(hupq.id, "place")
     assert conflict.title == "Huyện ủy Phú Quý — Buổi thẩm định: Địa điểm"
     assert sorted(h.text for h in conflict.heads) == ["Hội trường A", "Hội trường B"]
+
+
+def test_chain_a_lead_b_lead_converges_without_conflict(laptops, tmp_path: Path) -> None:
+    lead, a, b = laptops(LEAD, "lead"), laptops(MEMBER_A, "a"), laptops(MEMBER_B, "b")
+    agency_id, rows = leaves(a, "HUPQ")
+    score(a, agency_id, rows[0].code, "1")
+    a_pkg = merge.export_package(a, tmp_path / "a.ictx").path
+    merge.merge_packages(lead, [a_pkg])
+    merge.merge_packages(b, [merge.export_package(lead, tmp_path / "lead1.ictx").path])
+    score(b, agency_id, rows[0].code, "2")  # B saw A's score and replaced it: not a conflict
+    summary = merge.merge_packages(lead, [merge.export_package(b, tmp_path / "b.ictx").path, a_pkg])
+    assert summary.new_edits == 1 and summary.new_conflicts == ()
+    assert lead.detail(agency_id).entries[rows[0].code].appraisal == Appraisal(override=Decimal(2))
+    merge.merge_packages(a, [merge.export_package(lead, tmp_path / "lead2.ictx").path])
+    assert {e.id for e in _all(a)} == {e.id for e in _all(b)} == {e.id for e in _all(lead)}
+    assert a.detail(agency_id).entries[rows[0].code].appraisal == Appraisal(override=Decimal(2))
