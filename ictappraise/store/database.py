@@ -307,7 +307,7 @@ def check_tables(connection: sqlite3.Connection, name: str) -> None:
 def _corrupt_message(name: str, detail: str) -> str:
     return (
         f"Tệp dữ liệu {name} bị hỏng ({detail}). Hãy khôi phục từ một bản sao lưu "
-        "(Tệp → Khôi phục bản sao lưu) hoặc báo cho Tổ trưởng."
+        "(Tệp → Sao lưu và khôi phục) hoặc báo cho Tổ trưởng."
     )
 
 

@@ -50,7 +50,7 @@ def _edit(row: Any) -> Edit:
     except (TypeError, ValueError) as error:  # healthy SQLite, damaged content
         raise DatabaseCorrupt(
             f"Tệp dữ liệu bị hỏng: không đọc được thay đổi số {row.seq} ({row.field}). "
-            "Hãy khôi phục từ một bản sao lưu (Tệp → Khôi phục bản sao lưu)."
+            "Hãy khôi phục từ một bản sao lưu (Tệp → Sao lưu và khôi phục)."
         ) from error
     return Edit(
         id=row.id,
