@@ -17,7 +17,7 @@ from ictappraise.services.identity import actor_for, lead_actor
 from ictappraise.services.seed import seed_round
 from ictappraise.services.workspace import Actor, ServiceError, Workspace
 from ictappraise.settings import data_dir, default_database, load_config, save_config
-from ictappraise.store.database import StoreError, open_database
+from ictappraise.store.database import DatabaseCorrupt, NotOurDatabase, StoreError, open_database
 from ictappraise.ui.controller import Controller
 from ictappraise.ui.main_window import MainWindow
 
@@ -77,6 +77,11 @@ def open_window(
     """Open a database in a new main window; a Vietnamese dialog and None on failure."""
     try:
         db = open_database(path, create=not path.exists())
+    except (DatabaseCorrupt, NotOurDatabase) as error:
+        # A file we have backups of was ours: it is damaged, so offer them.
+        if not _offer_restore(path, str(error), parent_for_errors):
+            return None
+        return open_window(path, actor=actor, demo=demo, parent_for_errors=parent_for_errors)
     except StoreError as error:
         QMessageBox.critical(
             parent_for_errors, QCoreApplication.translate("app", "Không mở được tệp dữ liệu"), str(error)
@@ -105,6 +110,36 @@ def open_window(
     for warning in db.warnings:  # e.g. the automatic backup at open could not be written
         QMessageBox.warning(window, QCoreApplication.translate("app", "Lưu ý"), warning)
     return window
+
+
+def _offer_restore(path: Path, problem: str, parent: QWidget | None) -> bool:
+    """A damaged file: offer its newest backups; True when one was put in its place."""
+    from PySide6.QtWidgets import QInputDialog
+
+    from ictappraise.store.backup import list_backups, restore_backup
+
+    title = QCoreApplication.translate("app", "Tệp dữ liệu bị hỏng")
+    backups = list_backups(path)
+    if not backups:
+        QMessageBox.critical(
+            parent, title, problem + "\n" + QCoreApplication.translate("app", "Không có bản sao lưu nào.")
+        )
+        return False
+    labels = [info.describe() for info in backups]
+    prompt = (
+        problem
+        + "\n\n"
+        + QCoreApplication.translate("app", "Khôi phục từ bản sao lưu (tệp hỏng được giữ lại):")
+    )
+    choice, accepted = QInputDialog.getItem(parent, title, prompt, labels, 0, False)
+    if not accepted:
+        return False
+    try:
+        restore_backup(backups[labels.index(choice)], path)
+    except (StoreError, OSError) as error:
+        QMessageBox.critical(parent, title, str(error))
+        return False
+    return True
 
 
 def _resolve_actor(ws: Workspace, demo: bool, parent: QWidget | None) -> Actor | None:

@@ -66,3 +66,28 @@ def test_text_renamed_as_database_is_refused(errors: list[str], tmp_path: Path) 
     assert gui.open_window(fake) is None
     assert "không phải tệp dữ liệu của ictappraise" in errors[0]
     assert fake.read_text(encoding="utf-8") == "Biên bản họp ngày 09/12/2022"
+
+
+def test_a_damaged_database_offers_its_backups(
+    errors: list[str], demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from ictappraise.store.backup import backup_database
+
+    backup_database(demo_db, "manual")
+    with open(demo_db, "r+b") as handle:  # damage the first page: no longer a SQLite header
+        handle.write(b"\0" * 100)
+    offered: list[list[str]] = []
+
+    def get_item(_parent, _title, _label, items, *args):  # noqa: ANN001, ANN002, ANN202
+        offered.append(list(items))
+        return items[0], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", get_item)
+    window = gui.open_window(demo_db, actor=None, demo=True)
+    assert offered and "Sao lưu thủ công" in offered[0][0]
+    assert window is not None  # the restored file opens
+    assert len(window.ws.agencies()) == 25
+    window.close()
+    window.ws.db.close()
