@@ -10,64 +10,25 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
-from ictappraise.domain.editlog import STATE_READY, STATE_REOPENED, STATE_SIGNED, Edit, FieldState
+from ictappraise.domain.catalog import Criterion
+from ictappraise.domain.editlog import Edit, FieldState
 from ictappraise.domain.numbers import format_points, parse_decimal
-from ictappraise.domain.scorecard import Appraisal, score_row
+from ictappraise.domain.scorecard import Appraisal
 from ictappraise.services import appraisal as svc
+from ictappraise.services.field_text import MEMBER_LABELS, agency_field_label, agency_value_text, plain_text
+from ictappraise.services.field_text import time_text as time_text
 from ictappraise.services.workspace import Change, ServiceError, Workspace
 from ictappraise.settings import ROLE_LEAD
 from ictappraise.store import repository
 from ictappraise.store.models import EditRow
 
-CRIT_PARTS = {
-    "appraised": "Điểm thẩm định",
-    "self": "Điểm tự đánh giá",
-    "self_evidence": "Minh chứng đơn vị kê khai",
-    "self_by_team": "Điểm tự đánh giá do Tổ nhập hộ",
-    "note": "Ghi chú",
-    "attachment": "Tệp minh chứng",
-}
-FACTS = {
-    "report_sent": "Ngày gửi báo cáo",
-    "report_received": "Ngày nhận báo cáo",
-    "report_attached": "Có kèm báo cáo kết quả",
-}
-VISIT = {
-    "date": "Ngày thẩm định",
-    "start": "Giờ bắt đầu",
-    "end": "Giờ kết thúc",
-    "place": "Địa điểm",
-    "team": "Thành phần Tổ thẩm định",
-    "representatives": "Đại diện đơn vị",
-    "strengths": "Ưu điểm",
-    "weaknesses": "Hạn chế",
-    "recommendations": "Kiến nghị",
-    "opinion": "Ý kiến của đơn vị",
-    "opinion_text": "Nội dung ý kiến của đơn vị",
-    "minutes_number": "Số biên bản",
-}
-AGENCY = {
-    "name": "Tên đơn vị",
-    "code": "Mã đơn vị",
-    "category": "Phụ lục",
-    "order": "Thứ tự",
-    "active": "Còn trong đợt",
-    "status": "Trạng thái biên bản",
-}
-MEMBER = {
-    "name": "Họ tên",
-    "title": "Chức vụ",
-    "role": "Vai trò",
-    "signature": "Chữ ký",
-    "active": "Còn trong Tổ",
-}
-STATES = {STATE_SIGNED: "Đã ký", STATE_READY: "Chờ ký", STATE_REOPENED: "Mở lại", "draft": "Đang thẩm định"}
-OPINIONS = {"agree": "Thống nhất", "reserve": "Bảo lưu"}
+# The conflict title already names the criterion, so a note is just "Ghi chú" there.
+CRIT_SHORT = {"note": "Ghi chú"}
 YES = ("có", "co", "c", "yes", "y", "true", "1", "x")
 NO = ("không", "khong", "k", "no", "n", "false", "0", "")
 
@@ -187,18 +148,14 @@ def field_label(ws: Workspace, field_name: str) -> tuple[str, str | None, str]:
     parts = field_name.split("/")
     if parts[0] == "agency" and len(parts) > 2:
         name = _agency_name(ws, parts[1])
-        kind = parts[2]
-        if kind == "crit" and len(parts) > 4:
-            return name, parts[3], CRIT_PARTS.get(parts[4], parts[4])
-        if kind == "fact" and len(parts) > 4 and parts[3] == "portal":
-            return name, None, f"Số tin, bài trên Cổng TTĐT tháng {parts[4]}"
-        if kind == "fact" and len(parts) > 3:
-            return name, None, FACTS.get(parts[3], parts[3])
-        if kind == "visit" and len(parts) > 3:
-            return name, None, "Buổi thẩm định: " + VISIT.get(parts[3], parts[3])
-        return name, None, AGENCY.get(kind, "/".join(parts[2:]))
+        kind, code, label = agency_field_label("/".join(parts[2:]))
+        if kind == "crit":
+            return name, code, CRIT_SHORT.get(parts[4], label)
+        if kind == "visit":
+            return name, None, "Buổi thẩm định: " + label
+        return name, None, label
     if parts[0] == "member" and len(parts) > 2:
-        return "Tổ thẩm định", None, f"{ws.member_name(parts[1])}: {MEMBER.get(parts[2], parts[2])}"
+        return "Tổ thẩm định", None, f"{ws.member_name(parts[1])}: {MEMBER_LABELS.get(parts[2], parts[2])}"
     if parts[0] == "catalog":
         return "Thông tin đợt", None, f"Bộ tiêu chí Phụ lục {parts[-1]}"
     if parts[:2] == ["round", "rules"]:
@@ -207,74 +164,21 @@ def field_label(ws: Workspace, field_name: str) -> tuple[str, str | None, str]:
 
 
 def value_text(ws: Workspace, field_name: str, value: Any) -> str:
-    """A value as the lead reads it ("12,5 điểm", "Có", "09/12/2022", the text…)."""
+    """A value as the lead reads it ("45/50 → 18 điểm", "Có", "09/12/2022", the text…)."""
     parts = field_name.split("/")
-    if value is None:
-        return "chưa chấm" if parts[-1] == "appraised" else "(để trống)"
-    if parts[-1] == "appraised" and isinstance(value, Mapping):
-        return _appraisal_text(ws, parts, value)
-    if parts[-1] == "self" and len(parts) > 4:
-        return f"{_points(value)} điểm"
-    if parts[-1] == "status" and isinstance(value, Mapping):
-        return STATES.get(str(value.get("state")), str(value.get("state")))
-    if parts[-1] == "opinion":
-        return OPINIONS.get(str(value), str(value))
-    if isinstance(value, bool):
-        return "Có" if value else "Không"
-    if isinstance(value, str):
-        return _date_text(value) or value
-    return _short(json.dumps(value, ensure_ascii=False))
+    if parts[0] != "agency" or len(parts) <= 2:
+        return plain_text(value)
+    appraised = len(parts) > 4 and parts[2] == "crit" and parts[4] == "appraised"
+    criterion = _criterion(ws, parts[1], parts[3]) if appraised and value is not None else None
+    return agency_value_text(ws, "/".join(parts[2:]), value, criterion)
 
 
-def _appraisal_text(ws: Workspace, parts: list[str], value: Mapping[str, Any]) -> str:
-    try:
-        appraisal = Appraisal.from_json(value)
-        if appraisal is not None and appraisal.override is not None:
-            return f"{format_points(appraisal.override)} điểm (nhập trực tiếp)"
-        shown = _short(json.dumps(value.get("input"), ensure_ascii=False))
-        criterion = _criterion(ws, parts[1], parts[3])
-        if criterion is None:
-            return f"dữ liệu nhập {shown}"
-        points, error = score_row(criterion, appraisal)
-        return error or f"{format_points(points)} điểm (dữ liệu nhập: {shown})"
-    except (ValueError, TypeError, AttributeError):
-        return _short(json.dumps(value, ensure_ascii=False))
-
-
-def _criterion(ws: Workspace, agency_id: str, code: str) -> Any:
+def _criterion(ws: Workspace, agency_id: str, code: str) -> Criterion | None:
     try:
         category = int(ws.state(agency_id).value(f"agency/{agency_id}/category") or 0)
         return ws.catalog(category).find(code) if category else None
     except (ServiceError, ValueError):
         return None
-
-
-def _points(value: Any) -> str:
-    try:
-        return format_points(parse_decimal(value))
-    except ValueError:
-        return str(value)
-
-
-def _date_text(value: str) -> str | None:
-    if len(value) == 10 and value[4] == "-":
-        try:
-            return date.fromisoformat(value).strftime("%d/%m/%Y")
-        except ValueError:
-            return None
-    return None
-
-
-def _short(text: str, limit: int = 160) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def time_text(created_at: str) -> str:
-    """An edit's timestamp as "09/12/2022 14:05" (display only)."""
-    try:
-        return datetime.fromisoformat(created_at).strftime("%d/%m/%Y %H:%M")
-    except ValueError:
-        return created_at
 
 
 # -- values the lead types ----------------------------------------------------------------------

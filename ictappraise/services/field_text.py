@@ -1,0 +1,236 @@
+"""Edit fields and their values in Vietnamese: one vocabulary for the history and the conflict lists.
+
+Labels name a field after ``agency/<id>/``; values are shown as the appraiser entered them
+("Có", "45/50 → 18 điểm", "Chuyên trách"), dates as dd/mm/yyyy, member ids as names.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from ictappraise.domain.catalog import Criterion
+from ictappraise.domain.editlog import STATE_READY, STATE_REOPENED, STATE_SIGNED
+from ictappraise.domain.numbers import format_points, parse_decimal
+from ictappraise.domain.scorecard import Appraisal, score_row
+from ictappraise.domain.scoring_rules import TIMELINESS_CHOICES
+from ictappraise.services.evidence import format_size
+from ictappraise.services.round_admin import member_names
+from ictappraise.services.workspace import Workspace
+
+CRIT_LABELS = {
+    "appraised": "Điểm thẩm định",
+    "self": "Điểm tự đánh giá",
+    "self_evidence": "Minh chứng đơn vị kê khai",
+    "self_by_team": "Điểm tự đánh giá do Tổ nhập hộ",
+    "note": "Ghi chú, lý do chênh lệch",
+    "attachment": "Tệp minh chứng",
+}
+FACT_LABELS = {
+    "report_sent": "Ngày gửi báo cáo",
+    "report_received": "Ngày nhận báo cáo",
+    "report_attached": "Có kèm báo cáo kết quả",
+}
+VISIT_LABELS = {
+    "date": "Ngày thẩm định",
+    "start": "Giờ bắt đầu",
+    "end": "Giờ kết thúc",
+    "place": "Địa điểm",
+    "team": "Thành viên Tổ tham dự",
+    "representatives": "Đại diện đơn vị",
+    "strengths": "Ưu điểm",
+    "weaknesses": "Hạn chế",
+    "recommendations": "Kiến nghị",
+    "opinion": "Ý kiến của đơn vị",
+    "opinion_text": "Nội dung ý kiến của đơn vị",
+    "minutes_number": "Số biên bản",
+}
+AGENCY_LABELS = {
+    "name": "Tên đơn vị",
+    "code": "Mã đơn vị",
+    "category": "Nhóm đối tượng",
+    "order": "Thứ tự",
+    "active": "Còn trong đợt đánh giá",
+    "status": "Trạng thái biên bản",
+}
+MEMBER_LABELS = {
+    "name": "Họ tên",
+    "title": "Chức vụ",
+    "role": "Vai trò",
+    "signature": "Chữ ký",
+    "active": "Còn trong Tổ",
+}
+STATE_LABELS = {
+    "draft": "Đang thẩm định",
+    STATE_READY: "Chờ ký",
+    STATE_SIGNED: "Đã ký",
+    STATE_REOPENED: "Mở lại để sửa",
+}
+OPINION_LABELS = {"agree": "Thống nhất", "reserve": "Bảo lưu ý kiến"}
+EMPTY = "(trống)"
+NOT_SCORED = "chưa chấm"
+
+
+def agency_field_label(rest: str) -> tuple[str, str | None, str]:
+    """(kind: crit|fact|visit|agency, criterion code or None, label) of a field after agency/<id>/."""
+    parts = rest.split("/")
+    head = parts[0]
+    if head == "crit" and len(parts) >= 3:
+        return "crit", parts[1], CRIT_LABELS.get(parts[2], parts[2])
+    if head == "fact" and len(parts) == 3 and parts[1] == "portal":
+        return "fact", None, f"Số tin, bài trên Cổng TTĐT tháng {parts[2]}"
+    if head == "fact" and len(parts) >= 2:
+        return "fact", None, FACT_LABELS.get(parts[1], parts[1])
+    if head == "visit" and len(parts) >= 2:
+        return "visit", None, VISIT_LABELS.get(parts[1], parts[1])
+    return "agency", None, AGENCY_LABELS.get(head, rest)
+
+
+def agency_value_text(ws: Workspace, rest: str, value: Any, criterion: Criterion | None = None) -> str:
+    """A value of the field after agency/<id>/ in words; ``criterion`` scores an appraised entry."""
+    parts = rest.split("/")
+    head = parts[0]
+    if head == "crit" and len(parts) >= 3:
+        part = parts[2]
+        if part == "appraised":
+            return describe_appraisal(criterion, value)
+        if part == "self":
+            return EMPTY if value is None else f"{points_text(value)} điểm"
+        if part == "attachment":
+            return attachment_text(value)
+    if head == "visit" and len(parts) >= 2:
+        return visit_value_text(ws, parts[1], value)
+    if head == "status":
+        return status_text(value)
+    if head == "category":
+        return EMPTY if value is None else f"Phụ lục {value}"
+    return plain_text(value)
+
+
+def plain_text(value: Any) -> str:
+    """Any stored value in words: "(trống)", "Có"/"Không", dd/mm/yyyy, lists joined, JSON shortened."""
+    if value is None:
+        return EMPTY
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, str):
+        return date_text(value) or value
+    if isinstance(value, list | tuple):
+        return "; ".join(plain_text(v) for v in value)
+    if isinstance(value, Mapping):
+        return short(json.dumps(value, ensure_ascii=False, default=str))
+    return str(value)
+
+
+def points_text(value: Any) -> str:
+    """A stored number of points with a decimal comma ("12,5"), or the text as it is."""
+    try:
+        return format_points(parse_decimal(value))
+    except ValueError:
+        return str(value)
+
+
+def date_text(value: str) -> str | None:
+    """An ISO date "2022-12-09" as "09/12/2022"; None for anything else."""
+    if len(value) == 10 and value[4] == "-":
+        try:
+            return date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return None
+    return None
+
+
+def time_text(created_at: str) -> str:
+    """An edit's timestamp as "09/12/2022 14:05" (display only)."""
+    try:
+        return datetime.fromisoformat(created_at).strftime("%d/%m/%Y %H:%M")
+    except ValueError:
+        return created_at
+
+
+def short(text: str, limit: int = 160) -> str:
+    """Text cut to ``limit`` characters with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def attachment_text(value: Any) -> str:
+    """An attachment record as "name.pdf (12,4 KB)"; a removed one as "(đã gỡ)"."""
+    if not isinstance(value, Mapping):
+        return "(đã gỡ)"
+    return f"{value.get('name', '')} ({format_size(int(value.get('size') or 0))})"
+
+
+def status_text(value: Any) -> str:
+    """A status edit as "Chờ ký", "Đã ký (lần 2)"…"""
+    if not isinstance(value, Mapping):
+        return EMPTY
+    state = str(value.get("state", ""))
+    label = STATE_LABELS.get(state, state)
+    if state == STATE_SIGNED and value.get("revision"):
+        return f"{label} (lần {value['revision']})"
+    return label
+
+
+def visit_value_text(ws: Workspace, key: str, value: Any) -> str:
+    """A visit field's value: members by name, representatives with titles, the opinion in words."""
+    if value is None or value == "" or value == []:
+        return EMPTY
+    if key == "team":
+        return ", ".join(member_names(ws, list(value)))
+    if key == "representatives":
+        return "; ".join(
+            f"{r.get('name', '')} ({r.get('title', '')})" if r.get("title") else str(r.get("name", ""))
+            for r in value
+            if isinstance(r, Mapping)
+        )
+    if key == "opinion":
+        return OPINION_LABELS.get(str(value), str(value))
+    return plain_text(value)
+
+
+def describe_appraisal(criterion: Criterion | None, value: Any) -> str:
+    """An appraised entry as the appraiser entered it, with its points: "45/50 → 18 điểm"."""
+    if value is None:
+        return NOT_SCORED
+    try:
+        entry = Appraisal.from_json(value)
+    except (ValueError, TypeError, AttributeError):
+        return plain_text(value)
+    if entry is None:
+        return NOT_SCORED
+    if entry.override is not None:
+        return f"{format_points(entry.override)} điểm (nhập trực tiếp)"
+    if criterion is None:
+        return str(entry.input)
+    shown = describe_input(criterion, entry.input)
+    points, error = score_row(criterion, entry)
+    if points is None:
+        return f"{shown} (không hợp lệ: {error})" if error else shown
+    if criterion.rule.kind == "manual":
+        return f"{format_points(points)} điểm"
+    return f"{shown} → {format_points(points)} điểm"
+
+
+def describe_input(criterion: Criterion, raw: Any) -> str:
+    """An input of the criterion's rule in words: "Có", "45/50", "Chuyên trách", "3 lớp"."""
+    rule = criterion.rule
+    kind = rule.kind
+    try:
+        if kind == "yes_no":
+            return "Có" if rule.normalize_input(raw) else "Không"
+        if kind in ("ratio", "ratio_threshold"):
+            normal = rule.normalize_input(raw)
+            return f"{points_text(normal['numerator'])}/{points_text(normal['denominator'])}"
+        if kind == "level":
+            return str(rule.level(raw).label)  # type: ignore[attr-defined]
+        if kind == "timeliness":
+            return TIMELINESS_CHOICES[rule.normalize_input(raw)]
+        if kind in ("tiered", "count_capped"):
+            return f"{rule.normalize_input(raw)} {rule.unit}"  # type: ignore[attr-defined]
+        if kind == "manual":
+            return f"{points_text(raw)} điểm"
+    except (ValueError, KeyError, TypeError):
+        pass
+    return str(raw)
