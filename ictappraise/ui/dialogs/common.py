@@ -1,4 +1,4 @@
-"""What the dialogs share: calling a service and showing its refusal, a simple table model."""
+"""What the dialogs share: calling a service and showing its refusal, table models and views, buttons."""
 
 from __future__ import annotations
 
@@ -19,7 +19,20 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QMessageBox, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ictappraise.settings import ROLE_LEAD, ROLE_MEMBER, ROLE_SECRETARY
 from ictappraise.store.database import StoreError
@@ -75,13 +88,45 @@ class Column(Generic[Row]):
     tooltip: Callable[[Row], str] | None = None
 
 
-class RecordTableModel(QAbstractTableModel, Generic[Row]):
+class ListTableModel(QAbstractTableModel, Generic[Row]):
+    """A flat table over a list of rows with fixed column headers; subclasses give data()."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Row] = []
+
+    def headers(self) -> Sequence[str]:
+        """The column headers; their number is the number of columns."""
+        raise NotImplementedError
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self.headers())
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        headers = self.headers()
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(headers)
+        ):
+            return headers[section]
+        return None
+
+
+class RecordTableModel(ListTableModel[Row]):
     """A read-only table of plain rows (read models from a service), one Column per column."""
 
     def __init__(self, columns: Sequence[Column[Row]], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._columns = list(columns)
-        self._rows: list[Row] = []
+
+    def headers(self) -> list[str]:
+        return [column.header for column in self._columns]
 
     def set_rows(self, rows: Sequence[Row]) -> None:
         """Replace every row (after a service wrote or the round changed)."""
@@ -94,12 +139,6 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
 
     def row_at(self, row: int) -> Row:
         return self._rows[row]
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self._columns)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -122,17 +161,6 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
 
     def row_background(self, row: Row) -> QColor | None:
         """A background colour for a whole row (none by default)."""
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._columns)
-        ):
-            return self._columns[section].header
         return None
 
 
@@ -182,6 +210,70 @@ def selected_row(view: QTableView, proxy: QSortFilterProxyModel) -> int | None:
     if not rows:
         return None
     return proxy.mapToSource(rows[0]).row()
+
+
+def record_view(proxy: QSortFilterProxyModel, stretch: int) -> QTableView:
+    """A make_table view whose columns fit their contents, but for one that takes the rest."""
+    view = make_table(proxy)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return view
+
+
+def selected_record(
+    view: QTableView, proxy: QSortFilterProxyModel, model: RecordTableModel[Row]
+) -> Row | None:
+    """The record of the view's current selection, if any."""
+    row = selected_row(view, proxy)
+    return None if row is None else model.row_at(row)
+
+
+def select_record(
+    view: QTableView,
+    proxy: QSortFilterProxyModel,
+    model: RecordTableModel[Row],
+    wanted: Callable[[Row], bool],
+) -> bool:
+    """Select the first row, in the view's order, whose record is wanted; say whether one was."""
+    for row in range(proxy.rowCount()):
+        if wanted(model.row_at(proxy.mapToSource(proxy.index(row, 0)).row())):
+            view.selectRow(row)
+            return True
+    return False
+
+
+def dialog_buttons(dialog: QDialog, ok_text: str, cancel_text: str) -> QDialogButtonBox:
+    """OK and Cancel buttons with these captions, wired to the dialog's accept and reject."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel_text)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+def push_button(text: str, slot: Callable[[], object]) -> QPushButton:
+    """A push button that calls slot when clicked."""
+    button = QPushButton(text)
+    button.clicked.connect(slot)
+    return button
+
+
+def left_row(*widgets: QWidget) -> QHBoxLayout:
+    """Widgets side by side from the left; the rest of the line stays empty."""
+    row = QHBoxLayout()
+    for widget in widgets:
+        row.addWidget(widget)
+    row.addStretch(1)
+    return row
+
+
+def form_dialog_layout(dialog: QDialog, form: QFormLayout) -> None:
+    """Lay out a small edit dialog: its form above «Lưu» and «Hủy»."""
+    layout = QVBoxLayout(dialog)
+    layout.addLayout(form)
+    layout.addWidget(dialog_buttons(dialog, tr("Lưu"), tr("Hủy")))
 
 
 def locked_banner(text: str) -> QLabel:

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHeaderView,
     QLabel,
@@ -29,7 +28,16 @@ from PySide6.QtWidgets import (
 from ictappraise.services.model import Member
 from ictappraise.services.workspace import Workspace
 from ictappraise.settings import ROLE_LEAD, ROLE_MEMBER, Identity
-from ictappraise.ui.dialogs.common import ROLES, Column, RecordTableModel, SortProxy, role_label
+from ictappraise.ui.dialogs.common import (
+    ROLES,
+    Column,
+    RecordTableModel,
+    SortProxy,
+    dialog_buttons,
+    role_label,
+    select_record,
+    selected_record,
+)
 
 
 class MemberTableModel(RecordTableModel[Member]):
@@ -104,13 +112,7 @@ class IdentityDialog(QDialog):
         self.name_edit.textEdited.connect(lambda _text: self.new_radio.setChecked(True))
         self.table.clicked.connect(lambda _index: self.existing_radio.setChecked(True))
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Xác nhận"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Để sau"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, self.tr("Xác nhận"), self.tr("Để sau"))
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -134,18 +136,11 @@ class IdentityDialog(QDialog):
 
     def select_member(self, name: str) -> None:
         """Select a member of the list by name (for tests and the caller's default)."""
-        for row in range(self.proxy.rowCount()):
-            member = self.model.row_at(self.proxy.mapToSource(self.proxy.index(row, 0)).row())
-            if member.name == name:
-                self.existing_radio.setChecked(True)
-                self.table.selectRow(row)
-                return
+        if select_record(self.table, self.proxy, self.model, lambda member: member.name == name):
+            self.existing_radio.setChecked(True)
 
     def _selected(self) -> Member | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.model.row_at(self.proxy.mapToSource(rows[0]).row())
+        return selected_record(self.table, self.proxy, self.model)
 
     def _accept_double_click(self, index: QModelIndex) -> None:
         if index.isValid():

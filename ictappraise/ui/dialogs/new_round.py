@@ -25,7 +25,14 @@ from PySide6.QtWidgets import (
 from ictappraise.services import new_round, round_admin
 from ictappraise.services.new_round import NewRound, NewRoundResult
 from ictappraise.services.workspace import Workspace
-from ictappraise.ui.dialogs.common import call_service, from_qdate, locked_banner, to_qdate
+from ictappraise.ui.dialogs.common import (
+    call_service,
+    dialog_buttons,
+    from_qdate,
+    left_row,
+    locked_banner,
+    to_qdate,
+)
 
 NO_DATE = QDate(2000, 1, 1)
 
@@ -73,11 +80,7 @@ class NewRoundDialog(QDialog):
         self.deadline_edit = self._date_edit(plan.report_deadline)
         self.start_edit = self._date_edit(plan.visit_start)
         self.end_edit = self._date_edit(plan.visit_end)
-        period = QHBoxLayout()
-        period.addWidget(self.start_edit)
-        period.addWidget(QLabel(self.tr("đến")))
-        period.addWidget(self.end_edit)
-        period.addStretch(1)
+        period = left_row(self.start_edit, QLabel(self.tr("đến")), self.end_edit)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow(self.tr("Tệp dữ liệu mới:"), path_row)
@@ -87,15 +90,9 @@ class NewRoundDialog(QDialog):
         form.addRow(self.tr("Hạn gửi báo cáo:"), self.deadline_edit)
         form.addRow(self.tr("Thời gian thẩm định:"), period)
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = dialog_buttons(self, self.tr("Tạo đợt mới"), self.tr("Hủy"))
         self.create_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.create_button.setText(self.tr("Tạo đợt mới"))
         self.create_button.setEnabled(round_admin.is_lead(ws))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Hủy"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.lead_label)

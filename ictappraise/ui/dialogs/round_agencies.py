@@ -9,10 +9,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -31,8 +29,13 @@ from ictappraise.ui.dialogs.common import (
     RecordTableModel,
     SortProxy,
     call_service,
+    form_dialog_layout,
     from_qdate,
-    make_table,
+    left_row,
+    push_button,
+    record_view,
+    select_record,
+    selected_record,
     selected_row,
     to_qdate,
 )
@@ -105,16 +108,7 @@ class AgencyEditDialog(QDialog):
         if category is not None:
             self.category_combo.setCurrentIndex(CATEGORIES.index(category))
             form.addRow(self.tr("Nhóm đối tượng:"), self.category_combo)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Lưu"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Hủy"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+        form_dialog_layout(self, form)
 
     def values(self) -> tuple[str, str, int]:
         return self.code_edit.text(), self.name_edit.text(), int(self.category_combo.currentData())
@@ -134,16 +128,7 @@ class ScheduleDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("Ngày thẩm định:"), self.date_edit)
         form.addRow(self.tr("Giờ bắt đầu:"), self.time_edit)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Lưu"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Hủy"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+        form_dialog_layout(self, form)
 
     def values(self) -> tuple[date | None, str]:
         return from_qdate(self.date_edit.date()), self.time_edit.text()
@@ -164,36 +149,23 @@ class AgenciesTab(QWidget):
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
         self.count_label = QLabel()
-        self.view = make_table(self.proxy)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(AgencyAdminModel.COL_NAME, QHeaderView.ResizeMode.Stretch)
+        self.view = record_view(self.proxy, AgencyAdminModel.COL_NAME)
         self.view.doubleClicked.connect(lambda _index: self.rename())
 
-        self.add_button = QPushButton(self.tr("Thêm đơn vị…"))
-        self.rename_button = QPushButton(self.tr("Sửa tên, mã…"))
-        self.category_button = QPushButton(self.tr("Đổi Phụ lục…"))
-        self.schedule_button = QPushButton(self.tr("Lịch thẩm định…"))
-        self.remove_button = QPushButton(self.tr("Bỏ khỏi đợt…"))
-        self.add_button.clicked.connect(self.add)
-        self.rename_button.clicked.connect(self.rename)
-        self.category_button.clicked.connect(self.change_category)
-        self.schedule_button.clicked.connect(self.schedule)
-        self.remove_button.clicked.connect(self.remove)
+        self.add_button = push_button(self.tr("Thêm đơn vị…"), self.add)
+        self.rename_button = push_button(self.tr("Sửa tên, mã…"), self.rename)
+        self.category_button = push_button(self.tr("Đổi Phụ lục…"), self.change_category)
+        self.schedule_button = push_button(self.tr("Lịch thẩm định…"), self.schedule)
+        self.remove_button = push_button(self.tr("Bỏ khỏi đợt…"), self.remove)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
 
         top = QHBoxLayout()
         top.addWidget(self.filter_edit, 1)
         top.addWidget(self.count_label)
-        buttons = QHBoxLayout()
-        for button in self._row_buttons():
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.insertWidget(0, self.add_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
-        layout.addLayout(buttons)
+        layout.addLayout(left_row(self.add_button, *self._row_buttons()))
         self._read_only = False
         self.reload()
 
@@ -217,8 +189,7 @@ class AgenciesTab(QWidget):
             button.setEnabled(chosen and not self._read_only)
 
     def _selected(self) -> AgencyRow | None:
-        row = selected_row(self.view, self.proxy)
-        return None if row is None else self.model.row_at(row)
+        return selected_record(self.view, self.proxy, self.model)
 
     def _done(self, agency_id: str | None = None) -> None:
         self.reload()
@@ -228,11 +199,7 @@ class AgenciesTab(QWidget):
 
     def select(self, agency_id: str) -> None:
         """Select an agency's row (after adding or editing it)."""
-        for row in range(self.proxy.rowCount()):
-            source = self.proxy.mapToSource(self.proxy.index(row, 0)).row()
-            if self.model.row_at(source).agency.id == agency_id:
-                self.view.selectRow(row)
-                return
+        select_record(self.view, self.proxy, self.model, lambda row: row.agency.id == agency_id)
 
     def add(self) -> None:
         dialog = AgencyEditDialog(self, self.tr("Thêm đơn vị"))

@@ -5,16 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -28,10 +26,15 @@ from ictappraise.ui.dialogs.common import (
     USER_ERRORS,
     AnyIndex,
     Column,
+    ListTableModel,
     RecordTableModel,
     SortProxy,
     call_service,
+    left_row,
     make_table,
+    push_button,
+    record_view,
+    selected_record,
     selected_row,
     show_error,
 )
@@ -39,7 +42,7 @@ from ictappraise.ui.dialogs.common import (
 EDITABLE_BACKGROUND = QColor("#fffbe6")
 
 
-class ThresholdTableModel(QAbstractTableModel):
+class ThresholdTableModel(ListTableModel[CategoryRules]):
     """One row per Phụ lục: maximum and the lower bounds of Tốt, Khá, Trung bình (editable)."""
 
     COL_CATEGORY, COL_MAX, COL_TOT, COL_KHA, COL_TB, COL_YEU = range(6)
@@ -50,7 +53,6 @@ class ThresholdTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.ws = ws
         self.editable = False
-        self._rows: list[CategoryRules] = []
         self.reload()
 
     def reload(self) -> None:
@@ -58,29 +60,26 @@ class ThresholdTableModel(QAbstractTableModel):
         self._rows = round_admin.rules_table(self.ws)
         self.endResetModel()
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else 6
+    def headers(self) -> tuple[str, ...]:
+        return (
+            self.tr("Phụ lục"),
+            self.tr("Điểm tối đa"),
+            self.tr("Tốt: từ"),
+            self.tr("Khá: từ"),
+            self.tr("Trung bình: từ"),
+            self.tr("Yếu: dưới"),
+        )
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < 6:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                self.tr("Phụ lục"),
-                self.tr("Điểm tối đa"),
-                self.tr("Tốt: từ"),
-                self.tr("Khá: từ"),
-                self.tr("Trung bình: từ"),
-                self.tr("Yếu: dưới"),
-            )[section]
-        if role == Qt.ItemDataRole.ToolTipRole and section == self.COL_MAX:
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and orientation == Qt.Orientation.Horizontal
+            and section == self.COL_MAX
+        ):
             return self.tr("Bằng tổng điểm tối đa của bộ tiêu chí; đổi khi thay bộ tiêu chí.")
-        return None
+        return super().headerData(section, orientation, role)
 
     def _value(self, rules: CategoryRules, column: int) -> Any:
         return (
@@ -225,15 +224,11 @@ class CatalogsTab(QWidget):
         self.ws = ws
         self.model = CatalogTableModel(self)
         self.proxy = SortProxy(self.model, self)
-        self.view = make_table(self.proxy)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(CatalogTableModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        self.replace_button = QPushButton(self.tr("Thay bộ tiêu chí từ Excel…"))
+        self.view = record_view(self.proxy, CatalogTableModel.COL_TITLE)
+        self.replace_button = push_button(self.tr("Thay bộ tiêu chí từ Excel…"), self.replace_from_excel)
         self.replace_button.setToolTip(
             self.tr("Tệp Excel có các cột: Mã, Tiêu chí, Điểm tối đa, Cách tính điểm, Tài liệu kiểm chứng.")
         )
-        self.replace_button.clicked.connect(self.replace_from_excel)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         note = QLabel(
             self.tr(
@@ -243,13 +238,10 @@ class CatalogsTab(QWidget):
             )
         )
         note.setWordWrap(True)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.replace_button)
-        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addWidget(note)
-        layout.addLayout(buttons)
+        layout.addLayout(left_row(self.replace_button))
         self._read_only = False
         self.reload()
 
@@ -268,8 +260,8 @@ class CatalogsTab(QWidget):
         )
 
     def selected_category(self) -> int | None:
-        row = selected_row(self.view, self.proxy)
-        return None if row is None else self.model.row_at(row).category
+        row = selected_record(self.view, self.proxy, self.model)
+        return None if row is None else row.category
 
     def replace_from_excel(self) -> None:
         """Pick the official sheet, show what it holds, replace after confirmation."""

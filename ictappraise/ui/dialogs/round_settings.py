@@ -28,7 +28,14 @@ from PySide6.QtWidgets import (
 
 from ictappraise.services import round_admin
 from ictappraise.services.workspace import Workspace
-from ictappraise.ui.dialogs.common import call_service, from_qdate, locked_banner, role_label, to_qdate
+from ictappraise.ui.dialogs.common import (
+    call_service,
+    from_qdate,
+    left_row,
+    locked_banner,
+    role_label,
+    to_qdate,
+)
 from ictappraise.ui.dialogs.round_agencies import AgenciesTab
 from ictappraise.ui.dialogs.round_rules import CatalogsTab, ThresholdsTab
 from ictappraise.ui.dialogs.round_team import TeamTab
@@ -62,11 +69,7 @@ class SettingsTab(QWidget):
             self.tr("Mỗi văn bản một dòng, ví dụ: Công văn số 294-CV/TU, ngày 23/11/2021 …")
         )
         self.basis_edit.setMinimumHeight(self.fontMetrics().lineSpacing() * 4 + 12)
-        period = QHBoxLayout()
-        period.addWidget(self.start_edit)
-        period.addWidget(QLabel(self.tr("đến")))
-        period.addWidget(self.end_edit)
-        period.addStretch(1)
+        period = left_row(self.start_edit, QLabel(self.tr("đến")), self.end_edit)
         form = QFormLayout()
         # Text fields use the width; numbers and dates keep their natural size.
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)

@@ -10,14 +10,11 @@ from PySide6.QtGui import QColor, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -33,9 +30,13 @@ from ictappraise.ui.dialogs.common import (
     RecordTableModel,
     SortProxy,
     call_service,
-    make_table,
+    form_dialog_layout,
+    left_row,
+    push_button,
+    record_view,
     role_label,
-    selected_row,
+    select_record,
+    selected_record,
     show_error,
 )
 
@@ -104,16 +105,7 @@ class MemberEditDialog(QDialog):
         form.addRow(self.tr("Họ và tên:"), self.name_edit)
         form.addRow(self.tr("Chức vụ:"), self.title_edit)
         form.addRow(self.tr("Vai trò trong Tổ:"), self.role_combo)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Lưu"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Hủy"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+        form_dialog_layout(self, form)
 
     def values(self) -> tuple[str, str, str]:
         return self.name_edit.text(), self.title_edit.text(), str(self.role_combo.currentData())
@@ -129,40 +121,31 @@ class TeamTab(QWidget):
         self.ws = ws
         self.model = TeamTableModel(self)
         self.proxy = SortProxy(self.model, self)
-        self.view = make_table(self.proxy)
+        self.view = record_view(self.proxy, TeamTableModel.COL_TITLE)
         self.view.setIconSize(THUMBNAIL)
         self.view.verticalHeader().setDefaultSectionSize(THUMBNAIL.height() + 8)
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(TeamTableModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(TeamTableModel.COL_SIGNATURE, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(TeamTableModel.COL_SIGNATURE, THUMBNAIL.width() + 16)
         self.view.doubleClicked.connect(self._double_clicked)
 
-        self.add_button = QPushButton(self.tr("Thêm thành viên…"))
-        self.edit_button = QPushButton(self.tr("Sửa…"))
-        self.signature_button = QPushButton(self.tr("Chọn ảnh chữ ký…"))
-        self.clear_signature_button = QPushButton(self.tr("Xóa ảnh chữ ký"))
-        self.remove_button = QPushButton(self.tr("Bỏ khỏi Tổ…"))
-        self.add_button.clicked.connect(self.add)
-        self.edit_button.clicked.connect(self.edit)
-        self.signature_button.clicked.connect(self.choose_signature)
-        self.clear_signature_button.clicked.connect(self.clear_signature)
-        self.remove_button.clicked.connect(self.remove)
+        self.add_button = push_button(self.tr("Thêm thành viên…"), self.add)
+        self.edit_button = push_button(self.tr("Sửa…"), self.edit)
+        self.signature_button = push_button(self.tr("Chọn ảnh chữ ký…"), self.choose_signature)
+        self.clear_signature_button = push_button(self.tr("Xóa ảnh chữ ký"), self.clear_signature)
+        self.remove_button = push_button(self.tr("Bỏ khỏi Tổ…"), self.remove)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
-        buttons = QHBoxLayout()
-        for button in (
-            self.add_button,
-            self.edit_button,
-            self.signature_button,
-            self.clear_signature_button,
-            self.remove_button,
-        ):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
-        layout.addLayout(buttons)
+        layout.addLayout(
+            left_row(
+                self.add_button,
+                self.edit_button,
+                self.signature_button,
+                self.clear_signature_button,
+                self.remove_button,
+            )
+        )
         self._read_only = False
         self.reload()
 
@@ -185,8 +168,7 @@ class TeamTab(QWidget):
         self._update_buttons()
 
     def _selected(self) -> Member | None:
-        row = selected_row(self.view, self.proxy)
-        return None if row is None else self.model.row_at(row)
+        return selected_record(self.view, self.proxy, self.model)
 
     def _update_buttons(self) -> None:
         member = self._selected()
@@ -208,10 +190,7 @@ class TeamTab(QWidget):
 
     def select(self, member_id: str) -> None:
         """Select a member's row (kept across a reload)."""
-        for row in range(self.proxy.rowCount()):
-            if self.model.row_at(self.proxy.mapToSource(self.proxy.index(row, 0)).row()).id == member_id:
-                self.view.selectRow(row)
-                return
+        select_record(self.view, self.proxy, self.model, lambda member: member.id == member_id)
 
     def _double_clicked(self, _index: QModelIndex) -> None:
         if not self._read_only:

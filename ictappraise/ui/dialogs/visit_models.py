@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QPlainTextEdit
 
 from ictappraise.services.model import Member, Representative
-from ictappraise.ui.dialogs.common import AnyIndex, role_label
+from ictappraise.ui.dialogs.common import AnyIndex, ListTableModel, role_label
 
 
 class CommitPlainTextEdit(QPlainTextEdit):
@@ -24,49 +24,34 @@ class CommitPlainTextEdit(QPlainTextEdit):
             self.editing_finished.emit()
 
 
-class TeamPresenceModel(QAbstractTableModel):
+class TeamPresenceModel(ListTableModel[Member]):
     """Team members with a check box: present at the visit or not."""
 
     presence_changed = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._members: list[Member] = []
         self._present: set[str] = set()
         self._editable = True
 
     def set_team(self, members: list[Member], present: tuple[str, ...], editable: bool = True) -> None:
         self.beginResetModel()
-        self._members = list(members)
+        self._rows = list(members)
         self._present = set(present)
         self._editable = editable
         self.endResetModel()
 
     def present_ids(self) -> list[str]:
         """Ids of the members checked, in the team's order."""
-        return [m.id for m in self._members if m.id in self._present]
+        return [m.id for m in self._rows if m.id in self._present]
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self._members)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else 3
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < 3
-        ):
-            return (self.tr("Họ tên"), self.tr("Chức vụ"), self.tr("Vai trò"))[section]
-        return None
+    def headers(self) -> tuple[str, ...]:
+        return (self.tr("Họ tên"), self.tr("Chức vụ"), self.tr("Vai trò"))
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._members):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        member = self._members[index.row()]
+        member = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return (member.name, member.title, role_label(member.role))[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -86,7 +71,7 @@ class TeamPresenceModel(QAbstractTableModel):
     def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         if role != Qt.ItemDataRole.CheckStateRole or not index.isValid() or index.column() != 0:
             return False
-        member_id = self._members[index.row()].id
+        member_id = self._rows[index.row()].id
         checked = Qt.CheckState(value) == Qt.CheckState.Checked if not isinstance(value, bool) else value
         if checked:
             self._present.add(member_id)
@@ -97,14 +82,13 @@ class TeamPresenceModel(QAbstractTableModel):
         return True
 
 
-class RepresentativeTableModel(QAbstractTableModel):
+class RepresentativeTableModel(ListTableModel[list[str]]):
     """The agency's representatives: name and title, editable, rows added and removed."""
 
     edited = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[list[str]] = []
         self._editable = True
 
     def set_representatives(self, rows: tuple[Representative, ...], editable: bool = True) -> None:
@@ -136,22 +120,8 @@ class RepresentativeTableModel(QAbstractTableModel):
         if removed:
             self.edited.emit()
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else 2
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < 2
-        ):
-            return (self.tr("Họ tên"), self.tr("Chức vụ"))[section]
-        return None
+    def headers(self) -> tuple[str, ...]:
+        return (self.tr("Họ tên"), self.tr("Chức vụ"))
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

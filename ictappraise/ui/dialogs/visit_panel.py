@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -33,7 +32,7 @@ from ictappraise.services.model import Member, Visit
 from ictappraise.services.round_admin import member_names
 from ictappraise.services.visit_details import current_visit, update_visit
 from ictappraise.services.workspace import Workspace
-from ictappraise.ui.dialogs.common import call_service, from_qdate, to_qdate
+from ictappraise.ui.dialogs.common import call_service, from_qdate, left_row, to_qdate
 from ictappraise.ui.dialogs.visit_models import (
     CommitPlainTextEdit,
     RepresentativeTableModel,
@@ -86,15 +85,8 @@ class VisitPanel(QWidget):
         self.number_edit.setPlaceholderText(self.tr("ví dụ 05"))
         self.number_edit.setMaximumWidth(120)
         self.suffix_label = QLabel()
-        times = QHBoxLayout()
-        times.addWidget(self.start_edit)
-        times.addWidget(QLabel(self.tr("đến")))
-        times.addWidget(self.end_edit)
-        times.addStretch(1)
-        number = QHBoxLayout()
-        number.addWidget(self.number_edit)
-        number.addWidget(self.suffix_label)
-        number.addStretch(1)
+        times = left_row(self.start_edit, QLabel(self.tr("đến")), self.end_edit)
+        number = left_row(self.number_edit, self.suffix_label)
         when = QGroupBox(self.tr("Thời gian, địa điểm"))
         form = QFormLayout(when)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
@@ -126,10 +118,7 @@ class VisitPanel(QWidget):
         self.remove_rep_button.setToolTip(self.tr("Xóa người đang chọn"))
         self.add_rep_button.clicked.connect(self.add_representative)
         self.remove_rep_button.clicked.connect(self.remove_representative)
-        rep_buttons = QHBoxLayout()
-        rep_buttons.addWidget(self.add_rep_button)
-        rep_buttons.addWidget(self.remove_rep_button)
-        rep_buttons.addStretch(1)
+        rep_buttons = left_row(self.add_rep_button, self.remove_rep_button)
         rep_box = QGroupBox(self.tr("Đại diện đơn vị"))
         rep_layout = QVBoxLayout(rep_box)
         rep_layout.addWidget(self.rep_view)
