@@ -1,4 +1,4 @@
-"""What the minutes and the results report share: the Party document page, styles, header.
+"""What the minutes and the results report share: the Party document page, styles, header, tables.
 
 Hướng dẫn 36-HD/VPTW: A4 portrait, margins top 25, bottom 25, left 35, right 15 mm; page
 numbers from page 2, centred in the top margin; the header has the issuing body on the left
@@ -23,7 +23,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 
 from ictappraise.io.pdf_fonts import FontSet
 
@@ -127,6 +127,31 @@ def make_styles(fonts: FontSet, *, body_size: float = 14, cell_size: float = 12)
         sign_name=ParagraphStyle("sign_name", parent=center, fontName=fonts.bold, leading=18),
         note=ParagraphStyle("note", parent=center, fontName=fonts.italic, fontSize=12, leading=15),
     )
+
+
+def para(
+    text: object, style: ParagraphStyle, fonts: FontSet, *, bold: bool = False, italic: bool = False
+) -> Paragraph:
+    """Plain text as a Paragraph in a style, optionally all bold or all italic."""
+    markup = para_text(text, fonts)
+    if bold:
+        markup = f"<b>{markup}</b>"
+    if italic:
+        markup = f"<i>{markup}</i>"
+    return Paragraph(markup, style)
+
+
+def grid_commands(header_rows: int = 1) -> list[tuple[object, ...]]:
+    """TableStyle commands of a ruled table: black grid, cells centred vertically, grey header rows."""
+    return [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#EEEEEE")),
+    ]
 
 
 @dataclass(frozen=True)

@@ -40,11 +40,14 @@ from ictappraise.io.pdf_layout import (
     build_pdf,
     clock_text,
     copies_text,
+    grid_commands,
     long_date,
     make_styles,
     nfc,
     number_line,
+    para,
     para_text,
+    pdf_bytes,
 )
 
 ROW_GROUP = "group"
@@ -163,9 +166,7 @@ def render_minutes(doc: MinutesDoc, out: str | Path | BinaryIO, fonts: FontSet |
 
 def minutes_bytes(doc: MinutesDoc, fonts: FontSet | None = None) -> bytes:
     """The minutes PDF in memory (for the preview)."""
-    buffer = BytesIO()
-    render_minutes(doc, buffer, fonts)
-    return buffer.getvalue()
+    return pdf_bytes(lambda out: render_minutes(doc, out, fonts))
 
 
 class _Writer:
@@ -176,7 +177,7 @@ class _Writer:
         self.st = styles
 
     def p(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
-        return Paragraph(para_text(text, self.fonts), style or self.st.body)
+        return para(text, style or self.st.body, self.fonts)
 
     def rich(self, markup: str) -> Paragraph:
         return Paragraph(self.fonts.clean(nfc(markup)), self.st.body)
@@ -266,30 +267,16 @@ def _work_done(doc: MinutesDoc) -> str:
 
 
 def _results_table(doc: MinutesDoc, fonts: FontSet, st: Styles) -> LongTable:
-    def para(text: str, style: ParagraphStyle, bold: bool = False, italic: bool = False) -> Paragraph:
-        markup = para_text(text, fonts)
-        if bold:
-            markup = f"<b>{markup}</b>"
-        if italic:
-            markup = f"<i>{markup}</i>"
-        return Paragraph(markup, style)
-
     def plain(text: str) -> str:
         return fonts.clean(nfc(text))
 
     size = st.cell.fontSize
-    data: list[list[object]] = [[para(h, st.cell_head) for h in TABLE_HEADER]]
+    data: list[list[object]] = [[para(h, st.cell_head, fonts) for h in TABLE_HEADER]]
     commands: list[tuple[object, ...]] = [
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        *grid_commands(),
         ("ALIGN", (0, 1), (0, -1), "CENTER"),
         ("ALIGN", (2, 1), (4, -1), "CENTER"),
         ("FONT", (0, 1), (-1, -1), fonts.regular, size, size * 1.18),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEEEEE")),
     ]
     # Short cells (numbers) are plain strings styled per row: far cheaper to lay out than
     # paragraphs, which matters when the whole round's minutes are printed at once.
@@ -300,11 +287,11 @@ def _results_table(doc: MinutesDoc, fonts: FontSet, st: Styles) -> LongTable:
         data.append(
             [
                 plain(row.number),
-                para(row.name, st.cell, bold, italic),
+                para(row.name, st.cell, fonts, bold=bold, italic=italic),
                 plain(row.maximum),
                 plain(row.self_points),
                 "chưa\nchấm" if unscored else plain(row.points),
-                para(row.note, st.cell_small) if row.note else "",
+                para(row.note, st.cell_small, fonts) if row.note else "",
             ]
         )
         if bold:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
 
@@ -34,10 +33,13 @@ from ictappraise.io.pdf_layout import (
     Styles,
     TitleRule,
     build_pdf,
+    grid_commands,
     long_date,
     make_styles,
     nfc,
+    para,
     para_text,
+    pdf_bytes,
 )
 
 RESULT_HEADER = (
@@ -118,14 +120,12 @@ def render_report(doc: ReportDoc, out: str | Path | BinaryIO, fonts: FontSet | N
 
 def report_bytes(doc: ReportDoc, fonts: FontSet | None = None) -> bytes:
     """The report PDF in memory."""
-    buffer = BytesIO()
-    render_report(doc, buffer, fonts)
-    return buffer.getvalue()
+    return pdf_bytes(lambda out: render_report(doc, out, fonts))
 
 
 def _story(doc: ReportDoc, fonts: FontSet, st: Styles) -> list[Flowable]:
     def p(text: str, style: ParagraphStyle = st.body) -> Paragraph:
-        return Paragraph(para_text(text, fonts), style)
+        return para(text, style, fonts)
 
     header = Header(doc.issuer, doc.issuing_unit, "", long_date(doc.place, doc.day))
     story: list[Flowable] = [HeaderBlock(header, fonts), p("PHỤ LỤC", st.title)]
@@ -160,64 +160,43 @@ def _story(doc: ReportDoc, fonts: FontSet, st: Styles) -> list[Flowable]:
     return story
 
 
-def _cell(
-    text: str, style: ParagraphStyle, fonts: FontSet, bold: bool = False, italic: bool = False
-) -> Paragraph:
-    markup = para_text(text, fonts)
-    if bold:
-        markup = f"<b>{markup}</b>"
-    if italic:
-        markup = f"<i>{markup}</i>"
-    return Paragraph(markup, style)
-
-
-def _grid(header_rows: int = 1) -> list[tuple[object, ...]]:
-    return [
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#EEEEEE")),
-    ]
-
-
 def _ranked_table(category: ReportCategory, fonts: FontSet, st: Styles) -> LongTable:
     small = ParagraphStyle("small", parent=st.cell_small, fontSize=9.5, leading=11.5)
-    data: list[list[object]] = [[_cell(h, st.cell_head, fonts) for h in RESULT_HEADER]]
+    data: list[list[object]] = [[para(h, st.cell_head, fonts) for h in RESULT_HEADER]]
     for line in category.lines:
-        name = [_cell(line.name, st.cell, fonts)]
+        name = [para(line.name, st.cell, fonts)]
         if line.status:
-            name.append(_cell(line.status, small, fonts, italic=True))
+            name.append(para(line.status, small, fonts, italic=True))
         data.append(
             [
-                _cell(line.rank, st.cell_center, fonts),
+                para(line.rank, st.cell_center, fonts),
                 name,
-                _cell(line.total, st.cell_center, fonts),
-                _cell(line.maximum, st.cell_center, fonts),
-                _cell(line.base_band, st.cell_center, fonts),
-                _cell("; ".join(line.penalties), small, fonts),
-                _cell(line.band, st.cell_center, fonts, bold=line.final, italic=not line.final),
+                para(line.total, st.cell_center, fonts),
+                para(line.maximum, st.cell_center, fonts),
+                para(line.base_band, st.cell_center, fonts),
+                para("; ".join(line.penalties), small, fonts),
+                para(line.band, st.cell_center, fonts, bold=line.final, italic=not line.final),
             ]
         )
     if not category.lines:
-        data.append(["", _cell("Chưa có đơn vị", st.cell, fonts, italic=True), "", "", "", "", ""])
-    return LongTable(data, colWidths=RESULT_WIDTHS, repeatRows=1, splitInRow=1, style=TableStyle(_grid()))
+        data.append(["", para("Chưa có đơn vị", st.cell, fonts, italic=True), "", "", "", "", ""])
+    return LongTable(
+        data, colWidths=RESULT_WIDTHS, repeatRows=1, splitInRow=1, style=TableStyle(grid_commands())
+    )
 
 
 def _counts_table(doc: ReportDoc, fonts: FontSet, st: Styles) -> Table:
     columns = ("Xếp loại", *doc.count_columns)
     first = 40 * mm
     rest = (TEXT_WIDTH - first) / (len(columns) - 1)
-    data: list[list[object]] = [[_cell(c, st.cell_head, fonts) for c in columns]]
+    data: list[list[object]] = [[para(c, st.cell_head, fonts) for c in columns]]
     for label, numbers in doc.counts:
         bold = label == "Cộng"
         data.append(
-            [_cell(label, st.cell, fonts, bold=bold)]
-            + [_cell(str(n), st.cell_center, fonts, bold) for n in numbers]
+            [para(label, st.cell, fonts, bold=bold)]
+            + [para(str(n), st.cell_center, fonts, bold=bold) for n in numbers]
         )
-    return Table(data, colWidths=(first,) + (rest,) * (len(columns) - 1), style=TableStyle(_grid()))
+    return Table(data, colWidths=(first,) + (rest,) * (len(columns) - 1), style=TableStyle(grid_commands()))
 
 
 def _chart(doc: ReportDoc, fonts: FontSet) -> Drawing:
