@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ictappraise.services.workspace import Actor, Workspace
@@ -54,12 +55,26 @@ def resolve_actor(ws: Workspace, as_name: str | None) -> Actor:
     return Actor(member.id, config.device_id, member.name, member.role)
 
 
-def workspace(args: argparse.Namespace, *, acting: bool = False) -> Workspace:
-    """A workspace on --db; with acting=True, also the actor (--as or saved identity)."""
+@contextmanager
+def workspace(args: argparse.Namespace, *, acting: bool = False) -> Iterator[Workspace]:
+    """A workspace on --db, closed however the command ends; acting: with the actor (--as or saved)."""
     ws = Workspace(open_db(args))
-    if acting:
-        ws.actor = resolve_actor(ws, getattr(args, "as_name", None))
-    return ws
+    try:
+        if acting:
+            ws.actor = resolve_actor(ws, getattr(args, "as_name", None))
+        yield ws
+    finally:
+        ws.db.close()
+
+
+YES_ANSWERS = ("c", "có", "co", "y", "yes")
+
+
+def confirm(question: str, *, without_terminal: bool) -> bool:
+    """Ask "question [c/K]" when a person is at the terminal; a script (no tty) gets without_terminal."""
+    if not sys.stdin.isatty():
+        return without_terminal
+    return input(f"{question} [c/K] ").strip().casefold() in YES_ANSWERS
 
 
 def out(text: str = "") -> None:

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from ictappraise.cli.common import (
     CommandError,
     add_actor_argument,
     add_db_argument,
+    confirm,
     out,
-    resolve_actor,
     workspace,
 )
 from ictappraise.services import excel_import as svc
-from ictappraise.services.workspace import Workspace
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -64,8 +62,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run_template(args: argparse.Namespace) -> int:
-    ws = workspace(args)
-    try:
+    with workspace(args) as ws:
         if args.all:
             if args.out_dir is None:
                 raise CommandError("Với --all cần chỉ thư mục bằng --out-dir THƯ_MỤC.")
@@ -77,16 +74,11 @@ def run_template(args: argparse.Namespace) -> int:
             agency = ws.find_agency(args.agency)
             svc.write_form(ws, agency.id, args.out)
             out(f"Đã tạo phiếu tự đánh giá của {agency.name}: {args.out}")
-    finally:
-        ws.db.close()
     return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
-    ws = workspace(args)
-    try:
-        if not args.dry_run:
-            ws.actor = resolve_actor(ws, args.as_name)
+    with workspace(args, acting=not args.dry_run) as ws:
         sent = svc.parse_day(args.sent) if args.sent else None
         plan = svc.plan_form_import(ws, args.files, agency=args.agency, sent=sent, appraised=args.appraised)
         for line in plan.summary():
@@ -99,13 +91,11 @@ def run_import(args: argparse.Namespace) -> int:
         if not plan.changes:
             out("Không có gì để ghi.")
             return 0
-        if not _confirmed(args.yes, len(plan.changes)):
+        if not args.yes and not confirm(f"Ghi {len(plan.changes)} thay đổi?", without_terminal=True):
             out("Đã hủy, không ghi gì.")
             return 1
         written = svc.apply_import(ws, plan)
         out(f"Đã ghi {written} thay đổi.")
-    finally:
-        ws.db.close()
     return 0
 
 
@@ -114,19 +104,8 @@ def _errors_line(errors: list[str]) -> str:
     return f"{errors[0].rstrip('.')}{more}."
 
 
-def _confirmed(yes: bool, count: int) -> bool:
-    """Ask only when a person is at the terminal; scripts (no tty) and --yes go ahead."""
-    if yes or not sys.stdin.isatty():
-        return True
-    answer = input(f"Ghi {count} thay đổi? [c/K] ").strip().casefold()
-    return answer in ("c", "có", "co", "y", "yes")
-
-
 def run_import_catalog(args: argparse.Namespace) -> int:
-    ws = workspace(args)
-    try:
-        if not args.dry_run:
-            ws.actor = resolve_actor(ws, args.as_name)
+    with workspace(args, acting=not args.dry_run) as ws:
         plan = svc.plan_catalog_import(ws, args.category, args.file)
         for line in plan.summary():
             out(line)
@@ -137,16 +116,11 @@ def run_import_catalog(args: argparse.Namespace) -> int:
             return 0
         written = svc.apply_catalog(ws, plan)
         out("Đã thay bộ tiêu chí." if written else "Bộ tiêu chí không đổi, không ghi gì.")
-    finally:
-        ws.db.close()
     return 0
 
 
 def run_export(args: argparse.Namespace) -> int:
-    ws: Workspace = workspace(args)
-    try:
+    with workspace(args) as ws:
         svc.write_results(ws, args.out)
         out(f"Đã xuất kết quả xếp hạng: {args.out}")
-    finally:
-        ws.db.close()
     return 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +11,8 @@ from ictappraise.cli.common import (
     CommandError,
     add_actor_argument,
     add_db_argument,
+    confirm,
     out,
-    resolve_actor,
     workspace,
 )
 from ictappraise.services import merge
@@ -66,11 +65,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run_export(args: argparse.Namespace) -> int:
-    ws = workspace(args, acting=True)
-    try:
+    with workspace(args, acting=True) as ws:
         result = merge.export_package(ws, args.out, since_last=args.since_last)
-    finally:
-        ws.db.close()
     scope = "từ lần gửi trước" if result.since_last else "toàn bộ"
     out(
         f"Đã tạo gói {result.path} ({scope}): {result.edits} sửa đổi, {result.attachments} tệp minh chứng. "
@@ -80,15 +76,16 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_merge(args: argparse.Namespace) -> int:
-    ws = workspace(args)
-    try:
-        if args.as_name:
-            ws.actor = resolve_actor(ws, args.as_name)
+    with workspace(args, acting=bool(args.as_name)) as ws:
         plan = merge.plan_merge(ws, args.packages)
         out("Kiểm tra gói dữ liệu:")
         for line in merge.describe_plan(plan):
             out(f"  {line}")
-        if plan.needs_confirmation and not args.yes and not _confirm():
+        if (
+            plan.needs_confirmation
+            and not args.yes
+            and not confirm("Vẫn tổng hợp các gói này?", without_terminal=False)
+        ):
             raise CommandError(
                 "chưa tổng hợp gì vì có gói của người gửi không thuộc Tổ thẩm định. "
                 "Xem lại các gói trên; nếu chắc chắn, chạy lại lệnh với --yes."
@@ -97,21 +94,11 @@ def run_merge(args: argparse.Namespace) -> int:
         out("Kết quả tổng hợp:")
         for line in merge.describe_summary(summary):
             out(f"  {line}")
-    finally:
-        ws.db.close()
     return 0
 
 
-def _confirm() -> bool:
-    if not sys.stdin.isatty():
-        return False
-    answer = input("Vẫn tổng hợp các gói này? [c/K] ")
-    return answer.strip().casefold() in ("c", "có", "co", "y", "yes")
-
-
 def run_conflicts(args: argparse.Namespace) -> int:
-    ws = workspace(args)
-    try:
+    with workspace(args) as ws:
         agency_id = ws.find_agency(args.agency).id if args.agency else None
         conflicts = merge.list_conflicts(ws, agency_id)
         held = merge.list_held(ws, agency_id)
@@ -120,8 +107,6 @@ def run_conflicts(args: argparse.Namespace) -> int:
             print(json.dumps(data, ensure_ascii=False, indent=2))
         else:
             _print_conflicts(conflicts, held, args.db)
-    finally:
-        ws.db.close()
     return 0
 
 
@@ -186,16 +171,13 @@ def _print_conflicts(conflicts: list[Conflict], held: list[HeldEdit], db: Path) 
 
 
 def run_resolve(args: argparse.Namespace) -> int:
-    ws = workspace(args, acting=True)
-    try:
+    with workspace(args, acting=True) as ws:
         field_name = _field(ws, args.field)
         if args.pick:
             edit = merge.resolve_pick(ws, field_name, args.pick, args.reason)
         else:
             edit = merge.resolve_conflict(ws, field_name, _json(args.value), args.reason)
         remaining = len(merge.list_conflicts(ws))
-    finally:
-        ws.db.close()
     out(f"Đã giải quyết xung đột {field_name} (sửa đổi {edit.id[:8]}). Còn {remaining} xung đột.")
     return 0
 

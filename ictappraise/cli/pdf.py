@@ -133,14 +133,11 @@ def _digital_signer(args: argparse.Namespace, place: str) -> Stamp | None:
 
 
 def run_minutes(args: argparse.Namespace) -> int:
-    ws = workspace(args)
-    try:
+    with workspace(args) as ws:
         stamp = _digital_signer(args, ws.round_info().place)
         if args.agency:
             return _one(ws, args, stamp)
         return _many(ws, args, stamp)
-    finally:
-        ws.db.close()
 
 
 def _one(ws: Workspace, args: argparse.Namespace, stamp: Stamp | None) -> int:
@@ -184,23 +181,19 @@ def _many(ws: Workspace, args: argparse.Namespace, stamp: Stamp | None) -> int:
 def run_report(args: argparse.Namespace) -> int:
     from ictappraise.services import results_report
 
-    ws = workspace(args)
-    try:
+    with workspace(args) as ws:
         stamp = _digital_signer(args, ws.round_info().place)
         doc = results_report.write_report(ws, args.out, args.date)
         out(f"Đã ghi báo cáo kết quả: {args.out} ({doc.signed}/{doc.total_agencies} đơn vị đã ký biên bản).")
         if stamp:
             stamp(args.out)
-    finally:
-        ws.db.close()
     return 0
 
 
 def run_sign(args: argparse.Namespace) -> int:
     from ictappraise.services import minutes
 
-    ws = workspace(args, acting=True)
-    try:
+    with workspace(args, acting=True) as ws:
         agency = ws.find_agency(args.agency)
         stamp = _digital_signer(args, ws.round_info().place)
         if stamp and not args.out:
@@ -213,21 +206,16 @@ def run_sign(args: argparse.Namespace) -> int:
             out(f"Đã ghi biên bản đã ký: {args.out}")
             if stamp:
                 stamp(args.out)
-    finally:
-        ws.db.close()
     return 0
 
 
 def run_reopen(args: argparse.Namespace) -> int:
     from ictappraise.services import minutes
 
-    ws = workspace(args, acting=True)
-    try:
+    with workspace(args, acting=True) as ws:
         agency = ws.find_agency(args.agency)
         minutes.reopen(ws, agency.id, args.reason)
         out(f"Đã mở lại biên bản {agency.name}. Lý do: {args.reason.strip()}")
-    finally:
-        ws.db.close()
     return 0
 
 

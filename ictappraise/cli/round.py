@@ -74,15 +74,12 @@ def run_identity(args: argparse.Namespace) -> int:
 
 
 def run_results(args: argparse.Namespace) -> int:
-    ws = workspace(args)
-    try:
+    with workspace(args) as ws:
         results = ws.results()
         if args.json:
             print(json.dumps([result_json(r) for r in results], ensure_ascii=False, indent=2))
         else:
             _print_table(results)
-    finally:
-        ws.db.close()
     return 0
 
 
