@@ -52,3 +52,20 @@ def lead_ws(demo_db: Path) -> Iterator[object]:
     ws = member_ws(demo_db, "Nguyễn Thị Thắng")
     yield ws
     ws.db.close()
+
+
+@pytest.fixture
+def fresh_lead_ws(tmp_path: Path) -> Iterator[object]:
+    """The lead on the 2022 round as first set up: nothing scored or signed yet."""
+    from ictappraise.services.seed import seed_round
+    from ictappraise.services.workspace import Workspace
+    from ictappraise.store.database import open_database
+    from tests.support import member_ws
+
+    path = tmp_path / "round.db"
+    seeding = Workspace(open_database(path, create=True, backup=False))
+    seed_round(seeding)
+    seeding.db.close()
+    ws = member_ws(path, "Nguyễn Thị Thắng")
+    yield ws
+    ws.db.close()

@@ -167,6 +167,8 @@ def visit_as_values(visit: Visit) -> dict[str, Any]:
 def mark_ready(ws: Workspace, agency_id: str) -> None:
     """Ready to sign: every criterion scored, no conflict, every difference explained."""
     detail = ws.detail(agency_id)
+    if detail.signed:
+        raise ServiceError("Biên bản đã ký; muốn sửa, Tổ trưởng mở lại biên bản (có lý do).")
     problems = readiness_problems(ws, agency_id)
     if problems:
         raise ServiceError("Chưa thể chuyển sang chờ ký: " + " ".join(problems))

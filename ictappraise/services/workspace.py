@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from ictappraise.domain.catalog import Catalog
-from ictappraise.domain.editlog import Edit, LogState, canonical, derive, is_lockable
+from ictappraise.domain.editlog import Edit, FieldState, LogState, canonical, derive, held_edits, is_lockable
 from ictappraise.domain.fields import status_field
 from ictappraise.domain.ranking import rank
 from ictappraise.domain.rating import Band, CategoryRules
@@ -62,6 +62,13 @@ class Change:
     field: str
     value: Any
     reason: str | None = None
+    #: Only the lead's conflict resolution may write over a field in conflict (domain.md §7).
+    resolution: bool = False
+
+
+# Round fields the band of every agency (or of one category) depends on.
+RATING_INPUTS = ("round/report_deadline", "round/portal_quota")
+CATEGORY_RATING_PREFIXES = ("round/rules/", "catalog/")
 
 
 def now_iso() -> str:
@@ -206,8 +213,11 @@ class Workspace:
         info = self.round_info()
         entries = reading.entries(agency_id, catalog, state)
         facts = reading.facts(agency_id, state, info)
-        conflicts = {code for code, e in entries.items() if e.conflict} | reading.fact_conflicts(
-            agency_id, state
+        round_conflicts = self._round_conflicts(item.category)
+        conflicts = (
+            {code for code, e in entries.items() if e.conflict}
+            | reading.fact_conflicts(agency_id, state)
+            | {fs.field for fs in round_conflicts}
         )
         scorecard = score_agency(
             catalog,
@@ -226,10 +236,16 @@ class Workspace:
             status=reading.status(agency_id, state, entries),
             status_value=reading.status_value(agency_id, state),
             scorecard=scorecard,
-            conflicts=reading.conflicts_of(agency_id, state),
+            conflicts=reading.conflicts_of(agency_id, state) + round_conflicts,
             held=tuple(state.held),
             missing_reasons=reading.missing_reasons(catalog, entries, scorecard.rows),
         )
+
+    def _round_conflicts(self, category: int) -> tuple[FieldState, ...]:
+        """Conflicts on the round settings this agency's band depends on: no band is guessed."""
+        names = (*RATING_INPUTS, f"round/rules/{category}", f"catalog/{category}")
+        found = (self.state().fields.get(name) for name in names)
+        return tuple(fs for fs in found if fs is not None and fs.conflict)
 
     def results(self) -> list[AgencyResult]:
         """All agencies scored and ranked within their category (Phụ lục order)."""
@@ -300,6 +316,11 @@ class Workspace:
         scope = repository.scope_of(change.field)
         state = self.state(scope)
         current = state.fields.get(change.field)
+        if current is not None and current.conflict and not change.resolution:
+            raise ServiceError(
+                "Trường này đang có xung đột giữa các máy: chỉ Tổ trưởng giải quyết, có lý do, tại "
+                "«Đợt đánh giá → Giải quyết xung đột»."
+            )
         if (
             current is not None
             and not current.conflict
@@ -308,11 +329,8 @@ class Workspace:
             return None
         if current is None and change.value is None:
             return None
-        basis: tuple[str, ...] = ()
-        if is_lockable(change.field):
-            self._check_unlocked(scope, state)
-            basis = state.heads(status_field(scope))
-        return Edit(
+        self._check_signed_results(change.field)
+        edit = Edit(
             id=self.new_id(),
             field=change.field,
             value=change.value,
@@ -321,16 +339,36 @@ class Workspace:
             created_at=self.clock(),
             parents=current.head_ids if current else (),
             reason=change.reason or None,
-            basis=basis,
+            basis=state.heads(status_field(scope)) if is_lockable(change.field) else (),
+        )
+        if is_lockable(change.field):
+            self._check_unlocked(scope, edit)
+        return edit
+
+    def _check_unlocked(self, agency_id: str, edit: Edit) -> None:
+        """Refuse an edit the signing rule would hold: never accept a write that cannot apply."""
+        if edit.id not in held_edits({e.id: e for e in [*self._edits.get(agency_id, []), edit]}):
+            return
+        found = reading.agency(agency_id, self.state(agency_id))
+        label = found.name if found else agency_id
+        raise VisitLocked(
+            f"Biên bản thẩm định của {label} đã ký nên điểm, dữ kiện và thông tin buổi thẩm định "
+            "đã khóa. Muốn sửa, Tổ trưởng phải mở lại biên bản và ghi rõ lý do."
         )
 
-    def _check_unlocked(self, agency_id: str, state: LogState) -> None:
-        if reading.status_value(agency_id, state).get("state") == "signed":
-            name = reading.agency(agency_id, state)
-            label = name.name if name else agency_id
-            raise VisitLocked(
-                f"Biên bản thẩm định của {label} đã ký nên điểm, dữ kiện và thông tin buổi thẩm định "
-                "đã khóa. Muốn sửa, Tổ trưởng phải mở lại biên bản và ghi rõ lý do."
+    def _check_signed_results(self, field_name: str) -> None:
+        """Signed minutes are final: refuse round changes that would change their band."""
+        category = None
+        if field_name.startswith(CATEGORY_RATING_PREFIXES):
+            category = int(field_name.rsplit("/", 1)[1])
+        elif field_name not in RATING_INPUTS:
+            return
+        signed = [a.name for a in self.agencies() if category in (None, a.category) and self.is_signed(a.id)]
+        if signed:
+            listed = ", ".join(signed[:5]) + ("…" if len(signed) > 5 else "")
+            raise ServiceError(
+                f"Không thể thay đổi: biên bản đã ký của {listed} sẽ đổi kết quả. "
+                "Tổ trưởng mở lại các biên bản đó (có lý do) trước khi sửa."
             )
 
     def is_signed(self, agency_id: str) -> bool:

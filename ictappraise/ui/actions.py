@@ -156,9 +156,12 @@ def open_minutes(window: MainWindow) -> None:
     from ictappraise.ui.minutes_view import MinutesDialog
 
     dialog = MinutesDialog(window.ws, window.agency_id, window)
-    dialog.status_changed.connect(
-        lambda agency_id: window.controller.announce({f"agency/{agency_id}/status"})
-    )
+
+    def status_changed(agency_id: str) -> None:
+        window.controller.undo_stack.clear()  # steps from before a signing or reopening no longer apply
+        window.controller.announce({f"agency/{agency_id}/status"})
+
+    dialog.status_changed.connect(status_changed)
     dialog.exec()
 
 

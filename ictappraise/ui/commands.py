@@ -11,7 +11,8 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from ictappraise.services.workspace import Change
+from ictappraise.services.workspace import Change, ServiceError
+from ictappraise.store.database import StoreError
 from ictappraise.ui.controller import Controller
 
 
@@ -34,10 +35,19 @@ class FieldsCommand(QUndoCommand):
         if self.skip_next_redo:  # already written by push_changes, before the push
             self.skip_next_redo = False
             return
-        self.controller.write(self.new)
+        self._apply(self.new)
 
     def undo(self) -> None:
-        self.controller.write(self.old)
+        self._apply(self.old)
+
+    def _apply(self, changes: list[Change]) -> None:
+        # Undo can be refused later (the visit was signed meanwhile, the disk is full): say so,
+        # and drop the command so the stack never claims a step that did not happen.
+        try:
+            self.controller.write(changes)
+        except (ServiceError, StoreError, ValueError) as error:
+            self.setObsolete(True)
+            self.controller.failed.emit(str(error))
 
 
 def push_changes(controller: Controller, changes: Sequence[Change], text: str) -> None:

@@ -20,6 +20,7 @@ class Controller(QObject):
     agency_changed = Signal(str)
     round_changed = Signal()
     saved = Signal(str)
+    failed = Signal(str)  # a write refused outside a dialog (e.g. an undo step), in Vietnamese
 
     def __init__(self, ws: Workspace, parent: QObject | None = None) -> None:
         super().__init__(parent)

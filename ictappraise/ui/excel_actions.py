@@ -107,13 +107,16 @@ def import_forms(window: MainWindow, files: Sequence[Path] | None = None) -> int
     if options.exec() != QDialog.DialogCode.Accepted:
         return 0
     ws = window.ws
+    sent, appraised, paths = (
+        options.sent_date(),
+        options.appraised.isChecked(),
+        list(files),
+    )  # no widgets in the worker
     try:
         plan = run_task(
             window,
             window.tr("Đang đọc tệp…"),
-            lambda: excel_import.plan_form_import(
-                ws, list(files), sent=options.sent_date(), appraised=options.appraised.isChecked()
-            ),
+            lambda: excel_import.plan_form_import(ws, paths, sent=sent, appraised=appraised),
         )
     except TaskCancelled:
         return 0

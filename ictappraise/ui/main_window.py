@@ -153,6 +153,9 @@ class MainWindow(QMainWindow):
         self.controller.agency_changed.connect(self.on_agency_changed)
         self.controller.round_changed.connect(self.on_round_changed)
         self.controller.saved.connect(self._saved)
+        self.controller.failed.connect(
+            lambda text: QMessageBox.warning(self, self.tr("Không thực hiện được"), text)
+        )
         self.checklist_model.refused.connect(self.show_refusal)
         self.checklist.selectionModel().currentChanged.connect(self._current_changed)
         self.ready_button.clicked.connect(self.mark_ready)

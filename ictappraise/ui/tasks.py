@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 
@@ -35,7 +35,9 @@ class TaskCancelled(Exception):
 def run_task(parent: QWidget | None, label: str, work: Callable[[], Any], *, cancellable: bool = True) -> Any:
     """Run ``work()`` in a thread behind a busy dialog; return its result or raise its error."""
     dialog = QProgressDialog(label, parent.tr("Hủy") if (parent and cancellable) else "", 0, 0, parent)
-    dialog.setMinimumDuration(300)
+    # Window-modal and shown at once: nothing may write the Workspace while the worker reads it.
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(0)
     dialog.setWindowTitle(label)
     if not cancellable:
         dialog.setCancelButton(None)
@@ -51,7 +53,13 @@ def run_task(parent: QWidget | None, label: str, work: Callable[[], Any], *, can
 
     worker.finished.connect(done)
     thread.started.connect(worker.run)
-    dialog.canceled.connect(loop.quit)
+
+    def cancel() -> None:
+        # The running step (reading a workbook) cannot be interrupted: wait for it, then drop it.
+        dialog.setLabelText(QCoreApplication.translate("tasks", "Đang dừng…"))
+        loop.quit()
+
+    dialog.canceled.connect(cancel)
     thread.start()
     loop.exec()
     cancelled = "result" not in outcome

@@ -15,7 +15,18 @@ from tests.support import member_ws
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-def test_round_settings_are_written_and_validated(lead_ws):
+def test_rating_settings_are_refused_while_minutes_are_signed(lead_ws):
+    """Signed minutes are final (domain.md §6): the deadline, quota and thresholds that rated them stay."""
+    with pytest.raises(ServiceError, match="biên bản đã ký"):
+        admin.set_round_settings(lead_ws, report_deadline=date(2022, 12, 10))
+    with pytest.raises(ServiceError, match="biên bản đã ký"):
+        admin.set_round_settings(lead_ws, portal_quota=1)
+    assert lead_ws.round_info().portal_quota == 4
+    assert admin.set_round_settings(lead_ws, name="Đợt 2022 (sửa tên)") == 1  # not a rating input
+
+
+def test_round_settings_are_written_and_validated(fresh_lead_ws):
+    lead_ws = fresh_lead_ws
     changed = admin.set_round_settings(
         lead_ws,
         name="Đợt thử",

@@ -15,7 +15,7 @@ from ictappraise.services.identity import lead_actor
 from ictappraise.services.workspace import Workspace
 from ictappraise.store.database import open_database
 from ictappraise.ui.app import application, build_window
-from ictappraise.ui.checklist_model import CHOICE_ROLE, COL_INPUT, COL_POINTS
+from ictappraise.ui.checklist_model import CHOICE_ROLE, COL_INPUT, COL_NOTE, COL_POINTS
 from ictappraise.ui.main_window import MainWindow
 
 
@@ -195,3 +195,22 @@ def test_filters_find_today_and_search(window: MainWindow) -> None:
     window.agencies.search.clear()
     window.agencies.category.setCurrentIndex(window.agencies.category.findData(3))
     assert proxy.rowCount() == 5
+
+
+def test_an_undo_refused_after_signing_says_so_and_leaves_the_stack_honest(
+    window: MainWindow, monkeypatch
+) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QMessageBox
+
+    from ictappraise.services import minutes
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: shown.append(text))
+    agency_id = select(window, "TUPT")  # ready to sign
+    note = window.checklist_model.index_of_code("I.5", COL_NOTE)
+    assert window.checklist_model.setData(note, "Ghi chú trước khi ký")
+    minutes.sign(window.ws, agency_id)  # signed meanwhile (another dialog)
+    window.controller.undo_stack.undo()
+    assert shown and "đã ký" in shown[0]
+    assert window.controller.undo_stack.count() == 0  # the refused step is gone, not "undone"
+    assert window.ws.detail(agency_id).entries["I.5"].note == "Ghi chú trước khi ký"

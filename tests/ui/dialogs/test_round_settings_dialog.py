@@ -61,7 +61,8 @@ def test_models_pass_the_model_tester(lead_ws, qtbot, qtmodeltester):
         qtmodeltester.check(model)
 
 
-def test_settings_tab_saves_the_round(lead_ws, qtbot, messages):
+def test_settings_tab_saves_the_round(fresh_lead_ws, qtbot, messages):
+    lead_ws = fresh_lead_ws  # nothing signed yet: the deadline and quota may still change
     dialog = _dialog(qtbot, lead_ws)
     tab = dialog.settings_tab
     assert not tab.save_button.isEnabled()
@@ -79,6 +80,14 @@ def test_settings_tab_saves_the_round(lead_ws, qtbot, messages):
     tab.start_edit.setDate(QDate(2022, 12, 25))
     assert not tab.save()
     assert "trước hoặc bằng" in messages[-1]
+
+
+def test_settings_tab_refuses_rating_changes_while_minutes_are_signed(lead_ws, qtbot, messages):
+    dialog = _dialog(qtbot, lead_ws)
+    dialog.settings_tab.quota_spin.setValue(1)
+    assert not dialog.settings_tab.save()
+    assert "biên bản đã ký" in messages[-1]
+    assert lead_ws.round_info().portal_quota == 4
 
 
 def test_thresholds_edit_in_place(lead_ws, qtbot, messages):
