@@ -38,6 +38,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def file_error_message(error: OSError) -> str:
+    """An operating-system error on a file, in Vietnamese."""
+    name = error.filename or ""
+    if isinstance(error, IsADirectoryError):
+        return f"«{name}» là một thư mục; hãy ghi tên tệp, ví dụ {name}/ket_qua.xlsx."
+    if isinstance(error, FileNotFoundError):
+        return f"Không tìm thấy tệp hoặc thư mục «{name}»."
+    if isinstance(error, PermissionError):
+        return f"Không có quyền ghi hoặc tệp «{name}» đang mở trong chương trình khác (Excel?)."
+    return f"Không đọc/ghi được tệp «{name}»: {error.strerror or error}."
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script and of ``python -m ictappraise``."""
     for stream in (sys.stdout, sys.stderr):
@@ -56,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except BrokenPipeError:  # output piped into `head`: not an error of ours
         return 0
+    except OSError as error:  # a folder given as --out, a file open in Excel, a missing folder…
+        err(f"Lỗi: {file_error_message(error)}")
+        return 1
     except KeyboardInterrupt:
         err("Đã dừng theo yêu cầu.")
         return 130

@@ -14,7 +14,7 @@ from typing import Any
 from ictappraise.domain.catalog import Criterion
 from ictappraise.domain.editlog import STATE_READY, STATE_REOPENED, STATE_SIGNED, is_lockable
 from ictappraise.domain.fields import crit_field, fact_field, portal_field, status_field, visit_field
-from ictappraise.domain.numbers import format_points, parse_decimal
+from ictappraise.domain.numbers import format_points, parse_decimal, quantize_points
 from ictappraise.domain.scorecard import Appraisal, score_row
 from ictappraise.services.model import Visit
 from ictappraise.services.workspace import Change, ServiceError, Workspace
@@ -79,7 +79,8 @@ def self_score_change(
     criterion = criterion_of(ws, agency_id, code)
     value = None
     if points is not None and points != "":
-        amount = parse_decimal(points, what=f"Điểm tự đánh giá của tiêu chí {code}")
+        # Points are kept to 0.01, half up (domain.md §4): a cached "=20/3" is 6,67.
+        amount = quantize_points(parse_decimal(points, what=f"Điểm tự đánh giá của tiêu chí {code}"))
         check_points(amount, criterion)
         value = format_points(amount, comma=False)
     return Change(crit_field(agency_id, code, "self"), value, reason)

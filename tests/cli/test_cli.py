@@ -298,3 +298,18 @@ def test_file_open_in_another_window(user_env: dict[str, str], demo_db: Path) ->
         assert_user_error(run(user_env, "results", "--db", str(demo_db)), "đang được mở")
     finally:
         db.close()
+
+
+def test_an_output_folder_given_as_a_file_is_a_clear_error(demo_db: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "ket qua"
+    folder.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "ictappraise", "export-xlsx", "--db", str(demo_db), "--out", str(folder)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("Lỗi:") and "là một thư mục" in done.stderr
+    assert "Traceback" not in done.stderr

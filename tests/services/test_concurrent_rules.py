@@ -73,3 +73,9 @@ def test_a_conflict_on_the_deadline_withholds_every_band(fresh_lead_ws: Workspac
     assert any(fs.field == "round/report_deadline" for fs in detail.conflicts)
     problems = appraisal.readiness_problems(ws, detail.agency.id)
     assert any("xung đột" in p for p in problems)
+
+
+def test_self_scores_are_kept_to_the_hundredth(lead_ws: Workspace) -> None:
+    agency = lead_ws.find_agency("HUPQ")
+    appraisal.set_self_score(lead_ws, agency.id, "II.6", "6.666666666666667")  # a cached =20/3
+    assert str(lead_ws.detail(agency.id).entries["II.6"].self_points) == "6.67"
