@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 if TYPE_CHECKING:
     from ictappraise.ui.main_window import MainWindow
@@ -156,6 +156,7 @@ def open_minutes(window: MainWindow) -> None:
     from ictappraise.ui.minutes_view import MinutesDialog
 
     dialog = MinutesDialog(window.ws, window.agency_id, window)
+    fit_to_screen(dialog)
 
     def status_changed(agency_id: str) -> None:
         window.controller.undo_stack.clear()  # steps from before a signing or reopening no longer apply
@@ -266,6 +267,14 @@ def open_rules_help(window: MainWindow) -> None:
     from ictappraise.ui.dialogs.help import RulesHelpDialog
 
     RulesHelpDialog(window.ws, window).exec()
+
+
+def fit_to_screen(dialog: QWidget) -> None:
+    """Never taller or wider than the screen it opens on (1366×768 laptops)."""
+    screen = dialog.screen().availableGeometry()
+    dialog.resize(
+        min(dialog.width(), int(screen.width() * 0.95)), min(dialog.height(), int(screen.height() * 0.92))
+    )
 
 
 def warn(window: MainWindow, title: str, error: Exception) -> None:

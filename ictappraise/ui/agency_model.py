@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -48,6 +49,7 @@ class AgencyRow:
     provisional: bool
     unscored: int
     conflicts: int
+    leaves: int = 0
 
     @classmethod
     def from_detail(cls, detail: AgencyDetail) -> AgencyRow:
@@ -61,6 +63,7 @@ class AgencyRow:
             provisional=card.provisional,
             unscored=len(card.unscored),
             conflicts=len(detail.conflicts),
+            leaves=sum(1 for _ in detail.catalog.leaves()),
         )
 
     def band_text(self) -> str:
@@ -68,9 +71,17 @@ class AgencyRow:
             return _tr("Có xung đột")
         if self.band is None:
             return "—"
+        if self.leaves and self.unscored >= self.leaves:
+            return _tr("Chưa chấm")  # a band over nothing scored would only alarm
         if self.provisional:
             return _tr("{band} (tạm)").format(band=self.band.value)
         return self.band.value
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, so "phu quy" finds "Huyện ủy Phú Quý"."""
+    decomposed = unicodedata.normalize("NFD", " ".join(text.split()).casefold().replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 class AgencyTableModel(QAbstractTableModel):
@@ -137,7 +148,12 @@ class AgencyTableModel(QAbstractTableModel):
             if item.conflicts:
                 return QBrush(CONFLICT_BACKGROUND)
             return QBrush(BAND_BACKGROUND[item.band]) if item.band and not item.provisional else None
-        if column == COL_BAND and role == Qt.ItemDataRole.ForegroundRole and item.band:
+        if (
+            column == COL_BAND
+            and role == Qt.ItemDataRole.ForegroundRole
+            and item.band
+            and item.unscored < item.leaves
+        ):
             return QBrush(BAND_FOREGROUND[item.band])
         return None
 
@@ -202,7 +218,7 @@ class AgencyFilterProxy(QSortFilterProxyModel):
     ) -> None:
         if hasattr(self, "beginFilterChange"):  # Qt ≥ 6.10; invalidateRowsFilter is deprecated there
             self.beginFilterChange()
-        self.search = " ".join(search.split()).casefold()
+        self.search = fold(search)
         self.category, self.status, self.visit_date = category, status, visit_date
         if hasattr(self, "endFilterChange"):
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
@@ -214,7 +230,7 @@ class AgencyFilterProxy(QSortFilterProxyModel):
         assert isinstance(model, AgencyTableModel)
         item = model.rows[source_row]
         agency = item.agency
-        if self.search and self.search not in f"{agency.code} {agency.name}".casefold():
+        if self.search and self.search not in fold(f"{agency.code} {agency.name}"):
             return False
         if self.category is not None and agency.category != self.category:
             return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -79,14 +80,23 @@ class AgencyPanel(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
-        # Sized once to their contents, not on every change: ResizeToContents would re-measure
-        # every row after each keystroke commit.
+        # Fixed widths, not ResizeToContents: that would re-measure every row after each edit.
+        # Names elide in the middle so "Huyện ủy Hàm Thuận Bắc/Nam" stay distinguishable.
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.resizeColumnsToContents()
-        for column in (COL_CODE, COL_CATEGORY, COL_DATE, COL_STATUS, COL_POINTS, COL_BAND):
+        for column, width in (
+            (COL_CODE, 56),
+            (COL_CATEGORY, 30),
+            (COL_DATE, 44),
+            (COL_STATUS, 96),
+            (COL_POINTS, 52),
+            (COL_BAND, 78),
+        ):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, max(header.sectionSize(column), 54))
+            header.resizeSection(column, width)
         for column in (COL_CODE, COL_CATEGORY, COL_STATUS):
-            self.table.hideColumn(column)  # shown in the tooltip; the panel stays narrow
+            self.table.hideColumn(column)  # the panel stays narrow; right-click the header to show
+        self._column_menu(header)
         self.table.sortByColumn(COL_DATE, Qt.SortOrder.AscendingOrder)
         layout.addWidget(self.table, 1)
         self.fill_dates()
@@ -97,22 +107,34 @@ class AgencyPanel(QWidget):
         self.today_button.clicked.connect(self.show_today)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
 
+    def _column_menu(self, header: QHeaderView) -> None:
+        """Right-click on the header: choose the columns (status, code, Phụ lục are hidden first)."""
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        for column in range(self.model.columnCount()):
+            if column == COL_NAME:
+                continue
+            action = QAction(self.model.headerData(column, Qt.Orientation.Horizontal), header)
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(column))
+            action.toggled.connect(lambda shown, c=column: self.table.setColumnHidden(c, not shown))
+            header.addAction(action)
+
     def fill_dates(self) -> None:
         current = self.visit_date.currentData()
         self.visit_date.blockSignals(True)
         self.visit_date.clear()
         self.visit_date.addItem(self.tr("Mọi ngày thẩm định"), None)
         days = sorted({r.agency.visit_date for r in self.model.rows if r.agency.visit_date})
-        for day in days:
-            self.visit_date.addItem(day.strftime("%d/%m/%Y"), day)
+        for day in days:  # ISO text as item data: findData compares it reliably
+            self.visit_date.addItem(day.strftime("%d/%m/%Y"), day.isoformat())
         position = self.visit_date.findData(current)
         self.visit_date.setCurrentIndex(max(position, 0))
         self.visit_date.blockSignals(False)
 
     def show_today(self) -> None:
-        position = self.visit_date.findData(self.today)
+        position = self.visit_date.findData(self.today.isoformat())
         if position < 0:
-            self.visit_date.addItem(self.today.strftime("%d/%m/%Y"), self.today)
+            self.visit_date.addItem(self.today.strftime("%d/%m/%Y"), self.today.isoformat())
             position = self.visit_date.count() - 1
         self.visit_date.setCurrentIndex(position)
 
@@ -121,7 +143,9 @@ class AgencyPanel(QWidget):
             search=self.search.text(),
             category=self.category.currentData(),
             status=self.status.currentData(),
-            visit_date=self.visit_date.currentData(),
+            visit_date=date.fromisoformat(self.visit_date.currentData())
+            if self.visit_date.currentData()
+            else None,
         )
 
     def select(self, agency_id: str) -> None:

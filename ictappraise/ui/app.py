@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import traceback
 from datetime import date
 from pathlib import Path
 
@@ -157,9 +158,33 @@ def _resolve_actor(ws: Workspace, demo: bool, parent: QWidget | None) -> Actor |
     return actor_for(ws, config.identity, config.device_id)
 
 
+def install_error_dialog() -> None:
+    """An error nobody caught (a bug) is logged and shown, never silently swallowed by Qt."""
+    log = data_dir() / "ictappraise.log"
+
+    def hook(kind: type[BaseException], error: BaseException, trace: object) -> None:
+        try:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            with log.open("a", encoding="utf-8") as handle:
+                handle.write("".join(traceback.format_exception(kind, error, trace)))  # type: ignore[arg-type]
+        except OSError:
+            pass
+        QMessageBox.critical(
+            QApplication.activeWindow(),
+            QCoreApplication.translate("app", "Lỗi không mong muốn"),
+            QCoreApplication.translate(
+                "app",
+                "Thao tác vừa rồi không thực hiện được: {e}\nDữ liệu đã lưu không bị ảnh hưởng. Chi tiết ghi ở {log}.",
+            ).format(e=error, log=log),
+        )
+
+    sys.excepthook = hook
+
+
 def run_gui(db: Path | None = None, demo: bool = False) -> int:
     """Entry point of `ictappraise` without a command."""
     app = application()
+    install_error_dialog()
     if demo:
         try:
             path = demo_copy()

@@ -93,6 +93,7 @@ class ChecklistModel(QAbstractItemModel):
         self.detail: AgencyDetail | None = None
         self.self_editing = False
         self.errors: dict[str, str] = {}
+        self._refused_text: str | None = None
 
     # -- loading ---------------------------------------------------------------------------
     def set_agency(self, agency_id: str | None) -> None:
@@ -390,6 +391,7 @@ class ChecklistModel(QAbstractItemModel):
                 return False
             push_changes(self.controller, [*change], label)
         except (ServiceError, StoreError, ValueError) as error:
+            self._refused_text = "" if value is None else str(value) if role != CHOICE_ROLE else None
             self.errors[code] = str(error)
             self.refused.emit(code, str(error))
             self.dataChanged.emit(index.siblingAtColumn(0), index.siblingAtColumn(len(HEADERS) - 1))
@@ -420,6 +422,11 @@ class ChecklistModel(QAbstractItemModel):
         if column == COL_NOTE:
             return [Change(f"agency/{agency_id}/crit/{code}/note", text)], _tr("Ghi chú {c}").format(c=code)
         return None, ""
+
+    def take_refused_text(self) -> str | None:
+        """The text of the last refused edit (once), so the view can put it back to correct."""
+        text, self._refused_text = self._refused_text, None
+        return text
 
     def leaf_codes(self) -> list[str]:
         return [leaf.code for leaf in self.detail.catalog.leaves()] if self.detail else []

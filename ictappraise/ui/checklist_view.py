@@ -175,13 +175,27 @@ class ChecklistView(QTreeView):
 
     def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
         current = self.currentIndex()
+        refused = self.model().take_refused_text()
         super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        if refused is not None and hint != QAbstractItemDelegate.EndEditHint.RevertModelCache:
+            # A refused value stays where it was typed, to be corrected, not retyped elsewhere.
+            self.move_to(current)
+            retry = self.focusWidget()
+            if isinstance(retry, QLineEdit):
+                retry.setText(refused)
+            return
         if hint == QAbstractItemDelegate.EndEditHint.EditNextItem:
             self.move_to(self.next_cell(current, +1))
         elif hint == QAbstractItemDelegate.EndEditHint.EditPreviousItem:
             self.move_to(self.next_cell(current, -1))
         elif hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:
             self.move_to(self.next_cell(current, +1, same_column=True))
+
+    def input_of_current_row(self) -> QModelIndex:
+        """The input cell of the selected row, if it has one."""
+        current = self.currentIndex()
+        cell = current.siblingAtColumn(COL_INPUT) if current.isValid() else QModelIndex()
+        return cell if cell.isValid() and self.model().is_editable(cell) else QModelIndex()
 
     def first_input(self) -> QModelIndex:
         cells = [c for c in self.editable_cells() if c.column() == COL_INPUT]

@@ -36,6 +36,8 @@ from ictappraise.ui.controller import Controller
 from ictappraise.ui.preview_panel import FactsPanel, PreviewPanel
 
 SETTINGS_GROUP = "main_window"
+HINT_STYLE = "color: #333; background: #f4f6f8; padding: 4px;"
+REFUSAL_STYLE = "color: #a00000; background: #ffecec; padding: 4px; font-weight: bold;"
 
 
 class MainWindow(QMainWindow):
@@ -93,17 +95,12 @@ class MainWindow(QMainWindow):
         buttons.addStretch(1)
         buttons.addWidget(self.ready_button)
         buttons.addWidget(self.minutes_button)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #a00000; background: #ffecec; padding: 4px; border-radius: 4px;")
-        self.message.hide()
         self.hint = QLabel()
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: #333; background: #f4f6f8; padding: 4px;")
+        self.hint.setStyleSheet(HINT_STYLE)
         checklist_page = QWidget()
         column = QVBoxLayout(checklist_page)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.message)
         column.addWidget(self.checklist, 1)
         column.addWidget(self.hint)
         self.tabs = QTabWidget()
@@ -185,7 +182,6 @@ class MainWindow(QMainWindow):
         self.agency_id = agency_id
         self.checklist_model.set_agency(agency_id)
         self.checklist.expandAll()
-        self.message.hide()
         self._refresh_side()
         if self.visit_panel is not None:
             self.visit_panel.set_agency(self.ws, agency_id)  # type: ignore[attr-defined]
@@ -232,24 +228,31 @@ class MainWindow(QMainWindow):
             )
 
     def show_refusal(self, code: str, message: str) -> None:
-        self.message.setText(self.tr("Không nhận giá trị ở tiêu chí {c}: {m}").format(c=code, m=message))
-        self.message.show()
+        if code not in message:
+            message = self.tr("Tiêu chí {c}: {m}").format(c=code, m=message)
+        # Shown in the hint line under the table, which is always there: rows never jump.
+        self.hint.setText(self.tr("Không nhận giá trị — {m}").format(m=message))
+        self.hint.setStyleSheet(REFUSAL_STYLE)
 
     def _saved(self, when: str) -> None:
         self.saved_label.setText(self.tr("Đã lưu lúc {t}").format(t=when[11:19]))
-        self.message.hide()
+        self.hint.setStyleSheet(HINT_STYLE)
 
     def _current_changed(self, current: object, _previous: object) -> None:
         code = self.checklist.currentIndex().data(CODE_ROLE)
         detail = self.checklist_model.detail
+        if detail is not None and code in self.checklist_model.errors:
+            self.show_refusal(code, self.checklist_model.errors[code])
+            return
+        self.hint.setStyleSheet(HINT_STYLE)
         criterion = detail.catalog.find(code) if detail and code else None
         if criterion is None:
             self.hint.setText("")
             return
         evidence = criterion.evidence or self.tr("(không ghi)")
         self.hint.setText(
-            self.tr("<b>{c}</b> — Cách tính điểm: {m}<br><b>Tài liệu kiểm chứng:</b> {e}").format(
-                c=criterion.code, m=criterion.method_text, e=evidence
+            self.tr("<b>{c}. {n}</b><br>Cách tính điểm: {m}<br><b>Tài liệu kiểm chứng:</b> {e}").format(
+                c=criterion.code, n=criterion.name, m=criterion.method_text, e=evidence
             )
         )
 
@@ -297,9 +300,10 @@ class MainWindow(QMainWindow):
         dialog.exec()
 
     def focus_first_input(self) -> None:
-        """Start scoring: the first input cell of the checklist, in edit mode."""
+        """Start scoring (F2): the selected row's input, else the first input, in edit mode."""
         self.checklist.setFocus()
-        self.checklist.move_to(self.checklist.first_input())
+        target = self.checklist.input_of_current_row()
+        self.checklist.move_to(target if target.isValid() else self.checklist.first_input())
 
     # -- persistence of the window ---------------------------------------------------------
     def restore_state(self) -> None:

@@ -99,12 +99,29 @@ def test_too_high_score_is_refused_with_the_reason(window: MainWindow) -> None:
     select(window, "HUPQ")
     index = window.checklist_model.index_of_code("II.6", COL_INPUT)  # a manual criterion, max 10
     assert window.checklist_model.setData(index, "12", Qt.ItemDataRole.EditRole) is False
-    assert window.message.isVisible()
-    assert "vượt điểm tối đa" in window.message.text()
+    assert "Không nhận giá trị" in window.hint.text() and "vượt điểm tối đa" in window.hint.text()
+    assert window.hint.text().count("II.6") == 1  # the code once, not "Tiêu chí II.6: Tiêu chí II.6"
     assert points(window, "II.6") == "chưa chấm"
     assert window.checklist_model.setData(index, "7,5", Qt.ItemDataRole.EditRole) is True
     assert points(window, "II.6") == "7,5"
-    assert not window.message.isVisible()
+    assert "Không nhận" not in window.hint.text() or "#a00000" not in window.hint.styleSheet()
+
+
+def test_a_refused_value_stays_in_its_cell_to_be_corrected(window: MainWindow, qtbot) -> None:  # noqa: ANN001
+    select(window, "HUPQ")
+    window.checklist.setCurrentIndex(window.checklist_model.index_of_code("II.6", COL_INPUT))
+    window.focus_first_input()  # F2 starts on the selected row, not on I.1
+    typed = editor()
+    assert window.checklist.currentIndex().data(Qt.ItemDataRole.UserRole + 11) == "II.6"
+    qtbot.keyClicks(typed, "12")  # above the maximum of 10
+    qtbot.keyClick(typed, Qt.Key.Key_Return)
+    again = editor()
+    assert window.checklist.currentIndex().data(Qt.ItemDataRole.UserRole + 11) == "II.6"
+    assert isinstance(again, QLineEdit) and again.text() == "12"
+    again.setText("9,5")
+    qtbot.keyClick(again, Qt.Key.Key_Return)
+    editor()
+    assert points(window, "II.6") == "9,5"
 
 
 def test_a_zero_sub_item_is_not_a_failed_criterion_and_undo_restores_it(window: MainWindow) -> None:
@@ -189,9 +206,14 @@ def test_filters_find_today_and_search(window: MainWindow) -> None:
         "Văn phòng Tỉnh ủy",
         "Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh",
     }
+    items = window.agencies.visit_date.count()
+    window.agencies.show_today()
+    assert window.agencies.visit_date.count() == items  # no second "14/12/2022"
     window.agencies.visit_date.setCurrentIndex(0)
     window.agencies.search.setText("bắc bình")
     assert proxy.rowCount() == 1
+    window.agencies.search.setText("phu quy")  # typed without diacritics
+    assert [proxy.index(r, 1).data() for r in range(proxy.rowCount())] == ["Huyện ủy Phú Quý"]
     window.agencies.search.clear()
     window.agencies.category.setCurrentIndex(window.agencies.category.findData(3))
     assert proxy.rowCount() == 5
