@@ -9,7 +9,7 @@ import traceback
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ictappraise import __version__
@@ -41,7 +41,20 @@ def application() -> QApplication:
             QSettings.Format.IniFormat, QSettings.Scope.UserScope, os.environ["ICTAPPRAISE_CONFIG_DIR"]
         )
     assert isinstance(app, QApplication)
+    _install_qt_translation(app)
     return app
+
+
+def _install_qt_translation(app: QApplication) -> None:
+    """Vietnamese for Qt's own buttons and dialogs (Hủy, Đóng…); Qt ships no Vietnamese."""
+    if getattr(app, "_ictappraise_translator", None) is not None:
+        return
+    from ictappraise.services.seed import resource_path
+
+    translator = QTranslator(app)
+    if translator.load(str(resource_path("translations", "qt_vi.qm"))):
+        app.installTranslator(translator)
+        app._ictappraise_translator = translator  # type: ignore[attr-defined]  # keep it alive
 
 
 def demo_copy() -> Path:
