@@ -283,37 +283,34 @@ def _computed(cell: Cell, formula: str) -> None:
 def _group_row(
     sheet: Worksheet, row: int, code: str, name: str, maximum: Decimal, members: list[int]
 ) -> None:
-    for key in COL:
-        cell = sheet.cell(row=row, column=COL[key])
-        cell.fill = GROUP_FILL
-        cell.border = BORDER
-        cell.font = Font(name=FONT_NAME, bold=True)
-        cell.alignment = WRAP
+    _sum_row(sheet, row, GROUP_FILL, maximum, members, wrap=True)
     set_text(sheet.cell(row=row, column=COL["code"]), code)
     set_text(sheet.cell(row=row, column=COL["name"]), name)
-    sheet.cell(row=row, column=COL["maximum"], value=maximum).number_format = POINTS_FORMAT
-    for key in ("self", "appraised"):
-        letter = get_column_letter(COL[key])
-        _computed(
-            sheet.cell(row=row, column=COL[key]), "=SUM(" + ",".join(f"{letter}{r}" for r in members) + ")"
-        )
-        sheet.cell(row=row, column=COL[key]).fill = GROUP_FILL
 
 
 def _total_row(sheet: Worksheet, row: int, maximum: Decimal, group_rows: list[int]) -> None:
+    _sum_row(sheet, row, HEADER_FILL, maximum, group_rows, wrap=False)
+    set_text(sheet.cell(row=row, column=COL["name"]), "TỔNG CỘNG")
+
+
+def _sum_row(
+    sheet: Worksheet, row: int, fill: PatternFill, maximum: Decimal, summed: list[int], *, wrap: bool
+) -> None:
+    """A bold filled row with a maximum and, as formulas, the sums of the self and appraised points."""
     for key in COL:
         cell = sheet.cell(row=row, column=COL[key])
-        cell.fill = HEADER_FILL
+        cell.fill = fill
         cell.border = BORDER
         cell.font = Font(name=FONT_NAME, bold=True)
-    set_text(sheet.cell(row=row, column=COL["name"]), "TỔNG CỘNG")
+        if wrap:
+            cell.alignment = WRAP
     sheet.cell(row=row, column=COL["maximum"], value=maximum).number_format = POINTS_FORMAT
     for key in ("self", "appraised"):
         letter = get_column_letter(COL[key])
         _computed(
-            sheet.cell(row=row, column=COL[key]), "=SUM(" + ",".join(f"{letter}{r}" for r in group_rows) + ")"
+            sheet.cell(row=row, column=COL[key]), "=SUM(" + ",".join(f"{letter}{r}" for r in summed) + ")"
         )
-        sheet.cell(row=row, column=COL[key]).fill = HEADER_FILL
+        sheet.cell(row=row, column=COL[key]).fill = fill
 
 
 def _validations(sheet: Worksheet, validations: dict[Decimal, list[str]]) -> None:

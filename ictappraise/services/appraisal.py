@@ -36,6 +36,21 @@ VISIT_KEYS = (
 )
 
 
+def is_lead(ws: Workspace) -> bool:
+    """Whether the acting person is the team's lead."""
+    if ws.actor is None:
+        return False
+    member = ws.member(ws.actor.member_id)
+    return member is not None and member.role == ROLE_LEAD
+
+
+def require_lead(ws: Workspace, what: str = "thay đổi thiết lập của đợt đánh giá") -> None:
+    """Refuse unless the acting person is the lead: "Chỉ Tổ trưởng được {what}."."""
+    ws.require_actor()
+    if not is_lead(ws):
+        raise ServiceError(f"Chỉ Tổ trưởng được {what}.")
+
+
 def criterion_of(ws: Workspace, agency_id: str, code: str) -> Criterion:
     """The criterion or sub-item of an agency's catalog, or a clear refusal."""
     agency = ws.agency(agency_id)
@@ -228,10 +243,7 @@ def _applied_lockable(ws: Workspace, agency_id: str) -> set[str]:
 
 def reopen(ws: Workspace, agency_id: str, reason: str) -> None:
     """Only the lead reopens signed minutes, and only with a reason (kept in the log)."""
-    actor = ws.require_actor()
-    member = ws.member(actor.member_id)
-    if member is None or member.role != ROLE_LEAD:
-        raise ServiceError("Chỉ Tổ trưởng được mở lại biên bản đã ký.")
+    require_lead(ws, "mở lại biên bản đã ký")
     if not reason or not reason.strip():
         raise ServiceError("Mở lại biên bản đã ký phải ghi rõ lý do.")
     if not ws.is_signed(agency_id):

@@ -39,10 +39,9 @@ from ictappraise.io.excel_read import (
     open_workbook,
     read_form,
 )
-from ictappraise.services.appraisal import appraisal_change, self_score_change
+from ictappraise.services.appraisal import appraisal_change, require_lead, self_score_change
 from ictappraise.services.model import STATUS_LABELS, Agency, AgencyDetail
 from ictappraise.services.workspace import Change, ServiceError, Workspace
-from ictappraise.settings import ROLE_LEAD
 from ictappraise.store import backup
 from ictappraise.store.database import StoreError
 
@@ -540,9 +539,7 @@ def _blocked_message(category: int, blockers: list[Agency]) -> str:
 
 def replace_catalog(ws: Workspace, catalog: Catalog) -> int:
     """Replace the catalog of its category: the lead only, while none of its agencies has a score."""
-    member = ws.member(ws.require_actor().member_id)
-    if member is None or member.role != ROLE_LEAD:
-        raise ServiceError("Chỉ Tổ trưởng được thay bộ tiêu chí của đợt đánh giá.")
+    require_lead(ws, "thay bộ tiêu chí của đợt đánh giá")
     blockers = catalog_blockers(ws, catalog.category)
     if blockers:
         raise ServiceError(_blocked_message(catalog.category, blockers))

@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ictappraise.domain.catalog import Catalog
+from ictappraise.domain.catalog import Catalog, Criterion
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.scorecard import Scorecard
 from ictappraise.io.pdf_minutes import (
@@ -247,35 +247,26 @@ def table_rows(detail: AgencyDetail) -> tuple[TableRow, ...]:
             TableRow(ROW_GROUP, group.code, group.name, fmt(group.maximum), fmt(subtotal.self_points), points)
         )
         for criterion in group.criteria:
-            score = card.rows[criterion.code]
-            rows.append(
-                TableRow(
-                    ROW_CRITERION,
-                    _short_number(criterion.code, group.code),
-                    criterion.name,
-                    fmt(criterion.maximum),
-                    fmt(score.self_points),
-                    fmt(score.points),
-                    detail.entries[criterion.code].note.strip(),
-                )
-            )
-            for sub in criterion.sub_items:
-                s = card.rows[sub.code]
-                rows.append(
-                    TableRow(
-                        ROW_SUB,
-                        _short_number(sub.code, criterion.code),
-                        sub.name,
-                        fmt(sub.maximum),
-                        fmt(s.self_points),
-                        fmt(s.points),
-                        detail.entries[sub.code].note.strip(),
-                    )
-                )
+            rows.append(_criterion_row(detail, ROW_CRITERION, criterion, group.code))
+            rows += [_criterion_row(detail, ROW_SUB, sub, criterion.code) for sub in criterion.sub_items]
     rows.append(
         TableRow(ROW_TOTAL, "", "Tổng cộng", fmt(card.maximum), fmt(card.self_total), fmt(card.total))
     )
     return tuple(rows)
+
+
+def _criterion_row(detail: AgencyDetail, kind: str, criterion: Criterion, parent_code: str) -> TableRow:
+    """A criterion's or sub-item's row: short number, name, maximum, points and note as printed."""
+    score = detail.scorecard.rows[criterion.code]
+    return TableRow(
+        kind,
+        _short_number(criterion.code, parent_code),
+        criterion.name,
+        format_points(criterion.maximum),
+        format_points(score.self_points),
+        format_points(score.points),
+        detail.entries[criterion.code].note.strip(),
+    )
 
 
 def _day(value: date | None) -> str:

@@ -20,6 +20,8 @@ from ictappraise.domain.fields import agency_field, member_field, round_field, r
 from ictappraise.domain.numbers import format_points, parse_decimal
 from ictappraise.domain.rating import CATEGORIES, CategoryRules
 from ictappraise.services import appraisal
+from ictappraise.services.appraisal import is_lead as is_lead  # who may act: re-exported for the screens
+from ictappraise.services.appraisal import require_lead
 from ictappraise.services.model import Agency, Member
 from ictappraise.services.workspace import Change, ServiceError, Workspace
 from ictappraise.settings import ROLE_LABELS, ROLE_LEAD
@@ -38,22 +40,6 @@ SETTINGS_KEYS = (
 MAX_SIGNATURE_BYTES = 2 * 1024 * 1024
 _TIME = re.compile(r"^(\d{1,2})(?:[:hgG.](\d{2})?)?$")
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"BM", b"GIF87a", b"GIF89a")
-
-
-# -- who may act ---------------------------------------------------------------------------
-def is_lead(ws: Workspace) -> bool:
-    """Whether the acting person is the team's lead."""
-    if ws.actor is None:
-        return False
-    member = ws.member(ws.actor.member_id)
-    return member is not None and member.role == ROLE_LEAD
-
-
-def require_lead(ws: Workspace, what: str = "thay đổi thiết lập của đợt đánh giá") -> None:
-    """Refuse unless the acting person is the lead."""
-    ws.require_actor()
-    if not is_lead(ws):
-        raise ServiceError(f"Chỉ Tổ trưởng được {what}.")
 
 
 # -- round settings and thresholds ---------------------------------------------------------

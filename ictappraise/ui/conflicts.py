@@ -44,37 +44,30 @@ from PySide6.QtWidgets import (
 from ictappraise.services import merge
 from ictappraise.services.conflicts import Conflict, Head, parse_typed, time_text
 from ictappraise.services.workspace import Workspace
+from ictappraise.ui.dialogs.common import ListTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
 
-class ConflictTableModel(QAbstractTableModel):
+class ConflictTableModel(ListTableModel[Conflict]):
     """Open conflicts: one row per conflicting field."""
 
     COL_AGENCY, COL_CODE, COL_WHAT, COL_HEADS = range(4)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.conflicts: list[Conflict] = []
-        self.headers = [self.tr("Đơn vị"), self.tr("Tiêu chí"), self.tr("Nội dung"), self.tr("Số phiên bản")]
+    def headers(self) -> list[str]:
+        return [self.tr("Đơn vị"), self.tr("Tiêu chí"), self.tr("Nội dung"), self.tr("Số phiên bản")]
 
-    def set_conflicts(self, conflicts: Sequence[Conflict]) -> None:
-        self.beginResetModel()
-        self.conflicts = list(conflicts)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self.conflicts)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self.headers)
+    @property
+    def conflicts(self) -> list[Conflict]:
+        """The conflicts shown, in the model's order."""
+        return self._rows
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         if not index.isValid() or role not in (DISPLAY, TOOLTIP):
             return None
-        conflict = self.conflicts[index.row()]
+        conflict = self._rows[index.row()]
         if role == TOOLTIP:
             return conflict.field
         column = index.column()
@@ -86,47 +79,29 @@ class ConflictTableModel(QAbstractTableModel):
             return conflict.what
         return len(conflict.heads)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
-        if role == DISPLAY and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.headers):
-            return self.headers[section]
-        return None
 
-
-class HeadTableModel(QAbstractTableModel):
+class HeadTableModel(ListTableModel[Head]):
     """The competing versions of one field: value, author, time."""
 
     COL_VALUE, COL_AUTHOR, COL_TIME, COL_REASON = range(4)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.heads: list[Head] = []
-        self.headers = [self.tr("Giá trị"), self.tr("Người nhập"), self.tr("Thời điểm"), self.tr("Lý do")]
+    def headers(self) -> list[str]:
+        return [self.tr("Giá trị"), self.tr("Người nhập"), self.tr("Thời điểm"), self.tr("Lý do")]
 
-    def set_heads(self, heads: Sequence[Head]) -> None:
-        self.beginResetModel()
-        self.heads = list(heads)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self.heads)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self.headers)
+    @property
+    def heads(self) -> list[Head]:
+        """The versions shown, in the model's order."""
+        return self._rows
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         if not index.isValid() or role not in (DISPLAY, TOOLTIP):
             return None
-        head = self.heads[index.row()]
+        head = self._rows[index.row()]
         if role == TOOLTIP:
             return f"{head.edit.id} — {head.edit.device}"
         return (head.text, head.author_name, time_text(head.edit.created_at), head.edit.reason or "")[
             index.column()
         ]
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
-        if role == DISPLAY and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.headers):
-            return self.headers[section]
-        return None
 
 
 def _table(model: QAbstractTableModel, parent: QWidget) -> tuple[QTableView, QSortFilterProxyModel]:
@@ -199,7 +174,7 @@ class ConflictDialog(QDialog):
 
     def reload(self) -> None:
         """Re-read the open conflicts and select the first."""
-        self.conflict_model.set_conflicts(merge.list_conflicts(self.ws, self.agency_id))
+        self.conflict_model.set_rows(merge.list_conflicts(self.ws, self.agency_id))
         count = self.conflict_model.rowCount()
         self.status_label.setText(
             self.tr("Còn %n xung đột.", "", count) if count else self.tr("Không còn xung đột nào.")
@@ -223,7 +198,7 @@ class ConflictDialog(QDialog):
 
     def _show_heads(self) -> None:
         conflict = self.current_conflict()
-        self.head_model.set_heads(conflict.heads if conflict else ())
+        self.head_model.set_rows(conflict.heads if conflict else ())
         self.head_view.clearSelection()
         hint = self.tr("Điểm, ví dụ 12,5") if conflict and conflict.field.endswith("/appraised") else ""
         self.value_edit.setPlaceholderText(hint)

@@ -7,12 +7,9 @@ with whether it changed the band, the final band ("tạm tính" while criteria a
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -31,9 +28,8 @@ from ictappraise.services.workspace import Change, ServiceError
 from ictappraise.store.database import StoreError
 from ictappraise.ui.commands import push_changes
 from ictappraise.ui.controller import Controller
+from ictappraise.ui.dialogs.common import date_box, to_qdate
 from ictappraise.ui.style import band_css
-
-NO_DATE = QDate(2000, 1, 1)
 
 
 class PreviewPanel(QWidget):
@@ -153,7 +149,7 @@ class FactsPanel(QGroupBox):
         self.agency_id: str | None = None
         self._loading = False
         form = QFormLayout(self)
-        self.sent = self._date_edit()
+        self.sent = date_box()
         self.sent_known = QCheckBox(self.tr("Đã gửi báo cáo, ngày:"))
         row = QHBoxLayout()
         row.addWidget(self.sent_known)
@@ -189,13 +185,6 @@ class FactsPanel(QGroupBox):
         self.sent.dateChanged.connect(self._sent_changed)
         self.attached.toggled.connect(self._attached_changed)
 
-    def _date_edit(self) -> QDateEdit:
-        edit = QDateEdit()
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("dd/MM/yyyy")
-        edit.setMinimumDate(NO_DATE)
-        return edit
-
     def show_detail(self, detail: AgencyDetail | None) -> None:
         self._loading = True
         try:
@@ -207,7 +196,7 @@ class FactsPanel(QGroupBox):
             sent = facts.report_sent or facts.report_received
             self.sent_known.setChecked(sent is not None)
             self.sent.setEnabled(sent is not None)
-            self.sent.setDate(QDate(sent.year, sent.month, sent.day) if sent else QDate.currentDate())
+            self.sent.setDate(to_qdate(sent) if sent else QDate.currentDate())
             deadline = facts.deadline.strftime("%d/%m/%Y") if facts.deadline else "—"
             self.days_late.setText(
                 self.tr("Hạn gửi: {d} — muộn {n} ngày").format(d=deadline, n=facts.days_late)
@@ -259,7 +248,3 @@ class FactsPanel(QGroupBox):
             [Change(portal_field(self.agency_id, month), None if value < 0 else value)],
             self.tr("Tin, bài tháng {m}").format(m=month),
         )
-
-
-def as_date(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())

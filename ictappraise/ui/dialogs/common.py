@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -41,6 +42,9 @@ Row = TypeVar("Row")
 AnyIndex = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+
+#: The lowest date of an optional date box: it stands for "no date" and shows the box's empty text.
+NO_DATE = QDate(2000, 1, 1)
 
 #: The errors a service raises for a user's mistake; their messages are Vietnamese.
 USER_ERRORS = (StoreError, ValueError)
@@ -77,6 +81,27 @@ def from_qdate(value: QDate) -> date | None:
     return date(value.year(), value.month(), value.day()) if value.isValid() else None
 
 
+def date_box(empty_text: str = "", value: date | None = None) -> QDateEdit:
+    """A dd/MM/yyyy date box with a calendar that may hold no date (shown as empty_text)."""
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd/MM/yyyy")
+    edit.setMinimumDate(NO_DATE)
+    edit.setSpecialValueText(empty_text)
+    set_box_date(edit, value)
+    return edit
+
+
+def set_box_date(edit: QDateEdit, value: date | None) -> None:
+    """Show a date (None: no date) in a date_box."""
+    edit.setDate(to_qdate(value) if value else NO_DATE)
+
+
+def box_date(edit: QDateEdit) -> date | None:
+    """The date of a date_box (None when it holds no date)."""
+    return None if edit.date() == NO_DATE else from_qdate(edit.date())
+
+
 @dataclass(frozen=True)
 class Column(Generic[Row]):
     """One column of a RecordTableModel: its header and how a row shows in it."""
@@ -98,6 +123,18 @@ class ListTableModel(QAbstractTableModel, Generic[Row]):
     def headers(self) -> Sequence[str]:
         """The column headers; their number is the number of columns."""
         raise NotImplementedError
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        """Replace every row (after a service wrote or the round changed)."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[Row]:
+        return list(self._rows)
+
+    def row_at(self, row: int) -> Row:
+        return self._rows[row]
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
         return 0 if parent.isValid() else len(self._rows)
@@ -127,18 +164,6 @@ class RecordTableModel(ListTableModel[Row]):
 
     def headers(self) -> list[str]:
         return [column.header for column in self._columns]
-
-    def set_rows(self, rows: Sequence[Row]) -> None:
-        """Replace every row (after a service wrote or the round changed)."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[Row]:
-        return list(self._rows)
-
-    def row_at(self, row: int) -> Row:
-        return self._rows[row]
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

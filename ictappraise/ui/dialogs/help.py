@@ -144,11 +144,7 @@ class RulesHelpDialog(QDialog):
                 "trong năm không đủ số tin, bài theo quy định ({quota} tin, bài mỗi tháng) thì xếp loại Yếu."
             ).format(months=PORTAL_MONTHS_LIMIT, quota=info.portal_quota),
         ]
-        return (
-            f"<h3>{self.tr('2. Điểm liệt, hạ bậc')}</h3><ol>"
-            + "".join(f"<li>{i}</li>" for i in items)
-            + "</ol>"
-        )
+        return _list_section(self.tr("2. Điểm liệt, hạ bậc"), items, numbered=True)
 
     def _decided_section(self) -> str:
         items = [
@@ -200,11 +196,7 @@ class RulesHelpDialog(QDialog):
                 "lý do (ghi chú, minh chứng) trước khi chuyển sang chờ ký."
             ),
         ]
-        return (
-            f"<h3>{self.tr('3. Cách tính đã thống nhất')}</h3><ul>"
-            + "".join(f"<li>{i}</li>" for i in items)
-            + "</ul>"
-        )
+        return _list_section(self.tr("3. Cách tính đã thống nhất"), items)
 
     def _signing_section(self) -> str:
         items = [
@@ -225,11 +217,7 @@ class RulesHelpDialog(QDialog):
                 "«Lịch sử thay đổi» của từng tiêu chí hoặc của đơn vị."
             ),
         ]
-        return (
-            f"<h3>{self.tr('4. Ký biên bản và khóa số liệu')}</h3><ul>"
-            + "".join(f"<li>{i}</li>" for i in items)
-            + "</ul>"
-        )
+        return _list_section(self.tr("4. Ký biên bản và khóa số liệu"), items)
 
     def _merge_section(self) -> str:
         items = [
@@ -253,8 +241,10 @@ class RulesHelpDialog(QDialog):
             ),
             self.tr("Hoàn tác (Ctrl+Z) cũng là một thay đổi mới, khôi phục giá trị cũ; lịch sử vẫn giữ đủ."),
         ]
-        return (
-            f"<h3>{self.tr('5. Nhiều máy, một kết quả: tổng hợp dữ liệu')}</h3><ul>"
-            + "".join(f"<li>{i}</li>" for i in items)
-            + "</ul>"
-        )
+        return _list_section(self.tr("5. Nhiều máy, một kết quả: tổng hợp dữ liệu"), items)
+
+
+def _list_section(title: str, items: list[str], *, numbered: bool = False) -> str:
+    """A titled section of the help: an <h3> and its items as a list."""
+    tag = "ol" if numbered else "ul"
+    return f"<h3>{title}</h3><{tag}>" + "".join(f"<li>{i}</li>" for i in items) + f"</{tag}>"

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -26,15 +24,14 @@ from ictappraise.services import new_round, round_admin
 from ictappraise.services.new_round import NewRound, NewRoundResult
 from ictappraise.services.workspace import Workspace
 from ictappraise.ui.dialogs.common import (
+    NO_DATE,
+    box_date,
     call_service,
+    date_box,
     dialog_buttons,
-    from_qdate,
     left_row,
     locked_banner,
-    to_qdate,
 )
-
-NO_DATE = QDate(2000, 1, 1)
 
 
 class NewRoundDialog(QDialog):
@@ -77,9 +74,9 @@ class NewRoundDialog(QDialog):
         self.key_edit = QLineEdit(plan.key)
         self.key_edit.setToolTip(self.tr("Chữ thường không dấu, số và dấu gạch nối, ví dụ binh-thuan-2023."))
         self.name_edit = QLineEdit(plan.name)
-        self.deadline_edit = self._date_edit(plan.report_deadline)
-        self.start_edit = self._date_edit(plan.visit_start)
-        self.end_edit = self._date_edit(plan.visit_end)
+        self.deadline_edit = date_box(self.tr("chưa đặt"), plan.report_deadline)
+        self.start_edit = date_box(self.tr("chưa đặt"), plan.visit_start)
+        self.end_edit = date_box(self.tr("chưa đặt"), plan.visit_end)
         period = left_row(self.start_edit, QLabel(self.tr("đến")), self.end_edit)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -101,14 +98,6 @@ class NewRoundDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(620)
 
-    def _date_edit(self, value: date | None) -> QDateEdit:
-        edit = QDateEdit(to_qdate(value) if value else NO_DATE)
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("dd/MM/yyyy")
-        edit.setMinimumDate(NO_DATE)
-        edit.setSpecialValueText(self.tr("chưa đặt"))
-        return edit
-
     def _year_changed(self, year: int) -> None:
         """Follow the year in the key, the name, the file name and the dates."""
         old, self._year = self._year, year
@@ -128,18 +117,15 @@ class NewRoundDialog(QDialog):
         if path:
             self.path_edit.setText(path if path.lower().endswith(".db") else f"{path}.db")
 
-    def _day(self, edit: QDateEdit) -> date | None:
-        return None if edit.date() == NO_DATE else from_qdate(edit.date())
-
     def plan(self) -> NewRound:
         """What the form holds."""
         return NewRound(
             key=self.key_edit.text().strip(),
             year=self.year_spin.value(),
             name=self.name_edit.text(),
-            report_deadline=self._day(self.deadline_edit),
-            visit_start=self._day(self.start_edit),
-            visit_end=self._day(self.end_edit),
+            report_deadline=box_date(self.deadline_edit),
+            visit_start=box_date(self.start_edit),
+            visit_end=box_date(self.end_edit),
         )
 
     def accept(self) -> None:

@@ -6,11 +6,8 @@ says why (a member may still set their own signature image in «Tổ thẩm đ�
 
 from __future__ import annotations
 
-from datetime import date
-
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -29,18 +26,17 @@ from PySide6.QtWidgets import (
 from ictappraise.services import round_admin
 from ictappraise.services.workspace import Workspace
 from ictappraise.ui.dialogs.common import (
+    box_date,
     call_service,
-    from_qdate,
+    date_box,
     left_row,
     locked_banner,
     role_label,
-    to_qdate,
+    set_box_date,
 )
 from ictappraise.ui.dialogs.round_agencies import AgenciesTab
 from ictappraise.ui.dialogs.round_rules import CatalogsTab, ThresholdsTab
 from ictappraise.ui.dialogs.round_team import TeamTab
-
-NO_DATE = QDate(2000, 1, 1)
 
 
 class SettingsTab(QWidget):
@@ -53,7 +49,7 @@ class SettingsTab(QWidget):
         self.ws = ws
         self.name_edit = QLineEdit()
         self.year_label = QLabel()
-        self.deadline_edit = self._date_edit()
+        self.deadline_edit = date_box(self.tr("chưa đặt"))
         self.quota_spin = QSpinBox()
         self.quota_spin.setRange(0, 1000)
         self.quota_spin.setSuffix(self.tr(" tin, bài mỗi tháng"))
@@ -62,8 +58,8 @@ class SettingsTab(QWidget):
         self.copies_spin = QSpinBox()
         self.copies_spin.setRange(1, 20)
         self.copies_spin.setSuffix(self.tr(" bản"))
-        self.start_edit = self._date_edit()
-        self.end_edit = self._date_edit()
+        self.start_edit = date_box(self.tr("chưa đặt"))
+        self.end_edit = date_box(self.tr("chưa đặt"))
         self.basis_edit = QPlainTextEdit()
         self.basis_edit.setPlaceholderText(
             self.tr("Mỗi văn bản một dòng, ví dụ: Công văn số 294-CV/TU, ngày 23/11/2021 …")
@@ -105,14 +101,6 @@ class SettingsTab(QWidget):
         self.dirty = False
         self.reload()
 
-    def _date_edit(self) -> QDateEdit:
-        edit = QDateEdit()
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("dd/MM/yyyy")
-        edit.setMinimumDate(NO_DATE)
-        edit.setSpecialValueText(self.tr("chưa đặt"))
-        return edit
-
     def _mark_dirty(self) -> None:
         if not self._loading:
             self.dirty = True
@@ -129,10 +117,10 @@ class SettingsTab(QWidget):
         try:
             self.name_edit.setText(info.name)
             self.year_label.setText(str(info.year) if info.year else "")
-            self.deadline_edit.setDate(to_qdate(info.report_deadline) if info.report_deadline else NO_DATE)
+            set_box_date(self.deadline_edit, info.report_deadline)
             self.quota_spin.setValue(info.portal_quota)
-            self.start_edit.setDate(to_qdate(info.visit_start) if info.visit_start else NO_DATE)
-            self.end_edit.setDate(to_qdate(info.visit_end) if info.visit_end else NO_DATE)
+            set_box_date(self.start_edit, info.visit_start)
+            set_box_date(self.end_edit, info.visit_end)
             self.place_edit.setText(info.place)
             self.copies_spin.setValue(info.minutes_copies)
             self.basis_edit.setPlainText("\n".join(info.legal_basis))
@@ -141,20 +129,17 @@ class SettingsTab(QWidget):
         self.dirty = False
         self._update_buttons()
 
-    def _day(self, edit: QDateEdit) -> date | None:
-        return None if edit.date() == NO_DATE else from_qdate(edit.date())
-
     def values(self) -> dict[str, object]:
         """What the form holds, as round_admin.set_round_settings takes it."""
         return {
             "name": self.name_edit.text(),
-            "report_deadline": self._day(self.deadline_edit),
+            "report_deadline": box_date(self.deadline_edit),
             "portal_quota": self.quota_spin.value(),
             "place": self.place_edit.text(),
             "legal_basis": self.basis_edit.toPlainText().splitlines(),
             "minutes_copies": self.copies_spin.value(),
-            "visit_start": self._day(self.start_edit),
-            "visit_end": self._day(self.end_edit),
+            "visit_start": box_date(self.start_edit),
+            "visit_end": box_date(self.end_edit),
         }
 
     def save(self) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -32,14 +32,12 @@ from ictappraise.services.model import Member, Visit
 from ictappraise.services.round_admin import member_names
 from ictappraise.services.visit_details import current_visit, update_visit
 from ictappraise.services.workspace import Workspace
-from ictappraise.ui.dialogs.common import call_service, from_qdate, left_row, to_qdate
+from ictappraise.ui.dialogs.common import box_date, call_service, date_box, left_row, set_box_date
 from ictappraise.ui.dialogs.visit_models import (
     CommitPlainTextEdit,
     RepresentativeTableModel,
     TeamPresenceModel,
 )
-
-NO_DATE = QDate(2000, 1, 1)
 
 
 class VisitPanel(QWidget):
@@ -72,11 +70,7 @@ class VisitPanel(QWidget):
             "color: #8e1616; background: #f7e1e1; padding: 6px; border-radius: 4px;"
         )
 
-        self.date_edit = QDateEdit()
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("dd/MM/yyyy")
-        self.date_edit.setMinimumDate(NO_DATE)
-        self.date_edit.setSpecialValueText(self.tr("chưa xác định"))
+        self.date_edit = date_box(self.tr("chưa xác định"))
         self.start_edit = self._time_edit()
         self.end_edit = self._time_edit()
         self.place_edit = QLineEdit()
@@ -248,7 +242,7 @@ class VisitPanel(QWidget):
         self._loading = True
         try:
             self.title_label.setText(self.tr("Buổi thẩm định tại {agency}").format(agency=agency.name))
-            self.date_edit.setDate(to_qdate(self._visit.date) if self._visit.date else NO_DATE)
+            set_box_date(self.date_edit, self._visit.date)
             self.start_edit.setText(self._visit.start)
             self.end_edit.setText(self._visit.end)
             self.place_edit.setText(self._visit.place)
@@ -332,8 +326,7 @@ class VisitPanel(QWidget):
                 edit.setText(getattr(self._visit, key))  # the normalised time, e.g. 7h30 → 07:30
 
     def _save_date(self) -> None:
-        chosen = self.date_edit.date()
-        value = None if chosen == NO_DATE else from_qdate(chosen)
+        value = box_date(self.date_edit)
         if value != self._visit.date:
             self._save("date", value)
 
