@@ -112,8 +112,8 @@ class ChecklistView(QTreeView):
         widths = (
             (COL_CODE, 82),
             (COL_MAX, 46),
-            (COL_SELF, 50),
-            (COL_INPUT, 108),
+            (COL_SELF, 58),
+            (COL_INPUT, 100),
             (COL_POINTS, 74),
             (COL_DIFF, 50),
             (COL_NOTE, 122),

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -38,6 +38,27 @@ from ictappraise.ui.preview_panel import FactsPanel, PreviewPanel
 SETTINGS_GROUP = "main_window"
 HINT_STYLE = "color: #333; background: #f4f6f8; padding: 4px;"
 REFUSAL_STYLE = "color: #a00000; background: #ffecec; padding: 4px; font-weight: bold;"
+
+
+class SideScrollArea(QScrollArea):
+    """Scrolls vertically only; its content is held to the visible width, so wrapped text wraps
+    instead of pushing numbers off the right edge."""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit()
+
+    def fit(self) -> None:
+        """Give the content the height its wrapped text needs at this width (QScrollArea asks
+        only for the size hint, which ignores word wrap)."""
+        content = self.widget()
+        if content is None or content.layout() is None:
+            return
+        width = self.viewport().width()
+        content.setMaximumWidth(width)
+        needed = content.layout().heightForWidth(width)
+        if needed > 0:
+            content.setMinimumHeight(needed)
 
 
 class MainWindow(QMainWindow):
@@ -120,7 +141,7 @@ class MainWindow(QMainWindow):
         side_layout.addWidget(self.preview)
         side_layout.addWidget(self.facts)
         side_layout.addStretch(1)
-        scroll = QScrollArea()
+        scroll = self.side_scroll = SideScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(side)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -207,6 +228,7 @@ class MainWindow(QMainWindow):
         detail = self.checklist_model.detail
         self.preview.show_detail(detail)
         self.facts.show_detail(detail)
+        self.side_scroll.fit()
         if detail is None:
             return
         agency = detail.agency

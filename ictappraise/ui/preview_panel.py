@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -55,6 +56,8 @@ class PreviewPanel(QWidget):
         self.penalties = QLabel()
         self.penalties.setWordWrap(True)
         self.penalties.setTextFormat(Qt.TextFormat.RichText)
+        # Wrapped rich text under-reports its height in a box layout; let it grow to fit.
+        self.penalties.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.MinimumExpanding)
         layout.addWidget(self.penalties)
         self.band = QLabel()
         self.band.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -93,7 +96,12 @@ class PreviewPanel(QWidget):
             self._band_text(None, self.tr("CÓ XUNG ĐỘT — Tổ trưởng cần giải quyết"))
         elif rating is not None:
             self.base.setText(self.tr("Xếp loại theo điểm: {b}").format(b=rating.base_band.value))
-            self.penalties.setText(self._penalty_html(rating.reasons[1:]))
+            html = self._penalty_html(rating.reasons[1:])
+            if card.facts.report_sent is None and card.facts.report_received is None:
+                # Nothing recorded is not "on time": say the lateness rule could not be checked yet.
+                warning = self.tr("Chưa ghi nhận ngày đơn vị gửi báo cáo: chưa xét được gửi muộn.")
+                html = f"<div style='margin:2px 0; color:#8a5300'><b>!</b> {warning}</div>" + html
+            self.penalties.setText(html)
             suffix = self.tr(" (tạm tính)") if card.provisional else ""
             self._band_text(
                 rating.band, self.tr("XẾP LOẠI: {b}{s}").format(b=rating.band.value.upper(), s=suffix)
@@ -148,9 +156,10 @@ class FactsPanel(QGroupBox):
         self.controller = controller
         self.agency_id: str | None = None
         self._loading = False
+        self._recorded_sent: str | None = None
         form = QFormLayout(self)
         self.sent = date_box()
-        self.sent_known = QCheckBox(self.tr("Đã gửi báo cáo, ngày:"))
+        self.sent_known = QCheckBox(self.tr("Đã gửi, ngày:"))
         row = QHBoxLayout()
         row.addWidget(self.sent_known)
         row.addWidget(self.sent, 1)
@@ -182,7 +191,10 @@ class FactsPanel(QGroupBox):
         self.short.setWordWrap(True)
         form.addRow(self.short)
         self.sent_known.toggled.connect(self._sent_changed)
-        self.sent.dateChanged.connect(self._sent_changed)
+        # Written when the date is done (Enter, leaving the field, a click in the calendar),
+        # not on every keystroke: "08/11" on the way to "08/12" is not a fact to record.
+        self.sent.editingFinished.connect(self._sent_changed)
+        self.sent.calendarWidget().clicked.connect(lambda _day: self._sent_changed())
         self.attached.toggled.connect(self._attached_changed)
 
     def show_detail(self, detail: AgencyDetail | None) -> None:
@@ -194,9 +206,12 @@ class FactsPanel(QGroupBox):
                 return
             facts = detail.facts
             sent = facts.report_sent or facts.report_received
+            self._recorded_sent = facts.report_sent.isoformat() if facts.report_sent else None
             self.sent_known.setChecked(sent is not None)
             self.sent.setEnabled(sent is not None)
-            self.sent.setDate(to_qdate(sent) if sent else QDate.currentDate())
+            self.sent.setDate(
+                to_qdate(sent or facts.deadline) if (sent or facts.deadline) else QDate.currentDate()
+            )
             deadline = facts.deadline.strftime("%d/%m/%Y") if facts.deadline else "—"
             self.days_late.setText(
                 self.tr("Hạn gửi: {d} — muộn {n} ngày").format(d=deadline, n=facts.days_late)
@@ -211,7 +226,9 @@ class FactsPanel(QGroupBox):
                 box.setValue(-1 if count is None else count)
             short = facts.portal_short_months
             self.short.setText(
-                self.tr("Tháng không đủ định mức: {m}").format(m=", ".join(map(str, short)))
+                self.tr("Tháng thiếu tin, bài so với định mức: {m}").format(
+                    m=", ".join(f"T{m}" for m in short)
+                )
                 if short
                 else self.tr("Không có tháng nào thiếu định mức.")
             )
@@ -232,6 +249,9 @@ class FactsPanel(QGroupBox):
             return
         self.sent.setEnabled(self.sent_known.isChecked())
         value = self.sent.date().toPython().isoformat() if self.sent_known.isChecked() else None  # type: ignore[union-attr]
+        if value == self._recorded_sent:
+            return  # nothing new: leaving the field must not write an edit
+        self._recorded_sent = value
         self._write([Change(fact_field(self.agency_id, "report_sent"), value)], self.tr("Ngày gửi báo cáo"))
 
     def _attached_changed(self, checked: bool) -> None:

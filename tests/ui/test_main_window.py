@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 
 from ictappraise.services.identity import lead_actor
@@ -150,6 +151,8 @@ def test_failed_criterion_and_late_report_give_their_reasons(window: MainWindow)
     window.controller.undo_stack.undo()
     window.facts.sent_known.setChecked(True)
     window.facts.sent.setDate(date(2022, 12, 6))  # deadline 30/11: 6 days late
+    assert window.ws.detail(agency_id).facts.report_sent != date(2022, 12, 6)  # not while typing
+    QTest.keyClick(window.facts.sent, Qt.Key.Key_Return)  # the clerk finishes the date
     detail = window.ws.detail(agency_id)
     assert detail.facts.days_late == 6
     assert "Không xếp loại Tốt: gửi báo cáo muộn 6 ngày" in window.preview.penalties.text()
