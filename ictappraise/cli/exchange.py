@@ -16,7 +16,7 @@ from ictappraise.cli.common import (
     workspace,
 )
 from ictappraise.services import merge
-from ictappraise.services.conflicts import Conflict, HeldEdit, time_text
+from ictappraise.services.conflicts import Conflict, HeldEdit, parse_typed, time_text
 from ictappraise.services.workspace import Workspace
 
 
@@ -58,7 +58,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     choice.add_argument(
         "--pick", metavar="MÃ_SỬA_ĐỔI", help="giữ giá trị của phiên bản này (mã hoặc 8 ký tự đầu)"
     )
-    choice.add_argument("--value", metavar="JSON", help='giá trị mới dạng JSON, ví dụ {"override": "12.5"}')
+    choice.add_argument(
+        "--value",
+        metavar="GIÁ_TRỊ",
+        help='giá trị mới, nhập như trong hộp thoại (30/11/2022, 7,5, có, văn bản) hoặc JSON, ví dụ {"override": "12.5"}',
+    )
     resolve.add_argument("--reason", required=True, metavar="LÝ_DO", help="lý do (bắt buộc)")
     add_actor_argument(resolve)
     resolve.set_defaults(handler=run_resolve)
@@ -160,7 +164,7 @@ def _print_conflicts(conflicts: list[Conflict], held: list[HeldEdit], db: Path) 
     if conflicts:
         out(
             f"\nTổng: {len(conflicts)} xung đột. Giải quyết: ictappraise resolve --db {db} --field TRƯỜNG "
-            '--pick MÃ (hoặc --value JSON) --reason "lý do"'
+            '--pick MÃ (hoặc --value GIÁ_TRỊ) --reason "lý do"'
         )
     if held:
         out(f"\nSửa đổi bị giữ lại vì biên bản đã ký ({len(held)}):")
@@ -176,19 +180,18 @@ def run_resolve(args: argparse.Namespace) -> int:
         if args.pick:
             edit = merge.resolve_pick(ws, field_name, args.pick, args.reason)
         else:
-            edit = merge.resolve_conflict(ws, field_name, _json(args.value), args.reason)
+            edit = merge.resolve_conflict(ws, field_name, _value(ws, field_name, args.value), args.reason)
         remaining = len(merge.list_conflicts(ws))
     out(f"Đã giải quyết xung đột {field_name} (sửa đổi {edit.id[:8]}). Còn {remaining} xung đột.")
     return 0
 
 
-def _json(text: str) -> Any:
+def _value(ws: Workspace, field_name: str, text: str) -> Any:
+    """JSON, or else the text as the conflict dialog reads it ("30/11/2022", "7,5", "có")."""
     try:
         return json.loads(text)
-    except ValueError as error:
-        raise CommandError(
-            f'--value phải là JSON hợp lệ (ví dụ "12.5" hoặc {{"override": "12.5"}}): {error}'
-        ) from error
+    except ValueError:
+        return parse_typed(ws, field_name, text)  # checked there and again when resolving
 
 
 def _field(ws: Workspace, text: str) -> str:

@@ -148,8 +148,13 @@ def load_catalog_file(path: str | Path, *, expected_maximum: Decimal | None = No
     return catalog_from_dict(data, expected_maximum=expected_maximum)
 
 
-def catalog_from_dict(data: Any, *, expected_maximum: Decimal | None = None) -> Catalog:
-    """Build and validate a catalog; CatalogError says what is wrong and where."""
+def catalog_from_dict(
+    data: Any, *, expected_maximum: Decimal | None = None, validate: bool = True
+) -> Catalog:
+    """Build and validate a catalog; CatalogError says what is wrong and where.
+
+    ``validate=False`` only builds it (reading one stored by an older build that did not check).
+    """
     if not isinstance(data, Mapping):
         raise CatalogError("Bộ tiêu chí phải là một bảng có các khóa category, title, groups.")
     category = data.get("category")
@@ -163,7 +168,8 @@ def catalog_from_dict(data: Any, *, expected_maximum: Decimal | None = None) -> 
         groups=groups,
         sample=bool(data.get("sample", False)),
     )
-    validate_catalog(catalog, expected_maximum=expected_maximum)
+    if validate:
+        validate_catalog(catalog, expected_maximum=expected_maximum)
     return catalog
 
 

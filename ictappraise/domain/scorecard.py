@@ -27,6 +27,15 @@ class Appraisal:
 
     input: Any = None
     override: Decimal | None = None
+    #: Why a stored entry could not be read (an older build stored it unchecked): the row is
+    #: unscored and this is reported as its error. Never written.
+    invalid: str = ""
+
+    @classmethod
+    def unreadable(cls, value: Any) -> Appraisal:
+        """The stand-in for a stored value that is not an appraised entry at all."""
+        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:59] + "…"
+        return cls(invalid=f"điểm thẩm định đã lưu không đọc được ({shown}); hãy chấm lại")
 
     def to_json(self) -> dict[str, Any]:
         if self.override is not None:
@@ -55,6 +64,8 @@ class PenaltyFacts:
     report_attached: bool = True
     portal_counts: Sequence[int | None] = (None,) * MONTHS
     portal_quota: int = 0
+    #: Stored values that could not be read (counted as unknown); reported as scorecard errors.
+    problems: tuple[str, ...] = ()
 
     @property
     def days_late(self) -> int:
@@ -141,6 +152,8 @@ def score_row(criterion: Criterion, entry: Appraisal | None) -> tuple[Decimal | 
     """Points of one leaf (None while unscored) and the reason when its input is invalid."""
     if entry is None:
         return None, ""
+    if entry.invalid:
+        return None, f"Tiêu chí {criterion.code}: {entry.invalid}."
     if entry.override is not None:
         if entry.override < 0 or entry.override > criterion.maximum:
             return None, (
@@ -170,7 +183,7 @@ def score_agency(
     groups: list[GroupScore] = []
     failed: list[str] = []
     unscored: list[str] = []
-    errors: list[str] = []
+    errors: list[str] = list(facts.problems)
     for group in catalog.groups:
         group_points = Decimal(0)
         group_self = Decimal(0)

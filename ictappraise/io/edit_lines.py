@@ -113,6 +113,11 @@ def _has_lone_surrogate(raw: dict[str, Any]) -> bool:
     return False
 
 
+def valid_edit_id(text: str) -> bool:
+    """An edit id of the documented form (letters, digits, . _ : -, at most 100 characters)."""
+    return _ID.fullmatch(text) is not None
+
+
 def valid_field(name: str) -> bool:
     """A field path of the documented layout (round/…, catalog/…, member/…, agency/…)."""
     return len(name) <= 400 and _FIELD.fullmatch(name) is not None

@@ -8,6 +8,7 @@ the resolution travels back to the members like any other edit (re-exported by
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,10 +21,19 @@ from ictappraise.domain.editlog import Edit, FieldState
 from ictappraise.domain.numbers import format_points, parse_decimal
 from ictappraise.domain.scorecard import Appraisal
 from ictappraise.services import appraisal as svc
-from ictappraise.services.field_text import MEMBER_LABELS, agency_field_label, agency_value_text, plain_text
+from ictappraise.services import field_values
+from ictappraise.services.field_text import (
+    MEMBER_LABELS,
+    OPINION_LABELS,
+    agency_field_label,
+    agency_value_text,
+    round_field_label,
+    round_value_text,
+)
 from ictappraise.services.field_text import time_text as time_text
+from ictappraise.services.round_admin import normalize_time
 from ictappraise.services.workspace import Change, ServiceError, Workspace
-from ictappraise.settings import ROLE_LEAD
+from ictappraise.settings import ROLE_LABELS, ROLE_LEAD
 from ictappraise.store import repository
 from ictappraise.store.models import EditRow
 
@@ -160,6 +170,8 @@ def field_label(ws: Workspace, field_name: str) -> tuple[str, str | None, str]:
         return "Thông tin đợt", None, f"Bộ tiêu chí Phụ lục {parts[-1]}"
     if parts[:2] == ["round", "rules"]:
         return "Thông tin đợt", None, f"Ngưỡng xếp loại Phụ lục {parts[-1]}"
+    if parts[0] == "round" and len(parts) == 2:
+        return "Thông tin đợt", None, round_field_label(parts[1])
     return "Thông tin đợt", None, "/".join(parts[1:])
 
 
@@ -167,7 +179,7 @@ def value_text(ws: Workspace, field_name: str, value: Any) -> str:
     """A value as the lead reads it ("45/50 → 18 điểm", "Có", "09/12/2022", the text…)."""
     parts = field_name.split("/")
     if parts[0] != "agency" or len(parts) <= 2:
-        return plain_text(value)
+        return round_value_text(ws, field_name, value)
     appraised = len(parts) > 4 and parts[2] == "crit" and parts[4] == "appraised"
     criterion = _criterion(ws, parts[1], parts[3]) if appraised and value is not None else None
     return agency_value_text(ws, "/".join(parts[2:]), value, criterion)
@@ -185,25 +197,117 @@ def _criterion(ws: Workspace, agency_id: str, code: str) -> Criterion | None:
 
 
 def check_value(ws: Workspace, field_name: str, value: Any) -> Any:
-    """Validate a resolution value for a field as the services would; return its stored form."""
+    """A resolution value (typed, picked or given to `resolve --value`) in its stored form, checked.
+
+    Vietnamese forms are read first ("30/11/2022", "7,5", "có", "Phụ lục 3"), then the value
+    goes through the same checks as a merged edit (services.field_values) against what is in
+    force; appraised entries and self scores get the services' normal form.
+    """
+    value = canonical_value(ws, field_name, value)
+    try:
+        field_values.check_field_value(ws, field_name, value)
+    except ValueError as error:
+        raise ServiceError(str(error)) from error
     parts = field_name.split("/")
-    if parts[0] == "agency" and len(parts) == 5 and parts[2] == "crit":
+    if parts[0] == "agency" and len(parts) == 5 and parts[2] == "crit" and value is not None:
         agency_id, code, part = parts[1], parts[3], parts[4]
         if part == "appraised":
-            if value is not None and not isinstance(value, Mapping):
-                raise ServiceError('Điểm thẩm định phải là {"override": "điểm"} hoặc {"input": …}.')
-            entry = Appraisal.from_json(value) if value is not None else None
-            return svc.appraisal_change(ws, agency_id, code, entry).value
+            return svc.appraisal_change(ws, agency_id, code, Appraisal.from_json(value)).value
         if part == "self":
             return svc.self_score_change(ws, agency_id, code, value).value
-        if part in ("note", "self_evidence") and not isinstance(value, str):
-            raise ServiceError("Ghi chú phải là văn bản.")
-    if parts[0] == "agency" and len(parts) == 5 and parts[3] == "portal":
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-            raise ServiceError("Số tin, bài phải là số nguyên không âm.")
-    if parts[0] == "agency" and parts[-1] in ("report_sent", "report_received", "date") and value is not None:
-        return _iso_date(value)
     return value
+
+
+def canonical_value(ws: Workspace, field_name: str, value: Any) -> Any:
+    """A value with Vietnamese input forms read: dates dd/mm/yyyy → ISO, "7,5" → "7.5", "có" → true…
+
+    Values that are not in such a form are returned unchanged (the check says what is wrong).
+    """
+    kind = _kind(field_name)
+    if kind == "appraised" and isinstance(value, Mapping) and isinstance(value.get("override"), str):
+        return {**value, "override": _number_text(value["override"])}
+    if kind == "appraised" and isinstance(value, str | int) and not isinstance(value, bool):
+        return {"override": _number_text(str(value))} if str(value).strip() else None
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if kind in ("date", "whole", "self", "bool", "time", "category", "role", "opinion") and not text:
+        return None if kind not in ("time",) else ""
+    if kind == "date":
+        return _maybe(_iso_date, text, value)
+    if kind in ("whole", "category"):
+        digits = text.removeprefix("Phụ lục").strip() if kind == "category" else text
+        try:
+            number = parse_decimal(digits, what="Giá trị")
+        except ValueError:
+            return value
+        return int(number) if number == number.to_integral_value() else value
+    if kind == "self":
+        return _number_text(text)
+    if kind == "bool":
+        folded = text.casefold()
+        return True if folded in YES else False if folded in NO else value
+    if kind == "time":
+        return _maybe(normalize_time, text, value)
+    if kind == "role":
+        by_label = {label.casefold(): key for key, label in ROLE_LABELS.items()}
+        return by_label.get(text.casefold(), text)
+    if kind == "opinion":
+        folded = text.casefold()
+        for key, label in OPINION_LABELS.items():
+            if folded in (key, label.casefold()) or label.casefold().startswith(folded):
+                return key
+        return text
+    if kind == "one_line":
+        return " ".join(text.split())
+    if kind == "lines":
+        return [" ".join(line.split()) for line in re.split(r"[;\n]", value) if line.strip()]
+    return value
+
+
+def _kind(field_name: str) -> str:
+    """How a field's typed text is read."""
+    parts = field_name.split("/")
+    last = parts[-1]
+    if parts[0] == "round" and len(parts) == 2:
+        if last in field_values.ROUND_DATES:
+            return "date"
+        if last in field_values.ROUND_WHOLE:
+            return "whole"
+        if last == "legal_basis":
+            return "lines"
+        return "one_line"
+    if parts[0] == "member" and len(parts) == 3:
+        return {"role": "role", "active": "bool", "name": "one_line", "title": "one_line"}.get(last, "")
+    if parts[0] != "agency" or len(parts) < 3:
+        return ""
+    rest = parts[2:]
+    if len(rest) == 1:
+        return {"category": "category", "order": "whole", "active": "bool"}.get(last, "")
+    if rest[0] == "crit" and len(rest) == 3:
+        return {"appraised": "appraised", "self": "self", "self_by_team": "bool"}.get(last, "")
+    if rest[0] == "fact":
+        if rest[1] == "portal":
+            return "whole"
+        return "date" if last in field_values.FACT_DATES else "bool" if last == "report_attached" else ""
+    if rest[0] == "visit" and len(rest) == 2:
+        return {"date": "date", "start": "time", "end": "time", "opinion": "opinion"}.get(last, "")
+    return ""
+
+
+def _maybe(parse: Any, text: str, original: Any) -> Any:
+    try:
+        return parse(text)
+    except ValueError:
+        return original
+
+
+def _number_text(text: str) -> str:
+    """ "7,5" → "7.5"; anything that is not a number is left as it is."""
+    try:
+        return format_points(parse_decimal(text, what="Điểm"), comma=False)
+    except ValueError:
+        return text
 
 
 def parse_typed(ws: Workspace, field_name: str, text: str) -> Any:
@@ -211,23 +315,63 @@ def parse_typed(ws: Workspace, field_name: str, text: str) -> Any:
     parts = field_name.split("/")
     typed = text.strip()
     last = parts[-1]
-    if last == "appraised":
-        value: Any = {"override": format_points(_decimal(typed), comma=False)} if typed else None
-    elif last == "self":
-        value = typed or None
-    elif last in ("report_attached", "self_by_team", "active"):
-        if typed.casefold() not in YES + NO:
-            raise ServiceError("Hãy nhập «có» hoặc «không».")
-        value = typed.casefold() in YES
-    elif len(parts) == 5 and parts[3] == "portal" or last in ("order", "category"):
-        value = int(_decimal(typed)) if typed else None
-    elif last in ("report_sent", "report_received", "date"):
-        value = _iso_date(typed) if typed else None
-    elif last in ("note", "self_evidence") or parts[0] == "agency" and parts[2] == "visit":
-        value = _json_or_text(typed) if last in ("team", "representatives") else typed
-    else:
+    value: Any = typed
+    if parts[0] == "catalog" or last == "status":
         value = _json_or_text(typed)
+    elif parts[:2] == ["round", "rules"]:
+        value = _typed_rules(ws, int(last) if last.isdigit() else 0, typed)
+    elif last == "team" and parts[0] == "agency":
+        value = _typed_team(ws, typed)
+    elif last == "representatives" and parts[0] == "agency":
+        value = _typed_representatives(typed)
+    elif last == "appraised":
+        value = {"override": format_points(_decimal(typed), comma=False)} if typed else None
+    elif last in ("note", "self_evidence") or _kind(field_name) == "one_line":
+        value = typed
+    elif not typed and _kind(field_name) in ("", "lines"):
+        value = None if _kind(field_name) == "" else []
     return check_value(ws, field_name, value)
+
+
+def _typed_rules(ws: Workspace, category: int, typed: str) -> Any:
+    """ "750; 700; 650" (Tốt; Khá; Trung bình) with the category's maximum, or the JSON form."""
+    if typed.startswith("{"):
+        return _json_or_text(typed)
+    bounds = [b.strip() for b in re.split(r"[;/]", typed) if b.strip()]
+    if len(bounds) != 3:
+        raise ServiceError("Hãy nhập ba ngưỡng Tốt; Khá; Trung bình, ví dụ 750; 700; 650.")
+    catalog = ws.catalogs().get(category)
+    rules = ws.rules().get(category)
+    top = catalog.maximum if catalog is not None else rules.maximum if rules is not None else None
+    numbers = [format_points(_decimal(b), comma=False) for b in bounds]
+    maximum = format_points(top, comma=False) if top is not None else ""
+    return {"maximum": maximum, "tot": numbers[0], "kha": numbers[1], "trung_binh": numbers[2]}
+
+
+def _typed_team(ws: Workspace, typed: str) -> Any:
+    """Members by name, separated by commas or semicolons (or the JSON list of ids)."""
+    if typed.startswith("["):
+        return _json_or_text(typed)
+    ids = []
+    for name in (n.strip() for n in re.split(r"[,;]", typed)):
+        if name:
+            member = ws.find_member(name)
+            if member is None:
+                raise ServiceError(f"Tổ thẩm định không có thành viên «{name}».")
+            ids.append(member.id)
+    return ids
+
+
+def _typed_representatives(typed: str) -> Any:
+    """ "Họ tên (chức vụ); Họ tên" (or the JSON list)."""
+    if typed.startswith("["):
+        return _json_or_text(typed)
+    found = []
+    for item in (i.strip() for i in typed.split(";")):
+        if item:
+            name, _, title = item.partition("(")
+            found.append({"name": " ".join(name.split()), "title": " ".join(title.rstrip(")").split())})
+    return found
 
 
 def _decimal(text: str) -> Any:
@@ -251,7 +395,7 @@ def _iso_date(value: Any) -> str:
             return datetime.strptime(text, pattern).date().isoformat()
         except ValueError:
             continue
-    raise ServiceError(f"Ngày «{text}» không hợp lệ (nhập dạng 09/12/2022).")
+    raise ValueError(f"Ngày «{text}» không hợp lệ (nhập dạng 09/12/2022).")
 
 
 # -- resolution ---------------------------------------------------------------------------------
@@ -262,7 +406,7 @@ def resolve_conflict(ws: Workspace, field_name: str, value: Any, reason: str) ->
     _check_resolver(ws, reason)
     state = current_conflict(ws, field_name)
     checked = check_value(ws, field_name, value)
-    edits = ws.write([Change(field_name, checked, reason.strip())])
+    edits = ws.write([Change(field_name, checked, reason.strip(), resolution=True)])
     if not edits or set(edits[0].parents) != set(state.head_ids):
         raise ServiceError("Không ghi được quyết định giải quyết xung đột; hãy thử lại.")
     return edits[0]

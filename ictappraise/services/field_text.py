@@ -19,6 +19,7 @@ from ictappraise.domain.scoring_rules import TIMELINESS_CHOICES
 from ictappraise.services.evidence import format_size
 from ictappraise.services.round_admin import member_names
 from ictappraise.services.workspace import Workspace
+from ictappraise.settings import ROLE_LABELS
 
 CRIT_LABELS = {
     "appraised": "Điểm thẩm định",
@@ -55,6 +56,22 @@ AGENCY_LABELS = {
     "active": "Còn trong đợt đánh giá",
     "status": "Trạng thái biên bản",
 }
+ROUND_LABELS = {
+    "key": "Mã đợt đánh giá",
+    "name": "Tên đợt đánh giá",
+    "year": "Năm đánh giá",
+    "province": "Tỉnh",
+    "issuer": "Cơ quan ghi ở đầu biên bản",
+    "issuing_unit": "Đơn vị lập biên bản",
+    "place": "Địa danh ghi trên biên bản",
+    "legal_basis": "Căn cứ pháp lý",
+    "report_deadline": "Hạn gửi báo cáo",
+    "visit_start": "Ngày bắt đầu thẩm định",
+    "visit_end": "Ngày kết thúc thẩm định",
+    "portal_quota": "Số tin, bài phải đăng mỗi tháng trên Cổng TTĐT",
+    "minutes_copies": "Số bản biên bản",
+    "minutes_number_suffix": "Ký hiệu số biên bản",
+}
 MEMBER_LABELS = {
     "name": "Họ tên",
     "title": "Chức vụ",
@@ -86,6 +103,60 @@ def agency_field_label(rest: str) -> tuple[str, str | None, str]:
     if head == "visit" and len(parts) >= 2:
         return "visit", None, VISIT_LABELS.get(parts[1], parts[1])
     return "agency", None, AGENCY_LABELS.get(head, rest)
+
+
+def round_field_label(key: str) -> str:
+    """A round setting in words ("Hạn gửi báo cáo"); a key this version does not know, quoted."""
+    return ROUND_LABELS.get(key) or f"Thiết lập «{key}» của đợt"
+
+
+def field_title(field_name: str) -> str:
+    """Any field in words without looking anything up ("Tiêu chí IV.3 — Điểm tự đánh giá")."""
+    parts = field_name.split("/")
+    if parts[:2] == ["round", "rules"] and len(parts) == 3:
+        return f"Ngưỡng xếp loại Phụ lục {parts[2]}"
+    if parts[0] == "round" and len(parts) == 2:
+        return round_field_label(parts[1])
+    if parts[0] == "catalog" and len(parts) == 2:
+        return f"Bộ tiêu chí Phụ lục {parts[1]}"
+    if parts[0] == "member" and len(parts) == 3:
+        return f"Thành viên Tổ thẩm định — {MEMBER_LABELS.get(parts[2], parts[2])}"
+    if parts[0] == "agency" and len(parts) > 2:
+        kind, code, label = agency_field_label("/".join(parts[2:]))
+        if kind == "crit":
+            return f"Tiêu chí {code} — {label}"
+        if kind == "visit":
+            return f"Buổi thẩm định — {label}"
+        return label
+    return field_name
+
+
+def round_value_text(ws: Workspace, field_name: str, value: Any) -> str:
+    """A value of a round, catalog or member field in words (thresholds, catalogs, roles, dates…)."""
+    parts = field_name.split("/")
+    if value is None:
+        return EMPTY
+    if parts[:2] == ["round", "rules"] and isinstance(value, Mapping):
+        try:
+            return (
+                f"Tốt từ {points_text(value['tot'])}, Khá từ {points_text(value['kha'])}, Trung bình từ "
+                f"{points_text(value['trung_binh'])} (tối đa {points_text(value['maximum'])})"
+            )
+        except KeyError:
+            return plain_text(value)
+    if parts[0] == "catalog" and isinstance(value, Mapping):
+        groups = value.get("groups") if isinstance(value.get("groups"), list) else []
+        count = sum(len(g.get("criteria") or ()) for g in groups if isinstance(g, Mapping))
+        version = f", phiên bản {value['version']}" if value.get("version") else ""
+        return f"«{value.get('title', '')}»{version}, {count} tiêu chí"
+    if parts[0] == "member" and len(parts) == 3:
+        if parts[2] == "role":
+            return ROLE_LABELS.get(str(value), str(value))
+        if parts[2] == "signature":
+            return "Có ảnh chữ ký"
+    if parts[0] == "round" and len(parts) == 2 and parts[1] == "legal_basis" and isinstance(value, list):
+        return "; ".join(str(line) for line in value) or EMPTY
+    return plain_text(value)
 
 
 def agency_value_text(ws: Workspace, rest: str, value: Any, criterion: Criterion | None = None) -> str:

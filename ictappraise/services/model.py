@@ -42,6 +42,10 @@ class RoundInfo:
     portal_quota: int
     minutes_copies: int
     minutes_number_suffix: str
+    #: Stored settings that could not be read (taken as absent), in words; shown with every agency.
+    problems: tuple[str, ...] = ()
+    #: The same for one category's thresholds or catalog: (category, words).
+    category_problems: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)

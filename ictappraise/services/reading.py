@@ -1,8 +1,15 @@
-"""Build read models from derived edit-log states (pure functions, no database)."""
+"""Build read models from derived edit-log states (pure functions, no database).
+
+Values were not always checked before they were stored (older builds merged anything that
+was JSON). Reading never raises on such a value: it is taken as absent or unknown and said
+in words (``RoundInfo.problems``, ``PenaltyFacts.problems`` and unreadable appraised entries
+end up as scorecard errors), using the rules of ``services.field_values``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -23,6 +30,7 @@ from ictappraise.domain.fields import (
 from ictappraise.domain.numbers import parse_decimal
 from ictappraise.domain.rating import CATEGORIES, RULES_2022, CategoryRules
 from ictappraise.domain.scorecard import MONTHS, Appraisal, PenaltyFacts
+from ictappraise.services.field_values import value_problem
 from ictappraise.services.model import (
     STATUS_IN_PROGRESS,
     STATUS_NOT_STARTED,
@@ -35,6 +43,7 @@ from ictappraise.services.model import (
     RoundInfo,
     Visit,
 )
+from ictappraise.settings import ROLE_LABELS, ROLE_MEMBER
 
 
 def parse_date(value: Any) -> date | None:
@@ -48,43 +57,75 @@ def parse_date(value: Any) -> date | None:
 
 
 def round_info(state: LogState) -> RoundInfo:
-    """The round's settings."""
-    get = state.value
-    return RoundInfo(
-        key=get(round_field("key"), ""),
-        name=get(round_field("name"), ""),
-        year=int(get(round_field("year"), 0) or 0),
-        province=get(round_field("province"), ""),
-        issuer=get(round_field("issuer"), ""),
-        issuing_unit=get(round_field("issuing_unit"), ""),
-        place=get(round_field("place"), ""),
-        legal_basis=tuple(get(round_field("legal_basis"), ()) or ()),
-        report_deadline=parse_date(get(round_field("report_deadline"))),
-        visit_start=parse_date(get(round_field("visit_start"))),
-        visit_end=parse_date(get(round_field("visit_end"))),
-        portal_quota=int(get(round_field("portal_quota"), 0) or 0),
-        minutes_copies=int(get(round_field("minutes_copies"), 2) or 2),
-        minutes_number_suffix=get(round_field("minutes_number_suffix"), "BB/VPTU"),
+    """The round's settings; an unreadable one counts as absent and is listed in ``problems``."""
+    problems: list[str] = []
+
+    def get(key: str, default: Any) -> Any:
+        name = round_field(key)
+        value = state.value(name)
+        if value is None:
+            return default
+        problem = value_problem(name, value)
+        if problem is not None:
+            problems.append(f"{problem} (coi như chưa có)")
+            return default
+        return value
+
+    info = RoundInfo(
+        key=get("key", ""),
+        name=get("name", ""),
+        year=get("year", 0),
+        province=get("province", ""),
+        issuer=get("issuer", ""),
+        issuing_unit=get("issuing_unit", ""),
+        place=get("place", ""),
+        legal_basis=tuple(get("legal_basis", ())),
+        report_deadline=parse_date(get("report_deadline", None)),
+        visit_start=parse_date(get("visit_start", None)),
+        visit_end=parse_date(get("visit_end", None)),
+        portal_quota=get("portal_quota", 0),
+        minutes_copies=get("minutes_copies", 2),
+        minutes_number_suffix=get("minutes_number_suffix", "BB/VPTU"),
     )
+    by_category = []
+    for category in CATEGORIES:
+        for name in (rules_field(category), catalog_field(category)):
+            value = state.value(name)
+            problem = None if value is None else value_problem(name, value)
+            if problem is not None:
+                instead = "dùng ngưỡng năm 2022" if name.startswith("round/") else "không dùng được"
+                by_category.append((category, f"{problem} ({instead})"))
+    return replace(info, problems=tuple(problems), category_problems=tuple(by_category))
 
 
 def category_rules(state: LogState) -> dict[int, CategoryRules]:
-    """The round's thresholds, falling back to the 2022 table per category."""
+    """The round's thresholds, falling back to the 2022 table per category (also for unreadable ones)."""
     table = dict(RULES_2022)
     for category in CATEGORIES:
         data = state.value(rules_field(category))
         if isinstance(data, Mapping):
-            table[category] = CategoryRules.from_dict(category, data)
+            try:
+                table[category] = CategoryRules.from_dict(category, data)
+            except (ValueError, TypeError, ArithmeticError):
+                continue  # listed in RoundInfo.category_problems
     return table
 
 
 def catalogs(state: LogState) -> dict[int, Catalog]:
-    """The round's catalogs by category (validated when they were written)."""
+    """The round's catalogs by category (validated when they were written).
+
+    One an older build stored unchecked is still used when it can be built at all (its
+    problem is listed in RoundInfo.category_problems); one that cannot is absent.
+    """
     result = {}
     for category in CATEGORIES:
         data = state.value(catalog_field(category))
         if data:
-            result[category] = catalog_from_dict(data)
+            try:
+                found = catalog_from_dict(data, validate=False)
+            except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError, RecursionError):
+                continue
+            result[category] = replace(found, category=category)
     return result
 
 
@@ -99,26 +140,44 @@ def members(state: LogState) -> list[Member]:
 
         if get("active", True) is False:
             continue
+        role = get("role", ROLE_MEMBER)
+        signature = get("signature", None)
         found.append(
-            Member(member_id, get("name"), get("title"), get("role", "member"), get("signature", None))
+            Member(
+                member_id,
+                _text(get("name")),
+                _text(get("title")),
+                role if isinstance(role, str) and role in ROLE_LABELS else ROLE_MEMBER,
+                signature if isinstance(signature, str) else None,
+            )
         )
     order = {"lead": 0, "member": 1, "secretary": 2}
     return sorted(found, key=lambda m: (order.get(m.role, 3), m.name))
 
 
+def _text(value: Any) -> str:
+    """Text as stored; anything else (an older build stored it unchecked) counts as empty."""
+    return value if isinstance(value, str) else ""
+
+
+def _whole(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
 def agency(agency_id: str, state: LogState) -> Agency | None:
     """An agency from its own scope's state; None when removed or unnamed."""
     get = state.value
-    if get(agency_field(agency_id, "active"), True) is False or not get(agency_field(agency_id, "name")):
+    name = _text(get(agency_field(agency_id, "name")))
+    if get(agency_field(agency_id, "active"), True) is False or not name:
         return None
-    visit_at = str(get(visit_field(agency_id, "start"), "") or "")
+    category = get(agency_field(agency_id, "category"))
     return Agency(
         id=agency_id,
-        code=get(agency_field(agency_id, "code"), ""),
-        name=get(agency_field(agency_id, "name"), ""),
-        category=int(get(agency_field(agency_id, "category"), 0) or 0),
-        visit_date=parse_date(get(visit_field(agency_id, "date"))),
-        visit_time=visit_at,
+        code=_text(get(agency_field(agency_id, "code"))),
+        name=name,
+        category=category if isinstance(category, int) and category in CATEGORIES else 0,
+        visit_date=parse_date(_text(get(visit_field(agency_id, "date")))),
+        visit_time=_text(get(visit_field(agency_id, "start"))),
     )
 
 
@@ -139,6 +198,8 @@ def _attachments(agency_id: str, state: LogState) -> dict[str, tuple[dict[str, A
     for name, fs in sorted(state.fields.items()):
         if "/attachment/" not in name or not name.startswith(prefix) or fs.conflict or not fs.value:
             continue
+        if value_problem(name, fs.value) is not None:
+            continue  # unreadable (listed by stored_problems)
         code, _, digest = name[len(prefix) :].partition("/attachment/")
         found.setdefault(code, []).append({"sha256": digest, **fs.value})
     return {code: tuple(items) for code, items in found.items()}
@@ -151,35 +212,67 @@ def _entry(
     conflict = appraised if appraised is not None and appraised.conflict else None
     appraisal = None
     if appraised is not None and not appraised.conflict:
-        appraisal = Appraisal.from_json(appraised.value)
-    self_value = state.value(crit_field(agency_id, code, "self"))
+        try:
+            appraisal = Appraisal.from_json(appraised.value)
+        except (ValueError, TypeError, AttributeError):
+            appraisal = Appraisal.unreadable(appraised.value)  # a scorecard error, not a crash
+    self_field = crit_field(agency_id, code, "self")
+    self_value = state.value(self_field)
+    readable_self = self_value is not None and value_problem(self_field, self_value) is None
     return CriterionEntry(
         code=code,
         appraisal=appraisal,
-        self_points=None if self_value is None else parse_decimal(self_value),
-        self_evidence=state.value(crit_field(agency_id, code, "self_evidence"), "") or "",
-        self_entered_by_team=bool(state.value(crit_field(agency_id, code, "self_by_team"), False)),
-        note=state.value(crit_field(agency_id, code, "note"), "") or "",
+        self_points=parse_decimal(self_value) if readable_self else None,
+        self_evidence=_text(state.value(crit_field(agency_id, code, "self_evidence"))),
+        self_entered_by_team=state.value(crit_field(agency_id, code, "self_by_team")) is True,
+        note=_text(state.value(crit_field(agency_id, code, "note"))),
         attachments=attachments,
         conflict=conflict,
     )
 
 
 def facts(agency_id: str, state: LogState, info: RoundInfo) -> PenaltyFacts:
-    """Penalty facts of an agency, with the round's deadline and quota."""
+    """Penalty facts of an agency, with the round's deadline and quota.
+
+    An unreadable fact counts as unknown; it, the round's unreadable settings and every other
+    unreadable value of the agency are listed in ``problems`` (scorecard errors).
+    """
     counts: list[int | None] = []
     for month in range(1, MONTHS + 1):
-        value = state.value(portal_field(agency_id, month))
-        counts.append(None if value is None else int(value))
+        counts.append(_whole(state.value(portal_field(agency_id, month))))
+    category = state.value(agency_field(agency_id, "category"))
+    round_problems = [f"Thiết lập của đợt — {p}" for p in info.problems]
+    round_problems += [f"Thiết lập của đợt — {p}" for c, p in info.category_problems if c == category]
     return PenaltyFacts(
         deadline=info.report_deadline,
-        report_sent=parse_date(state.value(fact_field(agency_id, "report_sent"))),
-        report_received=parse_date(state.value(fact_field(agency_id, "report_received"))),
+        report_sent=_date_fact(agency_id, "report_sent", state),
+        report_received=_date_fact(agency_id, "report_received", state),
         # Only an explicit "no" counts: a cleared (null) value means the default, attached.
         report_attached=state.value(fact_field(agency_id, "report_attached")) is not False,
         portal_counts=tuple(counts),
         portal_quota=info.portal_quota,
+        problems=(*round_problems, *stored_problems(agency_id, state)),
     )
+
+
+def _date_fact(agency_id: str, key: str, state: LogState) -> date | None:
+    name = fact_field(agency_id, key)
+    value = state.value(name)
+    return None if value is None or value_problem(name, value) else parse_date(value)
+
+
+def stored_problems(agency_id: str, state: LogState) -> tuple[str, ...]:
+    """Values of an agency's fields that cannot be read, in words (appraised entries excepted:
+    their rows report them)."""
+    found = []
+    prefix = f"agency/{agency_id}/"
+    for name, fs in sorted(state.fields.items()):
+        if fs.conflict or not name.startswith(prefix) or name.endswith("/appraised"):
+            continue
+        problem = value_problem(name, fs.value)
+        if problem is not None:
+            found.append(f"{problem} (coi như chưa có).")
+    return tuple(found)
 
 
 def fact_conflicts(agency_id: str, state: LogState) -> set[str]:
@@ -191,11 +284,12 @@ def fact_conflicts(agency_id: str, state: LogState) -> set[str]:
 
 
 def visit(agency_id: str, state: LogState) -> Visit:
-    """Visit details as entered."""
+    """Visit details as entered (an unreadable detail counts as not entered)."""
 
     def get(key: str, default: Any = "") -> Any:
-        value = state.value(visit_field(agency_id, key), default)
-        return default if value is None else value
+        name = visit_field(agency_id, key)
+        value = state.value(name, default)
+        return default if value is None or value_problem(name, value) else value
 
     return Visit(
         date=parse_date(get("date", None)),
@@ -217,9 +311,20 @@ def visit(agency_id: str, state: LogState) -> Visit:
 
 
 def status_value(agency_id: str, state: LogState) -> dict[str, Any]:
-    """The status edit's value ({} when never set or in conflict)."""
-    value = state.value(status_field(agency_id))
-    return dict(value) if isinstance(value, Mapping) else {}
+    """The status edit's value ({} when never set); a signing wins over a concurrent status.
+
+    A "ready" set on one laptop while the lead signed on another must not unsign the visit:
+    the signing (not reopened, since a reopen descends from it) is what locks the scores.
+    """
+    found = state.fields.get(status_field(agency_id))
+    if found is None:
+        return {}
+    if found.conflict:
+        signed = [
+            h.value for h in found.heads if isinstance(h.value, Mapping) and h.value.get("state") == "signed"
+        ]
+        return dict(signed[0]) if signed else {}
+    return dict(found.value) if isinstance(found.value, Mapping) else {}
 
 
 def status(agency_id: str, state: LogState, found: Mapping[str, CriterionEntry]) -> str:

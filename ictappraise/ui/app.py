@@ -115,7 +115,14 @@ def open_window(
     if ws.actor is None:
         db.close()
         return None
-    window = build_window(ws, today=EVENING if demo else None)
+    try:
+        window = build_window(ws, today=EVENING if demo else None)
+    except ValueError as error:  # a stored value the window cannot show: like a damaged file
+        db.close()
+        problem = QCoreApplication.translate("app", "Dữ liệu trong tệp không đọc được ({error}).")
+        if not _offer_restore(path, problem.format(error=error), parent_for_errors):
+            return None
+        return open_window(path, actor=actor, demo=demo, parent_for_errors=parent_for_errors)
     from ictappraise.ui.actions import remember_recent
 
     if not demo:

@@ -50,18 +50,39 @@ FREE = (
     "round/name",
 )
 LOCKED = ("agency/ag2/crit/I.1/appraised", "agency/ag2/visit/place")
-VALUES = ({"override": "1"}, {"override": "2"}, "x", None)
+# Values each field can hold (a merge refuses a value its field cannot hold).
+SCORES = ({"override": "1"}, {"override": "2"}, None)
+TEXTS = ("x", "y", None)
+VALUES = {name: SCORES if name.endswith("/appraised") else TEXTS for name in FREE + LOCKED}
+VALUES["round/name"] = ("x", "y")
+# Phụ lục 7 (maximum 400): two manually scored criteria.
+CATALOG = {
+    "category": 7,
+    "title": "Bộ tiêu chí thử",
+    "groups": [
+        {
+            "code": "I",
+            "name": "Nhóm I",
+            "max": "400",
+            "criteria": [
+                {"code": "I.1", "name": "Tiêu chí 1", "max": "200", "rule": {"kind": "manual"}},
+                {"code": "I.2", "name": "Tiêu chí 2", "max": "200", "rule": {"kind": "manual"}},
+            ],
+        }
+    ],
+}
 
 
 def build_template(path: Path) -> None:
-    """A tiny round: four members, two agencies (no catalog: the merge does not need one)."""
-    values: dict[str, Any] = {"round/key": ROUND_KEY, "round/name": "Đợt thử"}
+    """A tiny round: four members, two agencies of Phụ lục 7 and its catalog."""
+    values: dict[str, Any] = {"round/key": ROUND_KEY, "round/name": "Đợt thử", "catalog/7": CATALOG}
     for member_id, name, role in MEMBERS:
         values[f"member/{member_id}/name"] = name
         values[f"member/{member_id}/role"] = role
     for agency in ("ag1", "ag2"):
         values[f"agency/{agency}/name"] = f"Đơn vị {agency}"
         values[f"agency/{agency}/code"] = agency.upper()
+        values[f"agency/{agency}/category"] = 7
     seed = [
         Edit(f"seed-{i}", field, value, SYSTEM_AUTHOR, "seed", "2022-12-01T07:00:00+07:00")
         for i, (field, value) in enumerate(values.items())
@@ -73,6 +94,11 @@ def build_template(path: Path) -> None:
             repository.append_edits(session, seed)
     finally:
         db.close()
+
+
+def in_conflict(ws: Workspace, field: str) -> bool:
+    found = ws.state(repository.scope_of(field)).fields.get(field)
+    return found is not None and found.conflict
 
 
 def stored_ids(path: Path) -> set[str]:
@@ -148,20 +174,22 @@ class Laptops(RuleBasedStateMachine):
             return {e.id for e in repository.load_edits(session)}
 
     # -- work ----------------------------------------------------------------------------------
-    @rule(index=st.integers(0, 4), field=st.sampled_from(FREE + LOCKED), value=st.sampled_from(VALUES))
-    def write(self, index: int, field: str, value: Any) -> None:
+    @rule(index=st.integers(0, 4), field=st.sampled_from(FREE + LOCKED), pick=st.integers(0, 2))
+    def write(self, index: int, field: str, pick: int) -> None:
         ws = self.laptop(index)
+        value = VALUES[field][pick % len(VALUES[field])]
         try:
             new = ws.write([Change(field, value)])
         except ServiceError:
-            assert field in LOCKED and ws.is_signed("ag2")
+            # Locked by a signing, or in conflict: only the lead's resolution writes over that.
+            assert (field in LOCKED and ws.is_signed("ag2")) or in_conflict(ws, field)
             return
         self.created.update(e.id for e in new)
 
     @rule(index=st.integers(0, 4))
     def sign(self, index: int) -> None:
         ws = self.laptop(index)
-        if ws.is_signed("ag2"):
+        if ws.is_signed("ag2") or in_conflict(ws, status_field("ag2")):
             return
         held = {e.id for e in ws.state("ag2").held}
         with ws.db.reading() as session:
@@ -175,7 +203,7 @@ class Laptops(RuleBasedStateMachine):
     @rule(index=st.integers(0, 4))
     def reopen(self, index: int) -> None:
         ws = self.laptop(index)
-        if ws.is_signed("ag2"):
+        if ws.is_signed("ag2") and not in_conflict(ws, status_field("ag2")):
             self.created.update(e.id for e in ws.set(status_field("ag2"), {"state": "reopened"}, "Mở lại"))
 
     @rule()

@@ -91,3 +91,32 @@ def test_a_damaged_database_offers_its_backups(
     assert len(window.ws.agencies()) == 25
     window.close()
     window.ws.db.close()
+
+
+def test_a_window_that_cannot_be_built_offers_the_backups(
+    errors: list[str], demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ValueError while building the window (unreadable data) is a dialog with the backups, not a crash."""
+    from PySide6.QtWidgets import QInputDialog
+
+    from ictappraise.store.backup import backup_database
+
+    backup_database(demo_db, "manual")
+    offered: list[tuple[str, list[str]]] = []
+
+    def get_item(_parent, _title, label, items, *args):  # noqa: ANN001, ANN002, ANN202
+        offered.append((label, list(items)))
+        return items[0], False  # the user looks, then cancels
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise ValueError("invalid literal for int() with base 10: 'ba'")
+
+    monkeypatch.setattr(QInputDialog, "getItem", get_item)
+    monkeypatch.setattr(gui, "build_window", broken)
+    assert gui.open_window(demo_db, actor=None, demo=True) is None
+    assert offered, errors
+    label, items = offered[0]
+    assert "không đọc được" in label and "'ba'" in label
+    assert any("Sao lưu thủ công" in item for item in items)
+    db = open_database(demo_db)  # the file was closed again: it opens
+    db.close()
