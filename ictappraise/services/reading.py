@@ -119,7 +119,10 @@ def catalogs(state: LogState) -> dict[int, Catalog]:
     """
     result = {}
     for category in CATEGORIES:
-        data = state.value(catalog_field(category))
+        field = state.fields.get(catalog_field(category))
+        # In conflict the checklist shows the first version; every band of the category is
+        # withheld (Workspace._round_conflicts), so nothing is guessed from it.
+        data = (field.heads[0].value if field.conflict else field.value) if field else None
         if data:
             try:
                 found = catalog_from_dict(data, validate=False)

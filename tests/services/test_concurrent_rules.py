@@ -79,3 +79,13 @@ def test_self_scores_are_kept_to_the_hundredth(lead_ws: Workspace) -> None:
     agency = lead_ws.find_agency("HUPQ")
     appraisal.set_self_score(lead_ws, agency.id, "II.6", "6.666666666666667")  # a cached =20/3
     assert str(lead_ws.detail(agency.id).entries["II.6"].self_points) == "6.67"
+
+
+def test_a_conflict_on_a_catalog_keeps_the_checklist_and_withholds_the_band(fresh_lead_ws: Workspace) -> None:
+    ws = fresh_lead_ws
+    catalog = ws.catalog(7).to_dict()
+    renamed = {**catalog, "title": catalog["title"] + " (bản sửa)"}
+    concurrent(ws, "catalog/7", {**catalog, "title": catalog["title"] + " (máy A)"}, renamed)
+    detail = ws.detail(ws.find_agency("HCCB").id)  # still opens: the first version is shown
+    assert detail.scorecard.rating is None
+    assert "catalog/7" in detail.scorecard.conflicts
