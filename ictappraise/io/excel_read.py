@@ -4,6 +4,13 @@ Real files are messy: the header row is not on row 1, columns are extra or reord
 scores are typed as text with a decimal comma, formulas carry cached values (or none),
 titles are merged, blank rows trail. Everything here is pure openpyxl + domain; every
 refusal is an ``ExcelError`` whose Vietnamese message names the file, sheet, row and column.
+
+Files come from outside, so reading is bounded before it starts: the zip directory is checked
+against the limits below (io/zip_limits.py) before any part is decompressed, and the workbook
+is read with openpyxl's read-only parser into plain rows of values (``Book``/``Sheet``): at
+most ``MAX_COLUMNS`` columns and ``MAX_ROWS`` rows a sheet, and a sheet stops after
+``MAX_BLANK_ROWS`` empty rows. Cached formula values and merged titles read the same as in
+openpyxl's full mode (a merged range keeps its value in its first cell).
 """
 
 from __future__ import annotations
@@ -20,15 +27,33 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
+from ictappraise.domain.limits import format_size
 from ictappraise.domain.numbers import parse_decimal
+from ictappraise.io import zip_limits
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 HEADER_SCAN_ROWS = 40
 MAX_BLANK_ROWS = 200
+
+# Limits for a workbook someone sends. The program's own form is 13 KB on disk, 11 parts and
+# 65 KB unzipped; an agency's own workbook with a logo or a scanned page stays far below these.
+#: Parts inside the .xlsx (a sheet with a drawing and comments is about five).
+MAX_MEMBERS = 200
+#: Declared uncompressed size of all parts together; also the largest file accepted.
+MAX_TOTAL_BYTES = 50 * 1024 * 1024
+#: One part (a sheet's XML, the shared strings, a picture). openpyxl holds a whole row while
+#: parsing it, ~30 bytes of memory per byte of XML: one 10 MB row costs ~300 MB at most.
+MAX_PART_BYTES = 10 * 1024 * 1024
+#: Sheet XML packs 5–25:1 even when its rows are formatted to the end; bombs pack ~1000:1.
+MAX_RATIO = 100
+RATIO_FLOOR = 1024 * 1024
+#: What is read of a sheet: a criteria table is a few hundred rows and about ten columns.
+MAX_ROWS = 20_000
+MAX_COLUMNS = 100
+#: Excel's own limit on the text of one cell; a longer one was not written by Excel.
+MAX_TEXT_CHARS = 32_767
 
 #: Canonical column keys and the header texts (normalised: no diacritics, lower case) they accept.
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -67,13 +92,32 @@ def fold(text: Any) -> str:
     return " ".join(value.split())
 
 
+# Excel writes characters XML cannot hold as _xHHHH_ (and a literal "_x" as _x005F_x).
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+# Bidirectional embeddings, overrides and isolates reorder what is shown (a file name or a
+# number can be made to read backwards); right-to-left letters themselves are kept. U+FEFF too.
+_INVISIBLE = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"))
+
+
 def nfc(value: Any) -> str:
-    """Cell text as NFC with outer spaces removed ("" for empty)."""
+    """Cell text as NFC with outer spaces removed ("" for empty).
+
+    Excel's _xHHHH_ escapes are decoded; control characters (other than line breaks and tabs)
+    and bidirectional formatting characters are removed.
+    """
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return unicodedata.normalize("NFC", str(value)).strip()
+    text = str(value)
+    if "_x" in text:
+        text = _EXCEL_ESCAPE.sub(lambda match: chr(int(match[1], 16)), text)
+        # Escaped surrogate pairs become one character; a lone half becomes U+FFFD.
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
+    if not text.isprintable():
+        text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    return unicodedata.normalize("NFC", text).strip()
 
 
 @dataclass(frozen=True)
@@ -98,12 +142,70 @@ class Where:
         return ", ".join(parts)
 
 
-def open_workbook(path: Path, *, data_only: bool = True) -> Workbook:
-    """Open an .xlsx/.xlsm safely, refusing what is not one with a clear reason."""
+@dataclass
+class Sheet:
+    """The values of one sheet as read: ``rows[0]`` is row 1, trailing empty cells dropped."""
+
+    title: str
+    sheet_state: str
+    rows: list[tuple[Any, ...]]
+    #: More rows than MAX_ROWS followed: the sheet was not read to its end.
+    truncated: bool = False
+
+    @property
+    def max_row(self) -> int:
+        return len(self.rows)
+
+    def value(self, row: int, column: int) -> Any:
+        if not 1 <= row <= len(self.rows):
+            return None
+        cells = self.rows[row - 1]
+        return cells[column - 1] if 1 <= column <= len(cells) else None
+
+    def iter_rows(
+        self,
+        min_row: int = 1,
+        max_row: int | None = None,
+        max_col: int | None = None,
+        values_only: bool = True,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Rows of values like openpyxl's ``iter_rows(values_only=True)`` (for readers of both)."""
+        last = len(self.rows) if max_row is None else min(max_row, len(self.rows))
+        for cells in self.rows[min_row - 1 : last]:
+            if max_col is None:
+                yield cells
+            else:
+                yield cells[:max_col] + (None,) * (max_col - len(cells))
+
+
+@dataclass
+class Book:
+    """A workbook as read by ``open_workbook``: its sheets' values and its custom properties."""
+
+    sheets: list[Sheet]
+    custom_doc_props: Any = None
+
+    @property
+    def worksheets(self) -> list[Sheet]:
+        return self.sheets
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return [sheet.title for sheet in self.sheets]
+
+    def __getitem__(self, title: str) -> Sheet:
+        for sheet in self.sheets:
+            if sheet.title == title:
+                return sheet
+        raise KeyError(title)
+
+
+def open_workbook(path: Path, *, data_only: bool = True) -> Book:
+    """Open an .xlsx/.xlsm safely, refusing what is not one (or is too big) with a clear reason."""
     name = path.name
     if not path.is_file():
         raise ExcelError(f"Không tìm thấy tệp «{path}».")
-    head = path.read_bytes()[:8]
+    head = _head(path)
     if head.startswith(OLE_MAGIC):
         raise ExcelError(_ole_message(path))
     if path.suffix.lower() == ".xls":
@@ -113,10 +215,13 @@ def open_workbook(path: Path, *, data_only: bool = True) -> Workbook:
         )
     if not head.startswith(b"PK"):
         raise ExcelError(_not_zip_message(path))
+    _check_size(path)
     try:
         with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            broken = archive.testzip()
+            infos = archive.infolist()
+            _check_limits(infos, name)
+            names = {info.filename for info in infos}
+            broken = archive.testzip()  # bounded now: the declared sizes were checked
     except (zipfile.BadZipFile, OSError) as error:
         raise ExcelError(f"Tệp «{name}» bị hỏng, không mở được như một tệp Excel ({error}).") from error
     if broken is not None:
@@ -129,13 +234,77 @@ def open_workbook(path: Path, *, data_only: bool = True) -> Workbook:
     if "xl/workbook.xml" not in names:
         raise ExcelError(f"Tệp «{name}» là tệp nén nhưng không phải sổ tính Excel (.xlsx).")
     try:
-        return load_workbook(path, data_only=data_only)
+        workbook = load_workbook(path, read_only=True, data_only=data_only)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on broken XML
         raise ExcelError(f"Tệp «{name}» bị hỏng, không đọc được nội dung: {error}") from error
+    try:
+        sheets = [_read_sheet(sheet) for sheet in workbook.worksheets]
+        return Book(sheets, workbook.custom_doc_props)
+    except Exception as error:  # noqa: BLE001 - the sheets' XML is parsed only here
+        raise ExcelError(f"Tệp «{name}» bị hỏng, không đọc được nội dung: {error}") from error
+    finally:
+        workbook.close()  # read-only mode keeps the file open until closed (Windows locks it)
+
+
+def _head(path: Path) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(8)
+
+
+def _refused(name: str, problem: str) -> ExcelError:
+    return ExcelError(
+        f"Tệp «{name}» bị từ chối: {problem}. Một phiếu tiêu chí thường chỉ vài trăm KB; nếu đúng là "
+        "phiếu của đơn vị, hãy mở bằng Excel, xóa hình ảnh, trang hoặc dòng thừa rồi lưu lại."
+    )
+
+
+def _limits() -> zip_limits.Limits:
+    return zip_limits.Limits(MAX_MEMBERS, MAX_TOTAL_BYTES, MAX_RATIO, RATIO_FLOOR, MAX_PART_BYTES)
+
+
+def _check_size(path: Path) -> None:
+    """Refuse from the file size and the zip's end record, before zipfile reads the directory."""
+    size = path.stat().st_size
+    if size > MAX_TOTAL_BYTES:
+        raise _refused(
+            path.name, f"tệp dung lượng {format_size(size)}, quá giới hạn {format_size(MAX_TOTAL_BYTES)}"
+        )
+    problem = zip_limits.end_record_problem(path, _limits())
+    if problem is not None:
+        raise _refused(path.name, problem)
+
+
+def _check_limits(infos: list[zipfile.ZipInfo], name: str) -> None:
+    problem = zip_limits.directory_problem(infos, _limits())
+    if problem is not None:
+        raise _refused(name, problem)
+
+
+def _read_sheet(worksheet: Any) -> Sheet:
+    """A read-only worksheet's values, bounded: MAX_COLUMNS, MAX_ROWS, MAX_BLANK_ROWS."""
+    worksheet.reset_dimensions()  # a wrong <dimension> record would cut the rows short
+    rows: list[tuple[Any, ...]] = []
+    blank = 0
+    truncated = False
+    for values in worksheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True):
+        if len(rows) >= MAX_ROWS:
+            truncated = True
+            break
+        end = len(values)
+        while end and values[end - 1] is None:
+            end -= 1
+        rows.append(tuple(values[:end]) if end else ())
+        blank = 0 if end else blank + 1
+        if blank >= MAX_BLANK_ROWS:  # formatted empty rows down to the sheet's end
+            break
+    while rows and not rows[-1]:
+        rows.pop()
+    return Sheet(worksheet.title, worksheet.sheet_state, rows, truncated)
 
 
 def _ole_message(path: Path) -> str:
-    data = path.read_bytes()
+    with open(path, "rb") as handle:
+        data = handle.read(MAX_TOTAL_BYTES)
     if ENCRYPTED_MARK in data:
         return (
             f"Tệp «{path.name}» được đặt mật khẩu (mã hóa), chương trình không đọc được. Hãy mở bằng Excel, "
@@ -148,7 +317,8 @@ def _ole_message(path: Path) -> str:
 
 
 def _not_zip_message(path: Path) -> str:
-    sample = path.read_bytes()[:2048]
+    with open(path, "rb") as handle:
+        sample = handle.read(2048)
     if not sample:
         return f"Tệp «{path.name}» rỗng (0 byte), không phải tệp Excel."
     try:
@@ -167,7 +337,7 @@ def _not_zip_message(path: Path) -> str:
 class Table:
     """The criteria table found on a sheet: where its header is and which column is which."""
 
-    sheet: Worksheet
+    sheet: Sheet
     file: str
     header_row: int
     columns: dict[str, int]
@@ -179,10 +349,21 @@ class Table:
 
     def value(self, row: int, key: str) -> Any:
         column = self.columns.get(key)
-        return None if column is None else self.sheet.cell(row=row, column=column).value
+        return None if column is None else self.sheet.value(row, column)
 
     def text(self, row: int, key: str) -> str:
-        return nfc(self.value(row, key))
+        """A cell's text (see ``nfc``); ExcelError when it is longer than Excel allows."""
+        value = self.value(row, key)
+        if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
+            raise ExcelError(
+                f"{self.where(row, key)}: ô có {_count(len(value))} ký tự, quá giới hạn "
+                f"{_count(MAX_TEXT_CHARS)} ký tự của một ô Excel. Hãy rút gọn nội dung."
+            )
+        return nfc(value)
+
+
+def _count(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
 
 
 def column_key(label: Any) -> str | None:
@@ -199,16 +380,14 @@ def column_key(label: Any) -> str | None:
     return best[1] if best else None
 
 
-def find_table(workbook: Workbook, file: str, required: Iterable[str]) -> Table:
+def find_table(workbook: Book, file: str, required: Iterable[str]) -> Table:
     """The first visible sheet with a header row holding Mã, Tiêu chí and the required columns."""
     needed = ("code", *required)
     closest: tuple[int, str, list[str]] | None = None
     for sheet in workbook.worksheets:
         if sheet.sheet_state != "visible":
             continue
-        for row_number, cells in enumerate(
-            sheet.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, values_only=True), start=1
-        ):
+        for row_number, cells in enumerate(sheet.rows[:HEADER_SCAN_ROWS], start=1):
             columns = _header_columns(cells)
             found = [key for key in needed if key in columns]
             if "code" in columns and len(found) == len(needed):
@@ -248,6 +427,11 @@ def table_rows(table: Table) -> Iterator[tuple[int, str]]:
             return
         if code and column_key(code) != "code":
             yield row_number, code
+    if table.sheet.truncated:
+        raise ExcelError(
+            f"Tệp «{table.file}», trang «{table.sheet.title}»: bảng tiêu chí không kết thúc trong "
+            f"{_count(MAX_ROWS)} dòng đầu (trang có hơn {_count(MAX_ROWS)} dòng); không phải một phiếu tiêu chí."
+        )
 
 
 def normalize_code(value: Any) -> str:
@@ -280,12 +464,9 @@ def formula_cells(path: Path, sheet_title: str, cells: Iterable[tuple[int, int]]
     wanted = list(cells)
     if not wanted:
         return set()
-    sheet = load_workbook(path, data_only=False)[sheet_title]
+    sheet = open_workbook(path, data_only=False)[sheet_title]
     return {
-        (r, c)
-        for r, c in wanted
-        if isinstance(sheet.cell(row=r, column=c).value, str)
-        and str(sheet.cell(row=r, column=c).value).startswith("=")
+        (r, c) for r, c in wanted if isinstance(sheet.value(r, c), str) and sheet.value(r, c).startswith("=")
     }
 
 
@@ -313,7 +494,7 @@ class FormData:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_form(workbook: Workbook, path: Path, *, appraised: bool, leaf_codes: set[str]) -> FormData:
+def read_form(workbook: Book, path: Path, *, appraised: bool, leaf_codes: set[str]) -> FormData:
     """Read the criteria table of a self-assessment (or appraisal) sheet."""
     key = "appraised" if appraised else "self"
     table = find_table(workbook, path.name, required=(key,))
@@ -332,7 +513,10 @@ def read_form(workbook: Workbook, path: Path, *, appraised: bool, leaf_codes: se
             blanks.append((row, table.columns[key]))
         for text_key in ("note",) if appraised else ("evidence",):
             if text_key in table.columns:
-                values[text_key] = table.text(row, text_key)
+                try:
+                    values[text_key] = table.text(row, text_key)
+                except ExcelError as error:
+                    data.errors.append(str(error))
         data.rows.append(
             FormRow(
                 row=row,

@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from ictappraise.domain.editlog import Edit
+from ictappraise.domain.limits import MAX_ATTACHMENT_BYTES as _EVIDENCE_LIMIT
+from ictappraise.io import zip_limits
 from ictappraise.io.edit_lines import EDITS, EditLineError, parse_edits, strict_json
 
 FORMAT_NAME = "ictappraise-exchange"
@@ -30,11 +32,15 @@ SUFFIX = ".ictx"
 MANIFEST = "manifest.json"
 ATTACHMENT_DIR = "attachments/"
 
-# Limits against zip bombs and absurd input; generous for a real round (scanned evidence).
+# Limits against zip bombs and absurd input, checked from the zip directory before any member
+# is read (io/zip_limits.py); generous for a real round (scanned evidence).
 MAX_MEMBERS = 50_000
-MAX_TOTAL_BYTES = 4 * 1024**3
+#: All members together: a whole round's evidence (~40 agencies × 25 files × 2 MB) fits.
+MAX_TOTAL_BYTES = 2 * 1024**3
 MAX_MANIFEST_BYTES = 32 * 1024**2
 MAX_EDITS_BYTES = 1024**3
+#: One attachment: the limit of one evidence file when it is attached (services/evidence.py).
+MAX_ATTACHMENT_BYTES = _EVIDENCE_LIMIT
 MAX_RATIO = 200
 RATIO_FLOOR = 1024**2
 CHUNK = 1024**2
@@ -167,6 +173,9 @@ def read_package(path: str | os.PathLike[str], *, round_key: str, schema_version
     label = source.name
     digest = file_digest(source)
     try:
+        problem = zip_limits.end_record_problem(source, _limits())
+        if problem is not None:  # before zipfile builds an object for each of millions of entries
+            raise PackageError(f"Gói {label} bị từ chối: {problem}.")
         with zipfile.ZipFile(source) as archive:
             return _read(archive, source, digest, round_key, schema_version)
     except PackageError:
@@ -232,17 +241,34 @@ def _read(
     return Package(source, manifest, edits, tuple(attachments), digest)
 
 
+def _limits() -> zip_limits.Limits:
+    return zip_limits.Limits(MAX_MEMBERS, MAX_TOTAL_BYTES, MAX_RATIO, RATIO_FLOOR)
+
+
 def _check_limits(infos: list[zipfile.ZipInfo], label: str) -> None:
-    bomb = f"Gói {label} bị từ chối: kích thước giải nén bất thường (nghi là «bom nén»)."
-    if len(infos) > MAX_MEMBERS:
-        raise PackageError(
-            f"Gói {label} bị từ chối: có {len(infos)} tệp bên trong, quá giới hạn {MAX_MEMBERS}."
+    """Refuse from the declared sizes alone, before a single member is decompressed."""
+    problem = zip_limits.directory_problem(infos, _limits())
+    for info in infos if problem is None else ():
+        problem = _member_problem(info)
+        if problem is not None:
+            break
+    if problem is not None:
+        raise PackageError(f"Gói {label} bị từ chối: {problem}.")
+
+
+def _member_problem(info: zipfile.ZipInfo) -> str | None:
+    name = info.filename
+    if name.startswith(ATTACHMENT_DIR):
+        what = f"tệp minh chứng {name[len(ATTACHMENT_DIR) :][:12]}…"
+        problem = zip_limits.member_problem(info, MAX_ATTACHMENT_BYTES, what)
+        if problem is not None:
+            problem += " của một tệp minh chứng (người gửi cần gỡ tệp này hoặc thay bằng bản nhỏ hơn)"
+        return problem
+    if name in (MANIFEST, EDITS):
+        return zip_limits.member_problem(
+            info, MAX_MANIFEST_BYTES if name == MANIFEST else MAX_EDITS_BYTES, name
         )
-    if sum(info.file_size for info in infos) > MAX_TOTAL_BYTES:
-        raise PackageError(bomb)
-    for info in infos:
-        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise PackageError(bomb)
+    return None
 
 
 def _check_names(infos: list[zipfile.ZipInfo], label: str) -> None:
@@ -280,7 +306,7 @@ def _hash_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) ->
     with archive.open(info) as handle:
         while block := handle.read(CHUNK):
             total += len(block)
-            if total > MAX_TOTAL_BYTES:
+            if total > MAX_ATTACHMENT_BYTES:
                 raise PackageError(f"Gói {label} bị từ chối: {info.filename} quá lớn.")
             hasher.update(block)
     return hasher.hexdigest()
@@ -304,7 +330,9 @@ def read_attachments(package: Package, digests: Iterable[str]) -> Iterator[tuple
     try:
         with zipfile.ZipFile(package.path) as archive:
             for digest in wanted:
-                data = _read_member(archive, archive.getinfo(ATTACHMENT_DIR + digest), MAX_TOTAL_BYTES, name)
+                data = _read_member(
+                    archive, archive.getinfo(ATTACHMENT_DIR + digest), MAX_ATTACHMENT_BYTES, name
+                )
                 if hashlib.sha256(data).hexdigest() != digest:
                     raise PackageError(
                         f"Gói {name} đã thay đổi khi đang tổng hợp (tệp minh chứng {digest[:12]}…)."

@@ -18,11 +18,12 @@ from datetime import datetime
 from pathlib import Path
 
 from ictappraise.domain.fields import attachment_field
+from ictappraise.domain.limits import MAX_ATTACHMENT_BYTES, format_size
 from ictappraise.services.appraisal import criterion_of
 from ictappraise.services.workspace import Change, ServiceError, VisitLocked, Workspace, now_iso
 from ictappraise.store import repository
 
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = MAX_ATTACHMENT_BYTES  # also what a package may carry (io/exchange.py)
 EXPORT_FOLDER = "ictappraise-minh-chung"
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
@@ -178,15 +179,3 @@ def safe_file_name(name: str) -> str:
     """A file name without folders or characters Windows refuses."""
     cleaned = _UNSAFE.sub("_", Path(name.replace("\\", "/")).name).strip(" .")
     return cleaned or "tep-minh-chung"
-
-
-def format_size(size: int) -> str:
-    """A size as a clerk reads it: "820 B", "12,4 KB", "3,1 MB" (decimal comma)."""
-    if size < 1024:
-        return f"{size} B"
-    value = float(size)
-    for unit in ("KB", "MB"):
-        value /= 1024
-        if value < 1024:
-            return f"{value:.1f} {unit}".replace(".", ",")
-    return f"{value / 1024:.1f} GB".replace(".", ",")

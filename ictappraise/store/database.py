@@ -29,6 +29,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.schema import CreateIndex, CreateTable
 
+from ictappraise.domain.limits import MAX_ATTACHMENT_BYTES, format_size
 from ictappraise.store.filewatch import DELETED, OVERWRITTEN, REPLACED, FileWatch
 from ictappraise.store.models import Base
 
@@ -181,6 +182,12 @@ def _write_message(error: Exception) -> str:
         return "Tệp dữ liệu chỉ cho phép đọc: không lưu được thay đổi."
     if "locked" in detail or "busy" in detail:
         return "Tệp dữ liệu đang bị chương trình khác khóa: không lưu được thay đổi, hãy thử lại."
+    if "too big" in detail or "toobig" in detail:  # SQLITE_TOOBIG: "string or blob too big"
+        return (
+            "Một nội dung quá lớn để lưu vào tệp dữ liệu (vượt giới hạn của SQLite): chưa lưu gì. "
+            f"Mỗi tệp minh chứng tối đa {format_size(MAX_ATTACHMENT_BYTES)}; hãy thay tệp quá lớn bằng bản "
+            "nhỏ hơn rồi thử lại."
+        )
     return f"Không ghi được vào tệp dữ liệu: {getattr(error, 'orig', error)}."
 
 

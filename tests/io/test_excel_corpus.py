@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import shutil
+import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from ictappraise.io import excel_form
+from ictappraise.domain.limits import format_size
+from ictappraise.io import excel_form, excel_read
 from ictappraise.services import excel_import as svc
 from ictappraise.services.workspace import Actor, ServiceError, Workspace
 from ictappraise.store import repository
@@ -117,6 +119,22 @@ def _edited(change: Callable[[object, object, dict[object, int]], None]) -> Call
     return lambda base, out: _edit(base, out, change)
 
 
+def _evidence(code: str, text: str) -> Callable[[object, object, dict[object, int]], None]:
+    def change(_workbook: object, sheet: object, rows: dict[object, int]) -> None:
+        sheet.cell(rows[code], excel_form.COL["evidence"]).value = text  # type: ignore[attr-defined]
+
+    return change
+
+
+def _longer_than_excel_allows(base: Path, out: Path) -> Path:
+    """A cell of 40 500 characters: openpyxl cuts at Excel's 32 767, so the XML is edited."""
+    marked = _edit(base, out.with_name("marked.xlsx"), _evidence("I.1", "@@DAI@@"))
+    with zipfile.ZipFile(marked) as archive:
+        name = next(n for n in archive.namelist() if b"@@DAI@@" in archive.read(n))
+        xml = archive.read(name)
+    return _replace_member(marked, out, name, [xml.replace(b"@@DAI@@", ("Tài liệu " * 4500).encode())])
+
+
 # (name, file name, builder, --agency, message fragments that must appear)
 CASES: list[tuple[str, str, Callable[[Path, Path], Path], str | None, tuple[str, ...]]] = [
     ("renamed csv", "csv.xlsx", _bytes("Mã,Tiêu chí,Điểm\nI.1,Kế hoạch,20\n".encode()), None, ("CSV",)),
@@ -181,6 +199,13 @@ CASES: list[tuple[str, str, Callable[[Path, Path], Path], str | None, tuple[str,
         _foreign([("I.4", "Lãnh đạo", 15, 12)], ("Mã", "Tiêu chí", "Điểm tối đa", "Điểm tự đánh giá")),
         "BTC",
         ("tổng các tiểu mục", "I.4.a"),
+    ),
+    (
+        "text longer than an Excel cell",
+        "long.xlsx",
+        _longer_than_excel_allows,
+        None,
+        ("cột F (Tài liệu kiểm chứng)", "40.500 ký tự", "quá giới hạn 32.767 ký tự"),
     ),
     (
         "other maximum",
@@ -269,3 +294,162 @@ def test_two_forms_of_one_agency_are_refused(shared_ws, base_form: Path, tmp_pat
     second = _edit(base_form, tmp_path / "b.xlsx", _score("I.1", 13))
     plan = svc.plan_form_import(shared_ws, [first, second])
     assert "cùng là phiếu của Ban Tổ chức Tỉnh ủy" in plan.files[1].errors[0]
+
+
+# -- hostile text (issue 7): accepted as NFC text without control characters, or refused ---------
+
+
+def test_hostile_text_is_accepted_clean(shared_ws, base_form: Path, tmp_path: Path) -> None:
+    """10 000 characters, control characters, right-to-left text and combining marks."""
+    long_text = ("Công văn số 12-CV/BTCTU; " * 400)[:9_999] + "."
+    texts = {
+        "I.1": long_text,
+        # DEL and a C1 control are legal XML; ESC arrives as Excel writes it, escaped as _x001B_.
+        "I.2": "Quyết định\x7f số 30\x85 ngày _x001B_[31m5/12 (_x005F_x0041_)\r\ndòng hai",
+        # Bidi overrides (the «Trojan source» trick) go, the Arabic and Hebrew letters stay.
+        "I.3": "Báo cáo \u202efdp.exe\u202c مرحبا שלום \u2067x\u2069\ufeff",
+        # Decomposed Vietnamese (NFD, as macOS types it) and a letter with many combining marks.
+        "I.5": unicodedata.normalize("NFD", "Tài liệu kiểm chứng ") + "a" + "\u0301" * 30,
+    }
+    expected = {
+        "I.1": long_text,
+        "I.2": "Quyết định số 30 ngày [31m5/12 (_x0041_)\ndòng hai",
+        "I.3": "Báo cáo fdp.exe مرحبا שלום x",
+        "I.5": "Tài liệu kiểm chứng á" + "\u0301" * 29,
+    }
+
+    def change(_workbook: object, sheet: object, rows: dict[object, int]) -> None:
+        for code, text in texts.items():
+            sheet.cell(rows[code], excel_form.COL["evidence"]).value = text  # type: ignore[attr-defined]
+
+    path = _edit(base_form, tmp_path / "text.xlsx", change)
+    plan = svc.plan_form_import(shared_ws, [path])
+    assert plan.errors == []
+    found = {c.field.split("/")[3]: c.value for c in plan.changes if c.field.endswith("/self_evidence")}
+    assert found == expected
+    assert all(unicodedata.is_normalized("NFC", v) for v in found.values())
+
+
+# -- size limits: zip bombs refused from the zip directory, before anything is decompressed -----
+
+SHEET = "xl/worksheets/sheet1.xml"
+SHEET_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
+SHEET_TAIL = b"</sheetData></worksheet>"
+
+
+def _rows_without_numbers(megabytes: float) -> Iterator[bytes]:
+    """Identical rows (openpyxl numbers rows without r="…" itself): deflate packs ~1000:1."""
+    row = b'<row><c t="inlineStr"><is><t>x</t></is></c><c><v>1</v></c></row>'
+    chunk = row * (1024 * 1024 // len(row))
+    yield SHEET_HEAD
+    whole, part = divmod(int(megabytes * 1024 * 1024), len(chunk))
+    for _ in range(whole):
+        yield chunk
+    yield chunk[: part - part % len(row)]
+    yield SHEET_TAIL
+
+
+def _replace_member(base: Path, out: Path, name: str, chunks: Iterable[bytes]) -> Path:
+    """A copy of a workbook with one part streamed from chunks (never all in memory)."""
+    with zipfile.ZipFile(base) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename != name:
+                target.writestr(info, source.read(info))
+                continue
+            member = zipfile.ZipInfo(name)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            with target.open(member, "w", force_zip64=True) as handle:
+                for chunk in chunks:
+                    handle.write(chunk)
+    return out
+
+
+def _refusal(ws: Workspace, path: Path) -> str:
+    before = _edit_ids(ws)
+    plan = svc.plan_form_import(ws, [path])
+    (error,) = plan.errors
+    with pytest.raises(ServiceError):
+        svc.apply_import(ws, plan)
+    assert _edit_ids(ws) == before
+    return error
+
+
+def test_zip_bomb_is_refused_from_the_directory_alone(
+    shared_ws, base_form: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reviewer's file: ~1 MB on disk, hundreds of MB of sheet XML (5 GB, 3 min before)."""
+    bomb = _replace_member(base_form, tmp_path / "bomb.xlsx", SHEET, _rows_without_numbers(150))
+    assert bomb.stat().st_size < 1024 * 1024
+
+    def never(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a member of the archive was decompressed")
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", never)  # testzip and openpyxl both go through open
+    error = _refusal(shared_ws, bomb)
+    assert error.startswith("Tệp «bomb.xlsx» bị từ chối: ")
+    assert f"«{SHEET}»" in error and "150,0 MB" in error and "bom nén" in error
+    assert "giới hạn 100 lần" in error
+
+
+def test_each_limit_names_what_is_too_big(
+    shared_ws, base_form: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with zipfile.ZipFile(base_form) as archive:
+        count = len(archive.infolist())
+        unzipped = sum(info.file_size for info in archive.infolist())
+        sheet = archive.getinfo(SHEET).file_size
+    cases = [
+        ("MAX_MEMBERS", count - 1, f"có {count} tệp thành phần bên trong, quá giới hạn {count - 1}"),
+        (
+            "MAX_PART_BYTES",
+            sheet - 1,
+            f"phần «{SHEET}» giải nén ra {format_size(sheet)}, quá giới hạn {format_size(sheet - 1)}",
+        ),
+        (
+            "MAX_TOTAL_BYTES",
+            unzipped - 1000,
+            f"giải nén ra {format_size(unzipped)}, quá giới hạn {format_size(unzipped - 1000)}",
+        ),
+        (
+            "MAX_TOTAL_BYTES",
+            base_form.stat().st_size - 1,
+            f"dung lượng {format_size(base_form.stat().st_size)}, quá giới hạn",
+        ),
+    ]
+    for limit, value, fragment in cases:
+        with monkeypatch.context() as patch:
+            patch.setattr(excel_read, limit, value)
+            error = _refusal(shared_ws, base_form)
+        assert error.startswith("Tệp «base.xlsx» bị từ chối: ") and fragment in error, (fragment, error)
+
+
+def test_ratio_limit_applies_above_the_floor(
+    shared_ws, base_form: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _replace_member(base_form, tmp_path / "packed.xlsx", SHEET, _rows_without_numbers(0.3))
+    monkeypatch.setattr(excel_read, "RATIO_FLOOR", 256 * 1024)
+    error = _refusal(shared_ws, path)
+    assert f"phần «{SHEET}»" in error and "bom nén" in error
+    monkeypatch.setattr(excel_read, "RATIO_FLOOR", 1024 * 1024)  # the same part below the floor
+    assert "bom nén" not in " ".join(svc.plan_form_import(shared_ws, [path]).errors)
+
+
+def test_rows_are_read_up_to_a_limit(shared_ws, base_form: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(excel_read, "MAX_ROWS", 30)
+    error = _refusal(shared_ws, base_form)
+    assert "trang «Tự đánh giá»" in error and "hơn 30 dòng" in error
+
+
+def test_a_wrong_dimension_record_does_not_cut_the_sheet(shared_ws, base_form: Path, tmp_path: Path) -> None:
+    """Read-only reading trusts <dimension> unless told not to; some writers put a wrong one."""
+    path = _edit(base_form, tmp_path / "scored.xlsx", _score("I.5", 7))
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read(SHEET)
+    start = xml.index(b"<dimension ref=")
+    lying = xml[:start] + b'<dimension ref="A1:B3"/>' + xml[xml.index(b"/>", start) + 2 :]
+    cut = _replace_member(path, tmp_path / "cut.xlsx", SHEET, [lying])
+    plan = svc.plan_form_import(shared_ws, [cut])
+    assert plan.errors == [] and [line.code for line in plan.files[0].lines] == ["I.5"]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import random
 import shutil
+import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -12,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from merge_helpers import LEAD, MEMBER_A, fingerprint, open_as, rewrite
+from sqlalchemy import event
 
 from ictappraise.domain.editlog import Edit
 from ictappraise.domain.scorecard import Appraisal
@@ -20,6 +24,7 @@ from ictappraise.services import appraisal as svc
 from ictappraise.services import merge
 from ictappraise.services.workspace import Workspace
 from ictappraise.store import repository
+from ictappraise.store.database import StoreError
 
 ROUND = "binh-thuan-2022"
 
@@ -224,11 +229,78 @@ def test_zip_bombs(package, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     zeros = bytes(3 * 1024 * 1024)  # compresses about 1000:1
     bomb = rewrite(path, tmp_path / "bomb.ictx", members={"attachments/" + "0" * 64: zeros})
     assert_refused(lead, bomb, "bom nén")
-    monkeypatch.setattr(exchange, "MAX_TOTAL_BYTES", 1000)
-    assert_refused(lead, path, "bom nén")
-    monkeypatch.setattr(exchange, "MAX_TOTAL_BYTES", 4 * 1024**3)
-    monkeypatch.setattr(exchange, "MAX_MEMBERS", 2)
-    assert_refused(lead, path, "quá giới hạn 2")
+    with monkeypatch.context() as patch:
+        patch.setattr(exchange, "MAX_TOTAL_BYTES", 1000)
+        assert_refused(lead, path, r"giải nén ra .* quá giới hạn 1000 B")
+    with monkeypatch.context() as patch:
+        patch.setattr(exchange, "MAX_MEMBERS", 2)
+        assert_refused(lead, path, "quá giới hạn 2")
+
+
+def _not_decompressed(monkeypatch: pytest.MonkeyPatch) -> None:
+    def never(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a member of the package was decompressed")
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", never)
+
+
+def test_attachment_over_the_evidence_limit_is_refused_from_the_directory(
+    package, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """60 MB of evidence at 80:1 passes the ratio check; the 50 MB cap refuses it unread."""
+    lead, path = package
+    rng = random.Random(7)
+    chunk = bytearray(1024 * 1024)
+    for index in range(0, len(chunk), 400):
+        chunk[index] = rng.randrange(256)
+    big = bytes(chunk) * 60
+    name = "attachments/" + hashlib.sha256(big).hexdigest()
+    real = rewrite(
+        path,
+        tmp_path / "big.ictx",
+        members={name: big},
+        fix_checksums=True,
+        manifest=lambda m: m["counts"].update(attachments=2),
+    )
+    del big
+    assert real.stat().st_size < 2 * 1024 * 1024
+    _not_decompressed(monkeypatch)
+    assert_refused(
+        lead,
+        real,
+        rf"Gói big.ictx bị từ chối: tệp minh chứng {name[12:24]}… giải nén ra 60,0 MB, quá giới hạn 50,0 MB",
+    )
+
+
+def test_declared_sizes_are_checked_before_reading(package, monkeypatch: pytest.MonkeyPatch) -> None:
+    lead, path = package
+    _not_decompressed(monkeypatch)
+    with monkeypatch.context() as patch:
+        patch.setattr(exchange, "MAX_ATTACHMENT_BYTES", 500)  # the package's one attachment: 550 B
+        assert_refused(lead, path, r"tệp minh chứng [0-9a-f]{12}… giải nén ra 550 B, quá giới hạn 500 B")
+    with monkeypatch.context() as patch:
+        patch.setattr(exchange, "MAX_EDITS_BYTES", 100)
+        assert_refused(lead, path, r"edits\.jsonl giải nén ra .*, quá giới hạn 100 B")
+
+
+def test_sqlite_size_error_reaches_the_user_in_vietnamese(package) -> None:
+    """Whatever gets past the limits, SQLite's «string or blob too big» is never shown as is."""
+    lead, path = package
+    plan = merge.plan_merge(lead, [path])
+    lead.db.engine.dispose()
+
+    @event.listens_for(lead.db.engine, "connect")
+    def _small(connection: sqlite3.Connection, _record: object) -> None:
+        connection.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 400)  # the package's attachment is 550 B
+
+    before = fingerprint(lead.db.path)
+    with pytest.raises(StoreError) as raised:
+        merge.apply_merge(lead, plan)
+    message = str(raised.value)
+    assert "too big" not in message and "quá lớn" in message, message
+    event.remove(lead.db.engine, "connect", _small)
+    lead.db.engine.dispose()
+    assert fingerprint(lead.db.path) == before
 
 
 def test_missing_file_and_folder(package, tmp_path: Path) -> None:
