@@ -14,20 +14,23 @@ import hashlib
 import json
 import os
 import re
+import uuid
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ictappraise.domain.editlog import Edit
 from ictappraise.domain.limits import MAX_ATTACHMENT_BYTES as _EVIDENCE_LIMIT
 from ictappraise.io import zip_limits
-from ictappraise.io.edit_lines import EDITS, EditLineError, parse_edits, strict_json
+from ictappraise.io.edit_lines import EDITS, EditLineError, parse_edits, strict_json, valid_edit_id
 
 FORMAT_NAME = "ictappraise-exchange"
-FORMAT_VERSION = 1
+#: 2: ``package_id`` and, for «chỉ phần mới» packages, ``continues`` (the package before it).
+FORMAT_VERSION = 2
+MAX_CHAIN_IDS = 2_000_000
 SUFFIX = ".ictx"
 MANIFEST = "manifest.json"
 ATTACHMENT_DIR = "attachments/"
@@ -53,6 +56,23 @@ class PackageError(ValueError):
 
 
 @dataclass(frozen=True)
+class Continues:
+    """The package a «chỉ phần mới» package continues: its id, when it was made, its edits.
+
+    A receiver that holds none of the packages' edits of ``edit_ids`` has not merged that
+    package (it may have been lost): merging this one alone would silently miss its work.
+    ``package_id`` is empty when the previous export was made by a version without it.
+    """
+
+    package_id: str
+    created_at: str
+    edit_ids: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"package_id": self.package_id, "created_at": self.created_at, "edits": list(self.edit_ids)}
+
+
+@dataclass(frozen=True)
 class Manifest:
     """What manifest.json says about a package."""
 
@@ -68,10 +88,19 @@ class Manifest:
     edit_count: int
     attachment_count: int
     files: dict[str, str]
+    package_id: str = ""  # empty in format 1
+    continues: Continues | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The stable JSON form written into the package."""
+        chain = {}
+        if self.format_version >= 2:
+            chain = {
+                "package_id": self.package_id,
+                "continues": self.continues.to_json() if self.continues is not None else None,
+            }
         return {
+            **chain,
             "format": FORMAT_NAME,
             "format_version": self.format_version,
             "schema_version": self.schema_version,
@@ -109,6 +138,8 @@ class Origin:
     created_at: str
     app_version: str = ""
     since_last: bool = False
+    package_id: str = ""
+    continues: Continues | None = None
 
 
 # -- writing -------------------------------------------------------------------------------------
@@ -149,6 +180,8 @@ def write_package(
                 payload.count(b"\n"),
                 len(files) - 1,
                 files,
+                origin.package_id or str(uuid.uuid4()),
+                origin.continues if origin.since_last else None,
             )
             text = json.dumps(manifest.to_json(), ensure_ascii=False, indent=2, sort_keys=True)
             archive.writestr(MANIFEST, text.encode("utf-8"))
@@ -371,6 +404,12 @@ def _manifest(data: bytes, label: str) -> Manifest:
             attachment_count=_integer(counts["attachments"]),
             files=files,
         )
+        if manifest.format_version >= 2:
+            manifest = replace(
+                manifest,
+                package_id=_text(raw["package_id"]),
+                continues=_continues(raw["continues"], manifest.since_last),
+            )
     except (KeyError, TypeError, AttributeError, ValueError) as error:
         raise PackageError(
             f"Gói {label} có manifest.json không hợp lệ (thiếu hoặc sai mục {error})."
@@ -378,6 +417,23 @@ def _manifest(data: bytes, label: str) -> Manifest:
     if EDITS not in manifest.files:
         raise PackageError(f"Gói {label} có manifest.json không hợp lệ (không liệt kê {EDITS}).")
     return manifest
+
+
+def _continues(value: Any, since_last: bool) -> Continues | None:
+    """The ``continues`` entry: null, or (only in a «chỉ phần mới» package) the previous package."""
+    if value is None:
+        return None
+    if not since_last or not isinstance(value, dict) or set(value) != {"package_id", "created_at", "edits"}:
+        raise ValueError("continues")
+    ids = value["edits"]
+    if not isinstance(ids, list) or len(ids) > MAX_CHAIN_IDS:
+        raise ValueError("continues.edits")
+    if not all(isinstance(i, str) and valid_edit_id(i) for i in ids):
+        raise ValueError("continues.edits")
+    for key in ("package_id", "created_at"):
+        if not isinstance(value[key], str) or len(value[key]) > 500:
+            raise ValueError(f"continues.{key}")
+    return Continues(value["package_id"], value["created_at"], tuple(ids))
 
 
 def _integer(value: Any) -> int:

@@ -14,12 +14,18 @@ state; the state itself is ``derive()``'s business. What this module adds:
   stays closed under parents, and a full package (not "since the last export") always
   merges. The sender is told to send a full package;
 * an edit id already known with a different content is refused as tampering, because
-  keeping either copy silently would let laptops diverge.
+  keeping either copy silently would let laptops diverge;
+* a «chỉ phần mới» package names the package it continues (format 2): it is refused
+  unless the database, or the packages of this merge, hold that package's edits. A lost
+  package would otherwise go unnoticed whenever the next one does not build on its edits;
+* every new edit's value must fit its field (services.field_values): a package with a
+  value the program could not use is refused whole, naming the edit, the field and why.
 """
 
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,8 +36,9 @@ from sqlalchemy.orm import Session
 
 from ictappraise.domain.editlog import Edit, canonical
 from ictappraise.io import exchange
-from ictappraise.io.exchange import Origin, Package, PackageError
+from ictappraise.io.exchange import Continues, Origin, Package, PackageError
 from ictappraise.services import conflicts as conflict_text
+from ictappraise.services import field_values
 from ictappraise.services.conflicts import current_conflict, resolve_conflict, resolve_pick
 from ictappraise.services.workspace import SYSTEM_AUTHOR, ServiceError, Workspace, now_iso
 from ictappraise.store import backup, repository
@@ -59,6 +66,8 @@ __all__ = [
 
 Progress = Callable[[int, int, str], None]
 EXPORT_SEQ_KEY = "exchange/last_export_seq/"
+# The last export of a device that held edits: {"package_id", "created_at", "from", "to"} (seq range).
+EXPORT_CHAIN_KEY = "exchange/last_export_chain/"
 EXPORT_INFO_KEY = "exchange/last_export"
 MERGE_INFO_KEY = "exchange/last_merge"
 
@@ -140,12 +149,14 @@ def export_package(ws: Workspace, path: str | Path, *, since_last: bool = False)
     if not target.parent.is_dir():
         raise ServiceError(f"Không có thư mục {target.parent}.")
     seq_key = EXPORT_SEQ_KEY + actor.device_id
+    chain_key = EXPORT_CHAIN_KEY + actor.device_id
     with ws.db.reading() as session:
         round_key = _round_key(session)
         seq = repository.last_seq(session)
         start = int(repository.get_local(session, seq_key) or 0) if since_last else 0
         edits = repository.load_edits_since(session, start)
         digests = sorted(_attachment_digests(edits) & repository.attachment_digests(session))
+        continues = _previous_export(session, chain_key, start) if since_last and start else None
         origin = Origin(
             round_key,
             SCHEMA_VERSION,
@@ -155,6 +166,8 @@ def export_package(ws: Workspace, path: str | Path, *, since_last: bool = False)
             now_iso(),
             _version(),
             since_last,
+            str(uuid.uuid4()),
+            continues,
         )
         blobs = ((d, repository.get_attachment(session, d) or b"") for d in digests)
         exchange.write_package(target, origin, edits, blobs)
@@ -162,7 +175,34 @@ def export_package(ws: Workspace, path: str | Path, *, since_last: bool = False)
     with ws.db.transaction() as session:
         repository.set_local(session, seq_key, str(seq))
         repository.set_local(session, EXPORT_INFO_KEY, json.dumps(info, ensure_ascii=False))
+        if edits:  # an empty package leaves the chain where it was: the next one continues the last real one
+            link = {
+                "package_id": origin.package_id,
+                "created_at": origin.created_at,
+                "from": start,
+                "to": seq,
+            }
+            repository.set_local(session, chain_key, json.dumps(link))
     return ExportResult(target, len(edits), len(digests), since_last)
+
+
+def _previous_export(session: Session, chain_key: str, start: int) -> Continues:
+    """What a «chỉ phần mới» package continues: the edits of this device's last export that held any.
+
+    Rows only ever arrive (their ``seq`` grows), so that export's edits are those with
+    ``seq`` in its recorded range. Without a record that ends where this package starts
+    (the previous export was made by an older version), every edit before it counts.
+    """
+    try:
+        link = json.loads(repository.get_local(session, chain_key) or "null")
+        low, high = int(link["from"]), int(link["to"])
+        package_id, created_at = str(link["package_id"]), str(link["created_at"])
+    except (ValueError, TypeError, KeyError):
+        link = None
+    if link is None or high != start or not 0 <= low <= high:
+        low, high, package_id, created_at = 0, start, "", ""
+    query = select(EditRow.id).where(EditRow.seq > low, EditRow.seq <= high).order_by(EditRow.seq)
+    return Continues(package_id, created_at, tuple(session.scalars(query)))
 
 
 def _attachment_digests(edits: Iterable[Edit]) -> set[str]:
@@ -210,7 +250,11 @@ def plan_merge(ws: Workspace, paths: Sequence[str | Path], progress: Progress | 
     with ws.db.reading() as session:
         known = set(session.scalars(select(EditRow.id)))
         _check_consistent(session, packages, known)
+        arriving = {e.id: e for p in packages for e in p.edits if e.id not in known}
+        context = field_values.merge_context(session, arriving.values())
     _check_closed(packages, known)
+    _check_chain(packages, known)
+    _check_values(packages, known, context)
     return _plan(ws, packages, known)
 
 
@@ -270,6 +314,41 @@ def _check_closed(packages: Sequence[Package], known: set[str]) -> None:
             )
 
 
+def _check_chain(packages: Sequence[Package], known: set[str]) -> None:
+    """Refuse a «chỉ phần mới» package whose previous package has not been merged (see the docstring)."""
+    available = set(known).union(*({e.id for e in p.edits} for p in packages))
+    for package in packages:
+        previous = package.manifest.continues
+        if previous is None:
+            continue
+        missing = sum(1 for edit_id in previous.edit_ids if edit_id not in available)
+        if missing:
+            sender = package.manifest.sender_name
+            made = f" (tạo lúc {conflict_text.time_text(previous.created_at)})" if previous.created_at else ""
+            raise MergeRefused(
+                f"Gói {package.path.name} là gói «chỉ phần mới» nối tiếp gói trước của {sender}{made}, "
+                f"nhưng tệp dữ liệu này còn thiếu {missing} sửa đổi của gói trước đó: gói trước chưa được "
+                "tổng hợp (có thể đã thất lạc). Hãy tổng hợp gói trước cùng lúc với gói này, hoặc đề nghị "
+                f"{sender} tạo lại gói đầy đủ (không chọn «chỉ phần mới»). Chưa tổng hợp gói nào."
+            )
+
+
+def _check_values(packages: Sequence[Package], known: set[str], context: field_values.FieldContext) -> None:
+    """Refuse the merge when a new edit carries a value its field cannot hold (nothing written)."""
+    seen = set(known)
+    for package in packages:
+        new = [e for e in package.edits if e.id not in seen]
+        seen.update(e.id for e in new)
+        found = field_values.first_problem(context, new)
+        if found is not None:
+            edit, error = found
+            raise MergeRefused(
+                f"Gói {package.path.name} bị từ chối: sửa đổi {edit.id} (trường {edit.field}) có giá trị "
+                f"không dùng được — {error}. Chưa tổng hợp gói nào; hãy đề nghị "
+                f"{package.manifest.sender_name} cập nhật chương trình, kiểm tra lại dữ liệu rồi gửi gói mới."
+            )
+
+
 def _plan(ws: Workspace, packages: Sequence[Package], known: set[str]) -> MergePlan:
     members = {m.id for m in ws.members()}
     seen = set(known)
@@ -279,6 +358,13 @@ def _plan(ws: Workspace, packages: Sequence[Package], known: set[str]) -> MergeP
         new = [e for e in package.edits if e.id not in seen]
         seen.update(e.id for e in new)
         known_sender = manifest.sender_id in members
+        if manifest.since_last and manifest.format_version < 2:
+            warnings.append(
+                f"Gói {package.path.name}: gói «chỉ phần mới» theo định dạng cũ (phiên bản "
+                f"{manifest.format_version}) không cho biết gói trước đó; nếu {manifest.sender_name} đã gửi gói "
+                "nào trước mà chưa được tổng hợp, dữ liệu của gói đó sẽ thiếu. Khi nghi ngờ, hãy đề nghị gửi "
+                "gói đầy đủ."
+            )
         if not known_sender:
             unknown.append(manifest.sender_name)
             warnings.append(
