@@ -41,7 +41,9 @@ MAX_MEMBERS = 50_000
 #: All members together: a whole round's evidence (~40 agencies × 25 files × 2 MB) fits.
 MAX_TOTAL_BYTES = 2 * 1024**3
 MAX_MANIFEST_BYTES = 32 * 1024**2
-MAX_EDITS_BYTES = 1024**3
+# The 500-agency scale round of the benchmarks is about 70 MB of edits; parsing costs
+# several times the text in memory, so 200 MB bounds what a hostile package can cost.
+MAX_EDITS_BYTES = 200 * 1024**2
 #: One attachment: the limit of one evidence file when it is attached (services/evidence.py).
 MAX_ATTACHMENT_BYTES = _EVIDENCE_LIMIT
 MAX_RATIO = 200
