@@ -266,6 +266,8 @@ def _check_and_migrate(db_path: Path) -> None:
         check_tables(connection, db_path.name)
     except sqlite3.Error as error:
         raise store_error(error, db_path.name) from error
+    except UnicodeDecodeError as error:  # schema text that is not UTF-8: the file is damaged
+        raise DatabaseCorrupt(_corrupt_message(db_path.name, "văn bản lược đồ không đọc được")) from error
     finally:
         connection.close()
 
@@ -276,7 +278,7 @@ def check_header(connection: sqlite3.Connection, name: str) -> int:
         application_id = connection.execute("PRAGMA application_id").fetchone()[0]
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-    except sqlite3.DatabaseError as error:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # damaged schema text included
         raise NotOurDatabase(
             f"Tệp {name} không phải tệp dữ liệu của ictappraise (không phải SQLite)."
         ) from error
