@@ -22,13 +22,7 @@ PAINTED = "PAINTED"
 
 # Both scripts print PAINTED once the first frame of their window has been painted; the
 # parent measures from its own clock before spawning, so interpreter start-up counts too.
-BARE_WINDOW = """
-import os
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
-from PySide6.QtCore import QObject, QEvent, QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
-app = QApplication([])
-window = QMainWindow()
+_PAINT_WATCH = """
 class Watch(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint:
@@ -42,7 +36,20 @@ window.show()
 app.exec()
 """
 
-APP_WINDOW = """
+BARE_WINDOW = (
+    """
+import os
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtCore import QObject, QEvent, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+window = QMainWindow()
+"""
+    + _PAINT_WATCH
+)
+
+APP_WINDOW = (
+    """
 import os, sys
 from pathlib import Path
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -56,18 +63,9 @@ db = open_database(Path(sys.argv[1]))
 ws = Workspace(db)
 ws.actor = lead_actor(ws, "bench")
 window = build_window(ws)
-class Watch(QObject):
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint:
-            print("PAINTED", flush=True)
-            QTimer.singleShot(0, app.quit)
-        return False
-watch = Watch()
-window.installEventFilter(watch)
-window.resize(1366, 768)
-window.show()
-app.exec()
 """
+    + _PAINT_WATCH
+)
 
 
 def _start_once(script: str, *args: str) -> float:
