@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
@@ -53,6 +55,12 @@ class AttachmentTableModel(RecordTableModel[AttachmentInfo]):
             ],
             parent,
         )
+
+
+# Extensions the system would run rather than show (evidence travels between laptops).
+RUNNABLE = frozenset(
+    ".exe .com .bat .cmd .msi .scr .pif .lnk .url .js .jse .vbs .vbe .wsf .ps1 .hta .jar .reg .sh .py .cpl .dll".split()
+)
 
 
 class EvidenceDialog(QDialog):
@@ -188,9 +196,24 @@ class EvidenceDialog(QDialog):
         if index.isValid():
             self.open_selected()
 
+    def _confirm_runnable(self, name: str) -> bool:
+        """Evidence arrives from other laptops: a file that runs a program is opened only on request."""
+        answer = QMessageBox.warning(
+            self,
+            self.windowTitle(),
+            self.tr(
+                "«{n}» là tệp chạy chương trình, không phải tài liệu. Chỉ mở nếu chắc chắn tệp an toàn. Vẫn mở?"
+            ).format(n=name),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def open_selected(self) -> None:
         """Copy the chosen files to a temporary folder and open them with their usual program."""
         for item in self._selected():
+            if Path(item.name).suffix.lower() in RUNNABLE and not self._confirm_runnable(item.name):
+                continue
             ok, path = call_service(self, evidence.export_attachment, self.ws, item.sha256, item.name)
             if ok and not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
                 show_error(self, RuntimeError(self.tr("Không mở được tệp {path}.").format(path=path)))

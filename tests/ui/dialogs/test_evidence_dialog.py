@@ -86,3 +86,24 @@ def test_screenshot(lead_ws, qtbot, tmp_path, monkeypatch):
     qtbot.addWidget(locked)
     locked.show()
     locked.grab().save("/tmp/ictappraise-evidence-locked.png")
+
+
+def test_a_file_that_runs_a_program_is_opened_only_on_request(lead_ws, qtbot, tmp_path, monkeypatch):
+    vptu = lead_ws.find_agency("VPTU")
+    runnable = tmp_path / "bao_cao.exe"
+    runnable.write_bytes(b"MZ" + b"\0" * 200)
+    evidence.attach_file(lead_ws, vptu.id, "I.1", runnable)
+    opened, warned = [], []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+
+    def warning(_parent, _title, text, *args):
+        warned.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "warning", warning)
+    dialog = EvidenceDialog(lead_ws, vptu.id, "I.1")
+    qtbot.addWidget(dialog)
+    dialog.table.selectRow(0)
+    dialog.open_selected()
+    assert warned and "chạy chương trình" in warned[0]
+    assert opened == []  # "Không" keeps it closed
