@@ -6,7 +6,7 @@ with a Vietnamese ServiceError — never clamps — before writing one or more e
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -16,7 +16,6 @@ from ictappraise.domain.editlog import STATE_READY, STATE_REOPENED, STATE_SIGNED
 from ictappraise.domain.fields import crit_field, fact_field, portal_field, status_field, visit_field
 from ictappraise.domain.numbers import format_points, parse_decimal, quantize_points
 from ictappraise.domain.scorecard import Appraisal, score_row
-from ictappraise.services.model import Visit
 from ictappraise.services.workspace import Change, ServiceError, Workspace
 from ictappraise.settings import ROLE_LEAD
 
@@ -176,10 +175,6 @@ def set_visit(ws: Workspace, agency_id: str, **values: Any) -> None:
     ws.write(changes)
 
 
-def visit_as_values(visit: Visit) -> dict[str, Any]:
-    return {key: getattr(visit, key) for key in VISIT_KEYS}
-
-
 def mark_ready(ws: Workspace, agency_id: str) -> None:
     """Ready to sign: every criterion scored, no conflict, every difference explained."""
     detail = ws.detail(agency_id)
@@ -254,8 +249,3 @@ def reopen(ws: Workspace, agency_id: str, reason: str) -> None:
         {"state": STATE_REOPENED, "revision": previous.get("revision", 1)},
         reason.strip(),
     )
-
-
-def bulk_changes(ws: Workspace, changes: Sequence[Change]) -> int:
-    """Write prepared changes in one transaction; return how many edits were new."""
-    return len(ws.write(changes))

@@ -7,7 +7,6 @@ edit emits ``refused(code, message)`` so the view can show the reason next to th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import (
@@ -428,9 +427,6 @@ class ChecklistModel(QAbstractItemModel):
         text, self._refused_text = self._refused_text, None
         return text
 
-    def leaf_codes(self) -> list[str]:
-        return [leaf.code for leaf in self.detail.catalog.leaves()] if self.detail else []
-
     def index_of_code(self, code: str, column: int) -> QModelIndex:
         """The index of a criterion or sub-item by code."""
         stack = list(self.root.children)
@@ -440,6 +436,3 @@ class ChecklistModel(QAbstractItemModel):
                 return self.createIndex(node.row(), column, node)
             stack[0:0] = node.children
         return QModelIndex()
-
-    def total_points(self) -> Decimal:
-        return self.detail.scorecard.total if self.detail else Decimal(0)
