@@ -1,0 +1,105 @@
+"""Field value rules for the round settings, thresholds, catalogs and team members."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ictappraise.domain.catalog import catalog_from_dict
+from ictappraise.domain.numbers import format_points
+from ictappraise.domain.rating import CategoryRules
+from ictappraise.services.field_shapes import (
+    _DIGEST,
+    _SEGMENTS,
+    ROUND_DATES,
+    ROUND_KEYS,
+    ROUND_OPTIONAL_TEXT,
+    ROUND_REQUIRED_TEXT,
+    ROUND_WHOLE,
+    RULES_KEYS,
+    UNKNOWN,
+    _boolean,
+    _iso_date,
+    _shown,
+    _text,
+    _whole,
+)
+from ictappraise.settings import ROLE_LABELS
+
+if TYPE_CHECKING:
+    from ictappraise.services.field_values import FieldContext
+
+
+def _round(context: FieldContext | None, rest: list[str], value: Any) -> str | None:
+    if len(rest) == 2 and rest[0] == "rules":
+        return _rules_problem(context, rest[1], value)
+    if len(rest) != 1 or rest[0] not in ROUND_KEYS:
+        return UNKNOWN
+    key = rest[0]
+    if key in ROUND_REQUIRED_TEXT:
+        return _text(value, required=True)
+    if key in ROUND_OPTIONAL_TEXT:
+        return None if value is None else _text(value)
+    if key in ROUND_DATES:
+        return None if value is None else _iso_date(value)
+    if key in ROUND_WHOLE:
+        low, high = ROUND_WHOLE[key]
+        return _whole(value, low, high)
+    if not isinstance(value, list) or not all(isinstance(line, str) for line in value):
+        return f"phải là danh sách văn bản (mỗi văn bản một dòng), không phải {_shown(value)}"
+    return None
+
+
+def _rules_problem(context: FieldContext | None, segment: str, value: Any) -> str | None:
+    if segment not in _SEGMENTS:
+        return UNKNOWN
+    category = int(segment)
+    if not isinstance(value, Mapping) or set(value) != RULES_KEYS:
+        return "phải có đúng các mục maximum, tot, kha, trung_binh"
+    try:
+        table = CategoryRules.from_dict(category, value)
+    except ValueError as error:
+        return str(error).rstrip(".")
+    if context is not None and table.maximum not in context.rules_maxima(category):
+        allowed = ", ".join(format_points(m) for m in sorted(context.rules_maxima(category)))
+        return (
+            f"điểm tối đa {format_points(table.maximum)} khác điểm tối đa của Phụ lục {category} ({allowed})"
+        )
+    return None
+
+
+def _catalog_problem(context: FieldContext | None, segment: str, value: Any) -> str | None:
+    if segment not in _SEGMENTS:
+        return UNKNOWN
+    category = int(segment)
+    try:
+        found = catalog_from_dict(value)
+    except ValueError as error:
+        return str(error).rstrip(".")
+    if found.category != category:
+        return f"là bộ tiêu chí của Phụ lục {found.category}, không phải Phụ lục {category}"
+    if context is not None and found.maximum not in context.catalog_maxima(category):
+        allowed = ", ".join(format_points(m) for m in sorted(context.catalog_maxima(category)))
+        return (
+            f"tổng điểm tối đa {format_points(found.maximum)} khác điểm tối đa của Phụ lục {category} "
+            f"({allowed})"
+        )
+    return None
+
+
+def _member(key: str, value: Any) -> str | None:
+    if key == "name":
+        return _text(value, required=True)
+    if key == "title":
+        return None if value is None else _text(value)
+    if key == "role":
+        if isinstance(value, str) and value in ROLE_LABELS:
+            return None
+        return f"phải là một trong {', '.join(ROLE_LABELS)} ({', '.join(ROLE_LABELS.values())}), không phải {_shown(value)}"
+    if key == "signature":
+        if value is None or (isinstance(value, str) and _DIGEST.fullmatch(value)):
+            return None
+        return f"phải là mã SHA-256 của ảnh chữ ký hoặc null, không phải {_shown(value)}"
+    if key == "active":
+        return _boolean(value)
+    return UNKNOWN

@@ -1,0 +1,86 @@
+"""Field shapes and value checks shared by the field_values rule families (pure moves from field_values)."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import Any
+
+from ictappraise.domain.editlog import STATE_DRAFT, STATE_READY, STATE_REOPENED, STATE_SIGNED
+from ictappraise.domain.rating import CATEGORIES
+from ictappraise.domain.scorecard import MONTHS
+
+# Round settings by the kind of value they hold.
+ROUND_REQUIRED_TEXT = ("key", "name", "place")
+ROUND_OPTIONAL_TEXT = ("province", "issuer", "issuing_unit", "minutes_number_suffix")
+ROUND_DATES = ("report_deadline", "visit_start", "visit_end")
+ROUND_WHOLE = {
+    "portal_quota": (0, 1000),  # as services.round_admin.set_round_settings
+    "minutes_copies": (1, 20),
+    "year": (2000, 2100),  # as services.new_round.validate
+}
+ROUND_KEYS = (*ROUND_REQUIRED_TEXT, *ROUND_OPTIONAL_TEXT, *ROUND_DATES, *ROUND_WHOLE, "legal_basis")
+# The visit details of services.appraisal.VISIT_KEYS (a test keeps the two equal).
+VISIT_TEXT = ("place", "strengths", "weaknesses", "recommendations", "opinion_text", "minutes_number")
+VISIT_KEYS = ("date", "start", "end", "team", "representatives", "opinion", *VISIT_TEXT)
+OPINIONS = ("agree", "reserve")
+STATUS_STATES = (STATE_DRAFT, STATE_READY, STATE_SIGNED, STATE_REOPENED)
+STATUS_KEYS = frozenset({"state", "covers", "fingerprint", "revision"})
+CRIT_PARTS = ("appraised", "self", "self_evidence", "note", "self_by_team")
+FACT_DATES = ("report_sent", "report_received")
+RULES_KEYS = frozenset({"maximum", "tot", "kha", "trung_binh"})
+APPRAISAL_SHAPES = ({"input"}, {"override"})
+_SEGMENTS = frozenset(str(c) for c in CATEGORIES)
+_MONTHS = frozenset(str(m) for m in range(1, MONTHS + 1))
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TIME = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
+
+UNKNOWN = "phiên bản này của chương trình không có trường này"
+
+
+# -- values ---------------------------------------------------------------------------------------
+
+
+def _text(value: Any, *, required: bool = False) -> str | None:
+    if not isinstance(value, str):
+        return f"phải là văn bản, không phải {_shown(value)}"
+    if required and not value.strip():
+        return "không được để trống"
+    return None
+
+
+def _boolean(value: Any) -> str | None:
+    return (
+        None
+        if isinstance(value, bool)
+        else f"phải là true (có) hoặc false (không), không phải {_shown(value)}"
+    )
+
+
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _whole(value: Any, low: int, high: int | None) -> str | None:
+    if _is_whole(value) and value >= low and (high is None or value <= high):
+        return None
+    bounds = f"từ {low} đến {high}" if high is not None else f"từ {low} trở lên"
+    return f"phải là số nguyên {bounds}, không phải {_shown(value)}"
+
+
+def _iso_date(value: Any) -> str | None:
+    if isinstance(value, str) and _DATE.fullmatch(value):
+        try:
+            date.fromisoformat(value)
+            return None
+        except ValueError:
+            pass
+    return f"phải là ngày dạng năm-tháng-ngày (ví dụ 2022-11-30), không phải {_shown(value)}"
+
+
+def _shown(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    text = text if len(text) <= 60 else text[:59] + "…"
+    return f"«{text}»"
