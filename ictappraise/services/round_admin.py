@@ -38,7 +38,8 @@ SETTINGS_KEYS = (
     "visit_end",
 )
 MAX_SIGNATURE_BYTES = 2 * 1024 * 1024
-_TIME = re.compile(r"^(\d{1,2})(?:[:hgG.](\d{2})?)?$")
+# "7:30", "7h30", "07.30", "8h", and the digits alone as typed fast: "730", "1130".
+_TIME = re.compile(r"^(\d{1,2})(?:[:hgG.](\d{2})?)?$|^(\d{1,2})(\d{2})$")
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"BM", b"GIF87a", b"GIF89a")
 
 
@@ -261,15 +262,16 @@ def set_schedule(ws: Workspace, agency_id: str, visit_date: date | None, start: 
 
 
 def normalize_time(text: str | None) -> str:
-    """ "7:30", "7h30", "07.30" → "07:30", "8h" → "08:00"; "" stays ""; anything else is refused."""
+    """ "7:30", "7h30", "07.30", "730" → "07:30", "8h" → "08:00"; "" stays ""; else refused."""
     raw = (text or "").strip()
     if not raw:
         return ""
     found = _TIME.match(raw)
-    minutes = found[2] or "00" if found else ""
-    if not found or int(found[1]) > 23 or int(minutes) > 59:
+    hours = (found[1] or found[3]) if found else ""
+    minutes = (found[2] or found[4] or "00") if found else ""
+    if not found or int(hours) > 23 or int(minutes) > 59:
         raise ServiceError(f"Giờ «{raw}» không hợp lệ; nhập dạng giờ:phút, ví dụ 07:30 hoặc 14:00.")
-    return f"{int(found[1]):02d}:{minutes}"
+    return f"{int(hours):02d}:{minutes}"
 
 
 # -- the team ------------------------------------------------------------------------------

@@ -347,6 +347,8 @@ class ChecklistModel(QAbstractItemModel):
             return _tr("Xung đột giữa các giá trị: {v}").format(v=values)
         if column in (COL_NAME, COL_INPUT):
             return f"{criterion.name}\n{_tr('Cách tính điểm')}: {criterion.method_text}"
+        if column == COL_POINTS and criterion.code in self.detail.scorecard.failed:
+            return _tr("Tiêu chí đạt 0 điểm: xếp loại bị hạ một bậc.")
         if column == COL_POINTS and self.detail.scorecard.rows[criterion.code].overridden:
             return _tr("Điểm nhập đè lên cách tính (từ bảng tính hoặc do thành viên nhập).")
         if column == COL_NOTE and criterion.code in self.detail.missing_reasons:
@@ -360,6 +362,8 @@ class ChecklistModel(QAbstractItemModel):
             return QBrush(ERROR_BACKGROUND)
         if self.detail.entries[code].conflict is not None and column in (COL_INPUT, COL_POINTS):
             return QBrush(CONFLICT_BACKGROUND)
+        if column == COL_POINTS and code in self.detail.scorecard.failed:
+            return QBrush(ERROR_BACKGROUND)  # a criterion at 0 lowers the band: visible in its row
         if column == COL_NOTE and code in self.detail.missing_reasons:
             return QBrush(MISSING_REASON_BACKGROUND)
         return None

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ictappraise.domain.input_text import input_hint
+from ictappraise.domain.numbers import format_points
 from ictappraise.ui.checklist_model import (
     CHOICE_ROLE,
     COL_CODE,
@@ -50,8 +51,11 @@ class ChecklistDelegate(QStyledItemDelegate):
         if choices:
             combo = QComboBox(parent)
             combo.addItem(self.tr("— chưa chấm —"), UNSET)
+            criterion = model.node(index).criterion
             for label, value in choices:
-                combo.addItem(label, value)
+                points = criterion.rule.points(value, criterion.maximum) if criterion else None
+                shown = f"{label} — {format_points(points)} đ" if points is not None else label
+                combo.addItem(shown, value)  # the points show what each choice is worth
             return combo
         editor = QLineEdit(parent)
         node = model.node(index)

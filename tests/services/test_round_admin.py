@@ -158,3 +158,11 @@ def test_catalog_rows(lead_ws):
     rows = {r.category: r for r in admin.catalog_rows(lead_ws)}
     assert rows[2].maximum == Decimal(800) and rows[2].agencies == 12 and rows[2].sample
     assert 20 <= rows[7].criteria <= 35
+
+
+def test_times_typed_as_digits_alone_are_understood():
+    assert admin.normalize_time("1130") == "11:30"  # as typed fast during a visit
+    assert admin.normalize_time("730") == "07:30"
+    for wrong in ("2460", "1175", "12345"):
+        with pytest.raises(ServiceError, match="không hợp lệ"):
+            admin.normalize_time(wrong)

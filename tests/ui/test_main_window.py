@@ -239,3 +239,20 @@ def test_an_undo_refused_after_signing_says_so_and_leaves_the_stack_honest(
     assert shown and "đã ký" in shown[0]
     assert window.controller.undo_stack.count() == 0  # the refused step is gone, not "undone"
     assert window.ws.detail(agency_id).entries["I.5"].note == "Ghi chú trước khi ký"
+
+
+def test_pick_lists_show_points_and_a_zero_row_is_marked(window: MainWindow) -> None:
+    from ictappraise.ui.checklist_view import ChecklistDelegate
+    from ictappraise.ui.style import ERROR_BACKGROUND
+
+    select(window, "TUPT")
+    model = window.checklist_model
+    index = model.index_of_code("I.1", COL_INPUT)  # timeliness, max 20, late 10
+    combo = ChecklistDelegate().createEditor(window.checklist.viewport(), None, index)
+    labels = [combo.itemText(i) for i in range(combo.count())]
+    assert labels[1:] == ["Đúng hạn — 20 đ", "Chậm — 10 đ", "Không có — 0 đ"]
+    combo.deleteLater()
+    assert model.setData(index, "missing", CHOICE_ROLE)
+    points_cell = model.index_of_code("I.1", COL_POINTS)
+    assert points_cell.data(Qt.ItemDataRole.BackgroundRole).color() == ERROR_BACKGROUND
+    assert "hạ một bậc" in points_cell.data(Qt.ItemDataRole.ToolTipRole)
