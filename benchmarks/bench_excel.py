@@ -7,7 +7,6 @@ Run alone: ``python benchmarks/bench_excel.py``.
 from __future__ import annotations
 
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -20,6 +19,8 @@ from openpyxl import load_workbook
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from measure import summary_row  # noqa: E402
 
 from ictappraise.io import excel_form  # noqa: E402
 from ictappraise.services import excel_import as svc  # noqa: E402
@@ -43,18 +44,6 @@ def _fill(form: Path, catalog: object) -> None:
             sheet.cell(row, excel_form.COL["self"]).value = float(max(maximum - Decimal("0.25"), Decimal(0)))
             sheet.cell(row, excel_form.COL["evidence"]).value = "Văn bản kèm theo"
     workbook.save(form)
-
-
-def _stats(name: str, times: list[float], target: float) -> dict[str, object]:
-    ordered = sorted(times)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {
-        "name": name,
-        "median_s": statistics.median(ordered),
-        "p95_s": p95,
-        "target_s": target,
-        "runs": len(times),
-    }
 
 
 def _workspace(path: Path) -> Workspace:
@@ -117,12 +106,12 @@ def bench_excel(runs: int = 5) -> list[dict[str, object]]:
             ws_run.db.close()
 
         return [
-            _stats(
+            summary_row(
                 "excel: import 25 self-assessment forms",
                 _timed(runs, copy_of(fresh_round), import_all),
                 FORMS_TARGET_S,
             ),
-            _stats("excel: results workbook", _timed(runs, copy_of(demo), export), RESULTS_TARGET_S),
+            summary_row("excel: results workbook", _timed(runs, copy_of(demo), export), RESULTS_TARGET_S),
         ]
 
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import re
+import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from measure import Context, peak_rss, timed
+from measure import Context, peak_rss, summary_row, timed
 from scenarios import build_big_catalog_file, copy_database
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -94,14 +95,13 @@ def cold_start(ctx: Context) -> list[dict[str, object]]:
         if index:
             bare.append(bare_time)
             app.append(app_time)
-    reference = sorted(bare)[len(bare) // 2]
+    reference = statistics.median(bare)
     return [
-        _row("Khởi động: cửa sổ QMainWindow trống", bare, None, runs),
-        _row(
+        summary_row("Khởi động: cửa sổ QMainWindow trống", bare, None),
+        summary_row(
             "Khởi động tới cửa sổ chính (dữ liệu mẫu)",
             app,
             1.5 * reference,
-            runs,
             ref=reference,
             ref_label="cửa sổ trống",
         ),
@@ -138,7 +138,7 @@ def window_figures(ctx: Context) -> list[dict[str, object]]:
             window.agencies.select(other)
             window.show_agency(target)
 
-        rows.append(_row(f"Mở danh mục chấm điểm ({label})", timed(open_checklist, runs), 0.100, runs))
+        rows.append(summary_row(f"Mở danh mục chấm điểm ({label})", timed(open_checklist, runs), 0.100))
         window.show_agency(agency_id)
         leaf = next(
             leaf for leaf in window.checklist_model.detail.catalog.leaves() if leaf.rule.kind == "manual"
@@ -146,7 +146,7 @@ def window_figures(ctx: Context) -> list[dict[str, object]]:
         index = window.checklist_model.index_of_code(leaf.code, COL_INPUT)
         values = iter(["1", "2"] * (runs * 4))
         times = timed(lambda m=window.checklist_model, i=index, v=values: m.setData(i, next(v)), runs * 3)
-        rows.append(_row(f"Sửa một điểm → cập nhật xem trước ({label})", times, 0.016, runs * 3))
+        rows.append(summary_row(f"Sửa một điểm → cập nhật xem trước ({label})", times, 0.016))
         window.close()
         db.close()
     return rows
@@ -170,28 +170,6 @@ def gui_memory(ctx: Context) -> list[dict[str, object]]:
             "runs": len(values),
         }
     ]
-
-
-def _row(
-    name: str,
-    times: list[float],
-    target: float | None,
-    runs: int,
-    *,
-    ref: float | None = None,
-    ref_label: str = "",
-) -> dict[str, object]:
-    ordered = sorted(times)
-    return {
-        "name": name,
-        "median_s": ordered[len(ordered) // 2],
-        "p95_s": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))],
-        "target_s": target,
-        "runs": runs,
-        "times_s": times,
-        "ref_s": ref,
-        "ref_label": ref_label,
-    }
 
 
 def bench_gui(ctx: Context) -> list[dict[str, object]]:

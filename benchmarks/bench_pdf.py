@@ -8,7 +8,6 @@ Each run reads the data from the database file and writes real files. Run alone:
 from __future__ import annotations
 
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -20,6 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from measure import summary_row  # noqa: E402
+
 from ictappraise.io.pdf_fonts import document_fonts  # noqa: E402
 from ictappraise.services import minutes, results_report  # noqa: E402
 from ictappraise.services.demo import build_demo  # noqa: E402
@@ -29,18 +30,6 @@ from ictappraise.store.database import open_database  # noqa: E402
 ONE_TARGET_S = 0.5
 ALL_TARGET_S = 8.0
 REPORT_TARGET_S = 2.0
-
-
-def _stats(name: str, times: list[float], target: float) -> dict[str, object]:
-    ordered = sorted(times)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {
-        "name": name,
-        "median_s": statistics.median(ordered),
-        "p95_s": p95,
-        "target_s": target,
-        "runs": len(times),
-    }
 
 
 def _timed(runs: int, body: Callable[[int], None]) -> list[float]:
@@ -82,9 +71,9 @@ def bench_pdf(runs: int = 5) -> list[dict[str, object]]:
                 results_report.write_report(Workspace(ws.db), work / f"report-{run}.pdf", date(2022, 12, 21))
 
             return [
-                _stats("pdf: minutes of Huyện ủy Tuy Phong", _timed(runs * 2, one), ONE_TARGET_S),
-                _stats("pdf: minutes of all 25 agencies", _timed(runs, every), ALL_TARGET_S),
-                _stats("pdf: results report", _timed(runs, report), REPORT_TARGET_S),
+                summary_row("pdf: minutes of Huyện ủy Tuy Phong", _timed(runs * 2, one), ONE_TARGET_S),
+                summary_row("pdf: minutes of all 25 agencies", _timed(runs, every), ALL_TARGET_S),
+                summary_row("pdf: results report", _timed(runs, report), REPORT_TARGET_S),
             ]
         finally:
             ws.db.close()

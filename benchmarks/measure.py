@@ -68,6 +68,29 @@ class Context:
         return quick if self.quick else full
 
 
+def summary_row(
+    name: str,
+    times: list[float],
+    target: float | None,
+    *,
+    runs: int | None = None,
+    ref: float | None = None,
+    ref_label: str = "",
+) -> dict[str, object]:
+    """One owner-module row for run.py: median, p95 and the samples, in seconds."""
+    ordered = sorted(times)
+    return {
+        "name": name,
+        "median_s": statistics.median(ordered),
+        "p95_s": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))],
+        "target_s": target,
+        "runs": runs if runs is not None else len(times),
+        "times_s": list(times),
+        "ref_s": ref,
+        "ref_label": ref_label,
+    }
+
+
 def timed(
     action: Callable[[], object], runs: int, *, setup: Callable[[], object] | None = None, warmup: int = 1
 ) -> list[float]:

@@ -81,7 +81,6 @@ def build_window(ws: Workspace, *, today: date | None = None) -> MainWindow:
     """The main window on a workspace whose actor is already known (tests inject it)."""
     window = MainWindow(Controller(ws), today=today)
     _windows.append(window)
-    window.destroyed.connect(lambda *_: None)
     return window
 
 

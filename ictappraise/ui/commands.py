@@ -13,6 +13,7 @@ from PySide6.QtGui import QUndoCommand
 
 from ictappraise.services.workspace import Change, ServiceError
 from ictappraise.store.database import StoreError
+from ictappraise.store.repository import scope_of
 from ictappraise.ui.controller import Controller
 
 
@@ -27,9 +28,7 @@ class FieldsCommand(QUndoCommand):
         self.skip_next_redo = False
 
     def _current(self, field: str) -> Any:
-        parts = field.split("/")
-        scope = parts[1] if parts[0] == "agency" else "round"
-        return self.controller.ws.state(scope).value(field)
+        return self.controller.ws.state(scope_of(field)).value(field)
 
     def redo(self) -> None:
         if self.skip_next_redo:  # already written by push_changes, before the push
