@@ -1,7 +1,7 @@
-"""The minutes of a visit inside the app: preview (QtPdf), print, save, sign, reopen; batches.
+"""The minutes of a visit inside the app: preview (QtPdf) with zoom, print, save, sign, reopen; batches.
 
 The dialog asks its questions through small methods (ask_save_path, ask_printer, ask_reason,
-ask_pkcs12, show_error) so tests replace them without real dialogs. Laying out many minutes
+ask_pkcs12, ask_confirm_sign, show_error) so tests replace them without real dialogs. Laying out many minutes
 runs on a worker thread with plain data (MinutesDoc), never widgets; the GUI thread only reads
 the database, which takes a few milliseconds per agency.
 """
@@ -11,13 +11,24 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QSize, Qt, QThread, Signal, Slot
-from PySide6.QtGui import QPageSize, QPainter
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QEventLoop,
+    QObject,
+    QSettings,
+    QSize,
+    Qt,
+    QThread,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPageSize, QPainter, QWheelEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -32,6 +43,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressDialog,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +56,174 @@ from ictappraise.settings import ROLE_LEAD
 
 USER_ERRORS = (ValueError, OSError)
 PRINT_DPI = 300  # enough for 14 pt text; a page image stays ≈ 25 MB at most
+
+# Zoom: the preset steps of common PDF viewers; 1.0 = the page at its paper size (QPdfView's unit).
+ZOOM_STEPS = (0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0)
+ZOOM_SETTINGS_GROUP = "minutes_view"
+WHEEL_NOTCH = 120  # angleDelta of one mouse wheel notch
+_ZOOM_MODES = {
+    "fit_width": QPdfView.ZoomMode.FitToWidth,
+    "fit_page": QPdfView.ZoomMode.FitInView,
+    "custom": QPdfView.ZoomMode.Custom,
+}
+
+
+def next_zoom(current: float, direction: int) -> float:
+    """The preset step above (direction > 0) or below (direction < 0) the current factor."""
+    if direction > 0:
+        return next((step for step in ZOOM_STEPS if step > current * 1.01), ZOOM_STEPS[-1])
+    return next((step for step in reversed(ZOOM_STEPS) if step < current * 0.99), ZOOM_STEPS[0])
+
+
+class PdfZoom(QObject):
+    """Zoom of a QPdfView: actions, shortcuts, Ctrl+wheel, a percentage label, remembered in QSettings.
+
+    QPdfView keeps zoomFactor at its last custom value while a fit mode is on, so the factor a fit
+    mode shows is computed here the way QPdfView lays pages out.
+    """
+
+    def __init__(self, view: QPdfView, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.view = view
+        self._wheel = 0
+        self.zoom_in = self._action(self.tr("Phóng to"), ("Ctrl++", "Ctrl+="), lambda: self.step(1))
+        self.zoom_in.setIconText("+")
+        self.zoom_out = self._action(self.tr("Thu nhỏ"), ("Ctrl+-",), lambda: self.step(-1))
+        self.zoom_out.setIconText("−")
+        self.fit_width = self._action(
+            self.tr("Vừa chiều rộng"), ("Ctrl+0",), lambda: self.set_mode(QPdfView.ZoomMode.FitToWidth)
+        )
+        self.fit_page = self._action(
+            self.tr("Cả trang"), (), lambda: self.set_mode(QPdfView.ZoomMode.FitInView)
+        )
+        for fit in (self.fit_width, self.fit_page):
+            fit.setCheckable(True)  # shows which fit mode is on
+        self.label = QLabel(parent)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance("0000%") + 8)
+        self.label.setToolTip(self.tr("Tỷ lệ thu phóng"))
+        self.label.setAccessibleName(self.tr("Tỷ lệ thu phóng"))
+        for action in (self.zoom_in, self.zoom_out, self.fit_width, self.fit_page):
+            parent.addAction(action)
+        view.viewport().installEventFilter(self)
+        view.zoomFactorChanged.connect(self.sync)
+        view.zoomModeChanged.connect(self.sync)
+        self.restore()
+
+    def _action(self, text: str, keys: tuple[str, ...], slot: object) -> QAction:
+        action = QAction(text, self)
+        action.setShortcuts([QKeySequence(key) for key in keys])
+        hint = QKeySequence(keys[0]).toString(QKeySequence.SequenceFormat.NativeText) if keys else ""
+        action.setToolTip(f"{text} ({hint})" if hint else text)
+        action.triggered.connect(slot)  # type: ignore[arg-type]
+        return action
+
+    def buttons(self, parent: QWidget) -> QHBoxLayout:
+        """The zoom row: − 100% + | Vừa chiều rộng | Cả trang."""
+        row = QHBoxLayout()
+        for item in (self.zoom_out, self.label, self.zoom_in, None, self.fit_width, self.fit_page):
+            if item is None:
+                row.addSpacing(12)
+            elif isinstance(item, QAction):
+                button = QToolButton(parent)
+                button.setDefaultAction(item)
+                row.addWidget(button)
+            else:
+                row.addWidget(item)
+        row.addStretch(1)
+        return row
+
+    # -- the factor -----------------------------------------------------------------------------
+    def factor(self) -> float:
+        """The zoom factor the pages are shown at, fit modes included."""
+        mode = self.view.zoomMode()
+        document = self.view.document()
+        if mode == QPdfView.ZoomMode.Custom or document is None or document.pageCount() == 0:
+            return self.view.zoomFactor()
+        scale = QGuiApplication.primaryScreen().logicalDotsPerInch() / 72  # as QPdfView
+        page = document.pagePointSize(0) * scale
+        margins = self.view.documentMargins()
+        viewport = self.view.viewport().size()
+        by_width = (viewport.width() - margins.left() - margins.right()) / max(page.width(), 1)
+        if mode == QPdfView.ZoomMode.FitToWidth:
+            return by_width
+        return min(by_width, (viewport.height() - self.view.pageSpacing()) / max(page.height(), 1))
+
+    def step(self, direction: int) -> None:
+        """One preset step in or out, from whatever the view shows now."""
+        self.set_factor(next_zoom(self.factor(), direction))
+
+    def set_factor(self, factor: float) -> None:
+        factor = min(max(factor, ZOOM_STEPS[0]), ZOOM_STEPS[-1])
+
+        def change() -> None:
+            self.view.setZoomFactor(factor)
+            self.view.setZoomMode(QPdfView.ZoomMode.Custom)
+
+        self._keeping_place(change)
+
+    def set_mode(self, mode: QPdfView.ZoomMode) -> None:
+        self._keeping_place(lambda: self.view.setZoomMode(mode))
+
+    def _keeping_place(self, change: Callable[[], None]) -> None:
+        """Apply a zoom change with the same part of the document in the middle of the view."""
+        bars = (self.view.horizontalScrollBar(), self.view.verticalScrollBar())
+        places = [(bar.value() + bar.pageStep() / 2) / max(bar.maximum() + bar.pageStep(), 1) for bar in bars]
+        change()
+        for bar, place in zip(bars, places, strict=True):
+            bar.setValue(round(place * (bar.maximum() + bar.pageStep()) - bar.pageStep() / 2))
+        self.save()
+        self.sync()
+
+    def sync(self) -> None:
+        """Label, checked fit mode and enabled steps follow the view."""
+        factor = self.factor()
+        self.label.setText(self.tr("{n}%").format(n=round(factor * 100)))
+        mode = self.view.zoomMode()
+        self.fit_width.setChecked(mode == QPdfView.ZoomMode.FitToWidth)
+        self.fit_page.setChecked(mode == QPdfView.ZoomMode.FitInView)
+        self.zoom_in.setEnabled(factor < ZOOM_STEPS[-1] * 0.99)
+        self.zoom_out.setEnabled(factor > ZOOM_STEPS[0] * 1.01)
+
+    # -- events and settings --------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.sync()  # a fit mode's factor follows the view's size
+        elif event.type() == QEvent.Type.Wheel and isinstance(event, QWheelEvent):
+            if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                self._wheel_zoom(event.angleDelta().y())
+                return True
+        return super().eventFilter(watched, event)
+
+    def _wheel_zoom(self, delta: int) -> None:
+        """One step per wheel notch; touchpads send smaller deltas, added up."""
+        self._wheel += delta
+        while abs(self._wheel) >= WHEEL_NOTCH:
+            direction = 1 if self._wheel > 0 else -1
+            self._wheel -= direction * WHEEL_NOTCH
+            self.step(direction)
+
+    def save(self) -> None:
+        settings = QSettings()
+        settings.beginGroup(ZOOM_SETTINGS_GROUP)
+        mode = self.view.zoomMode()
+        settings.setValue("zoom_mode", next(k for k, v in _ZOOM_MODES.items() if v == mode))
+        settings.setValue("zoom_factor", float(self.view.zoomFactor()))
+        settings.endGroup()
+
+    def restore(self) -> None:
+        """The zoom last chosen; fit to width the first time or if the setting is unreadable."""
+        settings = QSettings()
+        settings.beginGroup(ZOOM_SETTINGS_GROUP)
+        mode = _ZOOM_MODES.get(str(settings.value("zoom_mode", "fit_width")), QPdfView.ZoomMode.FitToWidth)
+        try:
+            factor = float(settings.value("zoom_factor", 1.0))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            factor = 1.0
+        settings.endGroup()
+        self.view.setZoomFactor(min(max(factor, ZOOM_STEPS[0]), ZOOM_STEPS[-1]))
+        self.view.setZoomMode(mode)
+        self.sync()
 
 
 class MinutesDialog(QDialog):
@@ -60,8 +240,9 @@ class MinutesDialog(QDialog):
         self.document = QPdfDocument(self)
         self.view = QPdfView(self)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.setDocument(self.document)
+        self.zoom = PdfZoom(self.view, self)
+        self.document.statusChanged.connect(self.zoom.sync)
         self.status_label = QLabel(self)
         self.status_label.setWordWrap(True)
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -90,6 +271,7 @@ class MinutesDialog(QDialog):
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status_label)
+        layout.addLayout(self.zoom.buttons(self))
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
         layout.addWidget(close)
@@ -129,6 +311,33 @@ class MinutesDialog(QDialog):
             self, self.tr("Mật khẩu chứng thư số"), self.tr("Mật khẩu:"), QLineEdit.EchoMode.Password
         )
         return (Path(name), password) if accepted else None
+
+    def ask_confirm_sign(self, agency_name: str) -> bool:
+        """Whether the user really records the paper minutes as signed (Hủy is the default)."""
+        box = self.sign_confirmation(agency_name)
+        box.exec()
+        clicked = box.clickedButton()
+        confirmed = clicked is not None and box.buttonRole(clicked) == QMessageBox.ButtonRole.AcceptRole
+        box.deleteLater()
+        return confirmed
+
+    def sign_confirmation(self, agency_name: str) -> QMessageBox:
+        """The question before signing: what gets locked and who can reopen."""
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Ghi nhận biên bản đã ký"), "", parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(self.tr("Ghi nhận biên bản thẩm định của {name} đã được ký?").format(name=agency_name))
+        box.setInformativeText(
+            self.tr(
+                "Sau khi ghi nhận, điểm, dữ kiện điểm liệt, thông tin buổi thẩm định và tệp minh chứng "
+                "của đơn vị bị khóa, không sửa được nữa. Chỉ Tổ trưởng mới mở lại được biên bản, và phải "
+                "ghi lý do.\n\nChỉ bấm «Ghi nhận đã ký» khi hai bên đã ký trên bản giấy."
+            )
+        )
+        box.addButton(self.tr("Ghi nhận đã ký"), QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(self.tr("Hủy"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)  # Enter must not sign by accident
+        box.setEscapeButton(cancel)
+        return box
 
     def show_error(self, text: str) -> None:
         QMessageBox.warning(self, self.tr("Không thực hiện được"), text)
@@ -171,12 +380,13 @@ class MinutesDialog(QDialog):
             "Sẵn sàng ký (lần lập {r}, mã nội dung {f}). In, ký trên giấy, rồi bấm «Ghi nhận đã ký»."
         ).format(r=revision, f=print_)
 
+    def _can_sign(self, signed: bool) -> bool:
+        return not signed and not readiness_problems(self.ws, self.agency_id)
+
     def _enable(self, signed: bool, *, printable: bool) -> None:
         for button in (self.print_button, self.save_button, self.digital_button):
             button.setEnabled(printable)
-        self.sign_button.setEnabled(
-            printable and not signed and not readiness_problems(self.ws, self.agency_id)
-        )
+        self.sign_button.setEnabled(printable and self._can_sign(signed))
         actor = self.ws.actor
         is_lead = (
             actor is not None
@@ -248,7 +458,13 @@ class MinutesDialog(QDialog):
         return True
 
     def sign_minutes(self) -> bool:
-        """Record that both sides signed the paper minutes: the visit is locked."""
+        """Record that both sides signed the paper minutes: the visit is locked.
+
+        The user confirms first; minutes that cannot be signed get the reason, not the question.
+        """
+        detail = self.ws.detail(self.agency_id)
+        if self._can_sign(detail.signed) and not self.ask_confirm_sign(detail.agency.name):
+            return False
         try:
             revision, print_ = minutes.sign(self.ws, self.agency_id)
         except USER_ERRORS as error:

@@ -9,22 +9,37 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
 from ictappraise.domain.fields import status_field
 from ictappraise.services.workspace import Actor, Workspace
+from ictappraise.store import repository
 from ictappraise.store.database import open_database
+from ictappraise.ui.app import application
 from ictappraise.ui.minutes_view import MinutesDialog, batch_summary, write_minutes_batch
 
 
-def _dialog(qtbot: QtBot, ws: Workspace, code: str) -> MinutesDialog:
+def _dialog(qtbot: QtBot, ws: Workspace, code: str, *, confirm: bool = True) -> MinutesDialog:
+    application()  # QSettings (the remembered zoom) go to this test's config folder
     dialog = MinutesDialog(ws, ws.find_agency(code).id)
     qtbot.addWidget(dialog)
     dialog.errors = []  # type: ignore[attr-defined]
     dialog.show_error = dialog.errors.append  # type: ignore[attr-defined, method-assign]
     dialog.show_info = lambda _text: None  # type: ignore[method-assign]
+    dialog.confirmations = []  # type: ignore[attr-defined]
+
+    def ask_confirm_sign(name: str) -> bool:
+        dialog.confirmations.append(name)  # type: ignore[attr-defined]
+        return confirm
+
+    dialog.ask_confirm_sign = ask_confirm_sign  # type: ignore[method-assign]
     return dialog
+
+
+def _edit_count(ws: Workspace) -> int:
+    with ws.db.reading() as session:
+        return repository.count_edits(session)
 
 
 def test_preview_shows_every_page_of_signed_minutes(qtbot: QtBot, lead_ws: Workspace) -> None:
@@ -68,6 +83,7 @@ def test_sign_then_reopen_with_a_reason(qtbot: QtBot, lead_ws: Workspace) -> Non
     with qtbot.waitSignal(dialog.status_changed, timeout=5000) as signal:
         qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
     assert signal.args == [agency_id] and lead_ws.is_signed(agency_id)
+    assert dialog.confirmations == ["Thành ủy Phan Thiết"]  # type: ignore[attr-defined]
     assert "Đã ký (lần lập 1" in dialog.status_label.text()
     dialog.ask_reason = lambda: "   "  # type: ignore[method-assign]
     qtbot.mouseClick(dialog.reopen_button, Qt.MouseButton.LeftButton)
@@ -80,12 +96,49 @@ def test_sign_then_reopen_with_a_reason(qtbot: QtBot, lead_ws: Workspace) -> Non
     assert dialog.sign_button.isEnabled()
 
 
+def test_cancelling_the_sign_confirmation_changes_nothing(qtbot: QtBot, lead_ws: Workspace) -> None:
+    dialog = _dialog(qtbot, lead_ws, "TUPT", confirm=False)
+    before = _edit_count(lead_ws)
+    with qtbot.assertNotEmitted(dialog.status_changed):
+        qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
+    assert dialog.confirmations == ["Thành ủy Phan Thiết"]  # type: ignore[attr-defined]
+    assert _edit_count(lead_ws) == before and not lead_ws.is_signed(dialog.agency_id)
+    assert dialog.sign_button.isEnabled() and "Sẵn sàng ký" in dialog.status_label.text()
+    assert not dialog.errors  # type: ignore[attr-defined]
+
+
+def test_sign_confirmation_states_the_consequence_and_enter_cancels(qtbot: QtBot, lead_ws: Workspace) -> None:
+    application()
+    dialog = MinutesDialog(lead_ws, lead_ws.find_agency("TUPT").id)
+    qtbot.addWidget(dialog)
+    box = dialog.sign_confirmation("Thành ủy Phan Thiết")
+    qtbot.addWidget(box)
+    words = box.text() + " " + box.informativeText()
+    for part in ("Thành ủy Phan Thiết", "bị khóa", "Chỉ Tổ trưởng", "lý do"):
+        assert part in words
+    assert box.defaultButton().text() == "Hủy" and box.escapeButton() is box.defaultButton()
+    assert sorted(b.text() for b in box.buttons()) == ["Ghi nhận đã ký", "Hủy"]
+
+    def press_enter() -> None:
+        boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+        if boxes:
+            qtbot.keyClick(boxes[0], Qt.Key.Key_Return)
+        else:
+            QTimer.singleShot(20, press_enter)
+
+    before = _edit_count(lead_ws)
+    QTimer.singleShot(20, press_enter)
+    assert dialog.sign_minutes() is False  # the real question, answered with Enter
+    assert _edit_count(lead_ws) == before and not lead_ws.is_signed(dialog.agency_id)
+
+
 def test_unready_minutes_cannot_be_signed_and_say_why(qtbot: QtBot, lead_ws: Workspace) -> None:
     dialog = _dialog(qtbot, lead_ws, "VPTU")
     assert "Dự thảo — chưa ký được" in dialog.status_label.text()
     assert not dialog.sign_button.isEnabled() and dialog.print_button.isEnabled()
     assert dialog.sign_minutes() is False
     assert "chưa chấm" in dialog.errors[-1]  # type: ignore[attr-defined]
+    assert dialog.confirmations == []  # type: ignore[attr-defined]  # the reason, not the question
 
 
 def test_a_member_cannot_reopen(qtbot: QtBot, demo_db: Path) -> None:
