@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import platformdirs
+# platformdirs, importlib.resources and uuid are imported where used: the start-up frame reads
+# the names below before anything else is loaded (issue 7).
 
 APP_NAME = "ictappraise"
 CONFIG_FILE = "config.json"
 DATABASE_FILE = "ictappraise.db"
+DEMO_DATABASE_FILE = "ictappraise-demo.db"  # a fresh copy of the demo, in data_dir()/demo
 
 ROLE_LEAD = "lead"
 ROLE_MEMBER = "member"
@@ -29,13 +30,28 @@ ROLE_LABELS = {ROLE_LEAD: "Tổ trưởng", ROLE_MEMBER: "Thành viên", ROLE_SE
 def config_dir() -> Path:
     """Per-user configuration folder (overridable for tests)."""
     override = os.environ.get("ICTAPPRAISE_CONFIG_DIR")
-    return Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
 def data_dir() -> Path:
     """Per-user data folder holding the default database and its backups."""
     override = os.environ.get("ICTAPPRAISE_DATA_DIR")
-    return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def resource_path(*parts: str) -> Path:
+    """A file shipped under resources/ (inside the installed package)."""
+    from importlib import resources
+
+    return Path(str(resources.files("ictappraise.resources").joinpath(*parts)))
 
 
 def default_database() -> Path:
@@ -69,6 +85,8 @@ class UserConfig:
 
 def load_config() -> UserConfig:
     """Read config.json, creating a stable device id on the first run."""
+    import uuid
+
     path = config_dir() / CONFIG_FILE
     data: dict[str, Any] = {}
     if path.exists():

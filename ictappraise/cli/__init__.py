@@ -11,10 +11,6 @@ import importlib
 import sys
 from pathlib import Path
 
-from ictappraise.cli.common import CommandError, err
-from ictappraise.services.workspace import ServiceError
-from ictappraise.store.database import StoreError
-
 COMMAND_MODULES = (
     "ictappraise.cli.round",
     "ictappraise.cli.excel",
@@ -23,7 +19,7 @@ COMMAND_MODULES = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ictappraise",
         description="Thẩm định, xếp hạng ứng dụng công nghệ thông tin. Không có lệnh: mở cửa sổ chương trình.",
@@ -32,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo", action="store_true", help="mở một bản sao mới của dữ liệu mẫu, với vai trò Tổ trưởng"
     )
+    if not with_commands:
+        return parser
     commands = parser.add_subparsers(dest="command", metavar="LỆNH")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(commands)
@@ -55,12 +53,35 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        from ictappraise.ui.app import run_gui  # Qt is loaded only for the GUI
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # Without a command the window must paint before the store and the rules are imported
+    # (issue 7), so the command modules are not even registered.
+    args = build_parser(with_commands=not opens_gui(argv)).parse_args(argv)
+    if getattr(args, "command", None) is None:
+        from ictappraise.ui.launch import run_gui  # Qt is loaded only for the GUI
 
         return run_gui(db=args.db, demo=args.demo)
+    return run_command(args)
+
+
+def opens_gui(argv: list[str]) -> bool:
+    """No command, only --db FILE and --demo: the GUI, started without the command modules."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "--db":
+            if next(tokens, None) is None:
+                return False  # let the full parser say what is missing
+        elif token != "--demo" and not token.startswith("--db="):
+            return False
+    return True
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run a parsed command: the services' refusals and file errors become Vietnamese lines."""
+    from ictappraise.cli.common import CommandError, err
+    from ictappraise.services.errors import ServiceError
+    from ictappraise.store.errors import StoreError
+
     try:
         return int(args.handler(args))
     except (CommandError, ServiceError, StoreError, ValueError) as error:

@@ -11,8 +11,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ictappraise.domain.numbers import format_points, parse_decimal
 from ictappraise.domain.rating import CATEGORIES
 from ictappraise.domain.scoring_rules import Manual, Rule, RuleError, SubItems, rule_from_dict
@@ -141,6 +139,8 @@ def _criterion_dict(criterion: Criterion) -> dict[str, Any]:
 
 def load_catalog_file(path: str | Path, *, expected_maximum: Decimal | None = None) -> Catalog:
     """Read and validate a catalog YAML/JSON file."""
+    import yaml  # only when a YAML file is read: opening a database needs none (issue 7)
+
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as error:

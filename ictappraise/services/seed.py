@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from ictappraise.domain.catalog import CatalogError, catalog_from_dict
 from ictappraise.domain.editlog import Edit
@@ -27,6 +24,7 @@ from ictappraise.domain.fields import (
 )
 from ictappraise.domain.rating import RULES_2022
 from ictappraise.services.workspace import SYSTEM_AUTHOR, ServiceError, Workspace
+from ictappraise.settings import resource_path
 from ictappraise.store import repository
 
 NAMESPACE = uuid.UUID("6f1c3c52-2d0e-4f7e-9b55-2a5f0b1c2022")
@@ -50,17 +48,14 @@ ROUND_KEYS = (
 )
 
 
-def resource_path(*parts: str) -> Path:
-    """A file shipped under resources/ (inside the installed package)."""
-    return Path(str(resources.files("ictappraise.resources").joinpath(*parts)))
-
-
 def stable_id(round_key: str, *parts: str) -> str:
     return str(uuid.uuid5(NAMESPACE, "/".join((round_key, *parts))))
 
 
 def load_round_file(path: Path | None = None) -> dict[str, Any]:
     source = path or resource_path("rounds", DEFAULT_ROUND)
+    import yaml  # only when a YAML file is read: opening a database needs none (issue 7)
+
     try:
         data = yaml.safe_load(source.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
@@ -124,6 +119,8 @@ def seed_round(ws: Workspace, path: Path | None = None) -> int:
 
 
 def _catalog(source: Path, category: int) -> dict[str, Any]:
+    import yaml  # only when a YAML file is read: opening a database needs none (issue 7)
+
     try:
         data = yaml.safe_load(source.read_text(encoding="utf-8"))
         catalog = catalog_from_dict(data, expected_maximum=RULES_2022[category].maximum)

@@ -21,6 +21,7 @@ from ictappraise.domain.ranking import rank
 from ictappraise.domain.rating import Band, CategoryRules
 from ictappraise.domain.scorecard import score_agency
 from ictappraise.services import reading
+from ictappraise.services.errors import ServiceError, VisitLocked  # noqa: F401  # re-exported
 from ictappraise.services.model import (
     STATUS_SIGNED,
     Agency,
@@ -35,14 +36,6 @@ from ictappraise.store.database import Database
 
 SYSTEM_AUTHOR = "00000000-0000-0000-0000-000000000000"
 SYSTEM_AUTHOR_NAME = "Dữ liệu ban đầu của đợt"
-
-
-class ServiceError(ValueError):
-    """A request the rules refuse; the message is Vietnamese and says why."""
-
-
-class VisitLocked(ServiceError):
-    """The minutes of the agency are signed: its scores, facts and visit are locked."""
 
 
 @dataclass(frozen=True)

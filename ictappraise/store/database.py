@@ -30,43 +30,21 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from ictappraise.domain.limits import MAX_ATTACHMENT_BYTES, format_size
+from ictappraise.store.errors import (  # noqa: F401  # re-exported: callers import them from here
+    DatabaseCorrupt,
+    DatabaseLocked,
+    DatabaseMissing,
+    DatabaseReadOnly,
+    DatabaseTooNew,
+    DatabaseWriteError,
+    NotOurDatabase,
+    StoreError,
+)
 from ictappraise.store.filewatch import DELETED, OVERWRITTEN, REPLACED, FileWatch
 from ictappraise.store.models import Base
 
 APPLICATION_ID = 0x49435441  # "ICTA" in the SQLite header: a file of ours
 SCHEMA_VERSION = 1
-
-
-class StoreError(Exception):
-    """A database that cannot be used; the message is Vietnamese and says what to do."""
-
-
-class DatabaseMissing(StoreError):
-    """The file does not exist."""
-
-
-class NotOurDatabase(StoreError):
-    """Not a SQLite file, or a SQLite file of another program."""
-
-
-class DatabaseTooNew(StoreError):
-    """Written by a newer version of the program."""
-
-
-class DatabaseLocked(StoreError):
-    """Open in another running instance."""
-
-
-class DatabaseReadOnly(StoreError):
-    """The file or its folder cannot be written."""
-
-
-class DatabaseWriteError(StoreError):
-    """A write failed (disk full, file removed, I/O error); nothing was saved."""
-
-
-class DatabaseCorrupt(StoreError):
-    """Damaged: fails SQLite's quick check or lacks our tables; restore a backup."""
 
 
 def _migrate_0_to_1(connection: sqlite3.Connection) -> None:
@@ -94,6 +72,7 @@ class Database:
     warnings: list[str] = field(default_factory=list)
     _watch: FileWatch = field(init=False, repr=False)
     _salvage: Path | None = field(default=None, init=False, repr=False)
+    closed: bool = field(default=False, init=False)
 
     def __post_init__(self) -> None:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -163,7 +142,11 @@ class Database:
         }.get(state, f"Không đọc được tệp dữ liệu {self.path}.")
 
     def close(self) -> None:
-        """Close the connections and release the lock, salvaging first if the file was changed."""
+        """Close the connections and release the lock, salvaging first if the file was changed.
+        Closing twice is harmless (a window closes its file; a restore closes it before)."""
+        if self.closed:
+            return
+        self.closed = True
         try:
             self._file_problem()
         except OSError:

@@ -78,13 +78,8 @@ def install_menus(window: MainWindow) -> None:
     file_menu.addSeparator()
     _action(file_menu, window.tr("&Thoát"), window.close, QKeySequence.StandardKey.Quit)
 
-    edit_menu = bar.addMenu(window.tr("&Sửa"))
-    edit_menu.addAction(window.undo_action)
-    edit_menu.addAction(window.redo_action)
-    edit_menu.addSeparator()
-    _action(
-        edit_menu, window.tr("Bắt đầu chấm (ô nhập đầu tiên)"), window.focus_first_input, QKeySequence("F2")
-    )
+    edit_menu = bar.addMenu(window.tr("&Sửa"))  # undo and redo join it in add_undo_actions()
+    _action(edit_menu, window.tr("Bắt đầu chấm (ô nhập đầu tiên)"), window.focus_first_input, "F2")
 
     round_menu = bar.addMenu(window.tr("Đợt đánh &giá"))
     _action(round_menu, window.tr("&Cài đặt đợt, đơn vị, Tổ thẩm định…"), lambda: open_round_settings(window))
@@ -99,14 +94,24 @@ def install_menus(window: MainWindow) -> None:
         lambda: open_rules_help(window),
         QKeySequence.StandardKey.HelpContents,
     )
-    window.file_menu, window.round_menu, window.help_menu = file_menu, round_menu, help_menu
+    window.file_menu, window.edit_menu = file_menu, edit_menu
+    window.round_menu, window.help_menu = round_menu, help_menu
+
+
+def add_undo_actions(window: MainWindow, undo: QAction, redo: QAction) -> None:
+    """Undo and redo at the top of the Edit menu, once the window has its undo stack."""
+    first = window.edit_menu.actions()[0]
+    window.edit_menu.insertActions(first, [undo, redo])
+    window.edit_menu.insertSeparator(first)
 
 
 def _action(menu: QMenu, text: str, slot: object, shortcut: object = None) -> QAction:
     action = menu.addAction(text)
     action.triggered.connect(slot)  # type: ignore[arg-type]
     if shortcut is not None:
-        action.setShortcut(QKeySequence(shortcut))  # type: ignore[arg-type]
+        # setShortcuts, not setShortcut: the latter's overloads load Qt's key enums, a seventh
+        # of the first frame's time (issue 7).
+        action.setShortcuts([QKeySequence(shortcut)])  # type: ignore[arg-type]
     return action
 
 
@@ -138,15 +143,16 @@ def open_database_dialog(window: MainWindow) -> None:
         switch_database(window, Path(path))
 
 
-def switch_database(window: MainWindow, path: Path) -> None:
-    """Open another database in a new window; on failure keep the current one usable."""
+def switch_database(window: MainWindow, path: Path) -> MainWindow | None:
+    """Open another database in a new window, closing this one; on failure keep this one usable."""
     from ictappraise.ui.app import open_window
 
     if path.resolve() == window.ws.db.path:
-        return
+        return window
     new_window = open_window(path, parent_for_errors=window)
     if new_window is not None:
         window.close()
+    return new_window
 
 
 def open_minutes(window: MainWindow) -> None:

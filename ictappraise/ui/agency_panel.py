@@ -148,17 +148,20 @@ class AgencyPanel(QWidget):
             else None,
         )
 
-    def select(self, agency_id: str) -> None:
+    def select(self, agency_id: str) -> bool:
+        """Select an agency; False when it is not listed (unknown, or hidden by a filter)."""
         row = self.model.row_of(agency_id)
         if row < 0:
-            return
+            return False
         index = self.proxy.mapFromSource(self.model.index(row, COL_NAME))
-        if index.isValid():
-            self.table.selectionModel().setCurrentIndex(
-                index,
-                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
-            )
-            self.table.scrollTo(index)
+        if not index.isValid():
+            return False
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+        return True
 
     def current_id(self) -> str | None:
         index = self.table.currentIndex()

@@ -1,60 +1,32 @@
-"""Starting the GUI: which database, who acts, the main window; clear dialogs on failure."""
+"""Opening a database in the GUI: which file, who acts, the window; clear dialogs on failure.
+
+The start-up itself (QApplication, the frame painted first) is ui/launch.py; this module is
+imported once the frame is on screen, since it loads the store and the services.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
-import sys
-import traceback
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ictappraise import __version__
 from ictappraise.services.demo import EVENING, build_demo
 from ictappraise.services.identity import actor_for, lead_actor
 from ictappraise.services.seed import seed_round
 from ictappraise.services.workspace import Actor, ServiceError, Workspace
-from ictappraise.settings import data_dir, default_database, load_config, save_config
+from ictappraise.settings import DEMO_DATABASE_FILE, data_dir, load_config, save_config
 from ictappraise.store.database import DatabaseCorrupt, NotOurDatabase, StoreError, open_database
 from ictappraise.ui.controller import Controller
+from ictappraise.ui.launch import application  # noqa: F401  # tests and scripts import it from here
 from ictappraise.ui.main_window import MainWindow
 
 # Windows must stay referenced or Qt deletes them; one app may hold several.
 _windows: list[MainWindow] = []
-
-
-def application() -> QApplication:
-    """The QApplication, created once with the names QSettings needs."""
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication(sys.argv[:1])
-    QCoreApplication.setOrganizationName("ictappraise")
-    QCoreApplication.setApplicationName("ictappraise")
-    QCoreApplication.setApplicationVersion(__version__)
-    if os.environ.get("ICTAPPRAISE_CONFIG_DIR"):
-        # Tests and scripts isolate every per-user file, window state included.
-        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-        QSettings.setPath(
-            QSettings.Format.IniFormat, QSettings.Scope.UserScope, os.environ["ICTAPPRAISE_CONFIG_DIR"]
-        )
-    assert isinstance(app, QApplication)
-    _install_qt_translation(app)
-    return app
-
-
-def _install_qt_translation(app: QApplication) -> None:
-    """Vietnamese for Qt's own buttons and dialogs (Hủy, Đóng…); Qt ships no Vietnamese."""
-    if getattr(app, "_ictappraise_translator", None) is not None:
-        return
-    from ictappraise.services.seed import resource_path
-
-    translator = QTranslator(app)
-    if translator.load(str(resource_path("translations", "qt_vi.qm"))):
-        app.installTranslator(translator)
-        app._ictappraise_translator = translator  # type: ignore[attr-defined]  # keep it alive
 
 
 def demo_copy() -> Path:
@@ -70,7 +42,7 @@ def demo_copy() -> Path:
         build_demo(db)
         db.close()
         os.replace(partial, template)
-    target = folder / "ictappraise-demo.db"
+    target = folder / DEMO_DATABASE_FILE
     for suffix in ("", "-wal", "-shm"):
         target.with_name(target.name + suffix).unlink(missing_ok=True)
     shutil.copyfile(template, target)
@@ -79,7 +51,8 @@ def demo_copy() -> Path:
 
 def build_window(ws: Workspace, *, today: date | None = None) -> MainWindow:
     """The main window on a workspace whose actor is already known (tests inject it)."""
-    window = MainWindow(Controller(ws), today=today)
+    window = MainWindow(ws.db.path.name)
+    window.attach(Controller(ws), today=today)
     _windows.append(window)
     return window
 
@@ -88,48 +61,91 @@ def open_window(
     path: Path, *, actor: Actor | None = None, demo: bool = False, parent_for_errors: QWidget | None = None
 ) -> MainWindow | None:
     """Open a database in a new main window; a Vietnamese dialog and None on failure."""
+    ws = open_workspace(path, actor=actor, demo=demo, parent=parent_for_errors)
+    if ws is None:
+        return None
+    window = build_window(ws, today=EVENING if demo else None)
+    window.show()
+    _after_open(window, ws, demo)
+    return window
+
+
+def open_in_window(window: MainWindow, path: Path | None, *, demo: bool = False) -> bool:
+    """Open a database (None with demo: a fresh demo copy) in the frame shown at start-up."""
+    if demo:
+        try:
+            path = demo_copy()
+        except (StoreError, ServiceError, OSError) as error:
+            title = QCoreApplication.translate("app", "Không tạo được dữ liệu mẫu")
+            QMessageBox.critical(window, title, str(error))
+            return False
+    assert path is not None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        QMessageBox.critical(
+            window, QCoreApplication.translate("app", "Không mở được tệp dữ liệu"), str(error)
+        )
+        return False
+    ws = open_workspace(path, demo=demo, parent=window)
+    if ws is None:
+        return False
+    window.attach(Controller(ws), today=EVENING if demo else None)
+    _windows.append(window)
+    _after_open(window, ws, demo)
+    return True
+
+
+def open_workspace(
+    path: Path, *, actor: Actor | None = None, demo: bool = False, parent: QWidget | None = None
+) -> Workspace | None:
+    """The database opened, seeded if new, with who acts and every agency read once; None after
+    a Vietnamese dialog when it cannot be used (a damaged file offers its backups)."""
+    problem = ""
     try:
         db = open_database(path, create=not path.exists())
     except (DatabaseCorrupt, NotOurDatabase) as error:
-        # A file we have backups of was ours: it is damaged, so offer them.
-        if not _offer_restore(path, str(error), parent_for_errors):
-            return None
-        return open_window(path, actor=actor, demo=demo, parent_for_errors=parent_for_errors)
+        problem = str(error)
     except StoreError as error:
         QMessageBox.critical(
-            parent_for_errors, QCoreApplication.translate("app", "Không mở được tệp dữ liệu"), str(error)
+            parent, QCoreApplication.translate("app", "Không mở được tệp dữ liệu"), str(error)
         )
         return None
-    ws = Workspace(db)
-    try:
-        if not ws.agencies() and not ws.members():
-            seed_round(ws)
-        ws.actor = actor or _resolve_actor(ws, demo, parent_for_errors)
-    except (ServiceError, StoreError) as error:
-        db.close()
-        QMessageBox.critical(
-            parent_for_errors, QCoreApplication.translate("app", "Không mở được tệp dữ liệu"), str(error)
-        )
-        return None
-    if ws.actor is None:
-        db.close()
-        return None
-    try:
-        window = build_window(ws, today=EVENING if demo else None)
-    except ValueError as error:  # a stored value the window cannot show: like a damaged file
-        db.close()
-        problem = QCoreApplication.translate("app", "Dữ liệu trong tệp không đọc được ({error}).")
-        if not _offer_restore(path, problem.format(error=error), parent_for_errors):
+    else:
+        ws = Workspace(db)
+        try:
+            if not ws.agencies() and not ws.members():
+                seed_round(ws)
+            ws.actor = actor or _resolve_actor(ws, demo, parent)
+            for agency in ws.agencies():  # a stored value nobody can show surfaces here, not mid-window
+                ws.detail(agency.id)
+        except (ServiceError, StoreError) as error:
+            db.close()
+            QMessageBox.critical(
+                parent, QCoreApplication.translate("app", "Không mở được tệp dữ liệu"), str(error)
+            )
             return None
-        return open_window(path, actor=actor, demo=demo, parent_for_errors=parent_for_errors)
+        except ValueError as error:  # like a damaged file: offer the backups
+            db.close()
+            problem = QCoreApplication.translate("app", "Dữ liệu trong tệp không đọc được ({error}).")
+            problem = problem.format(error=error)
+        else:
+            if ws.actor is None:
+                db.close()
+                return None
+            return ws
+    if not _offer_restore(path, problem, parent):
+        return None
+    return open_workspace(path, actor=actor, demo=demo, parent=parent)
+
+
+def _after_open(window: MainWindow, ws: Workspace, demo: bool) -> None:
     from ictappraise.ui.actions import remember_recent
 
     if not demo:
-        remember_recent(db.path)
-    window.show()
-    for warning in db.warnings:  # e.g. the automatic backup at open could not be written
+        remember_recent(ws.db.path)
+    for warning in ws.db.warnings:  # e.g. the automatic backup at open could not be written
         QMessageBox.warning(window, QCoreApplication.translate("app", "Lưu ý"), warning)
-    return window
 
 
 def _offer_restore(path: Path, problem: str, parent: QWidget | None) -> bool:
@@ -175,50 +191,3 @@ def _resolve_actor(ws: Workspace, demo: bool, parent: QWidget | None) -> Actor |
         config.identity = identity
         save_config(config)
     return actor_for(ws, config.identity, config.device_id)
-
-
-def install_error_dialog() -> None:
-    """An error nobody caught (a bug) is logged and shown, never silently swallowed by Qt."""
-    log = data_dir() / "ictappraise.log"
-
-    def hook(kind: type[BaseException], error: BaseException, trace: object) -> None:
-        try:
-            log.parent.mkdir(parents=True, exist_ok=True)
-            with log.open("a", encoding="utf-8") as handle:
-                handle.write("".join(traceback.format_exception(kind, error, trace)))  # type: ignore[arg-type]
-        except OSError:
-            pass
-        QMessageBox.critical(
-            QApplication.activeWindow(),
-            QCoreApplication.translate("app", "Lỗi không mong muốn"),
-            QCoreApplication.translate(
-                "app",
-                "Thao tác vừa rồi không thực hiện được: {e}\nDữ liệu đã lưu không bị ảnh hưởng. Chi tiết ghi ở {log}.",
-            ).format(e=error, log=log),
-        )
-
-    sys.excepthook = hook
-
-
-def run_gui(db: Path | None = None, demo: bool = False) -> int:
-    """Entry point of `ictappraise` without a command."""
-    app = application()
-    install_error_dialog()
-    if demo:
-        try:
-            path = demo_copy()
-        except (StoreError, ServiceError, OSError) as error:
-            QMessageBox.critical(
-                None, QCoreApplication.translate("app", "Không tạo được dữ liệu mẫu"), str(error)
-            )
-            return 1
-    else:
-        path = db or default_database()
-        path.parent.mkdir(parents=True, exist_ok=True)
-    window = open_window(path, demo=demo)
-    if window is None:
-        return 1
-    if os.environ.get("ICTAPPRAISE_QUIT_AFTER_PAINT"):
-        # Smoke tests and the start-up benchmark: quit once the first frame is painted.
-        QTimer.singleShot(0, app.quit)
-    return app.exec()

@@ -25,6 +25,7 @@ from ictappraise.domain.input_text import input_hint
 from ictappraise.domain.numbers import format_points
 from ictappraise.ui.checklist_model import (
     CHOICE_ROLE,
+    CODE_ROLE,
     COL_CODE,
     COL_DIFF,
     COL_INPUT,
@@ -194,6 +195,10 @@ class ChecklistView(QTreeView):
             self.move_to(self.next_cell(current, -1))
         elif hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:
             self.move_to(self.next_cell(current, +1, same_column=True))
+
+    def current_code(self) -> str | None:
+        """The code of the selected group, criterion or sub-item."""
+        return self.currentIndex().data(CODE_ROLE)
 
     def input_of_current_row(self) -> QModelIndex:
         """The input cell of the selected row, if it has one."""

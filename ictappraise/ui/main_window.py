@@ -2,14 +2,20 @@
 
 Thin: it lays out the panels, routes the controller's "changed" signals to them and opens
 dialogs. Menu actions that belong to a feature live in ui/actions.py.
+
+It is built in two steps so the first frame paints at once (issue 7): the frame (title, menus,
+saved geometry, "opening…") needs only PySide6; attach() imports the panels, which pull in the
+store and the rules, and fills the window once a workspace is open.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,19 +31,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ictappraise.services import appraisal as svc
-from ictappraise.services.workspace import ServiceError
-from ictappraise.store.database import StoreError
-from ictappraise.ui.agency_model import AgencyTableModel
-from ictappraise.ui.agency_panel import AgencyPanel
-from ictappraise.ui.checklist_model import CODE_ROLE, ChecklistModel
-from ictappraise.ui.checklist_view import ChecklistView
-from ictappraise.ui.controller import Controller
-from ictappraise.ui.preview_panel import FactsPanel, PreviewPanel
+from ictappraise.ui.actions import add_undo_actions, install_menus
+
+if TYPE_CHECKING:
+    from ictappraise.ui.controller import Controller
 
 SETTINGS_GROUP = "main_window"
 HINT_STYLE = "color: #333; background: #f4f6f8; padding: 4px;"
 REFUSAL_STYLE = "color: #a00000; background: #ffecec; padding: 4px; font-weight: bold;"
+# Aligned by the style sheet: the Qt namespace costs a noticeable part of the first frame.
+OPENING_STYLE = "color: #555; font-size: 15px; qproperty-alignment: AlignCenter;"
 
 
 class SideScrollArea(QScrollArea):
@@ -64,13 +67,34 @@ class SideScrollArea(QScrollArea):
 class MainWindow(QMainWindow):
     """The appraisal workspace."""
 
-    def __init__(self, controller: Controller, *, today: date | None = None) -> None:
+    def __init__(self, database_name: str) -> None:
+        """The frame only: title, menus, saved geometry and an "opening…" line; see attach()."""
         super().__init__()
+        self.agency_id: str | None = None
+        self.attached = False
+        self.setWindowTitle(self._title(database_name))
+        self.setAcceptDrops(True)  # drop forms (.xlsx) to import, packages (.ictx) to merge
+        opening = self.tr("Đang mở tệp dữ liệu {name}…").format(name=database_name)
+        placeholder = QLabel(opening)  # replaced (and deleted) by the panels in attach()
+        placeholder.setStyleSheet(OPENING_STYLE)
+        self.setCentralWidget(placeholder)
+        self.statusBar().showMessage(opening)
+        install_menus(self)
+        self.menuBar().setEnabled(False)  # nothing to act on until a workspace is attached
+        self._restore_geometry()
+
+    def attach(self, controller: Controller, *, today: date | None = None) -> None:
+        """Fill the frame with the panels of an open workspace (once per window)."""
+        from ictappraise.ui.agency_model import AgencyTableModel
+        from ictappraise.ui.agency_panel import AgencyPanel
+        from ictappraise.ui.checklist_model import ChecklistModel
+        from ictappraise.ui.checklist_view import ChecklistView
+        from ictappraise.ui.preview_panel import FactsPanel, PreviewPanel
+
         self.controller = controller
         self.ws = controller.ws
         self.today = today or date.today()
-        self.agency_id: str | None = None
-        self.setWindowTitle(self.tr("Thẩm định ứng dụng CNTT — {name}").format(name=self.ws.db.path.name))
+        self.setWindowTitle(self._title(self.ws.db.path.name))
         self.agency_model = AgencyTableModel(self.ws, self)
         self.agencies = AgencyPanel(self.agency_model, self.today, self)
         self.checklist_model = ChecklistModel(controller, self)
@@ -80,16 +104,19 @@ class MainWindow(QMainWindow):
         self.preview = PreviewPanel(self)
         self.facts = FactsPanel(controller, self)
         self._build_layout()
-        self.setAcceptDrops(True)  # drop forms (.xlsx) to import, packages (.ictx) to merge
-        from ictappraise.ui.actions import install_menus  # menus know every feature; keep them apart
-
         self._connect()
-        install_menus(self)
-        self.restore_state()
-        self._select_first()
+        self.attached = True
+        self.menuBar().setEnabled(True)
+        self._restore_panels()
+        self._select_remembered()
+
+    def _title(self, database_name: str) -> str:
+        return self.tr("Thẩm định ứng dụng CNTT — {name}").format(name=database_name)
 
     # -- layout ----------------------------------------------------------------------------
     def _build_layout(self) -> None:
+        from PySide6.QtCore import Qt  # not at module level: see OPENING_STYLE
+
         self.header = QLabel()
         self.header.setStyleSheet("font-size: 16px; font-weight: bold;")
         self.header.setWordWrap(True)
@@ -191,11 +218,21 @@ class MainWindow(QMainWindow):
         redo.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Y")])
         self.undo_action, self.redo_action = undo, redo
         self.addActions([undo, redo])
+        add_undo_actions(self, undo, redo)
 
-    def _select_first(self) -> None:
+    def _select_remembered(self) -> None:
+        """The agency shown when this file was last closed here, else the first one."""
+        remembered = QSettings().value(self._last_agency_key())
+        if isinstance(remembered, str) and self.agencies.select(remembered):
+            return
         first = self.agencies.proxy.index(0, 0)
         if first.isValid():
             self.agencies.table.setCurrentIndex(first)
+
+    def _last_agency_key(self) -> str:
+        # One key per database file: the same agency id means nothing in another round's file.
+        digest = hashlib.sha1(str(self.ws.db.path).encode("utf-8")).hexdigest()[:16]
+        return f"{SETTINGS_GROUP}/last_agency/{digest}"
 
     # -- reacting to changes ---------------------------------------------------------------
     def show_agency(self, agency_id: str) -> None:
@@ -261,7 +298,7 @@ class MainWindow(QMainWindow):
         self.hint.setStyleSheet(HINT_STYLE)
 
     def _current_changed(self, current: object, _previous: object) -> None:
-        code = self.checklist.currentIndex().data(CODE_ROLE)
+        code = self.checklist.current_code()
         detail = self.checklist_model.detail
         if detail is not None and code in self.checklist_model.errors:
             self.show_refusal(code, self.checklist_model.errors[code])
@@ -284,11 +321,15 @@ class MainWindow(QMainWindow):
 
     # -- actions ---------------------------------------------------------------------------
     def current_code(self) -> str | None:
-        return self.checklist.currentIndex().data(CODE_ROLE)
+        return self.checklist.current_code()
 
     def mark_ready(self) -> None:
         if self.agency_id is None:
             return
+        from ictappraise.services import appraisal as svc
+        from ictappraise.services.errors import ServiceError
+        from ictappraise.store.errors import StoreError
+
         try:
             svc.mark_ready(self.ws, self.agency_id)
         except (ServiceError, StoreError) as error:
@@ -328,29 +369,29 @@ class MainWindow(QMainWindow):
         self.checklist.move_to(target if target.isValid() else self.checklist.first_input())
 
     # -- persistence of the window ---------------------------------------------------------
-    def restore_state(self) -> None:
-        settings = QSettings()
-        settings.beginGroup(SETTINGS_GROUP)
-        geometry = settings.value("geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
+    def _restore_geometry(self) -> None:
+        geometry = QSettings().value(f"{SETTINGS_GROUP}/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1366, 740)
-        splitter = settings.value("splitter")
+
+    def _restore_panels(self) -> None:
+        settings = QSettings()
+        splitter = settings.value(f"{SETTINGS_GROUP}/splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
-        header = settings.value("checklist_header")
+        header = settings.value(f"{SETTINGS_GROUP}/checklist_header")
         if header is not None:
             self.checklist.header().restoreState(header)
-        settings.endGroup()
 
     def save_state(self) -> None:
         settings = QSettings()
-        settings.beginGroup(SETTINGS_GROUP)
-        settings.setValue("geometry", self.saveGeometry())
-        settings.setValue("splitter", self.splitter.saveState())
-        settings.setValue("checklist_header", self.checklist.header().saveState())
-        settings.endGroup()
+        settings.setValue(f"{SETTINGS_GROUP}/geometry", self.saveGeometry())
+        if not self.attached:  # closed while still opening: only the frame exists
+            return
+        settings.setValue(f"{SETTINGS_GROUP}/splitter", self.splitter.saveState())
+        settings.setValue(f"{SETTINGS_GROUP}/checklist_header", self.checklist.header().saveState())
+        if self.agency_id is not None:
+            settings.setValue(self._last_agency_key(), self.agency_id)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():
@@ -366,3 +407,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
         super().closeEvent(event)
+        if self.attached:
+            # Release the file now (its lock, its WAL), not at exit: after File → Open or a
+            # restore, the file this window held can be opened again at once.
+            self.ws.db.close()

@@ -93,10 +93,11 @@ def test_a_damaged_database_offers_its_backups(
     window.ws.db.close()
 
 
-def test_a_window_that_cannot_be_built_offers_the_backups(
+def test_unreadable_data_at_opening_offers_the_backups(
     errors: list[str], demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A ValueError while building the window (unreadable data) is a dialog with the backups, not a crash."""
+    """A ValueError reading an agency (unreadable data) is a dialog with the backups, not a crash;
+    every agency is read before the window is built, so no half-built window is left."""
     from PySide6.QtWidgets import QInputDialog
 
     from ictappraise.store.backup import backup_database
@@ -112,7 +113,7 @@ def test_a_window_that_cannot_be_built_offers_the_backups(
         raise ValueError("invalid literal for int() with base 10: 'ba'")
 
     monkeypatch.setattr(QInputDialog, "getItem", get_item)
-    monkeypatch.setattr(gui, "build_window", broken)
+    monkeypatch.setattr(Workspace, "detail", broken)
     assert gui.open_window(demo_db, actor=None, demo=True) is None
     assert offered, errors
     label, items = offered[0]

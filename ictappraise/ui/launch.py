@@ -1,0 +1,132 @@
+"""Starting the GUI: the main window's frame paints first, then the database opens in it.
+
+This module imports only PySide6 and light modules of ours. The store (SQLAlchemy), the rules
+and the panels are imported after the first frame is on screen, so the window appears about as
+fast as an empty Qt window does (issue 7); opening, and every dialog it may need, is ui/app.py.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from ictappraise import __version__
+from ictappraise.settings import DATABASE_FILE, DEMO_DATABASE_FILE, data_dir, default_database, resource_path
+
+#: Set by smoke tests and the start-up benchmark: quit once the opened window has painted.
+QUIT_AFTER_PAINT = "ICTAPPRAISE_QUIT_AFTER_PAINT"
+#: Set by the start-up benchmark: print a line at the first frame and when the data is shown.
+STARTUP_TRACE = "ICTAPPRAISE_STARTUP_TRACE"
+
+
+def application(*, translated: bool = True) -> QApplication:
+    """The QApplication, created once with the names QSettings needs; Qt's own texts in
+    Vietnamese unless `translated` is False (start-up installs them after the first frame)."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    QCoreApplication.setOrganizationName("ictappraise")
+    QCoreApplication.setApplicationName("ictappraise")
+    QCoreApplication.setApplicationVersion(__version__)
+    if os.environ.get("ICTAPPRAISE_CONFIG_DIR"):
+        # Tests and scripts isolate every per-user file, window state included.
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(
+            QSettings.Format.IniFormat, QSettings.Scope.UserScope, os.environ["ICTAPPRAISE_CONFIG_DIR"]
+        )
+    assert isinstance(app, QApplication)
+    if translated:
+        install_qt_translation(app)
+    return app
+
+
+def install_qt_translation(app: QApplication) -> None:
+    """Vietnamese for Qt's own buttons and dialogs (Hủy, Đóng…); Qt ships no Vietnamese."""
+    if getattr(app, "_ictappraise_translator", None) is not None:
+        return
+    translator = QTranslator(app)
+    if translator.load(str(resource_path("translations", "qt_vi.qm"))):
+        app.installTranslator(translator)
+        app._ictappraise_translator = translator  # type: ignore[attr-defined]  # keep it alive
+
+
+def install_error_dialog() -> None:
+    """An error nobody caught (a bug) is logged and shown, never silently swallowed by Qt."""
+
+    def hook(kind: type[BaseException], error: BaseException, trace: object) -> None:
+        log = data_dir() / "ictappraise.log"
+        try:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            with log.open("a", encoding="utf-8") as handle:
+                handle.write("".join(traceback.format_exception(kind, error, trace)))  # type: ignore[arg-type]
+        except OSError:
+            pass
+        QMessageBox.critical(
+            QApplication.activeWindow(),
+            QCoreApplication.translate("app", "Lỗi không mong muốn"),
+            QCoreApplication.translate(
+                "app",
+                "Thao tác vừa rồi không thực hiện được: {e}\nDữ liệu đã lưu không bị ảnh hưởng. Chi tiết ghi ở {log}.",
+            ).format(e=error, log=log),
+        )
+
+    sys.excepthook = hook
+
+
+class AfterPaint(QObject):
+    """Calls back once, on the next turn of the event loop after a widget's next paint."""
+
+    def __init__(self, widget: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self.callback = callback
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            # Let the frame reach the screen before the slow part starts.
+            QTimer.singleShot(0, self.callback)
+        return False
+
+
+def _trace(stage: str) -> None:
+    if os.environ.get(STARTUP_TRACE) and sys.stdout is not None:  # no stdout in a windowed .exe
+        print(f"ictappraise-startup {stage}", flush=True)
+
+
+def run_gui(db: Path | None = None, demo: bool = False) -> int:
+    """Entry point of `ictappraise` without a command: show the frame, then open the file."""
+    app = application(translated=False)
+    install_error_dialog()
+    from ictappraise.ui.main_window import MainWindow
+
+    window = MainWindow(DEMO_DATABASE_FILE if demo else (db.name if db else DATABASE_FILE))
+    opened: list[bool] = []
+
+    def on_ready() -> None:
+        _trace("ready")
+        if os.environ.get(QUIT_AFTER_PAINT):
+            app.quit()
+
+    def on_frame() -> None:
+        _trace("first-paint")
+        install_qt_translation(app)  # before the first dialog opening may need
+        from ictappraise.ui.app import open_in_window
+
+        path = None if demo else (db or default_database())
+        opened.append(open_in_window(window, path, demo=demo))
+        if opened[-1]:
+            AfterPaint(window, on_ready)
+        else:
+            window.close()
+
+    AfterPaint(window, on_frame)
+    window.show()
+    code = app.exec()
+    return code if opened and opened[-1] else 1

@@ -1,0 +1,154 @@
+"""Start-up: the frame paints before the store is loaded, then the file opens in the same window."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from ictappraise import __version__
+from ictappraise.ui import app as gui
+from ictappraise.ui.launch import run_gui
+from tests.support import member_ws
+
+
+def _fresh_python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **env},
+    )
+
+
+def test_the_frame_paints_without_the_store_or_the_rules() -> None:
+    """The first frame needs PySide6 only: SQLAlchemy, YAML and our services load after it."""
+    result = _fresh_python(
+        """
+        import sys
+        from ictappraise.cli import main  # the console script's own entry
+        from ictappraise.ui.launch import application
+        from ictappraise.ui.main_window import MainWindow
+        app = application(translated=False)
+        window = MainWindow("dot-2022.db")
+        window.show()
+        app.processEvents()
+        heavy = [m for m in ("sqlalchemy", "yaml", "openpyxl", "reportlab") if m in sys.modules]
+        ours = sorted(m for m in sys.modules if m.startswith("ictappraise.")
+                      and m.split(".")[1] in ("services", "store", "domain", "io"))
+        print("HEAVY", heavy, ours)
+        print("TITLE", window.windowTitle())
+        print("MENUS", window.menuBar().isEnabled(), [a.text() for a in window.menuBar().actions()])
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    assert "HEAVY [] []" in result.stdout
+    assert "TITLE Thẩm định ứng dụng CNTT — dot-2022.db" in result.stdout
+    # The whole menu bar is there (no jump when the data arrives), but idle until then.
+    assert "MENUS False ['&Tệp', '&Sửa', 'Đợt đánh &giá', 'Trợ &giúp']" in result.stdout
+
+
+def test_the_command_paints_the_frame_then_the_opened_demo(demo_template: Path, tmp_path: Path) -> None:
+    """`ictappraise --demo` as a user starts it: the frame first, then the data, exit status 0."""
+    data = tmp_path / "data"
+    (data / "demo").mkdir(parents=True)
+    shutil.copyfile(demo_template, data / "demo" / f"demo-template-{__version__}.db")  # skip the build
+    result = subprocess.run(
+        [sys.executable, "-m", "ictappraise", "--demo"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            **os.environ,
+            "QT_QPA_PLATFORM": "offscreen",
+            "ICTAPPRAISE_DATA_DIR": str(data),
+            "ICTAPPRAISE_CONFIG_DIR": str(tmp_path / "config"),
+            "ICTAPPRAISE_STARTUP_TRACE": "1",
+            "ICTAPPRAISE_QUIT_AFTER_PAINT": "1",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    stages = [
+        line.split()[1] for line in result.stdout.splitlines() if line.startswith("ictappraise-startup")
+    ]
+    assert stages == ["first-paint", "ready"]
+    assert (data / "demo" / "ictappraise-demo.db").exists()
+
+
+def test_a_file_that_cannot_be_opened_closes_the_frame_with_status_1(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # noqa: ANN001
+    """The frame is already on screen: the dialog is shown over it, then the program ends with 1."""
+    foreign = tmp_path / "notes.db"
+    foreign.write_bytes(b"not a database at all" * 100)
+    shown: list[str] = []
+
+    def critical(_parent: object, title: str, text: str, *args: object) -> QMessageBox.StandardButton:
+        shown.append(f"{title}: {text}")
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "critical", critical)
+    assert run_gui(db=foreign) == 1
+    assert shown and "notes.db" in shown[0]
+    assert foreign.read_bytes() == b"not a database at all" * 100
+
+
+def test_reopening_a_file_shows_the_agency_last_worked_on(qtbot, demo_db: Path) -> None:  # noqa: ANN001
+    ws = member_ws(demo_db, "Nguyễn Thị Thắng")
+    window = gui.build_window(ws)
+    qtbot.addWidget(window)
+    first_shown = window.agency_id
+    hupq = ws.find_agency("HUPQ").id
+    assert first_shown != hupq
+    window.agencies.select(hupq)
+    window.close()  # remembers the window, the panels and the agency
+    ws.db.close()
+
+    again = member_ws(demo_db, "Nguyễn Thị Thắng")
+    reopened = gui.build_window(again)
+    qtbot.addWidget(reopened)
+    assert reopened.agency_id == hupq
+    assert reopened.agencies.current_id() == hupq
+    reopened.close()
+    again.db.close()
+
+
+def test_undo_and_redo_head_the_edit_menu_once_attached(qtbot, lead_ws) -> None:  # noqa: ANN001
+    window = gui.build_window(lead_ws)
+    qtbot.addWidget(window)
+    assert window.menuBar().isEnabled()
+    entries = window.edit_menu.actions()
+    assert entries[0] is window.undo_action and entries[1] is window.redo_action
+    assert entries[2].isSeparator()
+    assert entries[3].shortcut().toString() == "F2"
+    window.close()
+
+
+def test_closing_a_window_releases_its_file(qtbot, demo_db: Path, tmp_path: Path) -> None:  # noqa: ANN001
+    """File → Open another file closes this window: its file can be opened again at once."""
+    from ictappraise.settings import ROLE_LEAD, Identity, load_config, save_config
+    from ictappraise.ui.actions import switch_database
+
+    config = load_config()  # this laptop's user, as after the first start
+    config.identity = Identity("Nguyễn Thị Thắng", role=ROLE_LEAD)
+    save_config(config)
+    other = tmp_path / "other.db"
+    shutil.copyfile(demo_db, other)
+    first = gui.build_window(member_ws(demo_db, "Nguyễn Thị Thắng"))
+    qtbot.addWidget(first)
+    second = switch_database(first, other)
+    assert second is not None and second.ws.db.path == other.resolve()
+    qtbot.addWidget(second)
+    assert first.ws.db.closed and not first.isVisible()
+    again = gui.open_window(demo_db, actor=first.ws.actor)  # refused while the lock was held
+    assert again is not None
+    qtbot.addWidget(again)
+    second.close()
+    again.close()
