@@ -36,7 +36,16 @@ def add_actor_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def open_db(args: argparse.Namespace, *, create: bool = False) -> Database:
-    return open_database(args.db, create=create)
+    """The database of --db; notes that did not stop the open go to stderr as "Lưu ý: …"."""
+    db = open_database(args.db, create=create)
+    print_warnings(db)
+    return db
+
+
+def print_warnings(db: Database) -> None:
+    """Each of the database's notes (e.g. a file on a network share) on stderr."""
+    for warning in db.warnings:
+        err(f"Lưu ý: {warning}")
 
 
 def resolve_actor(ws: Workspace, as_name: str | None) -> Actor:

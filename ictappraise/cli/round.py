@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from ictappraise.cli.common import CommandError, add_db_argument, err, out, workspace
+from ictappraise.cli.common import CommandError, add_db_argument, err, out, print_warnings, workspace
 from ictappraise.domain.numbers import format_points
 from ictappraise.services.demo import build_demo
 from ictappraise.services.model import STATUS_LABELS, AgencyResult
@@ -40,6 +40,7 @@ def run_demo(args: argparse.Namespace) -> int:
         for suffix in ("", "-wal", "-shm"):
             path.with_name(path.name + suffix).unlink(missing_ok=True)
     db = open_database(path, create=True)
+    print_warnings(db)
     try:
         ws = build_demo(db)
         out(f"Đã tạo dữ liệu mẫu: {path} — {len(ws.agencies())} đơn vị, {len(ws.members())} thành viên Tổ.")

@@ -41,6 +41,7 @@ from ictappraise.store.errors import (  # noqa: F401  # re-exported: callers imp
     StoreError,
 )
 from ictappraise.store.filewatch import DELETED, OVERWRITTEN, REPLACED, FileWatch
+from ictappraise.store.location import network_share
 from ictappraise.store.models import Base
 
 APPLICATION_ID = 0x49435441  # "ICTA" in the SQLite header: a file of ours
@@ -184,7 +185,8 @@ def open_database(
     """Open (or create) a database file after checking it can be used; StoreError otherwise.
 
     With ``backup`` (the default) a rotating backup is taken once the file passed its checks;
-    a failed backup does not stop the open, it adds a line to ``Database.warnings``.
+    a failed backup does not stop the open, it adds a line to ``Database.warnings``, and so
+    does a file on a network share (SQLite's locking is unreliable there).
     """
     db_path = Path(path).expanduser().resolve()
     if not db_path.exists() and not create:
@@ -199,11 +201,27 @@ def open_database(
             instance_lock.release(force=True)
         raise
     database = Database(db_path, engine, instance_lock)
+    _warn_if_on_network(database)
     if backup:
         from ictappraise.store.backup import backup_at_open  # backup imports this module
 
         backup_at_open(database)
     return database
+
+
+def network_warning(where: str) -> str:
+    """The note shown when the database file is on a network share."""
+    return (
+        f"Tệp dữ liệu đang nằm trên ổ mạng ({where}). Nhiều máy cùng mở một tệp qua mạng có thể "
+        "làm hỏng dữ liệu: hãy chép tệp về máy mình, làm việc, rồi gửi gói dữ liệu (.ictx) cho "
+        "Tổ trưởng."
+    )
+
+
+def _warn_if_on_network(database: Database) -> None:
+    where = network_share(database.path)
+    if where is not None:
+        database.warnings.append(network_warning(where))
 
 
 def _check_writable(db_path: Path) -> None:
