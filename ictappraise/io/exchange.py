@@ -26,6 +26,7 @@ from pathlib import Path
 
 from ictappraise.domain.editlog import Edit
 from ictappraise.domain.limits import MAX_ATTACHMENT_BYTES as _EVIDENCE_LIMIT
+from ictappraise.domain.limits import format_size
 from ictappraise.io import zip_limits
 from ictappraise.io.edit_lines import EDITS, EditLineError, parse_edits
 from ictappraise.io.exchange_manifest import (
@@ -112,40 +113,36 @@ def write_package(
     edits: Iterable[Edit],
     attachments: Iterable[tuple[str, bytes]],
 ) -> Manifest:
-    """Write a package atomically (temporary file, then rename); return its manifest."""
+    """Write a package atomically (temporary file, then rename); return its manifest.
+
+    A package the receiver would refuse (io/zip_limits.py) is refused here instead, with what
+    to do, and nothing is left behind: the sender learns it at once, not the lead days later.
+    """
     target = Path(path)
     lines = "".join(json.dumps(e.to_json(), ensure_ascii=False, sort_keys=True) + "\n" for e in edits)
     payload = lines.encode("utf-8")
+    if len(payload) > MAX_EDITS_BYTES:
+        raise PackageError(_too_big(f"phần sửa đổi ({format_size(len(payload))})", MAX_EDITS_BYTES))
     files = {EDITS: hashlib.sha256(payload).hexdigest()}
     temporary = target.with_name(target.name + ".tmp")
     try:
         with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(EDITS, payload)
+            total = len(payload)
             for digest, data in attachments:
                 if hashlib.sha256(data).hexdigest() != digest:
                     raise PackageError(f"Tệp minh chứng {digest[:12]}… trong tệp dữ liệu bị hỏng.")
                 name = ATTACHMENT_DIR + digest
                 if name not in files:
+                    total += len(data)
+                    if total > MAX_TOTAL_BYTES:  # stop before writing gigabytes for nothing
+                        raise PackageError(_too_big("gói dữ liệu", MAX_TOTAL_BYTES))
                     archive.writestr(name, data)
                     files[name] = digest
-            manifest = Manifest(
-                FORMAT_VERSION,
-                origin.schema_version,
-                origin.app_version,
-                origin.round_key,
-                origin.sender_id,
-                origin.sender_name,
-                origin.device_id,
-                origin.created_at,
-                origin.since_last,
-                payload.count(b"\n"),
-                len(files) - 1,
-                files,
-                origin.package_id or str(uuid.uuid4()),
-                origin.continues if origin.since_last else None,
-            )
+            manifest = _manifest_for(origin, payload, files)
             text = json.dumps(manifest.to_json(), ensure_ascii=False, indent=2, sort_keys=True)
             archive.writestr(MANIFEST, text.encode("utf-8"))
+        _check_receivable(temporary)
         with open(temporary, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(temporary, target)
@@ -156,6 +153,44 @@ def write_package(
         temporary.unlink(missing_ok=True)
         raise
     return manifest
+
+
+def _manifest_for(origin: Origin, payload: bytes, files: dict[str, str]) -> Manifest:
+    return Manifest(
+        FORMAT_VERSION,
+        origin.schema_version,
+        origin.app_version,
+        origin.round_key,
+        origin.sender_id,
+        origin.sender_name,
+        origin.device_id,
+        origin.created_at,
+        origin.since_last,
+        payload.count(b"\n"),
+        len(files) - 1,
+        files,
+        origin.package_id or str(uuid.uuid4()),
+        origin.continues if origin.since_last else None,
+    )
+
+
+def _too_big(what: str, limit: int) -> str:
+    return (
+        f"Không tạo gói: {what} vượt giới hạn {format_size(limit)} mà máy nhận chấp nhận. "
+        "Hãy gửi «chỉ phần mới» (các gói nhỏ hơn, nối tiếp nhau), hoặc thay các tệp minh chứng lớn "
+        "bằng bản nhỏ hơn rồi gửi lại."
+    )
+
+
+def _check_receivable(written: Path) -> None:
+    """Apply the receiver's own checks to the package just written."""
+    with zipfile.ZipFile(written) as archive:
+        problem = _receiver_problem(archive.infolist())
+    if problem is not None:
+        raise PackageError(
+            f"Không tạo gói: máy nhận sẽ từ chối nó ({problem}). Hãy thay các tệp minh chứng lớn "
+            "bằng bản nhỏ hơn, hoặc gửi «chỉ phần mới»."
+        )
 
 
 # -- reading -------------------------------------------------------------------------------------
@@ -241,13 +276,18 @@ def _limits() -> zip_limits.Limits:
 
 def _check_limits(infos: list[zipfile.ZipInfo], label: str) -> None:
     """Refuse from the declared sizes alone, before a single member is decompressed."""
+    problem = _receiver_problem(infos)
+    if problem is not None:
+        raise PackageError(f"Gói {label} bị từ chối: {problem}.")
+
+
+def _receiver_problem(infos: list[zipfile.ZipInfo]) -> str | None:
     problem = zip_limits.directory_problem(infos, _limits())
     for info in infos if problem is None else ():
         problem = _member_problem(info)
         if problem is not None:
             break
-    if problem is not None:
-        raise PackageError(f"Gói {label} bị từ chối: {problem}.")
+    return problem
 
 
 def _member_problem(info: zipfile.ZipInfo) -> str | None:
