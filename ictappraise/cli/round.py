@@ -101,6 +101,7 @@ def result_json(result: AgencyResult) -> dict[str, Any]:
         "band": rating.band.value if rating else None,
         "provisional": card.provisional,
         "unscored": list(card.unscored),
+        "unscored_criteria": list(card.unscored_criteria),
         "failed_criteria": list(card.failed),
         "days_late": card.facts.days_late,
         "report_attached": card.facts.report_attached,
@@ -129,7 +130,9 @@ def _print_table(results: list[AgencyResult]) -> None:
         else:
             base = rating.base_band.value
             band = rating.band.value + (
-                f" (tạm tính, chưa chấm đủ {len(card.unscored)} tiêu chí)" if card.provisional else ""
+                f" (tạm tính, chưa chấm đủ {len(card.unscored_criteria)} tiêu chí)"
+                if card.provisional
+                else ""
             )
         rank = "" if result.rank is None else str(result.rank)
         out(

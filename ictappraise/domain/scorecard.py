@@ -2,7 +2,9 @@
 
 From a catalog, what was entered for each criterion and the penalty facts, compute the
 per-group subtotals, the total, the failed, unscored and conflicting criteria, and the
-rating with its reasons. Not scored is not zero (domain.md §4).
+rating with its reasons. Not scored is not zero (domain.md §4). ``unscored`` lists every
+row still to score (sub-items included, for the clerk); ``unscored_criteria`` counts each
+criterion once, for "còn n tiêu chí chưa chấm".
 """
 
 from __future__ import annotations
@@ -131,7 +133,11 @@ class Scorecard:
     total: Decimal
     self_total: Decimal
     failed: tuple[str, ...]
+    #: Rows still to score: criteria without sub-items and sub-items ("I.1", "I.2.a"…).
     unscored: tuple[str, ...]
+    #: Criteria with anything still to score, each once (a criterion whose sub-items are
+    #: unscored counts once): the number behind "n tiêu chí chưa chấm".
+    unscored_criteria: tuple[str, ...]
     conflicts: tuple[str, ...]
     errors: tuple[str, ...]
     rating: Rating | None
@@ -183,6 +189,7 @@ def score_agency(
     groups: list[GroupScore] = []
     failed: list[str] = []
     unscored: list[str] = []
+    unscored_criteria: list[str] = []
     errors: list[str] = list(facts.problems)
     for group in catalog.groups:
         group_points = Decimal(0)
@@ -191,6 +198,7 @@ def score_agency(
             row = _score_criterion(criterion, appraisals, self_scores, conflicts, rows, errors)
             if row.points is None:
                 unscored.extend(_unscored_leaves(criterion, rows))
+                unscored_criteria.append(criterion.code)
             else:
                 group_points += row.points
                 if row.points == 0:
@@ -222,6 +230,7 @@ def score_agency(
         self_total=sum((g.self_points for g in groups), Decimal(0)),
         failed=tuple(failed),
         unscored=tuple(unscored),
+        unscored_criteria=tuple(unscored_criteria),
         conflicts=conflict_codes,
         errors=tuple(errors),
         rating=rating,

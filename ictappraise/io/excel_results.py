@@ -100,7 +100,7 @@ def final_band_text(result: ResultEntry) -> str:
     if card.rating is None:
         return "—"
     if card.provisional:
-        return f"{card.rating.band.value} (tạm tính, chưa chấm đủ {len(card.unscored)} tiêu chí)"
+        return f"{card.rating.band.value} (tạm tính, chưa chấm đủ {len(card.unscored_criteria)} tiêu chí)"
     return card.rating.band.value
 
 

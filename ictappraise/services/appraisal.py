@@ -193,7 +193,9 @@ def readiness_problems(ws: Workspace, agency_id: str) -> list[str]:
     card = detail.scorecard
     problems = []
     if card.unscored:
-        problems.append(f"còn {len(card.unscored)} tiêu chí chưa chấm ({', '.join(card.unscored[:8])}).")
+        problems.append(
+            f"còn {len(card.unscored_criteria)} tiêu chí chưa chấm ({', '.join(card.unscored[:8])})."
+        )
     scored = {f"crit/{c}/appraised" for c in card.conflicts} | {f"fact/{c}" for c in card.conflicts}
     others = sorted({fs.field.split("/", 2)[-1] for fs in detail.conflicts} - scored)
     if card.conflicts or others:  # notes and visit details too (domain.md §7)

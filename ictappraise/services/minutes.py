@@ -189,7 +189,9 @@ def minutes_doc(ws: Workspace, agency_id: str) -> MinutesDoc:
         fingerprint=print_,
         signed=detail.signed,
         draft_reason=_draft_reason(problems),
-        provisional_note=f"tạm tính: còn {len(card.unscored)} tiêu chí chưa chấm" if card.unscored else "",
+        provisional_note=f"tạm tính: còn {len(card.unscored_criteria)} tiêu chí chưa chấm"
+        if card.unscored
+        else "",
     )
 
 

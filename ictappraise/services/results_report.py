@@ -48,7 +48,7 @@ def _status(result: AgencyResult) -> str:
     if result.status == STATUS_NOT_STARTED:
         return "Chưa thẩm định"
     if card.unscored:
-        return f"Tạm tính: còn {len(card.unscored)} tiêu chí chưa chấm"
+        return f"Tạm tính: còn {len(card.unscored_criteria)} tiêu chí chưa chấm"
     if result.status == STATUS_SIGNED:
         return "Đã ký biên bản"
     if result.status == STATUS_READY:

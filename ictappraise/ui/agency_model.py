@@ -50,6 +50,8 @@ class AgencyRow:
     unscored: int
     conflicts: int
     leaves: int = 0
+    #: Criteria with anything unscored, each once (``unscored`` counts rows, sub-items included).
+    unscored_criteria: int = 0
 
     @classmethod
     def from_detail(cls, detail: AgencyDetail) -> AgencyRow:
@@ -64,6 +66,7 @@ class AgencyRow:
             unscored=len(card.unscored),
             conflicts=len(detail.conflicts),
             leaves=sum(1 for _ in detail.catalog.leaves()),
+            unscored_criteria=len(card.unscored_criteria),
         )
 
     def band_text(self) -> str:
@@ -191,7 +194,7 @@ class AgencyTableModel(QAbstractTableModel):
             _tr("Điểm: {t}/{m}").format(t=format_points(item.total), m=format_points(item.maximum)),
         ]
         if item.unscored:
-            lines.append(_tr("Chưa chấm: {n} tiêu chí").format(n=item.unscored))
+            lines.append(_tr("Chưa chấm: {n} tiêu chí").format(n=item.unscored_criteria))
         if item.conflicts:
             lines.append(_tr("Xung đột chưa giải quyết: {n}").format(n=item.conflicts))
         return "\n".join(lines)

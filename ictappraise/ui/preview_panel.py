@@ -109,7 +109,7 @@ class PreviewPanel(QWidget):
         if card.unscored:
             self.remaining.setText(
                 self.tr("Chưa chấm đủ ({n} tiêu chí): {codes}").format(
-                    n=len(card.unscored),
+                    n=len(card.unscored_criteria),
                     codes=", ".join(card.unscored[:12]) + ("…" if len(card.unscored) > 12 else ""),
                 )
             )

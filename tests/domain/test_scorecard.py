@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import catalog_samples  # tests/domain/catalog_samples.py
 import pytest
 
-from ictappraise.domain.catalog import Catalog
+from ictappraise.domain.catalog import Catalog, catalog_from_dict
 from ictappraise.domain.rating import Band, CategoryRules
 from ictappraise.domain.scorecard import Appraisal, PenaltyFacts, score_agency
 
@@ -141,10 +142,34 @@ def test_unscored_sub_item_leaves_the_criterion_unscored(small_catalog: Catalog,
     assert card.total == 360
 
 
+def three_sub_items_catalog() -> Catalog:
+    """The small catalog with I.3 split into three sub-items (20 + 10 + 10)."""
+    data = copy.deepcopy(catalog_samples.SMALL_CATALOG)
+    i_3 = data["groups"][0]["criteria"][2]
+    i_3["sub_items"] = [
+        {"code": "I.3.a", "name": "Có hướng dẫn", "max": 20, "rule": {"kind": "yes_no"}},
+        {"code": "I.3.b", "name": "Phân công", "max": 10, "rule": {"kind": "manual"}},
+        {"code": "I.3.c", "name": "Kiểm tra", "max": 10, "rule": {"kind": "manual"}},
+    ]
+    return catalog_from_dict(data)
+
+
+def test_a_criterion_counts_once_however_many_sub_items_are_unscored(full_inputs: Any) -> None:
+    inputs = full_inputs()
+    for code in ("I.3.a", "I.3.b", "I.3.c", "II.4"):
+        inputs.pop(code, None)
+    card = score_agency(three_sub_items_catalog(), appraisals(inputs))
+    assert card.unscored == ("I.3.a", "I.3.b", "I.3.c", "II.4")  # every row, for the clerk
+    assert card.unscored_criteria == ("I.3", "II.4")  # "còn 2 tiêu chí chưa chấm"
+    partly = score_agency(three_sub_items_catalog(), appraisals({**inputs, "I.3.a": True, "II.4": 0}))
+    assert partly.unscored == ("I.3.b", "I.3.c") and partly.unscored_criteria == ("I.3",)
+
+
 def test_nothing_scored(small_catalog: Catalog) -> None:
     card = score_agency(small_catalog, {})
     assert card.total == 0
     assert len(card.unscored) == 8
+    assert card.unscored_criteria == ("I.1", "I.2", "I.3", "II.1", "II.2", "II.3", "II.4")
     assert card.failed == ()
     assert card.provisional
 

@@ -138,7 +138,7 @@ def test_unscored_agency_prints_only_as_a_marked_draft(lead_ws: Workspace, tmp_p
     card = lead_ws.detail(lead_ws.find_agency("VPTU").id).scorecard
     assert doc.draft
     assert "DỰ THẢO" in text and "Dự thảo, chưa ký" in text
-    assert f"tạm tính: còn {len(card.unscored)} tiêu chí chưa chấm" in text
+    assert f"tạm tính: còn {len(card.unscored_criteria)} tiêu chí chưa chấm" in text
     assert "chưa chấm" in text
 
 

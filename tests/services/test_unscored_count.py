@@ -1,0 +1,46 @@
+""" "Còn n tiêu chí chưa chấm" counts criteria, not rows: a criterion with sub-items counts once."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from ictappraise.domain.scorecard import Appraisal
+from ictappraise.io.excel_results import ResultEntry, final_band_text
+from ictappraise.services.appraisal import readiness_problems, set_appraisal
+from ictappraise.services.minutes import minutes_doc
+from ictappraise.services.results_report import report_line
+from ictappraise.services.workspace import Workspace
+
+#: Phụ lục 2 of 2022: 34 criteria, 46 rows to score (sub-items included).
+CRITERIA, ROWS = 34, 46
+
+
+@pytest.fixture
+def started(fresh_lead_ws: Workspace) -> tuple[Workspace, str]:
+    """Văn phòng Tỉnh ủy with I.1 scored and one of the three sub-items of I.4."""
+    ws = fresh_lead_ws
+    agency_id = ws.find_agency("VPTU").id
+    set_appraisal(ws, agency_id, "I.1", Appraisal(override=Decimal(20)))
+    set_appraisal(ws, agency_id, "I.4.a", Appraisal(override=Decimal(0)))
+    return ws, agency_id
+
+
+def test_the_catalog_has_more_rows_than_criteria(fresh_lead_ws: Workspace) -> None:
+    card = fresh_lead_ws.detail(fresh_lead_ws.find_agency("VPTU").id).scorecard
+    assert (len(card.unscored_criteria), len(card.unscored)) == (CRITERIA, ROWS)
+
+
+def test_every_message_counts_criteria(started: tuple[Workspace, str]) -> None:
+    ws, agency_id = started
+    card = ws.detail(agency_id).scorecard
+    assert "I.4" in card.unscored_criteria and "I.4.b" in card.unscored  # I.4 still counts, once
+    assert len(card.unscored) == ROWS - 2
+    n = CRITERIA - 1  # only I.1 is done
+    assert f"còn {n} tiêu chí chưa chấm" in readiness_problems(ws, agency_id)[0]
+    assert minutes_doc(ws, agency_id).provisional_note == f"tạm tính: còn {n} tiêu chí chưa chấm"
+    result = next(r for r in ws.results() if r.agency.id == agency_id)
+    assert report_line(result).status == f"Tạm tính: còn {n} tiêu chí chưa chấm"
+    entry = ResultEntry("VPTU", result.agency.name, 2, None, "", card, ws.catalog(2), {})
+    assert final_band_text(entry).endswith(f"(tạm tính, chưa chấm đủ {n} tiêu chí)")
