@@ -16,7 +16,10 @@ from typing import Any
 
 from ictappraise.domain.catalog import Catalog, CatalogError, catalog_from_dict
 from ictappraise.domain.numbers import format_points
-from ictappraise.io.excel_read import ExcelError, Table, cell_number, find_table, open_workbook, table_rows
+from ictappraise.io.excel_cells import cell_number
+from ictappraise.io.excel_errors import ExcelError
+from ictappraise.io.excel_table import Table, find_table, table_rows
+from ictappraise.io.excel_workbook import open_workbook
 
 GROUP = re.compile(r"^[IVXLC]+$")
 CRITERION = re.compile(r"^([IVXLC]+)\.(\d+)$")

@@ -9,9 +9,7 @@ from ictappraise.domain.catalog import Catalog
 from ictappraise.domain.fields import catalog_field
 from ictappraise.domain.numbers import format_points
 from ictappraise.io import excel_catalog
-from ictappraise.io.excel_read import (
-    ExcelError,
-)
+from ictappraise.io.excel_errors import ExcelError
 from ictappraise.services.appraisal import require_lead
 from ictappraise.services.model import Agency
 from ictappraise.services.workspace import Change, ServiceError, Workspace

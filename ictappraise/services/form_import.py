@@ -13,15 +13,11 @@ from ictappraise.domain.fields import crit_field, fact_field
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.scorecard import Appraisal
 from ictappraise.io import excel_form
-from ictappraise.io.excel_read import (
-    ExcelError,
-    FormData,
-    FormRow,
-    Table,
-    is_code,
-    open_workbook,
-    read_form,
-)
+from ictappraise.io.excel_cells import is_code
+from ictappraise.io.excel_errors import ExcelError
+from ictappraise.io.excel_read import FormData, FormRow, read_form
+from ictappraise.io.excel_table import Table
+from ictappraise.io.excel_workbook import open_workbook
 from ictappraise.services.appraisal import appraisal_change, self_score_change
 from ictappraise.services.model import Agency, AgencyDetail
 from ictappraise.services.workspace import Change, ServiceError, Workspace

@@ -6,6 +6,7 @@ import shutil
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -13,7 +14,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from ictappraise.domain.limits import format_size
-from ictappraise.io import excel_form, excel_read
+from ictappraise.io import excel_form, excel_workbook
+from ictappraise.io.excel_workbook import WorkbookLimits
 from ictappraise.services import excel_import as svc
 from ictappraise.services.workspace import Actor, ServiceError, Workspace
 from ictappraise.store import repository
@@ -367,6 +369,11 @@ def _replace_member(base: Path, out: Path, name: str, chunks: Iterable[bytes]) -
     return out
 
 
+def _limits(patch: pytest.MonkeyPatch, **changes: int) -> None:
+    """The default limits with these changed (open_workbook reads DEFAULT_LIMITS at each call)."""
+    patch.setattr(excel_workbook, "DEFAULT_LIMITS", replace(WorkbookLimits(), **changes))
+
+
 def _refusal(ws: Workspace, path: Path) -> str:
     before = _edit_ids(ws)
     plan = svc.plan_form_import(ws, [path])
@@ -402,26 +409,26 @@ def test_each_limit_names_what_is_too_big(
         unzipped = sum(info.file_size for info in archive.infolist())
         sheet = archive.getinfo(SHEET).file_size
     cases = [
-        ("MAX_MEMBERS", count - 1, f"có {count} tệp thành phần bên trong, quá giới hạn {count - 1}"),
+        ("members", count - 1, f"có {count} tệp thành phần bên trong, quá giới hạn {count - 1}"),
         (
-            "MAX_PART_BYTES",
+            "part_bytes",
             sheet - 1,
             f"phần «{SHEET}» giải nén ra {format_size(sheet)}, quá giới hạn {format_size(sheet - 1)}",
         ),
         (
-            "MAX_TOTAL_BYTES",
+            "total_bytes",
             unzipped - 1000,
             f"giải nén ra {format_size(unzipped)}, quá giới hạn {format_size(unzipped - 1000)}",
         ),
         (
-            "MAX_TOTAL_BYTES",
+            "total_bytes",
             base_form.stat().st_size - 1,
             f"dung lượng {format_size(base_form.stat().st_size)}, quá giới hạn",
         ),
     ]
     for limit, value, fragment in cases:
         with monkeypatch.context() as patch:
-            patch.setattr(excel_read, limit, value)
+            _limits(patch, **{limit: value})
             error = _refusal(shared_ws, base_form)
         assert error.startswith("Tệp «base.xlsx» bị từ chối: ") and fragment in error, (fragment, error)
 
@@ -430,15 +437,15 @@ def test_ratio_limit_applies_above_the_floor(
     shared_ws, base_form: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = _replace_member(base_form, tmp_path / "packed.xlsx", SHEET, _rows_without_numbers(0.3))
-    monkeypatch.setattr(excel_read, "RATIO_FLOOR", 256 * 1024)
+    _limits(monkeypatch, ratio_floor=256 * 1024)
     error = _refusal(shared_ws, path)
     assert f"phần «{SHEET}»" in error and "bom nén" in error
-    monkeypatch.setattr(excel_read, "RATIO_FLOOR", 1024 * 1024)  # the same part below the floor
+    _limits(monkeypatch, ratio_floor=1024 * 1024)  # the same part below the floor
     assert "bom nén" not in " ".join(svc.plan_form_import(shared_ws, [path]).errors)
 
 
 def test_rows_are_read_up_to_a_limit(shared_ws, base_form: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(excel_read, "MAX_ROWS", 30)
+    _limits(monkeypatch, rows=30)
     error = _refusal(shared_ws, base_form)
     assert "trang «Tự đánh giá»" in error and "hơn 30 dòng" in error
 

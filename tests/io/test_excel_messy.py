@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.styles import Border, Side
 
-from ictappraise.io.excel_read import column_key, fold
+from ictappraise.io.excel_headers import column_key, fold
 from ictappraise.services import excel_import as svc
 from ictappraise.services.workspace import ServiceError
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from ictappraise.io import excel_read, zip_limits
-from ictappraise.io.excel_read import ExcelError, open_workbook
+from ictappraise.io import zip_limits
+from ictappraise.io.excel_errors import ExcelError
+from ictappraise.io.excel_workbook import DEFAULT_LIMITS, open_workbook
 
 
 def _archive(path: Path, count: int, *, comment: bytes = b"") -> Path:
@@ -48,11 +50,20 @@ def test_many_entries_are_refused_before_zipfile_reads_the_directory(
     def never(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("zipfile read the whole directory")
 
-    monkeypatch.setattr(excel_read.zipfile, "ZipFile", never)
+    monkeypatch.setattr(zipfile, "ZipFile", never)
     with pytest.raises(
         ExcelError, match=r"Tệp «parts.xlsx» bị từ chối: có 300 tệp thành phần .*giới hạn 200"
     ):
         open_workbook(path)
+
+
+def test_open_workbook_applies_the_limits_it_is_given(tmp_path: Path) -> None:
+    path = _archive(tmp_path / "parts.xlsx", 300)
+    with pytest.raises(ExcelError, match=r"quá giới hạn 200"):
+        open_workbook(path)
+    roomy = replace(DEFAULT_LIMITS, members=400)
+    with pytest.raises(ExcelError, match=r"là tệp nén nhưng không phải sổ tính Excel"):
+        open_workbook(path, limits=roomy)
 
 
 def test_a_huge_directory_is_refused_even_when_the_count_lies(tmp_path: Path) -> None:
