@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
         placeholder = QLabel(opening)  # replaced (and deleted) by the panels in attach()
         placeholder.setStyleSheet(OPENING_STYLE)
         self.setCentralWidget(placeholder)
-        self.statusBar().showMessage(opening)
+        self.statusBar()  # created now, so the panels do not move when it fills in
         install_menus(self)
         self.menuBar().setEnabled(False)  # nothing to act on until a workspace is attached
         self._restore_geometry()
