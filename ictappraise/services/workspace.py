@@ -105,7 +105,11 @@ class Workspace:
     def refresh(self, scopes: Iterable[str] | None = None) -> None:
         """Re-read from the file (all of it, or some scopes) after writes from elsewhere."""
         if scopes is None or self._states is None:
+            # Everything is read again on next use; what was derived from it goes now, or a
+            # cached read (members, catalogs) would outlive the state it came from.
             self._states = None
+            self._details.clear()
+            self._round_cache.clear()
             return
         with self.db.reading() as session:
             for scope in set(scopes):

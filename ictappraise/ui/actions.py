@@ -116,14 +116,21 @@ def _action(menu: QMenu, text: str, slot: object, shortcut: object = None) -> QA
 
 
 def remember_recent(path: Path) -> None:
-    settings = QSettings()
-    recent = [str(path)] + [p for p in (settings.value(RECENT_KEY) or []) if p != str(path)]
-    settings.setValue(RECENT_KEY, recent[:RECENT_LIMIT])
+    recent = [str(path)] + [p for p in recent_paths() if p != str(path)]
+    QSettings().setValue(RECENT_KEY, recent[:RECENT_LIMIT])
+
+
+def recent_paths() -> list[str]:
+    """The recently opened files, newest first."""
+    value = QSettings().value(RECENT_KEY) or []
+    if isinstance(value, str):  # QSettings gives a one-item list back as a plain string
+        value = [value]
+    return [p for p in value if isinstance(p, str) and p]
 
 
 def _fill_recent(window: MainWindow) -> None:
     window.recent_menu.clear()
-    recent = [p for p in (QSettings().value(RECENT_KEY) or []) if p]
+    recent = recent_paths()
     if not recent:
         window.recent_menu.addAction(window.tr("(chưa có)")).setEnabled(False)
     for path in recent:

@@ -152,3 +152,21 @@ def test_closing_a_window_releases_its_file(qtbot, demo_db: Path, tmp_path: Path
     qtbot.addWidget(again)
     second.close()
     again.close()
+
+
+def test_one_recent_file_is_listed_as_one_entry(tmp_path: Path) -> None:
+    """Read back in a new process, QSettings turns a one-item list into a string; the menu
+    once listed its characters ("/", "t", "m"…) as files to open."""
+    config = {"ICTAPPRAISE_CONFIG_DIR": str(tmp_path / "config")}
+    remembered = tmp_path / "Dữ liệu 2022.db"
+    setup = "from ictappraise.ui.launch import application; app = application(translated=False)\n"
+    first = _fresh_python(
+        setup + f"from ictappraise.ui.actions import remember_recent; remember_recent({str(remembered)!r})",
+        **config,
+    )
+    assert first.returncode == 0, first.stderr
+    second = _fresh_python(
+        setup + "from ictappraise.ui.actions import recent_paths; print(recent_paths())", **config
+    )
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.strip() == repr([str(remembered)])
