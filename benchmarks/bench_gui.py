@@ -11,6 +11,8 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -21,8 +23,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 PAINTED = "PAINTED"
 
-# Both scripts print PAINTED once the first frame of their window has been painted; the
-# parent measures from its own clock before spawning, so interpreter start-up counts too.
+# The bare window (and the memory script) print PAINTED once the first frame of their window
+# has been painted; the parent measures from its own clock before spawning, so interpreter
+# start-up counts too. `ictappraise --demo` prints its own start-up trace (ui/launch.py).
 _PAINT_WATCH = """
 class Watch(QObject):
     def eventFilter(self, obj, event):
@@ -58,7 +61,8 @@ from PySide6.QtCore import QObject, QEvent, QTimer
 from ictappraise.services.identity import lead_actor
 from ictappraise.services.workspace import Workspace
 from ictappraise.store.database import open_database
-from ictappraise.ui.app import application, build_window
+from ictappraise.ui.app import build_window
+from ictappraise.ui.launch import application
 app = application()
 db = open_database(Path(sys.argv[1]))
 ws = Workspace(db)
@@ -69,24 +73,39 @@ window = build_window(ws)
 )
 
 
-def _marks(command: list[str], env: dict[str, str]) -> dict[str, float]:
+def _marks(
+    command: list[str], env: dict[str, str], expect: tuple[str, ...], timeout: float = 120
+) -> dict[str, float]:
     """Seconds from spawning the process to each line it prints (PAINTED, or the start-up
-    trace of ui/launch.py), and to its exit."""
+    trace of ui/launch.py), and to its exit. A process that hangs (a dialog nobody answers)
+    is killed after `timeout` and reported, never waited on for ever."""
+    errors = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: it never fills and blocks
     start = time.perf_counter()
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **env}
+        command, stdout=subprocess.PIPE, stderr=errors, text=True, env={**os.environ, **env}
     )
     marks: dict[str, float] = {}
-    assert process.stdout is not None
-    for line in process.stdout:
-        if line.startswith(PAINTED):
-            marks["paint"] = time.perf_counter() - start
-        elif line.startswith("ictappraise-startup "):
-            marks[line.split()[1]] = time.perf_counter() - start
-    stderr = process.communicate(timeout=120)[1]
+
+    def read_lines() -> None:  # in a thread, so the timeout below holds
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith(PAINTED):
+                marks["paint"] = time.perf_counter() - start
+            elif line.startswith("ictappraise-startup "):
+                marks[line.split()[1]] = time.perf_counter() - start
+
+    reader = threading.Thread(target=read_lines, daemon=True)
+    reader.start()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise RuntimeError(f"no exit after {timeout:.0f} s (a dialog waiting for an answer?)") from None
+    reader.join(5)
     marks["exit"] = time.perf_counter() - start
-    if process.returncode or not ({"paint", "ready"} & marks.keys()):
-        raise RuntimeError(stderr.strip()[-400:] or "the window never painted")
+    if process.returncode or not set(expect) <= marks.keys():
+        errors.seek(0)
+        raise RuntimeError(errors.read().strip()[-400:] or "the window never painted")
     return marks
 
 
@@ -115,8 +134,8 @@ def cold_start(ctx: Context) -> list[dict[str, object]]:
     bare_runs: list[dict[str, float]] = []
     app_runs: list[dict[str, float]] = []
     for index in range(runs + 1):  # interleaved; the first pair warms the disk cache
-        bare = _marks([sys.executable, "-c", BARE_WINDOW], {})
-        app = _marks([sys.executable, "-m", "ictappraise", "--demo"], env)
+        bare = _marks([sys.executable, "-c", BARE_WINDOW], {}, ("paint",))
+        app = _marks([sys.executable, "-m", "ictappraise", "--demo"], env, ("first-paint", "ready"))
         if index:
             bare_runs.append(bare)
             app_runs.append(app)
@@ -150,8 +169,9 @@ def window_figures(ctx: Context) -> list[dict[str, object]]:
     from ictappraise.services.identity import lead_actor
     from ictappraise.services.workspace import Workspace
     from ictappraise.store.database import open_database
-    from ictappraise.ui.app import application, build_window
+    from ictappraise.ui.app import build_window
     from ictappraise.ui.checklist_model import COL_INPUT
+    from ictappraise.ui.launch import application
 
     application()
     rows: list[dict[str, object]] = []

@@ -20,7 +20,8 @@ from ictappraise.services.demo import EVENING, build_demo  # noqa: E402
 from ictappraise.services.identity import lead_actor  # noqa: E402
 from ictappraise.services.workspace import Workspace  # noqa: E402
 from ictappraise.store.database import open_database  # noqa: E402
-from ictappraise.ui.app import application, build_window  # noqa: E402
+from ictappraise.ui.app import build_window
+from ictappraise.ui.launch import application  # noqa: E402
 
 SHOTS = (
     ("VPTU", "mid-appraisal"),

@@ -88,6 +88,10 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One write transaction: all of it is saved, or none of it."""
+        if self.closed:  # SQLAlchemy would quietly reconnect, without our lock
+            raise DatabaseWriteError(
+                f"Tệp dữ liệu {self.path.name} đã được đóng: thay đổi vừa rồi chưa được lưu. Hãy mở lại tệp."
+            )
         session = self.sessions()
         try:
             with session.begin():

@@ -156,6 +156,7 @@ def switch_database(window: MainWindow, path: Path) -> MainWindow | None:
 
     if path.resolve() == window.ws.db.path:
         return window
+    window.save_state()  # the new window reads the layout and remembered agencies from here
     new_window = open_window(path, parent_for_errors=window)
     if new_window is not None:
         window.close()

@@ -22,7 +22,6 @@ from ictappraise.services.workspace import Actor, ServiceError, Workspace
 from ictappraise.settings import DEMO_DATABASE_FILE, data_dir, load_config, save_config
 from ictappraise.store.database import DatabaseCorrupt, NotOurDatabase, StoreError, open_database
 from ictappraise.ui.controller import Controller
-from ictappraise.ui.launch import application  # noqa: F401  # tests and scripts import it from here
 from ictappraise.ui.main_window import MainWindow
 
 # Windows must stay referenced or Qt deletes them; one app may hold several.
@@ -73,6 +72,7 @@ def open_window(
 def open_in_window(window: MainWindow, path: Path | None, *, demo: bool = False) -> bool:
     """Open a database (None with demo: a fresh demo copy) in the frame shown at start-up."""
     if demo:
+        window.show_opening(window.tr("Đang chuẩn bị dữ liệu mẫu…"))
         try:
             path = demo_copy()
         except (StoreError, ServiceError, OSError) as error:
@@ -154,9 +154,10 @@ def _offer_restore(path: Path, problem: str, parent: QWidget | None) -> bool:
 
     from ictappraise.store.backup import list_backups, restore_backup
 
-    title = QCoreApplication.translate("app", "Tệp dữ liệu bị hỏng")
     backups = list_backups(path)
-    if not backups:
+    title = QCoreApplication.translate("app", "Tệp dữ liệu bị hỏng")
+    if not backups:  # maybe not ours at all: nothing says it was damaged
+        title = QCoreApplication.translate("app", "Không mở được tệp dữ liệu")
         QMessageBox.critical(
             parent, title, problem + "\n" + QCoreApplication.translate("app", "Không có bản sao lưu nào.")
         )

@@ -114,12 +114,12 @@ def restore_into(window: MainWindow, info: BackupInfo) -> MainWindow | None:
 
     path = window.ws.db.path
     actor = window.ws.actor
+    window.save_state()  # the reopened window reads the layout and the agency from here
     window.ws.db.close()  # restore refuses while the file is open, this program included
     try:
         restore_backup(info, path)
     except (StoreError, OSError) as error:
         QMessageBox.warning(window, window.tr("Không khôi phục được"), str(error))
     reopened = open_window(path, actor=actor, parent_for_errors=window)
-    if reopened is not None:
-        window.close()
+    window.close()  # its file is closed either way: it must not stay on screen, usable
     return reopened

@@ -80,19 +80,31 @@ def install_error_dialog() -> None:
 
 
 class AfterPaint(QObject):
-    """Calls back once, on the next turn of the event loop after a widget's next paint."""
+    """Calls back once, on the next turn of the event loop after a widget's next paint, or
+    after a short wait if no paint comes (a window started minimised is never painted)."""
+
+    FALLBACK_MS = 500
 
     def __init__(self, widget: QWidget, callback: Callable[[], None]) -> None:
         super().__init__(widget)
-        self.callback = callback
+        self.widget = widget
+        self.callback: Callable[[], None] | None = callback
         widget.installEventFilter(self)
+        QTimer.singleShot(self.FALLBACK_MS, self._fire)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
             # Let the frame reach the screen before the slow part starts.
-            QTimer.singleShot(0, self.callback)
+            QTimer.singleShot(0, self._fire)
         return False
+
+    def _fire(self) -> None:
+        callback, self.callback = self.callback, None
+        if callback is None:
+            return
+        self.widget.removeEventFilter(self)
+        self.deleteLater()
+        callback()
 
 
 def _trace(stage: str) -> None:
@@ -107,21 +119,27 @@ def run_gui(db: Path | None = None, demo: bool = False) -> int:
     from ictappraise.ui.main_window import MainWindow
 
     window = MainWindow(DEMO_DATABASE_FILE if demo else (db.name if db else DATABASE_FILE))
-    opened: list[bool] = []
+    opened = False
 
     def on_ready() -> None:
         _trace("ready")
         if os.environ.get(QUIT_AFTER_PAINT):
-            app.quit()
+            window.close()  # as a user quits: the window's state is saved, its file closed
 
     def on_frame() -> None:
+        nonlocal opened
+        if not window.isVisible():  # closed before the file was opened: nothing to open
+            return
         _trace("first-paint")
         install_qt_translation(app)  # before the first dialog opening may need
-        from ictappraise.ui.app import open_in_window
+        try:
+            from ictappraise.ui.app import open_in_window
 
-        path = None if demo else (db or default_database())
-        opened.append(open_in_window(window, path, demo=demo))
-        if opened[-1]:
+            path = None if demo else (db or default_database())
+            opened = open_in_window(window, path, demo=demo)
+        except Exception:  # a bug: shown and logged, and the frame does not stay forever
+            sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+        if opened:
             AfterPaint(window, on_ready)
         else:
             window.close()
@@ -129,4 +147,4 @@ def run_gui(db: Path | None = None, demo: bool = False) -> int:
     AfterPaint(window, on_frame)
     window.show()
     code = app.exec()
-    return code if opened and opened[-1] else 1
+    return code if opened else 1

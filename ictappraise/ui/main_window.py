@@ -75,13 +75,19 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self._title(database_name))
         self.setAcceptDrops(True)  # drop forms (.xlsx) to import, packages (.ictx) to merge
         opening = self.tr("Đang mở tệp dữ liệu {name}…").format(name=database_name)
-        placeholder = QLabel(opening)  # replaced (and deleted) by the panels in attach()
-        placeholder.setStyleSheet(OPENING_STYLE)
-        self.setCentralWidget(placeholder)
+        self._opening = QLabel(opening)  # replaced (and deleted) by the panels in attach()
+        self._opening.setStyleSheet(OPENING_STYLE)
+        self.setCentralWidget(self._opening)
         self.statusBar()  # created now, so the panels do not move when it fills in
         install_menus(self)
         self.menuBar().setEnabled(False)  # nothing to act on until a workspace is attached
         self._restore_geometry()
+
+    def show_opening(self, text: str) -> None:
+        """Say what opening is doing now (building the demo takes seconds), and show it."""
+        if not self.attached:
+            self._opening.setText(text)
+            self._opening.repaint()
 
     def attach(self, controller: Controller, *, today: date | None = None) -> None:
         """Fill the frame with the panels of an open workspace (once per window)."""
@@ -394,7 +400,7 @@ class MainWindow(QMainWindow):
             settings.setValue(self._last_agency_key(), self.agency_id)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls():
+        if self.attached and event.mimeData().hasUrls():  # nothing to import into while opening
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
@@ -405,6 +411,9 @@ class MainWindow(QMainWindow):
         open_dropped(self, paths)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        focus = QApplication.focusWidget()
+        if focus is not None and self.isAncestorOf(focus):
+            focus.clearFocus()  # an editor open in the window saves now, while the file is open
         self.save_state()
         super().closeEvent(event)
         if self.attached:

@@ -15,8 +15,9 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 from ictappraise.services.identity import lead_actor
 from ictappraise.services.workspace import Workspace
 from ictappraise.store.database import open_database
-from ictappraise.ui.app import application, build_window
+from ictappraise.ui.app import build_window
 from ictappraise.ui.checklist_model import CHOICE_ROLE, COL_INPUT, COL_NOTE, COL_POINTS
+from ictappraise.ui.launch import application
 from ictappraise.ui.main_window import MainWindow
 
 

@@ -16,7 +16,7 @@ from ictappraise.domain.fields import status_field
 from ictappraise.services.workspace import Actor, Workspace
 from ictappraise.store import repository
 from ictappraise.store.database import open_database
-from ictappraise.ui.app import application
+from ictappraise.ui.launch import application
 from ictappraise.ui.minutes_view import MinutesDialog, batch_summary, write_minutes_batch
 
 

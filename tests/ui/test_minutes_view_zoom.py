@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from ictappraise.services.workspace import Workspace
-from ictappraise.ui.app import application
+from ictappraise.ui.launch import application
 from ictappraise.ui.minutes_view import ZOOM_SETTINGS_GROUP, ZOOM_STEPS, MinutesDialog, next_zoom
 
 FIT_WIDTH = QPdfView.ZoomMode.FitToWidth

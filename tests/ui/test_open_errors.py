@@ -12,6 +12,7 @@ from ictappraise.services.identity import lead_actor
 from ictappraise.services.workspace import Workspace
 from ictappraise.store.database import open_database
 from ictappraise.ui import app as gui
+from ictappraise.ui.launch import application
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def errors(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return QMessageBox.StandardButton.Ok
 
     monkeypatch.setattr(QMessageBox, "critical", critical)
-    gui.application()
+    application()
     return shown
 
 

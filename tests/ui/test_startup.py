@@ -170,3 +170,71 @@ def test_one_recent_file_is_listed_as_one_entry(tmp_path: Path) -> None:
     )
     assert second.returncode == 0, second.stderr
     assert second.stdout.strip() == repr([str(remembered)])
+
+
+def test_an_unexpected_error_while_opening_is_shown_and_ends_the_program(
+    qtbot, demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # noqa: ANN001
+    """A bug while opening is shown and logged, and the frame does not stay on screen for good."""
+    shown: list[str] = []
+
+    def critical(_parent: object, title: str, text: str, *args: object) -> QMessageBox.StandardButton:
+        shown.append(f"{title}: {text}")
+        return QMessageBox.StandardButton.Ok
+
+    def broken(*_args: object, **_kwargs: object) -> bool:
+        raise RuntimeError("lỗi thử")
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_gui installs its own; put it back
+    monkeypatch.setattr(QMessageBox, "critical", critical)
+    monkeypatch.setattr(gui, "open_in_window", broken)
+    assert run_gui(db=demo_db) == 1
+    assert shown and "Lỗi không mong muốn" in shown[0] and "lỗi thử" in shown[0]
+
+
+def test_a_window_never_painted_still_opens_its_file(qtbot) -> None:  # noqa: ANN001
+    """Started minimised, the frame gets no paint: opening starts after a short wait anyway."""
+    from PySide6.QtWidgets import QWidget
+
+    from ictappraise.ui.launch import AfterPaint
+
+    calls: list[str] = []
+    hidden = QWidget()
+    qtbot.addWidget(hidden)
+    AfterPaint(hidden, lambda: calls.append("opened"))
+    qtbot.waitUntil(lambda: calls == ["opened"], timeout=3000)
+    qtbot.wait(AfterPaint.FALLBACK_MS + 100)
+    assert calls == ["opened"]  # once, not once more when a paint or the timer comes later
+
+
+def test_closing_the_window_saves_the_field_being_typed_before_the_file_closes(qtbot, fresh_lead_ws) -> None:  # noqa: ANN001
+    ws = fresh_lead_ws
+    path = ws.db.path
+    window = gui.build_window(ws)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    hupq = ws.find_agency("HUPQ").id
+    window.agencies.select(hupq)
+    window.tabs.setCurrentWidget(window.visit_panel)
+    place = window.visit_panel.place_edit
+    window.activateWindow()
+    place.setFocus()
+    qtbot.waitUntil(place.hasFocus)
+    place.selectAll()
+    qtbot.keyClicks(place, "Hoi truong B")  # QTest types ASCII only
+    window.close()  # the edit is still in the line, not yet saved
+    assert ws.db.closed
+    again = member_ws(path, "Nguyễn Thị Thắng")
+    try:
+        assert again.state(hupq).value(f"agency/{hupq}/visit/place") == "Hoi truong B"
+    finally:
+        again.db.close()
+
+
+def test_a_closed_file_refuses_writes_instead_of_reopening_without_its_lock(fresh_lead_ws) -> None:  # noqa: ANN001
+    from ictappraise.store.errors import StoreError
+
+    fresh_lead_ws.db.close()
+    with pytest.raises(StoreError, match="đã được đóng"):
+        fresh_lead_ws.set("round/portal_quota", 5)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialogButtonBox
 
-from ictappraise.ui.app import application
+from ictappraise.ui.launch import application
 
 
 def test_standard_buttons_are_vietnamese(qtbot) -> None:  # noqa: ANN001

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QApplication
 from ictappraise.services.identity import lead_actor
 from ictappraise.services.workspace import Workspace
 from ictappraise.store.database import open_database
-from ictappraise.ui.app import application, build_window
+from ictappraise.ui.app import build_window
+from ictappraise.ui.launch import application
 
 
 def test_preview_and_tooltip_count_criteria_not_sub_items(qtbot, demo_db: Path) -> None:  # noqa: ANN001
