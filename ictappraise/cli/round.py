@@ -106,6 +106,7 @@ def result_json(result: AgencyResult) -> dict[str, Any]:
         "days_late": card.facts.days_late,
         "report_attached": card.facts.report_attached,
         "portal_missing_months": card.facts.portal_missing_months,
+        "portal_unentered_months": card.facts.portal_unentered_months,
         "conflicts": list(result.conflicts),
         "reasons": list(rating.reasons) if rating else [],
     }

@@ -106,6 +106,11 @@ LATE_REPORT_DAYS = 5
 #: Falling short of the portal quota in this many months or more means Yếu.
 PORTAL_MONTHS_LIMIT = 3
 
+#: How a reason line starts when its rule was checked and did not change the band.
+CHECKED = "Đã kiểm tra"
+#: How a reason line starts when its rule cannot be checked yet (a fact is not recorded).
+UNCHECKED = "Chưa kiểm tra được"
+
 
 @dataclass(frozen=True)
 class Rating:
@@ -132,9 +137,10 @@ def rate(
     total: int | str | Decimal | float,
     *,
     failed_criteria: int | Sequence[str] = 0,
-    days_late: int = 0,
+    days_late: int | None = 0,
     report_attached: bool = True,
     portal_missing_months: int = 0,
+    portal_unentered_months: int = 0,
     rules: Mapping[int, CategoryRules] | None = None,
 ) -> Rating:
     """Rate an agency: base band from the total, then the penalties in their decided order.
@@ -142,6 +148,10 @@ def rate(
     Order (domain.md §4 [decided]): a failed criterion lowers the band once; then a late
     or missing report caps it at Khá; then the portal rule sets Yếu. Every rule yields a
     reason line, "checked" when it did not change the band.
+
+    Unknown facts never lower the band and are never reported as checked: ``days_late=None``
+    (no report date recorded) and months not entered (``portal_unentered_months``) that could
+    still reach the limit give a line starting with UNCHECKED instead of CHECKED.
     """
     table = category_rules(category, rules)
     amount = parse_decimal(total, what="Tổng điểm")
@@ -150,8 +160,10 @@ def rate(
             f"Tổng điểm {amount} nằm ngoài khoảng cho phép 0–{table.maximum} của Phụ lục {category}."
         )
     failed_codes, failed_count = _failed(failed_criteria)
-    _check_whole(days_late, "Số ngày gửi báo cáo muộn", 0, None)
+    if days_late is not None:
+        _check_whole(days_late, "Số ngày gửi báo cáo muộn", 0, None)
     _check_whole(portal_missing_months, "Số tháng không đủ tin, bài", 0, 12)
+    _check_whole(portal_unentered_months, "Số tháng chưa nhập tin, bài", 0, 12 - portal_missing_months)
 
     base = table.base_band(amount)
     band = base
@@ -169,7 +181,7 @@ def rate(
     else:
         reasons.append("Đã kiểm tra: không có tiêu chí nào đạt 0 điểm.")
 
-    late = days_late >= LATE_REPORT_DAYS
+    late = days_late is not None and days_late >= LATE_REPORT_DAYS
     if late or not report_attached:
         causes = []
         if late:
@@ -182,6 +194,11 @@ def rate(
             band = Band.KHA
         else:
             reasons.append(f"Đã kiểm tra: {cause} — không xếp loại Tốt, không làm thay đổi xếp loại.")
+    elif days_late is None:
+        reasons.append(
+            f"{UNCHECKED}: chưa ghi ngày gửi báo cáo — chưa xét được gửi muộn "
+            f"(muộn từ {LATE_REPORT_DAYS} ngày thì không xếp loại Tốt)."
+        )
     else:
         reasons.append(
             f"Đã kiểm tra: báo cáo gửi đúng hạn hoặc muộn dưới {LATE_REPORT_DAYS} ngày, có kèm báo cáo."
@@ -194,6 +211,19 @@ def rate(
         else:
             reasons.append(f"Đã kiểm tra: {short} — đã ở mức Yếu.")
         band = Band.YEU
+    elif portal_missing_months + portal_unentered_months >= PORTAL_MONTHS_LIMIT:
+        # The months not entered could still reach the limit: the rule cannot be decided yet.
+        reasons.append(
+            f"{UNCHECKED}: chưa nhập {portal_unentered_months} tháng tin, bài trên Cổng thông tin "
+            f"điện tử Đảng bộ tỉnh ({portal_missing_months} tháng đã nhập không đủ định mức; "
+            f"từ {PORTAL_MONTHS_LIMIT} tháng không đủ thì xếp loại Yếu)."
+        )
+    elif portal_unentered_months:
+        reasons.append(
+            f"Đã kiểm tra: {portal_missing_months} tháng không đủ tin, bài trên Cổng thông tin "
+            f"điện tử Đảng bộ tỉnh, chưa nhập {portal_unentered_months} tháng (cộng cả các tháng "
+            f"chưa nhập vẫn dưới {PORTAL_MONTHS_LIMIT} tháng)."
+        )
     else:
         reasons.append(
             f"Đã kiểm tra: {portal_missing_months} tháng không đủ tin, bài trên Cổng thông tin "

@@ -70,17 +70,30 @@ class PenaltyFacts:
     problems: tuple[str, ...] = ()
 
     @property
-    def days_late(self) -> int:
-        """Calendar days from the deadline to the dispatch (else arrival) date; 0 if on time."""
+    def days_late(self) -> int | None:
+        """Calendar days from the deadline to the dispatch (else arrival) date; 0 if on time.
+
+        None while no report date (or no deadline) is recorded: unknown is not "on time".
+        """
         when = self.report_sent or self.report_received
         if when is None or self.deadline is None:
-            return 0
+            return None
         return max(0, (when - self.deadline).days)
 
     @property
     def portal_missing_months(self) -> int:
         """Months whose known count of portal news is below the quota."""
         return sum(1 for count in self.portal_counts if count is not None and count < self.portal_quota)
+
+    @property
+    def portal_unentered_months(self) -> int:
+        """Months whose count of portal news is not entered: unknown, neither short nor enough.
+
+        0 when there is no quota: no month can then fall short, so an empty month decides nothing.
+        """
+        if self.portal_quota <= 0:
+            return 0
+        return sum(1 for count in self.portal_counts if count is None)
 
     @property
     def portal_short_months(self) -> tuple[int, ...]:
@@ -219,6 +232,7 @@ def score_agency(
             days_late=facts.days_late,
             report_attached=facts.report_attached,
             portal_missing_months=facts.portal_missing_months,
+            portal_unentered_months=facts.portal_unentered_months,
             rules=rules,
         )
     return Scorecard(

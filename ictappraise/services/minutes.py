@@ -285,7 +285,11 @@ def fact_lines(detail: AgencyDetail) -> tuple[str, ...]:
     if when is None:
         text = "chưa ghi nhận ngày đơn vị gửi báo cáo."
     else:
-        text = f"đơn vị {verb} báo cáo ngày {_day(when)} ({f'muộn {facts.days_late} ngày' if facts.days_late else 'đúng hạn'})."
+        if facts.days_late is None:
+            timing = "chưa có hạn gửi báo cáo để xét muộn"
+        else:
+            timing = f"muộn {facts.days_late} ngày" if facts.days_late else "đúng hạn"
+        text = f"đơn vị {verb} báo cáo ngày {_day(when)} ({timing})."
     lines.append(deadline + text if deadline else text[0].upper() + text[1:])
     lines.append(
         "Phiếu tự đánh giá có kèm báo cáo kết quả."

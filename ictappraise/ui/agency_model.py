@@ -69,12 +69,21 @@ class AgencyRow:
             unscored_criteria=len(card.unscored_criteria),
         )
 
+    @property
+    def nothing_scored(self) -> bool:
+        """No criterion scored yet: the total is not a score of 0, and no band is shown."""
+        return bool(self.leaves) and self.unscored >= self.leaves
+
+    def points_text(self) -> str:
+        """The total, or nothing while nothing is scored (the band column says "Chưa chấm")."""
+        return "" if self.nothing_scored else format_points(self.total)
+
     def band_text(self) -> str:
         if self.conflicts:
             return _tr("Có xung đột")
         if self.band is None:
             return "—"
-        if self.leaves and self.unscored >= self.leaves:
+        if self.nothing_scored:
             return _tr("Chưa chấm")  # a band over nothing scored would only alarm
         if self.provisional:
             return _tr("{band} (tạm)").format(band=self.band.value)
@@ -173,14 +182,14 @@ class AgencyTableModel(QAbstractTableModel):
         if column == COL_STATUS:
             return _tr(STATUS_LABELS[item.status])
         if column == COL_POINTS:
-            return format_points(item.total)
+            return item.points_text()
         return item.band_text()
 
     def _sort_key(self, item: AgencyRow, column: int) -> Any:
         if column == COL_DATE:
             return (item.agency.visit_date or date.max).isoformat() + item.agency.visit_time
         if column == COL_POINTS:
-            return float(item.total)
+            return -1.0 if item.nothing_scored else float(item.total)  # below any real score
         if column == COL_BAND:
             return (item.band.rank if item.band else 9) + (0.5 if item.provisional else 0)
         if column == COL_CATEGORY:
@@ -191,7 +200,9 @@ class AgencyTableModel(QAbstractTableModel):
         lines = [
             f"{item.agency.code} — {item.agency.name} (Phụ lục {item.agency.category})",
             _tr("Trạng thái: {s}").format(s=_tr(STATUS_LABELS[item.status])),
-            _tr("Điểm: {t}/{m}").format(t=format_points(item.total), m=format_points(item.maximum)),
+            _tr("Điểm: chưa chấm (tối đa {m})").format(m=format_points(item.maximum))
+            if item.nothing_scored
+            else _tr("Điểm: {t}/{m}").format(t=format_points(item.total), m=format_points(item.maximum)),
         ]
         if item.unscored:
             lines.append(_tr("Chưa chấm: {n} tiêu chí").format(n=item.unscored_criteria))

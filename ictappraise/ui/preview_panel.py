@@ -7,6 +7,8 @@ with whether it changed the band, the final band ("tạm tính" while criteria a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ictappraise.domain.fields import fact_field, portal_field
 from ictappraise.domain.numbers import format_points
+from ictappraise.domain.rating import CHECKED, UNCHECKED
 from ictappraise.services.model import AgencyDetail
 from ictappraise.services.workspace import Change, ServiceError
 from ictappraise.store.database import StoreError
@@ -96,12 +99,8 @@ class PreviewPanel(QWidget):
             self._band_text(None, self.tr("CÓ XUNG ĐỘT — Tổ trưởng cần giải quyết"))
         elif rating is not None:
             self.base.setText(self.tr("Xếp loại theo điểm: {b}").format(b=rating.base_band.value))
-            html = self._penalty_html(rating.reasons[1:])
-            if card.facts.report_sent is None and card.facts.report_received is None:
-                # Nothing recorded is not "on time": say the lateness rule could not be checked yet.
-                warning = self.tr("Chưa ghi nhận ngày đơn vị gửi báo cáo: chưa xét được gửi muộn.")
-                html = f"<div style='margin:2px 0; color:#8a5300'><b>!</b> {warning}</div>" + html
-            self.penalties.setText(html)
+            # A fact not recorded yet comes as a "Chưa kiểm tra được" line from the domain.
+            self.penalties.setText(self._penalty_html(rating.reasons[1:]))
             suffix = self.tr(" (tạm tính)") if card.provisional else ""
             self._band_text(
                 rating.band, self.tr("XẾP LOẠI: {b}{s}").format(b=rating.band.value.upper(), s=suffix)
@@ -132,9 +131,12 @@ class PreviewPanel(QWidget):
     def _penalty_html(self, reasons: tuple[str, ...]) -> str:
         lines = []
         for reason in reasons:
-            checked = reason.startswith("Đã kiểm tra")
-            mark = "✓" if checked else "▼"
-            colour = "#2e7d32" if checked else "#b71c1c"
+            if reason.startswith(UNCHECKED):
+                mark, colour = "?", "#8a5300"
+            elif reason.startswith(CHECKED):
+                mark, colour = "✓", "#2e7d32"
+            else:
+                mark, colour = "▼", "#b71c1c"
             lines.append(f"<div style='margin:2px 0'><b style='color:{colour}'>{mark}</b> {reason}</div>")
         return "".join(lines)
 
@@ -213,9 +215,15 @@ class FactsPanel(QGroupBox):
                 to_qdate(sent or facts.deadline) if (sent or facts.deadline) else QDate.currentDate()
             )
             deadline = facts.deadline.strftime("%d/%m/%Y") if facts.deadline else "—"
-            self.days_late.setText(
-                self.tr("Hạn gửi: {d} — muộn {n} ngày").format(d=deadline, n=facts.days_late)
-            )
+            if sent is None:
+                timing = self.tr("chưa ghi ngày gửi báo cáo, chưa xét được gửi muộn")
+            elif facts.days_late is None:
+                timing = self.tr("đợt chưa có hạn gửi, chưa xét được gửi muộn")
+            elif facts.days_late:
+                timing = self.tr("muộn {n} ngày").format(n=facts.days_late)
+            else:
+                timing = self.tr("gửi đúng hạn")
+            self.days_late.setText(self.tr("Hạn gửi: {d} — {t}").format(d=deadline, t=timing))
             self.attached.setChecked(facts.report_attached)
             self.quota.setText(
                 self.tr("Tin, bài trên Cổng TTĐT Đảng bộ tỉnh (định mức {q} mỗi tháng):").format(
@@ -224,16 +232,26 @@ class FactsPanel(QGroupBox):
             )
             for box, count in zip(self.months, facts.portal_counts, strict=True):
                 box.setValue(-1 if count is None else count)
-            short = facts.portal_short_months
-            self.short.setText(
-                self.tr("Tháng thiếu tin, bài so với định mức: {m}").format(
-                    m=", ".join(f"T{m}" for m in short)
-                )
-                if short
-                else self.tr("Không có tháng nào thiếu định mức.")
-            )
+            self.short.setText(self._portal_text(facts.portal_short_months, facts.portal_counts))
         finally:
             self._loading = False
+
+    def _portal_text(self, short: tuple[int, ...], counts: Sequence[int | None]) -> str:
+        """Months short of the quota and months not entered: an empty month is neither."""
+        unentered = sum(1 for count in counts if count is None)
+        if short:
+            text = self.tr("Tháng thiếu tin, bài so với định mức: {m}").format(
+                m=", ".join(f"T{m}" for m in short)
+            )
+        elif unentered == len(counts):
+            return self.tr("Chưa nhập số tin, bài tháng nào (chưa nhập {n} tháng).").format(n=unentered)
+        elif unentered:
+            text = self.tr("Các tháng đã nhập đều đạt định mức")
+        else:
+            return self.tr("Không có tháng nào thiếu định mức.")
+        if unentered:
+            text += self.tr("; chưa nhập {n} tháng.").format(n=unentered)
+        return text
 
     def _write(self, changes: list[Change], text: str) -> None:
         if self._loading or self.agency_id is None:

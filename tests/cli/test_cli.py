@@ -37,6 +37,7 @@ REQUIRED_KEYS = {
     "days_late",
     "report_attached",
     "portal_missing_months",
+    "portal_unentered_months",
 }
 
 
@@ -156,6 +157,7 @@ def test_results_json_bands_follow_the_rules(results_json: list[dict[str, Any]])
             days_late=row["days_late"],
             report_attached=row["report_attached"],
             portal_missing_months=row["portal_missing_months"],
+            portal_unentered_months=row["portal_unentered_months"],
         )
         assert rating.band.value == row["band"], row["code"]
         assert rating.base_band.value == row["base_band"], row["code"]

@@ -243,16 +243,16 @@ DEADLINE = date(2022, 11, 30)
         (date(2022, 11, 30), None, 0),
         (date(2022, 11, 20), date(2022, 11, 21), 0),  # early is 0, not negative
         (date(2023, 1, 1), None, 32),  # across a month and a year
-        (None, None, 0),
+        (None, None, None),  # no date recorded: unknown, not "on time"
     ],
 )
-def test_days_late(sent: date | None, received: date | None, days: int) -> None:
+def test_days_late(sent: date | None, received: date | None, days: int | None) -> None:
     facts = PenaltyFacts(deadline=DEADLINE, report_sent=sent, report_received=received)
     assert facts.days_late == days
 
 
-def test_days_late_without_a_deadline_is_zero() -> None:
-    assert PenaltyFacts(report_sent=date(2022, 12, 31)).days_late == 0
+def test_days_late_without_a_deadline_is_unknown() -> None:
+    assert PenaltyFacts(report_sent=date(2022, 12, 31)).days_late is None
 
 
 def test_portal_missing_months_count_any_months_below_quota() -> None:
