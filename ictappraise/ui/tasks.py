@@ -47,11 +47,14 @@ def run_task(parent: QWidget | None, label: str, work: Callable[[], Any], *, can
     outcome: dict[str, Any] = {}
     loop = QEventLoop()
 
-    def done(result: Any, error: Any) -> None:
+    def record(result: Any, error: Any) -> None:
         outcome.update(result=result, error=error)
-        loop.quit()
 
-    worker.finished.connect(done)
+    # PySide calls a plain function in the thread that emits, so record() runs in the worker;
+    # quitting must not: a quit before loop.exec() starts is lost and the dialog stays for
+    # ever. loop.quit is a slot of an object of this thread, so Qt queues it into the loop.
+    worker.finished.connect(record)
+    worker.finished.connect(loop.quit)
     thread.started.connect(worker.run)
 
     def cancel() -> None:

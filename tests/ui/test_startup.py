@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ictappraise import __version__
 from ictappraise.ui import app as gui
@@ -218,12 +218,15 @@ def test_closing_the_window_saves_the_field_being_typed_before_the_file_closes(q
     window.agencies.select(hupq)
     window.tabs.setCurrentWidget(window.visit_panel)
     place = window.visit_panel.place_edit
-    window.activateWindow()
+    window.raise_()
+    window.activateWindow()  # other tests' windows may still be around: make this one active
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     place.setFocus()
     qtbot.waitUntil(place.hasFocus)
     place.selectAll()
     qtbot.keyClicks(place, "Hoi truong B")  # QTest types ASCII only
-    window.close()  # the edit is still in the line, not yet saved
+    assert place.hasFocus()  # the edit is still in the line, not yet saved
+    window.close()
     assert ws.db.closed
     again = member_ws(path, "Nguyễn Thị Thắng")
     try:
