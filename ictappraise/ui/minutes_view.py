@@ -356,6 +356,7 @@ class MinutesDialog(QDialog):
             data = minutes.minutes_pdf(self.ws, self.agency_id)
         except USER_ERRORS as error:
             self.status_label.setText(str(error))
+            self.status_label.setToolTip("")
             self._enable(detail.signed, printable=False)
             return
         # A new file name each time: QPdfDocument may keep the previous file open.
@@ -364,21 +365,34 @@ class MinutesDialog(QDialog):
         self.document.load(str(path))
         self.pdf_path = path
         self.status_label.setText(self._status_text(detail.signed))
+        shows_code = detail.signed or self._can_sign(detail.signed)
+        self.status_label.setToolTip(self._check_code_tooltip() if shows_code else "")
         self._enable(detail.signed, printable=True)
 
     def _status_text(self, signed: bool) -> str:
         detail = self.ws.detail(self.agency_id)
         revision, print_ = minutes.stamp_of(detail)
         if signed:
-            return self.tr("Đã ký (lần lập {r}, mã nội dung {f}): điểm của đơn vị đã khóa.").format(
-                r=revision, f=print_
-            )
+            text = self.tr("Đã ký (lần lập {r}): điểm của đơn vị đã khóa.").format(r=revision)
+            return text + " " + self._check_code_text(print_)
         problems = readiness_problems(self.ws, self.agency_id)
         if problems:
             return self.tr("Dự thảo — chưa ký được: {p}").format(p=" ".join(problems))
+        text = self.tr("Sẵn sàng ký (lần lập {r}). In, ký trên giấy, rồi bấm «Ghi nhận đã ký».").format(
+            r=revision
+        )
+        return text + " " + self._check_code_text(print_)
+
+    def _check_code_text(self, print_: str) -> str:
+        """The fingerprint said plainly: the code printed in the footer of every page."""
+        return self.tr("Mã nội dung in ở chân trang biên bản: {f}.").format(f=print_)
+
+    def _check_code_tooltip(self) -> str:
         return self.tr(
-            "Sẵn sàng ký (lần lập {r}, mã nội dung {f}). In, ký trên giấy, rồi bấm «Ghi nhận đã ký»."
-        ).format(r=revision, f=print_)
+            "Mã nội dung do chương trình tính từ điểm, dữ kiện điểm liệt và thông tin buổi thẩm định "
+            "của đơn vị, in ở chân mỗi trang biên bản. Dùng để đối chiếu: bản giấy mang đúng mã này "
+            "là bản in từ chính dữ liệu này."
+        )
 
     def _can_sign(self, signed: bool) -> bool:
         return not signed and not readiness_problems(self.ws, self.agency_id)
@@ -394,6 +408,13 @@ class MinutesDialog(QDialog):
             and member.role == ROLE_LEAD
         )
         self.reopen_button.setEnabled(signed and is_lead)
+        if not signed:
+            tip = self.tr("Biên bản chưa ký nên không cần mở lại.")
+        elif not is_lead:
+            tip = self.tr("Chỉ Tổ trưởng mở lại được biên bản đã ký (phải ghi lý do).")
+        else:
+            tip = self.tr("Mở lại biên bản đã ký để sửa; phải ghi lý do, lý do được lưu trong lịch sử.")
+        self.reopen_button.setToolTip(tip)
 
     # -- actions --------------------------------------------------------------------------------
     def save_pdf(self) -> Path | None:
@@ -473,7 +494,9 @@ class MinutesDialog(QDialog):
         self.reload()
         self.status_changed.emit(self.agency_id)
         self.show_info(
-            self.tr("Đã ghi nhận biên bản đã ký (lần lập {r}, mã nội dung {f}).").format(r=revision, f=print_)
+            self.tr("Đã ghi nhận biên bản đã ký (lần lập {r}).").format(r=revision)
+            + " "
+            + self._check_code_text(print_)
         )
         return True
 

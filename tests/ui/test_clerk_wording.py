@@ -1,0 +1,61 @@
+"""Wording a clerk reads: the minutes' check code said plainly, why Reopen is disabled, readiness."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from ictappraise.services import minutes
+from ictappraise.services.workspace import Actor, Workspace
+from ictappraise.store.database import open_database
+from ictappraise.ui.launch import application
+from ictappraise.ui.minutes_view import MinutesDialog
+
+
+def _dialog(qtbot: QtBot, ws: Workspace, code: str) -> MinutesDialog:
+    application()
+    dialog = MinutesDialog(ws, ws.find_agency(code).id)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_signed_minutes_name_the_code_printed_in_the_footer(qtbot: QtBot, lead_ws: Workspace) -> None:
+    dialog = _dialog(qtbot, lead_ws, "HUTP")
+    _, print_ = minutes.stamp_of(lead_ws.detail(dialog.agency_id))
+    text = dialog.status_label.text()
+    assert text.startswith("Đã ký (lần lập 1): điểm của đơn vị đã khóa.")
+    assert f"Mã nội dung in ở chân trang biên bản: {print_}." in text
+    assert "chân mỗi trang" in dialog.status_label.toolTip()
+    assert "Mở lại biên bản đã ký" in dialog.reopen_button.toolTip()
+
+
+def test_ready_minutes_say_the_code_and_why_reopen_is_off(qtbot: QtBot, lead_ws: Workspace) -> None:
+    dialog = _dialog(qtbot, lead_ws, "TUPT")
+    assert "Sẵn sàng ký (lần lập 1)." in dialog.status_label.text()
+    assert "Mã nội dung in ở chân trang biên bản:" in dialog.status_label.text()
+    assert not dialog.reopen_button.isEnabled()
+    assert dialog.reopen_button.toolTip() == "Biên bản chưa ký nên không cần mở lại."
+    dialog.ask_confirm_sign = lambda _name: True  # type: ignore[method-assign]
+    shown: list[str] = []
+    dialog.show_info = shown.append  # type: ignore[method-assign]
+    assert dialog.sign_minutes()
+    assert shown[-1].startswith("Đã ghi nhận biên bản đã ký (lần lập 1). Mã nội dung in ở chân trang")
+
+
+def test_unready_minutes_show_no_code(qtbot: QtBot, lead_ws: Workspace) -> None:
+    dialog = _dialog(qtbot, lead_ws, "VPTU")
+    assert "Mã nội dung" not in dialog.status_label.text() and dialog.status_label.toolTip() == ""
+
+
+def test_a_member_is_told_only_the_lead_reopens(qtbot: QtBot, demo_db: Path) -> None:
+    ws = Workspace(open_database(demo_db))
+    member = ws.find_member("Chuyên viên A")
+    assert member is not None
+    ws.actor = Actor(member.id, "test-device", member.name, member.role)
+    try:
+        dialog = _dialog(qtbot, ws, "HUTP")
+        assert not dialog.reopen_button.isEnabled()
+        assert dialog.reopen_button.toolTip() == "Chỉ Tổ trưởng mở lại được biên bản đã ký (phải ghi lý do)."
+    finally:
+        ws.db.close()
