@@ -241,3 +241,33 @@ def test_a_closed_file_refuses_writes_instead_of_reopening_without_its_lock(fres
     fresh_lead_ws.db.close()
     with pytest.raises(StoreError, match="đã được đóng"):
         fresh_lead_ws.set("round/portal_quota", 5)
+
+
+def test_the_frame_refuses_dropped_files_until_its_file_is_open(qtbot, lead_ws, tmp_path: Path) -> None:  # noqa: ANN001
+    """A form dropped in the moment before the file is open would have nowhere to go."""
+    from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+    from PySide6.QtGui import QDragEnterEvent
+
+    from ictappraise.ui.main_window import MainWindow
+
+    def drag_accepted(window: MainWindow) -> bool:
+        data = QMimeData()
+        data.setUrls([QUrl.fromLocalFile(str(tmp_path / "phieu.xlsx"))])
+        event = QDragEnterEvent(
+            QPoint(10, 10),
+            Qt.DropAction.CopyAction,
+            data,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        event.setAccepted(False)
+        window.dragEnterEvent(event)
+        return event.isAccepted()
+
+    frame = MainWindow("demo.db")
+    qtbot.addWidget(frame)
+    assert not drag_accepted(frame)
+    opened = gui.build_window(lead_ws)
+    qtbot.addWidget(opened)
+    assert drag_accepted(opened)
+    opened.close()
