@@ -127,9 +127,9 @@ class MainWindow(QMainWindow):
         self.header.setStyleSheet("font-size: 16px; font-weight: bold;")
         self.header.setWordWrap(True)
         self.status_label = QLabel()
-        self.ready_button = QPushButton(self.tr("Sẵn sàng ký"))
+        self.ready_button = QPushButton(self.tr("Chuyển sang chờ ký"))
         self.ready_button.setToolTip(
-            self.tr("Kiểm tra đã chấm đủ, đã ghi lý do chênh lệch, rồi chuyển sang chờ ký")
+            self.tr("Kiểm tra đã chấm đủ, hết xung đột, đã ghi lý do chênh lệch, rồi chuyển sang «Chờ ký»")
         )
         self.history_button = QPushButton(self.tr("Lịch sử…"))
         self.evidence_button = QPushButton(self.tr("Minh chứng…"))
