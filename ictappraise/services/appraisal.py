@@ -6,7 +6,7 @@ with a Vietnamese ServiceError — never clamps — before writing one or more e
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -182,39 +182,51 @@ def mark_ready(ws: Workspace, agency_id: str) -> None:
         raise ServiceError("Biên bản đã ký; muốn sửa, Tổ trưởng mở lại biên bản (có lý do).")
     problems = readiness_problems(ws, agency_id)
     if problems:
-        raise ServiceError("Chưa thể chuyển sang chờ ký: " + " ".join(problems))
+        raise ServiceError(problems_text("Chưa thể chuyển sang chờ ký", problems))
     if detail.status_value.get("state") != STATE_READY:
         ws.set(status_field(agency_id), {"state": STATE_READY})
 
 
 def readiness_problems(ws: Workspace, agency_id: str) -> list[str]:
-    """Why the minutes of an agency cannot be signed yet (empty when they can)."""
+    """Why the minutes of an agency cannot be signed yet (empty when they can).
+
+    Each problem is a sentence of its own (capital letter, full stop); problems_text lists them.
+    """
     detail = ws.detail(agency_id)
     card = detail.scorecard
     problems = []
     if card.unscored:
-        problems.append(
-            f"còn {len(card.unscored_criteria)} tiêu chí chưa chấm ({', '.join(card.unscored[:8])})."
-        )
+        problems.append(f"Còn {len(card.unscored_criteria)} tiêu chí chưa chấm ({listed(card.unscored)}).")
     scored = {f"crit/{c}/appraised" for c in card.conflicts} | {f"fact/{c}" for c in card.conflicts}
     others = sorted({fs.field.split("/", 2)[-1] for fs in detail.conflicts} - scored)
     if card.conflicts or others:  # notes and visit details too (domain.md §7)
-        problems.append(f"còn xung đột chưa giải quyết ({', '.join([*card.conflicts, *others][:8])}).")
+        problems.append(f"Còn xung đột chưa giải quyết ({listed([*card.conflicts, *others])}).")
     if card.errors:
         problems.append(card.errors[0])
     if detail.missing_reasons:
         problems.append(
-            "các tiêu chí có điểm thẩm định khác điểm tự đánh giá nhưng chưa ghi lý do: "
-            f"{', '.join(detail.missing_reasons[:8])}."
+            "Các tiêu chí có điểm thẩm định khác điểm tự đánh giá nhưng chưa ghi lý do: "
+            f"{listed(detail.missing_reasons)}."
         )
     return problems
+
+
+def listed(items: Sequence[str], limit: int = 8) -> str:
+    """Up to limit items, comma-separated, ending with "…" when some are left out."""
+    shown = ", ".join(items[:limit])
+    return shown + ", …" if len(items) > limit else shown
+
+
+def problems_text(heading: str, problems: Sequence[str]) -> str:
+    """A heading, then one problem a line: "Chưa thể chuyển sang chờ ký:\n– Còn 3 tiêu chí…"."""
+    return heading + ":\n" + "\n".join(f"– {problem}" for problem in problems)
 
 
 def sign(ws: Workspace, agency_id: str, *, fingerprint: str = "", revision: int | None = None) -> None:
     """Sign the minutes: the status edit lists every applied lockable edit it covers."""
     problems = readiness_problems(ws, agency_id)
     if problems:
-        raise ServiceError("Không thể ký biên bản: " + " ".join(problems))
+        raise ServiceError(problems_text("Không thể ký biên bản", problems))
     if ws.is_signed(agency_id):
         raise ServiceError("Biên bản này đã được ký.")
     covers = sorted(_applied_lockable(ws, agency_id))

@@ -146,7 +146,7 @@ def minutes_doc(ws: Workspace, agency_id: str) -> MinutesDoc:
             {fs.field.split("/", 2)[-1] for fs in detail.conflicts} | set(detail.scorecard.conflicts)
         )
         raise ServiceError(
-            f"Không lập được biên bản của {name}: còn xung đột chưa giải quyết ({', '.join(fields[:8])}). "
+            f"Không lập được biên bản của {name}: còn xung đột chưa giải quyết ({appraisal.listed(fields)}). "
             "Tổ trưởng cần chọn giá trị đúng trước khi in."
         )
     card = detail.scorecard
@@ -198,7 +198,9 @@ def minutes_doc(ws: Workspace, agency_id: str) -> MinutesDoc:
 def _draft_reason(problems: Sequence[str]) -> str:
     if not problems:
         return ""
-    return "chưa ký được: " + "; ".join(problem.strip().rstrip(".") for problem in problems) + "."
+    # Each problem is a sentence; inside this one line they are clauses, so lowercase first letters.
+    clauses = (problem.strip().rstrip(".") for problem in problems)
+    return "chưa ký được: " + "; ".join(clause[:1].lower() + clause[1:] for clause in clauses) + "."
 
 
 def _catalog_label(catalog: Catalog) -> str:

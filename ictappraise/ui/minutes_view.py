@@ -49,7 +49,7 @@ from PySide6.QtWidgets import (
 )
 
 from ictappraise.services import minutes
-from ictappraise.services.appraisal import readiness_problems
+from ictappraise.services.appraisal import problems_text, readiness_problems
 from ictappraise.services.model import Agency
 from ictappraise.services.workspace import Workspace
 from ictappraise.settings import ROLE_LEAD
@@ -377,7 +377,7 @@ class MinutesDialog(QDialog):
             return text + " " + self._check_code_text(print_)
         problems = readiness_problems(self.ws, self.agency_id)
         if problems:
-            return self.tr("Dự thảo — chưa ký được: {p}").format(p=" ".join(problems))
+            return problems_text(self.tr("Dự thảo — chưa ký được"), problems)
         text = self.tr("Sẵn sàng ký (lần lập {r}). In, ký trên giấy, rồi bấm «Ghi nhận đã ký».").format(
             r=revision
         )

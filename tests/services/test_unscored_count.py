@@ -38,7 +38,7 @@ def test_every_message_counts_criteria(started: tuple[Workspace, str]) -> None:
     assert "I.4" in card.unscored_criteria and "I.4.b" in card.unscored  # I.4 still counts, once
     assert len(card.unscored) == ROWS - 2
     n = CRITERIA - 1  # only I.1 is done
-    assert f"còn {n} tiêu chí chưa chấm" in readiness_problems(ws, agency_id)[0]
+    assert f"Còn {n} tiêu chí chưa chấm" in readiness_problems(ws, agency_id)[0]
     assert minutes_doc(ws, agency_id).provisional_note == f"tạm tính: còn {n} tiêu chí chưa chấm"
     result = next(r for r in ws.results() if r.agency.id == agency_id)
     assert report_line(result).status == f"Tạm tính: còn {n} tiêu chí chưa chấm"
