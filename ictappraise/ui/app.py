@@ -87,7 +87,7 @@ def open_in_window(window: MainWindow, path: Path | None, *, demo: bool = False)
             window, QCoreApplication.translate("app", "Không mở được tệp dữ liệu"), str(error)
         )
         return False
-    ws = open_workspace(path, demo=demo, parent=window)
+    ws = open_workspace(path, demo=demo, parent=window, at_start=True)
     if ws is None:
         return False
     window.attach(Controller(ws), today=EVENING if demo else None)
@@ -97,10 +97,17 @@ def open_in_window(window: MainWindow, path: Path | None, *, demo: bool = False)
 
 
 def open_workspace(
-    path: Path, *, actor: Actor | None = None, demo: bool = False, parent: QWidget | None = None
+    path: Path,
+    *,
+    actor: Actor | None = None,
+    demo: bool = False,
+    parent: QWidget | None = None,
+    at_start: bool = False,
 ) -> Workspace | None:
     """The database opened, seeded if new, with who acts and every agency read once; None after
-    a Vietnamese dialog when it cannot be used (a damaged file offers its backups)."""
+    a Vietnamese dialog when it cannot be used (a damaged file offers its backups).
+
+    at_start: the first file of the program, so a put-off identity question ends the program."""
     problem = ""
     try:
         db = open_database(path, create=not path.exists())
@@ -116,7 +123,7 @@ def open_workspace(
         try:
             if not ws.agencies() and not ws.members():
                 seed_round(ws)
-            ws.actor = actor or _resolve_actor(ws, demo, parent)
+            ws.actor = actor or _resolve_actor(ws, demo, parent, at_start=at_start)
             for agency in ws.agencies():  # a stored value nobody can show surfaces here, not mid-window
                 ws.detail(agency.id)
         except (ServiceError, StoreError) as error:
@@ -136,7 +143,7 @@ def open_workspace(
             return ws
     if not _offer_restore(path, problem, parent):
         return None
-    return open_workspace(path, actor=actor, demo=demo, parent=parent)
+    return open_workspace(path, actor=actor, demo=demo, parent=parent, at_start=at_start)
 
 
 def _after_open(window: MainWindow, ws: Workspace, demo: bool) -> None:
@@ -179,14 +186,16 @@ def _offer_restore(path: Path, problem: str, parent: QWidget | None) -> bool:
     return True
 
 
-def _resolve_actor(ws: Workspace, demo: bool, parent: QWidget | None) -> Actor | None:
+def _resolve_actor(
+    ws: Workspace, demo: bool, parent: QWidget | None, *, at_start: bool = False
+) -> Actor | None:
     config = load_config()
     if demo:
         return lead_actor(ws, config.device_id)
     if config.identity is None:
         from ictappraise.ui.dialogs.identity import ask_identity
 
-        identity = ask_identity(parent, ws)
+        identity = ask_identity(parent, ws, at_start=at_start)
         if identity is None:
             return None
         config.identity = identity

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from ictappraise.services import minutes
+from ictappraise.services.model import Member
 from ictappraise.services.workspace import Actor, Workspace
 from ictappraise.store.database import open_database
+from ictappraise.ui import app as gui
+from ictappraise.ui.dialogs import identity as identity_module
+from ictappraise.ui.dialogs.identity import IdentityDialog
 from ictappraise.ui.launch import application
+from ictappraise.ui.main_window import MainWindow
 from ictappraise.ui.minutes_view import MinutesDialog
+
+TEAM = [Member("1", "Nguyễn Thị Thắng", "Phó Chánh Văn phòng Tỉnh ủy", "lead")]
 
 
 def _dialog(qtbot: QtBot, ws: Workspace, code: str) -> MinutesDialog:
@@ -59,3 +67,33 @@ def test_a_member_is_told_only_the_lead_reopens(qtbot: QtBot, demo_db: Path) -> 
         assert dialog.reopen_button.toolTip() == "Chỉ Tổ trưởng mở lại được biên bản đã ký (phải ghi lý do)."
     finally:
         ws.db.close()
+
+
+def test_identity_at_start_says_cancelling_ends_the_program(qtbot: QtBot) -> None:
+    application()
+    dialog = IdentityDialog(TEAM, at_start=True)
+    qtbot.addWidget(dialog)
+    assert dialog.cancel_button.text() == "Thoát"
+    assert dialog.consequence_label.text().startswith("Chưa chọn người dùng thì chương trình chưa mở được")
+    later = IdentityDialog(TEAM)
+    qtbot.addWidget(later)
+    assert later.cancel_button.text() == "Không mở tệp"
+    assert later.consequence_label.text() == "Chưa chọn người dùng thì chưa mở được tệp dữ liệu này."
+
+
+def test_the_first_file_asks_with_the_start_wording(
+    qtbot: QtBot, demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    application()
+    asked: list[bool] = []
+
+    def ask(_parent: object, _ws: Workspace, *, at_start: bool = False) -> None:
+        asked.append(at_start)
+        return None  # the user cancels
+
+    monkeypatch.setattr(identity_module, "ask_identity", ask)
+    window = MainWindow(demo_db.name)
+    qtbot.addWidget(window)
+    assert gui.open_in_window(window, demo_db) is False
+    assert gui.open_window(demo_db, parent_for_errors=window) is None
+    assert asked == [True, False]

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QHeaderView,
     QLabel,
@@ -57,7 +58,10 @@ class MemberTableModel(RecordTableModel[Member]):
 class IdentityDialog(QDialog):
     """Pick yourself from the team of the round, or type a new name, title and role."""
 
-    def __init__(self, members: Sequence[Member], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, members: Sequence[Member], parent: QWidget | None = None, *, at_start: bool = False
+    ) -> None:
+        """at_start: asked while the program opens its first file, so cancelling ends the program."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Người sử dụng máy này"))
         self.setMinimumWidth(640)
@@ -112,7 +116,19 @@ class IdentityDialog(QDialog):
         self.name_edit.textEdited.connect(lambda _text: self.new_radio.setChecked(True))
         self.table.clicked.connect(lambda _index: self.existing_radio.setChecked(True))
 
-        buttons = dialog_buttons(self, self.tr("Xác nhận"), self.tr("Để sau"))
+        if at_start:
+            consequence = self.tr(
+                "Chưa chọn người dùng thì chương trình chưa mở được tệp dữ liệu: bấm «Thoát» sẽ đóng "
+                "chương trình, lần mở sau sẽ hỏi lại."
+            )
+            cancel_text = self.tr("Thoát")
+        else:
+            consequence = self.tr("Chưa chọn người dùng thì chưa mở được tệp dữ liệu này.")
+            cancel_text = self.tr("Không mở tệp")
+        self.consequence_label = QLabel(consequence)
+        self.consequence_label.setWordWrap(True)
+        buttons = dialog_buttons(self, self.tr("Xác nhận"), cancel_text)
+        self.cancel_button = buttons.button(QDialogButtonBox.StandardButton.Cancel)
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -120,6 +136,7 @@ class IdentityDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.new_radio)
         layout.addWidget(self.new_form)
+        layout.addWidget(self.consequence_label)
         layout.addWidget(buttons)
 
         if self._members:
@@ -190,9 +207,9 @@ class IdentityDialog(QDialog):
         return self._identity
 
 
-def ask_identity(parent: QWidget | None, ws: Workspace) -> Identity | None:
-    """Ask who uses this laptop; None when the question is put off."""
-    dialog = IdentityDialog(ws.members(), parent)
+def ask_identity(parent: QWidget | None, ws: Workspace, *, at_start: bool = False) -> Identity | None:
+    """Ask who uses this laptop; None when the question is put off (at_start: the program ends)."""
+    dialog = IdentityDialog(ws.members(), parent, at_start=at_start)
     if dialog.exec() == QDialog.DialogCode.Accepted:
         return dialog.identity()
     return None
