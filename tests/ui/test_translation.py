@@ -16,3 +16,34 @@ def test_standard_buttons_are_vietnamese(qtbot) -> None:  # noqa: ANN001
         for b in (QDialogButtonBox.StandardButton.Close, QDialogButtonBox.StandardButton.Cancel)
     }
     assert texts == {"Đóng", "Hủy"}
+
+
+def test_the_non_native_file_dialog_is_vietnamese(qtbot, tmp_path) -> None:  # noqa: ANN001
+    """Linux uses Qt's own file dialog: its labels, tooltips, column headers and menus in Vietnamese."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QFileDialog, QLabel, QToolButton, QTreeView
+
+    application()
+    dialog = QFileDialog(None, "Mở tệp dữ liệu", str(tmp_path), "Tệp dữ liệu (*.db)")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    qtbot.addWidget(dialog)
+    dialog.show()
+
+    def label(name: str) -> str:
+        return dialog.findChild(QLabel, name).text().replace("&", "")
+
+    assert label("lookInLabel") == "Tìm trong:"
+    assert label("fileNameLabel") == "Tên tệp:"
+    assert label("fileTypeLabel") == "Loại tệp:"
+    tips = {dialog.findChild(QToolButton, name).toolTip() for name in ("listModeButton", "detailModeButton")}
+    assert tips == {"Dạng danh sách", "Dạng chi tiết"}
+    tree = dialog.findChild(QTreeView, "treeView")
+    model = tree.model()
+    headers = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
+    assert headers == ["Tên", "Dung lượng", "Loại", "Ngày sửa"]
+    assert [a.text() for a in tree.header().actions()][:3] == [
+        "Hiện cột Dung lượng",
+        "Hiện cột Loại",
+        "Hiện cột Ngày sửa",
+    ]
+    assert tree.accessibleName() == "Các tệp"
