@@ -1,16 +1,30 @@
-"""The agencies panel: search, filters (category, status, visit date, today) and the table."""
+"""The agencies panel: search, filters (category, status, visit date, today) and the table.
+
+The selected agency stays listed when a change of its own (signing, a score) makes it leave the
+filter: the clerk keeps working on it, a note says it no longer matches, and it drops out once
+another agency is selected. Changing a filter by hand still shows exactly what it asks for.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPushButton,
     QTableView,
@@ -32,6 +46,30 @@ from ictappraise.ui.agency_model import (
     AgencyTableModel,
 )
 
+NOTE_STYLE = "color: #7a5200; background: #fbefc9; padding: 3px;"
+
+
+class PinnedFilterProxy(AgencyFilterProxy):
+    """The filters, except that the pinned agency (the one being worked on) is always listed."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pinned: str | None = None
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, AgencyTableModel)
+        if self.pinned is not None and model.rows[source_row].agency.id == self.pinned:
+            return True
+        return super().filterAcceptsRow(source_row, source_parent)
+
+    def matches(self, agency_id: str) -> bool:
+        """Whether the filters themselves accept the agency (the pin aside)."""
+        model = self.sourceModel()
+        assert isinstance(model, AgencyTableModel)
+        row = model.row_of(agency_id)
+        return row >= 0 and super().filterAcceptsRow(row, QModelIndex())
+
 
 class AgencyPanel(QWidget):
     """Lists the round's agencies; emits ``agency_selected(id)``."""
@@ -42,7 +80,7 @@ class AgencyPanel(QWidget):
         super().__init__(parent)
         self.model = model
         self.today = today
-        self.proxy = AgencyFilterProxy(self)
+        self.proxy = PinnedFilterProxy(self)
         self.proxy.setSourceModel(model)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -71,6 +109,11 @@ class AgencyPanel(QWidget):
         dates.addWidget(self.visit_date, 1)
         dates.addWidget(self.today_button)
         layout.addLayout(dates)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet(NOTE_STYLE)
+        self.note.hide()
+        layout.addWidget(self.note)
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -106,6 +149,8 @@ class AgencyPanel(QWidget):
         self.visit_date.currentIndexChanged.connect(self.apply_filters)
         self.today_button.clicked.connect(self.show_today)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.model.dataChanged.connect(lambda *_: self._update_note())
+        self.model.modelReset.connect(self._update_note)
 
     def _column_menu(self, header: QHeaderView) -> None:
         """Right-click on the header: choose the columns (status, code, Phụ lục are hidden first)."""
@@ -139,6 +184,8 @@ class AgencyPanel(QWidget):
         self.visit_date.setCurrentIndex(position)
 
     def apply_filters(self) -> None:
+        """Filter as the widgets ask; the selected agency is pinned again only if it stays."""
+        self.proxy.pinned = None
         self.proxy.set_filters(
             search=self.search.text(),
             category=self.category.currentData(),
@@ -147,6 +194,8 @@ class AgencyPanel(QWidget):
             if self.visit_date.currentData()
             else None,
         )
+        self.proxy.pinned = self.current_id()
+        self._update_note()
 
     def select(self, agency_id: str) -> bool:
         """Select an agency; False when it is not listed (unknown, or hidden by a filter)."""
@@ -168,5 +217,29 @@ class AgencyPanel(QWidget):
         return index.data(ID_ROLE) if index.isValid() else None
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
-            self.agency_selected.emit(current.data(ID_ROLE))
+        if not current.isValid():
+            return
+        agency_id = current.data(ID_ROLE)
+        released = self.proxy.pinned
+        self.proxy.pinned = agency_id
+        if released not in (None, agency_id) and not self.proxy.matches(released):
+            # Drop the agency left behind, after the view has finished moving the selection.
+            QTimer.singleShot(0, self, self.apply_filters)
+        self._update_note()
+        self.agency_selected.emit(agency_id)
+
+    def _update_note(self) -> None:
+        """Say why the selected agency is listed although the filters no longer accept it."""
+        agency_id = self.proxy.pinned
+        row = self.model.row_of(agency_id) if agency_id else -1
+        if row < 0 or self.proxy.matches(agency_id):
+            self.note.hide()
+            return
+        item = self.model.rows[row]
+        self.note.setText(
+            self.tr(
+                "{name} nay là «{status}», không còn khớp bộ lọc; "
+                "vẫn giữ trong danh sách đến khi chọn đơn vị khác."
+            ).format(name=item.agency.name, status=self.tr(STATUS_LABELS[item.status]))
+        )
+        self.note.show()

@@ -2,6 +2,8 @@
 
 Tab moves to the next input cell (Shift+Tab back), Enter commits and moves down to the
 same column of the next scorable row, so a whole agency is scored without the mouse.
+Up/Down keep the column (Qt's own moves); the current cell is framed inside the highlighted
+row, so the clerk sees which cell typing will edit (F2 always starts on the row's input).
 """
 
 from __future__ import annotations
@@ -9,12 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QInputMethodEvent, QKeyEvent, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
     QHeaderView,
     QLineEdit,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTreeView,
@@ -23,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ictappraise.domain.input_text import input_hint
 from ictappraise.domain.numbers import format_points
+from ictappraise.ui.agency_model import fold
 from ictappraise.ui.checklist_model import (
     CHOICE_ROLE,
     CODE_ROLE,
@@ -40,17 +45,79 @@ from ictappraise.ui.checklist_model import (
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 UNSET = object()
+# The current cell inside the highlighted row: the plain cell colours, framed in the dark blue
+# of the band colours (style.BAND_FOREGROUND), so it reads like a spreadsheet's active cell.
+CURRENT_CELL_FRAME = QColor("#0d47a1")
+CURRENT_CELL_BACKGROUND = QColor("#ffffff")
+
+
+class ChoiceBox(QComboBox):
+    """A pick list whose type-ahead follows the whole text typed since it opened: the choice
+    that begins with it (diacritics optional), else the value it had before typing. A note
+    typed here by mistake ("Kiểm tra…") therefore leaves the score as it was."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEditable(False)
+        self.typed = ""
+        self._before = 0
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text()
+        shortcut = event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        if event.key() == Qt.Key.Key_Backspace and self.typed:
+            self._type(self.typed[:-1])
+        elif text and text.isprintable() and not shortcut and (self.typed or not text.isspace()):
+            self._type(self.typed + text)  # a first Space still opens the list, as usual
+        else:
+            self.typed = ""  # arrows, Home, End: a deliberate choice; typing starts afresh
+            super().keyPressEvent(event)
+
+    def inputMethodEvent(self, event: QInputMethodEvent) -> None:
+        # Vietnamese from an input method (Unikey, EVKey) arrives as committed text.
+        if event.commitString():
+            self._type(self.typed + event.commitString())
+        event.accept()
+
+    def _type(self, typed: str) -> None:
+        if not self.typed:
+            self._before = self.currentIndex()
+        self.typed = typed
+        wanted = fold(typed)
+        match = next(
+            (i for i in range(self.count()) if wanted and fold(self.itemText(i)).startswith(wanted)),
+            None,
+        )
+        self.setCurrentIndex(self._before if match is None else match)
 
 
 class ChecklistDelegate(QStyledItemDelegate):
     """A pick list for yes/no, level and timeliness; a line edit ("7,5", "45/50") otherwise."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
+        view = self.parent()
+        if not isinstance(view, QAbstractItemView) or index != view.currentIndex():
+            super().paint(painter, option, index)
+            return
+        # The current cell is cut out of the row's highlight and framed, so it stays visible.
+        plain = QStyleOptionViewItem(option)
+        plain.state &= ~QStyle.StateFlag.State_Selected
+        plain.state &= ~QStyle.StateFlag.State_HasFocus
+        painter.save()
+        painter.fillRect(option.rect, CURRENT_CELL_BACKGROUND)
+        super().paint(painter, plain, index)
+        painter.setPen(QPen(CURRENT_CELL_FRAME, 2))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(option.rect.adjusted(1, 1, -1, -1))
+        painter.restore()
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: ModelIndex) -> QWidget:
         model = index.model()
         assert isinstance(model, ChecklistModel)
         choices = model.choices(index)
         if choices:
-            combo = QComboBox(parent)
+            combo = ChoiceBox(parent)
+            combo.setToolTip(self.tr("Chọn bằng ↑/↓, hoặc gõ chữ đầu của lựa chọn (không dấu cũng được)."))
             combo.addItem(self.tr("— chưa chấm —"), UNSET)
             criterion = model.node(index).criterion
             for label, value in choices:
@@ -78,9 +145,9 @@ class ChecklistDelegate(QStyledItemDelegate):
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: ModelIndex) -> None:
         if isinstance(editor, QComboBox):
-            value = editor.currentData()
-            if value is UNSET and index.data(CHOICE_ROLE) is None:
-                return
+            value, current = editor.currentData(), index.data(CHOICE_ROLE)
+            if (value is UNSET and current is None) or (type(value) is type(current) and value == current):
+                return  # nothing changed: no edit, no undo step
             model.setData(index, None if value is UNSET else value, CHOICE_ROLE)
             return
         assert isinstance(editor, QLineEdit)
