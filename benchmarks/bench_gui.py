@@ -112,11 +112,11 @@ def _marks(
 def _user_folders(ctx: Context) -> dict[str, str]:
     """Per-user folders for `ictappraise --demo`, its demo template already built (as after the
     first start), so every run copies the demo and opens it as a user's start does."""
-    from ictappraise import __version__
+    from ictappraise.ui.app import demo_template
 
     data = ctx.work / "start-data"
-    (data / "demo").mkdir(parents=True, exist_ok=True)
-    copy_database(ctx.demo, data / "demo" / f"demo-template-{__version__}.db")
+    demo_template(data).parent.mkdir(parents=True, exist_ok=True)
+    copy_database(ctx.demo, demo_template(data))
     return {
         "QT_QPA_PLATFORM": "offscreen",
         "ICTAPPRAISE_DATA_DIR": str(data),

@@ -28,15 +28,22 @@ from ictappraise.ui.main_window import MainWindow
 _windows: list[MainWindow] = []
 
 
+def demo_template(data: Path | None = None) -> Path:
+    """The built demo of this program version, in a hidden subfolder: not next to the user's copy."""
+    return (data or data_dir()) / "demo" / ".template" / f"demo-template-{__version__}.db"
+
+
 def demo_copy() -> Path:
     """A fresh copy of the demo database (built once per program version, then copied)."""
     folder = data_dir() / "demo"
-    folder.mkdir(parents=True, exist_ok=True)
-    template = folder / f"demo-template-{__version__}.db"
+    template = demo_template()
+    template.parent.mkdir(parents=True, exist_ok=True)
+    # Templates of older versions: the old place (next to the copy) and other versions here.
+    for stale in [*folder.glob("demo-template*.db*"), *template.parent.glob("demo-template*.db*")]:
+        if not (stale.parent == template.parent and stale.name.startswith(template.name)):
+            stale.unlink(missing_ok=True)
     if not template.exists():
-        partial = folder / "demo-template.building.db"
-        for stale in folder.glob("demo-template.building.db*"):
-            stale.unlink()
+        partial = template.with_name("demo-template.building.db")
         db = open_database(partial, create=True)
         build_demo(db)
         db.close()

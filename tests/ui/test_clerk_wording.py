@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
+from ictappraise import __version__, settings
 from ictappraise.services import minutes
 from ictappraise.services.model import Member
 from ictappraise.services.workspace import Actor, Workspace
@@ -97,3 +99,19 @@ def test_the_first_file_asks_with_the_start_wording(
     assert gui.open_in_window(window, demo_db) is False
     assert gui.open_window(demo_db, parent_for_errors=window) is None
     assert asked == [True, False]
+
+
+def test_the_demo_template_stays_out_of_the_folder_users_browse(demo_template: Path) -> None:
+    data = settings.data_dir()
+    folder = data / "demo"
+    folder.mkdir(parents=True)
+    for old in (f"demo-template-{__version__}.db", "demo-template-0.0.1.db", "demo-template-0.0.1.db-wal"):
+        (folder / old).write_bytes(b"old")  # left by earlier versions next to the user's copy
+    template = gui.demo_template()
+    assert template == folder / ".template" / f"demo-template-{__version__}.db"
+    template.parent.mkdir()
+    shutil.copyfile(demo_template, template)  # already built
+    (template.parent / "demo-template-0.0.1.db").write_bytes(b"old")
+    copy = gui.demo_copy()
+    assert sorted(p.name for p in folder.iterdir()) == [".template", copy.name]
+    assert [p.name for p in template.parent.iterdir()] == [template.name]

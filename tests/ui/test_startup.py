@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from ictappraise import __version__
 from ictappraise.ui import app as gui
 from ictappraise.ui.launch import run_gui
 from tests.support import member_ws
@@ -58,8 +57,8 @@ def test_the_frame_paints_without_the_store_or_the_rules() -> None:
 def test_the_command_paints_the_frame_then_the_opened_demo(demo_template: Path, tmp_path: Path) -> None:
     """`ictappraise --demo` as a user starts it: the frame first, then the data, exit status 0."""
     data = tmp_path / "data"
-    (data / "demo").mkdir(parents=True)
-    shutil.copyfile(demo_template, data / "demo" / f"demo-template-{__version__}.db")  # skip the build
+    gui.demo_template(data).parent.mkdir(parents=True)
+    shutil.copyfile(demo_template, gui.demo_template(data))  # skip the build
     result = subprocess.run(
         [sys.executable, "-m", "ictappraise", "--demo"],
         capture_output=True,
