@@ -115,6 +115,16 @@ class MainWindow(QMainWindow):
         self.menuBar().setEnabled(True)
         self._restore_panels()
         self._select_remembered()
+        self._settle_layout()
+
+    def _settle_layout(self) -> None:
+        """Lay the new panels out now: the frame is already on screen, and its next frames would
+        otherwise show it empty, then with the side panel squeezed, before the layout settles."""
+        if not self.isVisible():
+            return
+        QApplication.sendPostedEvents()  # show, polish and layout requests of the new panels
+        self.side_scroll.fit()  # at the side panel's real width…
+        QApplication.sendPostedEvents()  # …and its content laid out at the height that gives
 
     def _title(self, database_name: str) -> str:
         return self.tr("Thẩm định ứng dụng CNTT — {name}").format(name=database_name)
