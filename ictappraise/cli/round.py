@@ -141,6 +141,5 @@ def _print_table(results: list[AgencyResult]) -> None:
             f"{STATUS_LABELS[result.status]}"
         )
         if rating and not card.provisional:
-            for reason in rating.reasons[1:]:
-                if not reason.startswith("Đã kiểm tra"):
-                    out(f"{'':>12}{reason}")
+            for reason in rating.applied:
+                out(f"{'':>12}{reason}")

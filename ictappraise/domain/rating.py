@@ -122,6 +122,12 @@ class Rating:
     band: Band
     reasons: tuple[str, ...]
 
+    @property
+    def applied(self) -> tuple[str, ...]:
+        """The penalty lines that lowered or capped the band: not the base band, not a rule
+        checked without effect, not one that could not be checked yet."""
+        return tuple(line for line in self.reasons[1:] if not line.startswith((CHECKED, UNCHECKED)))
+
 
 def category_rules(category: object, rules: Mapping[int, CategoryRules] | None = None) -> CategoryRules:
     """The rules of a category (Phụ lục number), refusing an unknown one."""
@@ -196,7 +202,7 @@ def rate(
             reasons.append(f"Đã kiểm tra: {cause} — không xếp loại Tốt, không làm thay đổi xếp loại.")
     elif days_late is None:
         reasons.append(
-            f"{UNCHECKED}: chưa ghi ngày gửi báo cáo — chưa xét được gửi muộn "
+            f"{UNCHECKED}: chưa ghi ngày gửi báo cáo hoặc chưa có hạn gửi — chưa xét được gửi muộn "
             f"(muộn từ {LATE_REPORT_DAYS} ngày thì không xếp loại Tốt)."
         )
     else:

@@ -109,8 +109,7 @@ def penalties_text(result: ResultEntry) -> str:
     rating = result.scorecard.rating
     if rating is None or _nothing_scored(result.scorecard):
         return ""
-    applied = [r for r in rating.reasons[1:] if not r.startswith("Đã kiểm tra")]
-    return "\n".join(applied) if applied else "Không"
+    return "\n".join(rating.applied) if rating.applied else "Không"
 
 
 def _nothing_scored(card: Scorecard) -> bool:

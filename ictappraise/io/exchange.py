@@ -137,7 +137,9 @@ def write_package(
                     total += len(data)
                     if total > MAX_TOTAL_BYTES:  # stop before writing gigabytes for nothing
                         raise PackageError(_too_big("gói dữ liệu", MAX_TOTAL_BYTES))
-                    archive.writestr(name, data)
+                    # Stored, not deflated: scans and PDFs hardly shrink, and a blank scan that
+                    # deflates 1000:1 would trip the receiver's zip-bomb check on every export.
+                    archive.writestr(name, data, compress_type=zipfile.ZIP_STORED)
                     files[name] = digest
             manifest = _manifest_for(origin, payload, files)
             text = json.dumps(manifest.to_json(), ensure_ascii=False, indent=2, sort_keys=True)
@@ -177,8 +179,8 @@ def _manifest_for(origin: Origin, payload: bytes, files: dict[str, str]) -> Mani
 def _too_big(what: str, limit: int) -> str:
     return (
         f"Không tạo gói: {what} vượt giới hạn {format_size(limit)} mà máy nhận chấp nhận. "
-        "Hãy gửi «chỉ phần mới» (các gói nhỏ hơn, nối tiếp nhau), hoặc thay các tệp minh chứng lớn "
-        "bằng bản nhỏ hơn rồi gửi lại."
+        "Hãy thay các tệp minh chứng lớn bằng bản nhỏ hơn rồi gửi lại, hoặc gửi thành nhiều gói nối "
+        "tiếp nhau (lệnh ictappraise export-package --since-last)."
     )
 
 
@@ -189,7 +191,7 @@ def _check_receivable(written: Path) -> None:
     if problem is not None:
         raise PackageError(
             f"Không tạo gói: máy nhận sẽ từ chối nó ({problem}). Hãy thay các tệp minh chứng lớn "
-            "bằng bản nhỏ hơn, hoặc gửi «chỉ phần mới»."
+            "bằng bản nhỏ hơn rồi gửi lại."
         )
 
 

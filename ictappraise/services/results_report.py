@@ -56,11 +56,6 @@ def _status(result: AgencyResult) -> str:
     return "Chưa ký biên bản"
 
 
-def _applied(reasons: tuple[str, ...]) -> tuple[str, ...]:
-    """The penalty lines that changed something (not the base band, not "Đã kiểm tra")."""
-    return tuple(r.rstrip(".") for r in reasons[1:] if not r.startswith("Đã kiểm tra"))
-
-
 def report_line(result: AgencyResult) -> ReportLine:
     """One printed line of the ranked table."""
     card, rating = result.scorecard, result.scorecard.rating
@@ -78,7 +73,7 @@ def report_line(result: AgencyResult) -> ReportLine:
         format_points(card.total),
         format_points(card.maximum),
         rating.base_band.value,
-        _applied(rating.reasons),
+        tuple(line.rstrip(".") for line in rating.applied),
         band,
         final,
     )

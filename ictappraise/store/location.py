@@ -79,11 +79,6 @@ def network_share(path: str | os.PathLike[str]) -> str | None:
         return None
 
 
-def is_on_network_share(path: str | os.PathLike[str]) -> bool:
-    """Whether ``path`` is on a network share (False when unsure)."""
-    return network_share(path) is not None
-
-
 def windows_share(path: str, drive_type: Callable[[str], int]) -> str | None:
     """The UNC share or the mapped network drive of a Windows path, else None."""
     path = _strip_extended_prefix(path)

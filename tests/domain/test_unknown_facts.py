@@ -94,7 +94,7 @@ def test_scorecard_of_an_agency_with_no_data_tells_the_truth() -> None:
     assert card.rating is not None
     reasons = card.rating.reasons
     assert _report_line(reasons) == (
-        f"{UNCHECKED}: chưa ghi ngày gửi báo cáo — chưa xét được gửi muộn "
+        f"{UNCHECKED}: chưa ghi ngày gửi báo cáo hoặc chưa có hạn gửi — chưa xét được gửi muộn "
         "(muộn từ 5 ngày thì không xếp loại Tốt)."
     )
     assert _portal_line(reasons).startswith(f"{UNCHECKED}: chưa nhập 12 tháng tin, bài")

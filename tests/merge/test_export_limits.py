@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -44,7 +45,7 @@ def test_a_package_over_the_total_limit_is_refused_at_export(
 ) -> None:
     # The demo's edits are about 1.2 MB; with the 300 KB scan the package would unzip to 1.5 MB.
     monkeypatch.setattr(exchange, "MAX_TOTAL_BYTES", 1400 * 1024)
-    _refused(member, tmp_path / "a.ictx", r"gói dữ liệu vượt giới hạn 1,4 MB .*«chỉ phần mới»")
+    _refused(member, tmp_path / "a.ictx", r"gói dữ liệu vượt giới hạn 1,4 MB .*--since-last")
 
 
 def test_edits_over_their_limit_are_refused_before_anything_is_written(
@@ -54,12 +55,25 @@ def test_edits_over_their_limit_are_refused_before_anything_is_written(
     _refused(member, tmp_path / "a.ictx", r"phần sửa đổi \(1,\d MB\) vượt giới hạn 1,0 KB")
 
 
-def test_a_package_the_receiver_would_call_a_zip_bomb_is_refused_at_export(
+def test_a_blank_scan_is_stored_so_the_package_is_never_taken_for_a_zip_bomb(
+    member: Workspace, lead_ws: Workspace, tmp_path: Path
+) -> None:
+    """300 KB of zeros deflates about 1000:1, past the receiver's ratio check: evidence is
+    stored as it is, so such a file can never block every later export."""
+    exported = merge.export_package(member, tmp_path / "a.ictx")
+    with zipfile.ZipFile(exported.path) as archive:
+        evidence = [i for i in archive.infolist() if i.filename.startswith(exchange.ATTACHMENT_DIR)]
+    assert [i.compress_type for i in evidence] == [zipfile.ZIP_STORED]
+    assert merge.plan_merge(lead_ws, [exported.path]).new_edits
+
+
+def test_a_package_the_receiver_would_refuse_is_refused_at_export(
     member: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """300 KB of zeros is a legitimate (if silly) scan, but the receiver's ratio check would
-    refuse the package: the sender hears it now, with what to do."""
-    monkeypatch.setattr(exchange, "RATIO_FLOOR", 64 * 1024)
+    """Whatever the receiver's checks refuse (here a ratio limit tightened below what the
+    deflated edits reach) is refused when the package is made, with the receiver's reason."""
+    monkeypatch.setattr(exchange, "MAX_RATIO", 2)
+    monkeypatch.setattr(exchange, "RATIO_FLOOR", 1024)
     _refused(member, tmp_path / "a.ictx", r"máy nhận sẽ từ chối nó \(.*bom nén.*\)\. Hãy thay")
 
 
