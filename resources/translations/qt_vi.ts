@@ -201,7 +201,7 @@ Có ghi đè không?</translation>
     </message>
     <message>
         <source>Files of &amp;type:</source>
-        <translation>&amp;Loại tệp:</translation>
+        <translation>Loại tệ&amp;p:</translation>
     </message>
     <message>
         <source>Go back</source>

@@ -3,38 +3,14 @@ keeps it, with a note, until another agency is selected; the main window never s
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import Path
-
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from ictappraise.services import appraisal as svc
-from ictappraise.services.identity import lead_actor
 from ictappraise.services.model import STATUS_READY
-from ictappraise.services.workspace import Workspace
-from ictappraise.store.database import open_database
 from ictappraise.ui.agency_model import ID_ROLE
-from ictappraise.ui.app import build_window
 from ictappraise.ui.checklist_model import COL_INPUT
-from ictappraise.ui.launch import application
 from ictappraise.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot, demo_db: Path):  # noqa: ANN001, ANN201
-    application()
-    db = open_database(demo_db)
-    ws = Workspace(db)
-    ws.actor = lead_actor(ws, "test-device")
-    win = build_window(ws, today=date(2022, 12, 14))
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    yield win
-    win.close()
-    db.close()
 
 
 def listed(window: MainWindow) -> list[str]:

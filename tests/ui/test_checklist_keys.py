@@ -3,37 +3,13 @@ a pick list by mistake never changes the score (a clerk-test report)."""
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import Path
-
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 
-from ictappraise.services.identity import lead_actor
-from ictappraise.services.workspace import Workspace
-from ictappraise.store.database import open_database
-from ictappraise.ui.app import build_window
 from ictappraise.ui.checklist_model import CODE_ROLE, COL_INPUT, COL_NOTE, COL_POINTS
 from ictappraise.ui.checklist_view import CURRENT_CELL_FRAME, ChoiceBox
-from ictappraise.ui.launch import application
 from ictappraise.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot, demo_db: Path):  # noqa: ANN001, ANN201
-    application()
-    db = open_database(demo_db)
-    ws = Workspace(db)
-    ws.actor = lead_actor(ws, "test-device")
-    win = build_window(ws, today=date(2022, 12, 14))
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    yield win
-    win.close()
-    db.close()
 
 
 def select(window: MainWindow, code: str) -> None:

@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
@@ -19,21 +18,6 @@ from ictappraise.ui.app import build_window
 from ictappraise.ui.checklist_model import CHOICE_ROLE, COL_INPUT, COL_NOTE, COL_POINTS
 from ictappraise.ui.launch import application
 from ictappraise.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot, demo_db: Path):  # noqa: ANN001, ANN201
-    application()
-    db = open_database(demo_db)
-    ws = Workspace(db)
-    ws.actor = lead_actor(ws, "test-device")
-    win = build_window(ws, today=date(2022, 12, 14))
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    yield win
-    win.close()
-    db.close()
 
 
 def select(window: MainWindow, code: str) -> str:

@@ -47,3 +47,20 @@ def test_the_non_native_file_dialog_is_vietnamese(qtbot, tmp_path) -> None:  # n
         "Hiện cột Ngày sửa",
     ]
     assert tree.accessibleName() == "Các tệp"
+
+
+def test_the_save_dialog_has_one_access_key_per_field(qtbot, tmp_path) -> None:  # noqa: ANN001
+    """Alt+letter must reach one field: «&Loại tệp» and «&Lưu» both took Alt+L."""
+    from PySide6.QtWidgets import QAbstractButton, QFileDialog, QLabel
+
+    application()
+    dialog = QFileDialog(None, "Lưu báo cáo", str(tmp_path))
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    widgets = [*dialog.findChildren(QLabel), *dialog.findChildren(QAbstractButton)]
+    texts = [w.text() for w in widgets if w.isVisible() and "&" in w.text().replace("&&", "")]
+    keys = [text[text.index("&") + 1].casefold() for text in texts]
+    assert len(texts) >= 4, texts
+    assert len(keys) == len(set(keys)), texts
