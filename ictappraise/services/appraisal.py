@@ -15,7 +15,8 @@ from ictappraise.domain.catalog import Criterion
 from ictappraise.domain.editlog import STATE_READY, STATE_REOPENED, STATE_SIGNED, is_lockable
 from ictappraise.domain.fields import crit_field, fact_field, portal_field, status_field, visit_field
 from ictappraise.domain.numbers import format_points, parse_decimal, quantize_points
-from ictappraise.domain.scorecard import Appraisal, score_row
+from ictappraise.domain.rating import UNCHECKED
+from ictappraise.domain.scorecard import Appraisal, Scorecard, score_row
 from ictappraise.services.workspace import Change, ServiceError, Workspace
 from ictappraise.settings import ROLE_LEAD
 
@@ -196,7 +197,8 @@ def readiness_problems(ws: Workspace, agency_id: str) -> list[str]:
     card = detail.scorecard
     problems = []
     if card.unscored:
-        problems.append(f"Còn {len(card.unscored_criteria)} tiêu chí chưa chấm ({listed(card.unscored)}).")
+        codes = card.unscored_criteria  # the list names what the number counts: criteria
+        problems.append(f"Còn {len(codes)} tiêu chí chưa chấm ({listed(codes)}).")
     scored = {f"crit/{c}/appraised" for c in card.conflicts} | {f"fact/{c}" for c in card.conflicts}
     others = sorted({fs.field.split("/", 2)[-1] for fs in detail.conflicts} - scored)
     if card.conflicts or others:  # notes and visit details too (domain.md §7)
@@ -209,6 +211,32 @@ def readiness_problems(ws: Workspace, agency_id: str) -> list[str]:
             f"{listed(detail.missing_reasons)}."
         )
     return problems
+
+
+def unscored_labels(card: Scorecard) -> list[str]:
+    """Each criterion still to score once ("I.1"), with the sub-items left when some are scored.
+
+    A criterion whose sub-items are partly scored reads "I.4 (còn I.4.b, I.4.c)": the list has
+    as many entries as "n tiêu chí chưa chấm" counts, and the clerk still sees which rows remain.
+    """
+    labels = []
+    for code in card.unscored_criteria:
+        subs = [c for c in card.rows if c.startswith(code + ".")]
+        left = [c for c in card.unscored if c in subs]
+        partly = 0 < len(left) < len(subs)
+        labels.append(f"{code} (còn {', '.join(left)})" if partly else code)
+    return labels
+
+
+def unchecked_rules(card: Scorecard) -> list[str]:
+    """Reason lines of penalty rules that cannot be checked yet (a fact is not recorded).
+
+    Not a reason to refuse signing (domain.md §7 names only conflicts and unscored criteria),
+    but signing keeps the result as it is: the sign confirmation names these lines.
+    """
+    if card.rating is None:
+        return []
+    return [reason for reason in card.rating.reasons if reason.startswith(UNCHECKED)]
 
 
 def listed(items: Sequence[str], limit: int = 8) -> str:

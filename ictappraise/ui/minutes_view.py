@@ -48,8 +48,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ictappraise.domain.rating import UNCHECKED
 from ictappraise.services import minutes
-from ictappraise.services.appraisal import problems_text, readiness_problems
+from ictappraise.services.appraisal import problems_text, readiness_problems, unchecked_rules
 from ictappraise.services.model import Agency
 from ictappraise.services.workspace import Workspace
 from ictappraise.settings import ROLE_LEAD
@@ -326,18 +327,42 @@ class MinutesDialog(QDialog):
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Ghi nhận biên bản đã ký"), "", parent=self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setText(self.tr("Ghi nhận biên bản thẩm định của {name} đã được ký?").format(name=agency_name))
-        box.setInformativeText(
-            self.tr(
-                "Sau khi ghi nhận, điểm, dữ kiện điểm liệt, thông tin buổi thẩm định và tệp minh chứng "
-                "của đơn vị bị khóa, không sửa được nữa. Chỉ Tổ trưởng mới mở lại được biên bản, và phải "
-                "ghi lý do.\n\nChỉ bấm «Ghi nhận đã ký» khi hai bên đã ký trên bản giấy."
-            )
+        text = self.tr(
+            "Sau khi ghi nhận, điểm, dữ kiện điểm liệt, thông tin buổi thẩm định và tệp minh chứng "
+            "của đơn vị bị khóa, không sửa được nữa. Chỉ Tổ trưởng mới mở lại được biên bản, và phải "
+            "ghi lý do.\n\nChỉ bấm «Ghi nhận đã ký» khi hai bên đã ký trên bản giấy."
         )
+        unchecked = self._unchecked_note()
+        box.setInformativeText(unchecked + "\n\n" + text if unchecked else text)
         box.addButton(self.tr("Ghi nhận đã ký"), QMessageBox.ButtonRole.AcceptRole)
         cancel = box.addButton(self.tr("Hủy"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(cancel)  # Enter must not sign by accident
         box.setEscapeButton(cancel)
         return box
+
+    def _unchecked_note(self) -> str:
+        """Penalty rules not checked yet (a fact not recorded), said before signing; "" if none.
+
+        Not a reason to refuse (domain.md §7), but signing locks the facts: the band stays as it
+        is now, as if the rule did not apply.
+        """
+        lines = unchecked_rules(self.ws.detail(self.agency_id).scorecard)
+        if not lines:
+            return ""
+        items = []
+        for line in lines:
+            what = line.removeprefix(UNCHECKED).lstrip(": ").strip()
+            items.append("– " + what[:1].upper() + what[1:])
+        return (
+            self.tr("Lưu ý: còn điều kiện hạ bậc chưa kiểm tra được:")
+            + "\n"
+            + "\n".join(items)
+            + "\n"
+            + self.tr(
+                "Ghi nhận đã ký thì xếp loại hiện tại được giữ nguyên (các điều kiện trên không làm "
+                "hạ bậc). Nên nhập đủ dữ kiện trước khi ký."
+            )
+        )
 
     def show_error(self, text: str) -> None:
         QMessageBox.warning(self, self.tr("Không thực hiện được"), text)
@@ -381,7 +406,13 @@ class MinutesDialog(QDialog):
         text = self.tr("Sẵn sàng ký (lần lập {r}). In, ký trên giấy, rồi bấm «Ghi nhận đã ký».").format(
             r=revision
         )
-        return text + " " + self._check_code_text(print_)
+        text += " " + self._check_code_text(print_)
+        unchecked = unchecked_rules(self.ws.detail(self.agency_id).scorecard)
+        if unchecked:
+            text += " " + self.tr(
+                "Lưu ý: còn {n} điều kiện hạ bậc chưa kiểm tra được (thiếu dữ kiện); nên nhập đủ trước khi ký."
+            ).format(n=len(unchecked))
+        return text
 
     def _check_code_text(self, print_: str) -> str:
         """The fingerprint said plainly: the code printed in the footer of every page."""

@@ -7,8 +7,6 @@ with whether it changed the band, the final band ("tạm tính" while criteria a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,6 +25,8 @@ from PySide6.QtWidgets import (
 from ictappraise.domain.fields import fact_field, portal_field
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.rating import CHECKED, UNCHECKED
+from ictappraise.domain.scorecard import PenaltyFacts
+from ictappraise.services.appraisal import unscored_labels
 from ictappraise.services.model import AgencyDetail
 from ictappraise.services.workspace import Change, ServiceError
 from ictappraise.store.database import StoreError
@@ -106,10 +106,11 @@ class PreviewPanel(QWidget):
                 rating.band, self.tr("XẾP LOẠI: {b}{s}").format(b=rating.band.value.upper(), s=suffix)
             )
         if card.unscored:
+            labels = unscored_labels(card)
             self.remaining.setText(
                 self.tr("Chưa chấm đủ ({n} tiêu chí): {codes}").format(
-                    n=len(card.unscored_criteria),
-                    codes=", ".join(card.unscored[:12]) + ("…" if len(card.unscored) > 12 else ""),
+                    n=len(card.unscored_criteria),  # the list names the criteria it counts
+                    codes=", ".join(labels[:12]) + ("…" if len(labels) > 12 else ""),
                 )
             )
             self.remaining.setStyleSheet("color: #8a5300; font-weight: bold;")
@@ -232,18 +233,26 @@ class FactsPanel(QGroupBox):
             )
             for box, count in zip(self.months, facts.portal_counts, strict=True):
                 box.setValue(-1 if count is None else count)
-            self.short.setText(self._portal_text(facts.portal_short_months, facts.portal_counts))
+            self.short.setText(self._portal_text(detail.scorecard.facts))
         finally:
             self._loading = False
 
-    def _portal_text(self, short: tuple[int, ...], counts: Sequence[int | None]) -> str:
-        """Months short of the quota and months not entered: an empty month is neither."""
-        unentered = sum(1 for count in counts if count is None)
+    def _portal_text(self, facts: PenaltyFacts) -> str:
+        """Months short of the quota and months not entered, counted as the rating counts them.
+
+        An empty month is neither short nor enough. With no quota (0) no month can fall short,
+        so an empty month decides nothing and is not reported as missing: the reason line then
+        reads "Đã kiểm tra: 0 tháng…", and so does this line.
+        """
+        short = facts.portal_short_months
+        unentered = facts.portal_unentered_months  # 0 when the quota is 0
+        if facts.portal_quota <= 0:
+            return self.tr("Định mức 0 tin, bài mỗi tháng: không có tháng nào thiếu định mức.")
         if short:
             text = self.tr("Tháng thiếu tin, bài so với định mức: {m}").format(
                 m=", ".join(f"T{m}" for m in short)
             )
-        elif unentered == len(counts):
+        elif unentered == len(facts.portal_counts):
             return self.tr("Chưa nhập số tin, bài tháng nào (chưa nhập {n} tháng).").format(n=unentered)
         elif unentered:
             text = self.tr("Các tháng đã nhập đều đạt định mức")

@@ -8,7 +8,7 @@ import pytest
 
 from ictappraise.domain.scorecard import Appraisal
 from ictappraise.io.excel_results import ResultEntry, final_band_text
-from ictappraise.services.appraisal import readiness_problems, set_appraisal
+from ictappraise.services.appraisal import readiness_problems, set_appraisal, unscored_labels
 from ictappraise.services.minutes import minutes_doc
 from ictappraise.services.results_report import report_line
 from ictappraise.services.workspace import Workspace
@@ -44,3 +44,24 @@ def test_every_message_counts_criteria(started: tuple[Workspace, str]) -> None:
     assert report_line(result).status == f"Tạm tính: còn {n} tiêu chí chưa chấm"
     entry = ResultEntry("VPTU", result.agency.name, 2, None, "", card, ws.catalog(2), {})
     assert final_band_text(entry).endswith(f"(tạm tính, chưa chấm đủ {n} tiêu chí)")
+
+
+def test_the_list_names_the_criteria_it_counts(started: tuple[Workspace, str]) -> None:
+    """ "Còn 1 tiêu chí chưa chấm (I.4.b, I.4.c)" counted one thing and listed another."""
+    ws, agency_id = started
+    card = ws.detail(agency_id).scorecard
+    for code in card.unscored:
+        if code not in ("I.4.b", "I.4.c"):
+            set_appraisal(ws, agency_id, code, Appraisal(override=Decimal(0)))
+    card = ws.detail(agency_id).scorecard
+    assert card.unscored == ("I.4.b", "I.4.c") and card.unscored_criteria == ("I.4",)
+    assert readiness_problems(ws, agency_id)[0] == "Còn 1 tiêu chí chưa chấm (I.4)."
+    assert unscored_labels(card) == ["I.4 (còn I.4.b, I.4.c)"]  # the preview: which rows remain
+
+
+def test_a_wholly_unscored_criterion_is_listed_by_its_code(started: tuple[Workspace, str]) -> None:
+    ws, agency_id = started
+    labels = unscored_labels(ws.detail(agency_id).scorecard)
+    assert len(labels) == CRITERIA - 1 and labels[:2] == ["I.2", "I.3"]
+    assert "I.4 (còn I.4.b, I.4.c)" in labels  # I.4.a is scored
+    assert not any(label.startswith("I.4.") for label in labels)

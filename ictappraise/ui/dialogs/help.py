@@ -182,6 +182,13 @@ class RulesHelpDialog(QDialog):
                 "đã kiểm tra nhưng không làm thay đổi xếp loại vẫn được ghi «Đã kiểm tra»."
             ),
             self.tr(
+                "<b>Thiếu dữ kiện thì «Chưa kiểm tra được».</b> Điều kiện hạ bậc chưa có dữ kiện để xét "
+                "(chưa ghi ngày gửi báo cáo hoặc đợt chưa có hạn gửi; còn tháng chưa nhập số tin, bài trên "
+                "Cổng thông tin) được ghi «Chưa kiểm tra được» và tự nó không bao giờ làm hạ bậc. Biên bản "
+                "vẫn ký được, nhưng ký rồi thì kết quả được giữ nguyên: Tổ thẩm định cần nhập đủ dữ kiện "
+                "trước khi ký."
+            ),
+            self.tr(
                 "<b>Xếp hạng</b> trong từng nhóm đối tượng: theo xếp loại cuối cùng (Tốt trước), rồi tổng "
                 "điểm thẩm định từ cao xuống thấp, rồi tên đơn vị. Cùng xếp loại và cùng tổng điểm thì cùng "
                 "thứ hạng. Đơn vị còn tạm tính hoặc còn xung đột chưa được xếp hạng."

@@ -16,5 +16,8 @@ def test_rules_help_follows_the_round(lead_ws, qtbot):
     assert "30/11/2022" in text and "4 tin, bài mỗi tháng" in text
     for decided in ("một lần", "6,67", "Chưa chấm không phải 0 điểm", "760 điểm", "cùng thứ hạng", "giữ lại"):
         assert decided in text
+    # A penalty whose data is missing: said, never lowers the band, enter the data before signing.
+    assert "«Chưa kiểm tra được»" in text and "không bao giờ làm hạ bậc" in text
+    assert "nhập đủ dữ kiện trước khi ký" in text
     dialog.show()
     dialog.grab().save("/tmp/ictappraise-help.png")
