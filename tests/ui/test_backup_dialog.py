@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QMessageBox
 from ictappraise.store.backup import list_backups
 from ictappraise.ui.backup_dialog import BackupDialog, restore_into
 from ictappraise.ui.checklist_model import COL_INPUT, COL_POINTS
-from tests.ui.test_main_window import select, window  # noqa: F401 - the window fixture
+from tests.ui.test_main_window import select  # the window fixture is in tests/ui/conftest.py
 
 
 def test_restore_brings_back_the_state_of_the_backup(window, monkeypatch, qtbot) -> None:  # noqa: ANN001, F811

@@ -13,7 +13,7 @@ from ictappraise.services import excel_import
 from ictappraise.store import repository
 from ictappraise.ui import excel_actions
 from ictappraise.ui.checklist_model import COL_SELF
-from tests.ui.test_main_window import select, window  # noqa: F401 - the window fixture
+from tests.ui.test_main_window import select  # the window fixture is in tests/ui/conftest.py
 
 
 def edit_count(ws) -> int:  # noqa: ANN001
