@@ -149,6 +149,7 @@ def test_a_member_cannot_reopen(qtbot: QtBot, demo_db: Path) -> None:
     try:
         dialog = _dialog(qtbot, ws, "HUTP")
         assert not dialog.reopen_button.isEnabled()
+        assert dialog.reopen_button.toolTip() == "Chỉ Tổ trưởng mở lại được biên bản đã ký (phải ghi lý do)."
     finally:
         ws.db.close()
 

@@ -2,38 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import Path
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from ictappraise.services.identity import lead_actor
-from ictappraise.services.workspace import Workspace
-from ictappraise.store.database import open_database
-from ictappraise.ui.app import build_window
-from ictappraise.ui.launch import application
+from ictappraise.ui.main_window import MainWindow
 
 
-def test_preview_and_tooltip_count_criteria_not_sub_items(qtbot, demo_db: Path) -> None:  # noqa: ANN001
-    application()
-    db = open_database(demo_db)
-    ws = Workspace(db)
-    ws.actor = lead_actor(ws, "test-device")
-    window = build_window(ws, today=date(2022, 12, 14))
-    qtbot.addWidget(window)
-    try:
-        agency_id = ws.find_agency("HUPQ").id  # Phụ lục 2, not yet appraised
-        window.agencies.select(agency_id)
-        QApplication.processEvents()
-        card = ws.detail(agency_id).scorecard
-        assert (len(card.unscored_criteria), len(card.unscored)) == (34, 46)
-        text = window.preview.remaining.text()
-        assert text.startswith("Chưa chấm đủ (34 tiêu chí): I.1, I.2, I.3, I.4, I.5")  # criteria, as counted
-        assert "I.4.a" not in text  # no sub-item while the whole criterion is unscored
-        model = window.agency_model
-        tooltip = model.index(model.row_of(agency_id), 0).data(Qt.ItemDataRole.ToolTipRole)
-        assert "Chưa chấm: 34 tiêu chí" in tooltip
-    finally:
-        window.close()
-        db.close()
+def test_preview_and_tooltip_count_criteria_not_sub_items(window: MainWindow) -> None:
+    ws = window.ws
+    agency_id = ws.find_agency("HUPQ").id  # Phụ lục 2, not yet appraised
+    window.agencies.select(agency_id)
+    QApplication.processEvents()
+    card = ws.detail(agency_id).scorecard
+    assert (len(card.unscored_criteria), len(card.unscored)) == (34, 46)
+    text = window.preview.remaining.text()
+    assert text.startswith("Chưa chấm đủ (34 tiêu chí): I.1, I.2, I.3, I.4, I.5")  # criteria, as counted
+    assert "I.4.a" not in text  # no sub-item while the whole criterion is unscored
+    model = window.agency_model
+    tooltip = model.index(model.row_of(agency_id), 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Chưa chấm: 34 tiêu chí" in tooltip
