@@ -181,7 +181,7 @@ def open_minutes(window: MainWindow) -> None:
 
 
 def minutes_batch(window: MainWindow, *, today: bool) -> None:
-    from ictappraise.ui.minutes_view import run_minutes_batch
+    from ictappraise.ui.minutes_batch import run_minutes_batch
 
     run_minutes_batch(window, window.ws, day=window.today if today else None)
 

@@ -1,4 +1,6 @@
-"""The minutes of a visit inside the app: preview (QtPdf) with zoom, print, save, sign, reopen; batches.
+"""The minutes of a visit inside the app: preview (QtPdf) with zoom, print, save, sign, reopen.
+
+Zoom is ui/pdf_zoom.py; minutes of many agencies at once, ui/minutes_batch.py.
 
 The dialog asks its questions through small methods (ask_save_path, ask_printer, ask_reason,
 ask_pkcs12, ask_confirm_sign, show_error) so tests replace them without real dialogs. Laying out many minutes
@@ -10,25 +12,14 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QCoreApplication,
-    QEvent,
-    QEventLoop,
-    QObject,
-    QSettings,
     QSize,
     Qt,
-    QThread,
     Signal,
-    Slot,
 )
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPageSize, QPainter, QWheelEvent
+from PySide6.QtGui import QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -41,9 +32,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QProgressDialog,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -51,182 +40,15 @@ from PySide6.QtWidgets import (
 from ictappraise.domain.rating import UNCHECKED
 from ictappraise.services import minutes
 from ictappraise.services.appraisal import problems_text, readiness_problems, unchecked_rules
-from ictappraise.services.model import Agency
 from ictappraise.services.workspace import Workspace
 from ictappraise.settings import ROLE_LEAD
+from ictappraise.ui.pdf_zoom import PdfZoom
 
 USER_ERRORS = (ValueError, OSError)
 PRINT_DPI = 300  # enough for 14 pt text; a page image stays ≈ 25 MB at most
 
+
 # Zoom: the preset steps of common PDF viewers; 1.0 = the page at its paper size (QPdfView's unit).
-ZOOM_STEPS = (0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0)
-ZOOM_SETTINGS_GROUP = "minutes_view"
-WHEEL_NOTCH = 120  # angleDelta of one mouse wheel notch
-_ZOOM_MODES = {
-    "fit_width": QPdfView.ZoomMode.FitToWidth,
-    "fit_page": QPdfView.ZoomMode.FitInView,
-    "custom": QPdfView.ZoomMode.Custom,
-}
-
-
-def next_zoom(current: float, direction: int) -> float:
-    """The preset step above (direction > 0) or below (direction < 0) the current factor."""
-    if direction > 0:
-        return next((step for step in ZOOM_STEPS if step > current * 1.01), ZOOM_STEPS[-1])
-    return next((step for step in reversed(ZOOM_STEPS) if step < current * 0.99), ZOOM_STEPS[0])
-
-
-class PdfZoom(QObject):
-    """Zoom of a QPdfView: actions, shortcuts, Ctrl+wheel, a percentage label, remembered in QSettings.
-
-    QPdfView keeps zoomFactor at its last custom value while a fit mode is on, so the factor a fit
-    mode shows is computed here the way QPdfView lays pages out.
-    """
-
-    def __init__(self, view: QPdfView, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.view = view
-        self._wheel = 0
-        self.zoom_in = self._action(self.tr("Phóng to"), ("Ctrl++", "Ctrl+="), lambda: self.step(1))
-        self.zoom_in.setIconText("+")
-        self.zoom_out = self._action(self.tr("Thu nhỏ"), ("Ctrl+-",), lambda: self.step(-1))
-        self.zoom_out.setIconText("−")
-        self.fit_width = self._action(
-            self.tr("Vừa chiều rộng"), ("Ctrl+0",), lambda: self.set_mode(QPdfView.ZoomMode.FitToWidth)
-        )
-        self.fit_page = self._action(
-            self.tr("Cả trang"), (), lambda: self.set_mode(QPdfView.ZoomMode.FitInView)
-        )
-        for fit in (self.fit_width, self.fit_page):
-            fit.setCheckable(True)  # shows which fit mode is on
-        self.label = QLabel(parent)
-        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance("0000%") + 8)
-        self.label.setToolTip(self.tr("Tỷ lệ thu phóng"))
-        self.label.setAccessibleName(self.tr("Tỷ lệ thu phóng"))
-        for action in (self.zoom_in, self.zoom_out, self.fit_width, self.fit_page):
-            parent.addAction(action)
-        view.viewport().installEventFilter(self)
-        view.zoomFactorChanged.connect(self.sync)
-        view.zoomModeChanged.connect(self.sync)
-        self.restore()
-
-    def _action(self, text: str, keys: tuple[str, ...], slot: object) -> QAction:
-        action = QAction(text, self)
-        action.setShortcuts([QKeySequence(key) for key in keys])
-        hint = QKeySequence(keys[0]).toString(QKeySequence.SequenceFormat.NativeText) if keys else ""
-        action.setToolTip(f"{text} ({hint})" if hint else text)
-        action.triggered.connect(slot)  # type: ignore[arg-type]
-        return action
-
-    def buttons(self, parent: QWidget) -> QHBoxLayout:
-        """The zoom row: − 100% + | Vừa chiều rộng | Cả trang."""
-        row = QHBoxLayout()
-        for item in (self.zoom_out, self.label, self.zoom_in, None, self.fit_width, self.fit_page):
-            if item is None:
-                row.addSpacing(12)
-            elif isinstance(item, QAction):
-                button = QToolButton(parent)
-                button.setDefaultAction(item)
-                row.addWidget(button)
-            else:
-                row.addWidget(item)
-        row.addStretch(1)
-        return row
-
-    # -- the factor -----------------------------------------------------------------------------
-    def factor(self) -> float:
-        """The zoom factor the pages are shown at, fit modes included."""
-        mode = self.view.zoomMode()
-        document = self.view.document()
-        if mode == QPdfView.ZoomMode.Custom or document is None or document.pageCount() == 0:
-            return self.view.zoomFactor()
-        scale = QGuiApplication.primaryScreen().logicalDotsPerInch() / 72  # as QPdfView
-        page = document.pagePointSize(0) * scale
-        margins = self.view.documentMargins()
-        viewport = self.view.viewport().size()
-        by_width = (viewport.width() - margins.left() - margins.right()) / max(page.width(), 1)
-        if mode == QPdfView.ZoomMode.FitToWidth:
-            return by_width
-        return min(by_width, (viewport.height() - self.view.pageSpacing()) / max(page.height(), 1))
-
-    def step(self, direction: int) -> None:
-        """One preset step in or out, from whatever the view shows now."""
-        self.set_factor(next_zoom(self.factor(), direction))
-
-    def set_factor(self, factor: float) -> None:
-        factor = min(max(factor, ZOOM_STEPS[0]), ZOOM_STEPS[-1])
-
-        def change() -> None:
-            self.view.setZoomFactor(factor)
-            self.view.setZoomMode(QPdfView.ZoomMode.Custom)
-
-        self._keeping_place(change)
-
-    def set_mode(self, mode: QPdfView.ZoomMode) -> None:
-        self._keeping_place(lambda: self.view.setZoomMode(mode))
-
-    def _keeping_place(self, change: Callable[[], None]) -> None:
-        """Apply a zoom change with the same part of the document in the middle of the view."""
-        bars = (self.view.horizontalScrollBar(), self.view.verticalScrollBar())
-        places = [(bar.value() + bar.pageStep() / 2) / max(bar.maximum() + bar.pageStep(), 1) for bar in bars]
-        change()
-        for bar, place in zip(bars, places, strict=True):
-            bar.setValue(round(place * (bar.maximum() + bar.pageStep()) - bar.pageStep() / 2))
-        self.save()
-        self.sync()
-
-    def sync(self) -> None:
-        """Label, checked fit mode and enabled steps follow the view."""
-        factor = self.factor()
-        self.label.setText(self.tr("{n}%").format(n=round(factor * 100)))
-        mode = self.view.zoomMode()
-        self.fit_width.setChecked(mode == QPdfView.ZoomMode.FitToWidth)
-        self.fit_page.setChecked(mode == QPdfView.ZoomMode.FitInView)
-        self.zoom_in.setEnabled(factor < ZOOM_STEPS[-1] * 0.99)
-        self.zoom_out.setEnabled(factor > ZOOM_STEPS[0] * 1.01)
-
-    # -- events and settings --------------------------------------------------------------------
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize:
-            self.sync()  # a fit mode's factor follows the view's size
-        elif event.type() == QEvent.Type.Wheel and isinstance(event, QWheelEvent):
-            if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-                self._wheel_zoom(event.angleDelta().y())
-                return True
-        return super().eventFilter(watched, event)
-
-    def _wheel_zoom(self, delta: int) -> None:
-        """One step per wheel notch; touchpads send smaller deltas, added up."""
-        self._wheel += delta
-        while abs(self._wheel) >= WHEEL_NOTCH:
-            direction = 1 if self._wheel > 0 else -1
-            self._wheel -= direction * WHEEL_NOTCH
-            self.step(direction)
-
-    def save(self) -> None:
-        settings = QSettings()
-        settings.beginGroup(ZOOM_SETTINGS_GROUP)
-        mode = self.view.zoomMode()
-        settings.setValue("zoom_mode", next(k for k, v in _ZOOM_MODES.items() if v == mode))
-        settings.setValue("zoom_factor", float(self.view.zoomFactor()))
-        settings.endGroup()
-
-    def restore(self) -> None:
-        """The zoom last chosen; fit to width the first time or if the setting is unreadable."""
-        settings = QSettings()
-        settings.beginGroup(ZOOM_SETTINGS_GROUP)
-        mode = _ZOOM_MODES.get(str(settings.value("zoom_mode", "fit_width")), QPdfView.ZoomMode.FitToWidth)
-        try:
-            factor = float(settings.value("zoom_factor", 1.0))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            factor = 1.0
-        settings.endGroup()
-        self.view.setZoomFactor(min(max(factor, ZOOM_STEPS[0]), ZOOM_STEPS[-1]))
-        self.view.setZoomMode(mode)
-        self.sync()
-
-
 class MinutesDialog(QDialog):
     """Preview of an agency's minutes with Print, Save as PDF, Sign and Reopen."""
 
@@ -552,129 +374,3 @@ class MinutesDialog(QDialog):
 
 
 # -- batches ------------------------------------------------------------------------------------
-@dataclass
-class BatchOutcome:
-    """What a batch wrote, what it skipped and whether the user cancelled."""
-
-    written: list[Path] = field(default_factory=list)
-    skipped: list[minutes.Skipped] = field(default_factory=list)
-    cancelled: bool = False
-    error: str = ""
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MinutesBatch", text)
-
-
-class _BatchWorker(QObject):
-    """Lays out and writes the prepared minutes on its own thread (plain data only)."""
-
-    progressed = Signal(int, str)
-    finished = Signal(object, str)  # written paths, error text
-
-    def __init__(self, jobs: Sequence[minutes.BatchJob], stop: threading.Event) -> None:
-        super().__init__()
-        self.jobs = list(jobs)
-        self.stop = stop
-
-    @Slot()
-    def run(self) -> None:
-        def progress(done: int, _total: int, name: str) -> bool:
-            self.progressed.emit(done, name)
-            return not self.stop.is_set()
-
-        try:
-            self.finished.emit(minutes.render_batch(self.jobs, progress), "")
-        except USER_ERRORS as error:
-            self.finished.emit([], str(error))
-
-
-class _BatchReceiver(QObject):
-    """Lives on the GUI thread, so the worker's signals reach the dialog queued, never direct."""
-
-    def __init__(self, dialog: QProgressDialog, loop: QEventLoop, stop: threading.Event) -> None:
-        super().__init__()
-        self.dialog = dialog
-        self.loop = loop
-        self.stop = stop
-        self.written: list[Path] = []
-        self.error = ""
-
-    @Slot(int, str)
-    def progressed(self, done: int, name: str) -> None:
-        if self.dialog.wasCanceled():  # cancel() called directly does not emit canceled
-            self.stop.set()
-            return
-        self.dialog.setValue(done)
-        if name:
-            self.dialog.setLabelText(_tr("Đang lập biên bản: {name}").format(name=name))
-
-    @Slot(object, str)
-    def finished(self, written: list[Path], error: str) -> None:
-        self.written, self.error = list(written), error
-        self.loop.quit()
-
-
-def write_minutes_batch(
-    parent: QWidget | None, ws: Workspace, agencies: Sequence[Agency], out_dir: Path
-) -> BatchOutcome:
-    """Write the minutes of several agencies with a progress dialog whose Cancel stops the batch."""
-    outcome = BatchOutcome()
-    try:
-        jobs, outcome.skipped = minutes.prepare_batch(ws, agencies, out_dir)
-    except USER_ERRORS as error:
-        outcome.error = str(error)
-        return outcome
-    dialog = QProgressDialog(_tr("Đang lập biên bản…"), _tr("Hủy"), 0, max(len(jobs), 1), parent)
-    dialog.setWindowTitle(_tr("Lập biên bản thẩm định"))
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(0)
-    dialog.setAutoReset(False)
-    stop = threading.Event()
-    loop = QEventLoop()
-    receiver = _BatchReceiver(dialog, loop, stop)
-    thread = QThread()
-    worker = _BatchWorker(jobs, stop)
-    worker.moveToThread(thread)
-    worker.progressed.connect(receiver.progressed)
-    worker.finished.connect(receiver.finished)
-    dialog.canceled.connect(stop.set)  # the worker stops between two files, never mid-file
-    thread.started.connect(worker.run)
-    thread.start()
-    loop.exec()
-    thread.quit()
-    thread.wait()
-    dialog.close()
-    outcome.written, outcome.error = receiver.written, receiver.error
-    outcome.cancelled = stop.is_set() and len(outcome.written) < len(jobs)
-    return outcome
-
-
-def run_minutes_batch(
-    parent: QWidget | None, ws: Workspace, *, day: date | None = None, out_dir: Path | None = None
-) -> BatchOutcome | None:
-    """Menu action: minutes of one day (or of every agency) into a folder, then a summary."""
-    try:
-        agencies = minutes.agencies_on(ws, day) if day else ws.agencies()
-    except USER_ERRORS as error:
-        QMessageBox.warning(parent, _tr("Không thực hiện được"), str(error))
-        return None
-    if out_dir is None:
-        chosen = QFileDialog.getExistingDirectory(parent, _tr("Chọn thư mục lưu biên bản"))
-        if not chosen:
-            return None
-        out_dir = Path(chosen)
-    outcome = write_minutes_batch(parent, ws, agencies, out_dir)
-    QMessageBox.information(parent, _tr("Lập biên bản thẩm định"), batch_summary(outcome, out_dir))
-    return outcome
-
-
-def batch_summary(outcome: BatchOutcome, out_dir: Path) -> str:
-    """What the batch did, in Vietnamese, for the closing message."""
-    lines = [_tr("Đã ghi {n} biên bản vào {folder}.").format(n=len(outcome.written), folder=out_dir)]
-    if outcome.cancelled:
-        lines.append(_tr("Đã dừng theo yêu cầu; các biên bản còn lại chưa được ghi."))
-    if outcome.error:
-        lines.append(outcome.error)
-    lines += [_tr("Bỏ qua {name}: {why}").format(name=s.agency.name, why=s.reason) for s in outcome.skipped]
-    return "\n".join(lines)

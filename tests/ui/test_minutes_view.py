@@ -17,7 +17,8 @@ from ictappraise.services.workspace import Actor, Workspace
 from ictappraise.store import repository
 from ictappraise.store.database import open_database
 from ictappraise.ui.launch import application
-from ictappraise.ui.minutes_view import MinutesDialog, batch_summary, write_minutes_batch
+from ictappraise.ui.minutes_batch import batch_summary, write_minutes_batch
+from ictappraise.ui.minutes_view import MinutesDialog
 
 
 def _dialog(qtbot: QtBot, ws: Workspace, code: str, *, confirm: bool = True) -> MinutesDialog:

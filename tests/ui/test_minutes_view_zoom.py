@@ -11,7 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from ictappraise.services.workspace import Workspace
 from ictappraise.ui.launch import application
-from ictappraise.ui.minutes_view import ZOOM_SETTINGS_GROUP, ZOOM_STEPS, MinutesDialog, next_zoom
+from ictappraise.ui.minutes_view import MinutesDialog
+from ictappraise.ui.pdf_zoom import ZOOM_SETTINGS_GROUP, ZOOM_STEPS, next_zoom
 
 FIT_WIDTH = QPdfView.ZoomMode.FitToWidth
 FIT_PAGE = QPdfView.ZoomMode.FitInView
