@@ -7,13 +7,12 @@ at temporary folders and may pin ICTAPPRAISE_DEVICE_ID.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-# platformdirs, importlib.resources and uuid are imported where used: the start-up frame reads
+# platformdirs, importlib.resources, json and uuid are imported where used: the start-up frame reads
 # the names below before anything else is loaded (issue 7).
 
 APP_NAME = "ictappraise"
@@ -85,6 +84,7 @@ class UserConfig:
 
 def load_config() -> UserConfig:
     """Read config.json, creating a stable device id on the first run."""
+    import json
     import uuid
 
     path = config_dir() / CONFIG_FILE
@@ -110,6 +110,8 @@ def load_config() -> UserConfig:
 
 def save_config(config: UserConfig) -> None:
     """Write config.json atomically."""
+    import json
+
     folder = config_dir()
     folder.mkdir(parents=True, exist_ok=True)
     temporary = folder / (CONFIG_FILE + ".tmp")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,6 +59,8 @@ def install_error_dialog() -> None:
     """An error nobody caught (a bug) is logged and shown, never silently swallowed by Qt."""
 
     def hook(kind: type[BaseException], error: BaseException, trace: object) -> None:
+        import traceback
+
         log = data_dir() / "ictappraise.log"
         try:
             log.parent.mkdir(parents=True, exist_ok=True)

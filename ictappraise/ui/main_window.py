@@ -10,8 +10,6 @@ store and the rules, and fills the window once a workspace is open.
 
 from __future__ import annotations
 
-import hashlib
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +32,8 @@ from PySide6.QtWidgets import (
 from ictappraise.ui.actions import add_undo_actions, install_menus
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from ictappraise.ui.controller import Controller
 
 SETTINGS_GROUP = "main_window"
@@ -99,6 +99,8 @@ class MainWindow(QMainWindow):
 
         self.controller = controller
         self.ws = controller.ws
+        from datetime import date  # the frame before attach() must not pay for what it does not use
+
         self.today = today or date.today()
         self.setWindowTitle(self._title(self.ws.db.path.name))
         self.agency_model = AgencyTableModel(self.ws, self)
@@ -247,6 +249,8 @@ class MainWindow(QMainWindow):
 
     def _last_agency_key(self) -> str:
         # One key per database file: the same agency id means nothing in another round's file.
+        import hashlib
+
         digest = hashlib.sha1(str(self.ws.db.path).encode("utf-8")).hexdigest()[:16]
         return f"{SETTINGS_GROUP}/last_agency/{digest}"
 
