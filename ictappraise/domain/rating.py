@@ -128,6 +128,11 @@ class Rating:
         checked without effect, not one that could not be checked yet."""
         return tuple(line for line in self.reasons[1:] if not line.startswith((CHECKED, UNCHECKED)))
 
+    @property
+    def unchecked(self) -> tuple[str, ...]:
+        """The lines of penalty rules that cannot be checked yet (a fact is not recorded)."""
+        return tuple(line for line in self.reasons if line.startswith(UNCHECKED))
+
 
 def category_rules(category: object, rules: Mapping[int, CategoryRules] | None = None) -> CategoryRules:
     """The rules of a category (Phụ lục number), refusing an unknown one."""

@@ -15,7 +15,6 @@ from ictappraise.domain.catalog import Criterion
 from ictappraise.domain.editlog import STATE_READY, STATE_REOPENED, STATE_SIGNED, is_lockable
 from ictappraise.domain.fields import crit_field, fact_field, portal_field, status_field, visit_field
 from ictappraise.domain.numbers import format_points, parse_decimal, quantize_points
-from ictappraise.domain.rating import UNCHECKED
 from ictappraise.domain.scorecard import Appraisal, Scorecard, score_row
 from ictappraise.services.workspace import Change, ServiceError, Workspace
 from ictappraise.settings import ROLE_LEAD
@@ -234,9 +233,7 @@ def unchecked_rules(card: Scorecard) -> list[str]:
     Not a reason to refuse signing (domain.md §7 names only conflicts and unscored criteria),
     but signing keeps the result as it is: the sign confirmation names these lines.
     """
-    if card.rating is None:
-        return []
-    return [reason for reason in card.rating.reasons if reason.startswith(UNCHECKED)]
+    return list(card.rating.unchecked) if card.rating else []
 
 
 def listed(items: Sequence[str], limit: int = 8) -> str:

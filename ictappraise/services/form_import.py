@@ -22,7 +22,6 @@ from ictappraise.services.appraisal import appraisal_change, self_score_change
 from ictappraise.services.model import Agency, AgencyDetail
 from ictappraise.services.workspace import Change, ServiceError, Workspace
 from ictappraise.store import backup
-from ictappraise.store.database import StoreError
 
 NOT_SET = "—"
 
@@ -135,14 +134,8 @@ def apply_import(ws: Workspace, plan: ImportPlan) -> int:
     if plan.errors:
         raise ServiceError("Không nhập được vì tệp có lỗi (chưa ghi gì): " + " ".join(plan.errors[:5]))
     if plan.changes:
-        # A rotating backup first: an import of the wrong file can be undone by restoring it.
-        try:
-            backup.backup_database(ws.db, backup.REASON_IMPORT)
-        except (StoreError, OSError) as error:
-            raise ServiceError(
-                f"Không sao lưu được tệp dữ liệu trước khi nhập ({error}). Chưa nhập gì; "
-                "hãy kiểm tra dung lượng ổ đĩa rồi thử lại."
-            ) from error
+        # An import of the wrong file can be undone by restoring this backup.
+        backup.backup_before(ws.db, backup.REASON_IMPORT, "nhập", ServiceError)
     return len(ws.write(plan.changes))
 
 

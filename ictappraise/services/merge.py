@@ -39,7 +39,6 @@ from ictappraise.services.merge_plan import MergePlan, MergeRefused, PackagePlan
 from ictappraise.services.package_export import ExportResult, export_package
 from ictappraise.services.workspace import Workspace, now_iso
 from ictappraise.store import backup, repository
-from ictappraise.store.database import StoreError
 
 __all__ = [
     "ExportResult",
@@ -84,7 +83,7 @@ def apply_merge(ws: Workspace, plan: MergePlan, progress: Progress | None = None
     ws.state()  # the cache must hold the state before the merge: the summary compares with it
     ws.db.check_still_there()
     if plan.new_edits:
-        _backup(ws)
+        backup.backup_before(ws.db, backup.REASON_MERGE, "tổng hợp", MergeRefused)
     reports, stored, new_edits = [], 0, []
     with ws.db.transaction() as session:
         have = repository.attachment_digests(session)
@@ -109,17 +108,6 @@ def apply_merge(ws: Workspace, plan: MergePlan, progress: Progress | None = None
     if scopes:
         ws.refresh(scopes)
     return _summary(ws, plan, reports, stored, before, scopes)
-
-
-def _backup(ws: Workspace) -> None:
-    """A rotating backup first: merged edits cannot be taken out again, a backup can be restored."""
-    try:
-        backup.backup_database(ws.db, backup.REASON_MERGE)
-    except (StoreError, OSError) as error:
-        raise MergeRefused(
-            f"Không sao lưu được tệp dữ liệu trước khi tổng hợp ({error}). Chưa tổng hợp gì; "
-            "hãy kiểm tra dung lượng ổ đĩa rồi thử lại."
-        ) from error
 
 
 def _snapshot(ws: Workspace, scopes: Iterable[str]) -> tuple[dict[str, tuple[str, ...]], set[str]]:

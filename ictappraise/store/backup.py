@@ -12,7 +12,8 @@ to ``.part`` and renamed, so a crash never leaves half a backup in the list.
 
 Public API (the GUI's restore dialog, the import and merge services)::
 
-    backup_database(db_or_path, "import")   # before applying; returns BackupInfo
+    backup_database(db_or_path, "import")   # returns BackupInfo
+    backup_before(db, "import", "nhập", ServiceError)   # the same, refusing the change if it fails
     list_backups(path)                      # newest first
     restore_backup(info_or_path, target)    # refuses while the target is open; safety copy first
 
@@ -162,6 +163,18 @@ def salvage(db: Database) -> Path | None:
     except (OSError, sqlite3.Error, StoreError):
         return None
     return info.path if info else None
+
+
+def backup_before(db: Database, reason: str, doing: str, refused: type[Exception]) -> None:
+    """A rotating backup before a change that cannot be taken out again (an import, a merge):
+    restoring it undoes the change. No backup, no change: ``refused`` says so in Vietnamese."""
+    try:
+        backup_database(db, reason)
+    except (StoreError, OSError) as error:
+        raise refused(
+            f"Không sao lưu được tệp dữ liệu trước khi {doing} ({error}). Chưa {doing} gì; "
+            "hãy kiểm tra dung lượng ổ đĩa rồi thử lại."
+        ) from error
 
 
 def list_backups(database: str | os.PathLike[str]) -> list[BackupInfo]:

@@ -90,9 +90,7 @@ def open_in_window(window: MainWindow, path: Path | None, *, demo: bool = False)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        QMessageBox.critical(
-            window, QCoreApplication.translate("app", "Không mở được tệp dữ liệu"), str(error)
-        )
+        _cannot_open(window, error)
         return False
     ws = open_workspace(path, demo=demo, parent=window, at_start=True)
     if ws is None:
@@ -115,42 +113,49 @@ def open_workspace(
     a Vietnamese dialog when it cannot be used (a damaged file offers its backups).
 
     at_start: the first file of the program, so a put-off identity question ends the program."""
-    problem = ""
+
+    def restored_then_opened(problem: str) -> Workspace | None:
+        if not _offer_restore(path, problem, parent):
+            return None
+        return open_workspace(path, actor=actor, demo=demo, parent=parent, at_start=at_start)
+
     try:
         db = open_database(path, create=not path.exists())
     except (DatabaseCorrupt, NotOurDatabase) as error:
-        problem = str(error)
+        return restored_then_opened(str(error))
     except StoreError as error:
-        QMessageBox.critical(
-            parent, QCoreApplication.translate("app", "Không mở được tệp dữ liệu"), str(error)
-        )
+        _cannot_open(parent, error)
         return None
-    else:
-        ws = Workspace(db)
-        try:
-            if not ws.agencies() and not ws.members():
-                seed_round(ws)
-            ws.actor = actor or _resolve_actor(ws, demo, parent, at_start=at_start)
-            for agency in ws.agencies():  # a stored value nobody can show surfaces here, not mid-window
-                ws.detail(agency.id)
-        except (ServiceError, StoreError) as error:
-            db.close()
-            QMessageBox.critical(
-                parent, QCoreApplication.translate("app", "Không mở được tệp dữ liệu"), str(error)
-            )
-            return None
-        except ValueError as error:  # like a damaged file: offer the backups
-            db.close()
-            problem = QCoreApplication.translate("app", "Dữ liệu trong tệp không đọc được ({error}).")
-            problem = problem.format(error=error)
-        else:
-            if ws.actor is None:
-                db.close()
-                return None
-            return ws
-    if not _offer_restore(path, problem, parent):
+    ws = Workspace(db)
+    try:
+        _prepare(ws, actor, demo, parent, at_start)
+    except (ServiceError, StoreError) as error:
+        db.close()
+        _cannot_open(parent, error)
         return None
-    return open_workspace(path, actor=actor, demo=demo, parent=parent, at_start=at_start)
+    except ValueError as error:  # like a damaged file: offer the backups
+        db.close()
+        problem = QCoreApplication.translate("app", "Dữ liệu trong tệp không đọc được ({error}).")
+        return restored_then_opened(problem.format(error=error))
+    if ws.actor is None:  # nobody said who acts
+        db.close()
+        return None
+    return ws
+
+
+def _prepare(ws: Workspace, actor: Actor | None, demo: bool, parent: QWidget | None, at_start: bool) -> None:
+    """Seed a new file, know who acts, and read every agency once: a stored value nobody can
+    show surfaces here (ValueError), not in a half-built window."""
+    if not ws.agencies() and not ws.members():
+        seed_round(ws)
+    ws.actor = actor or _resolve_actor(ws, demo, parent, at_start=at_start)
+    if ws.actor is not None:
+        for agency in ws.agencies():
+            ws.detail(agency.id)
+
+
+def _cannot_open(parent: QWidget | None, error: Exception) -> None:
+    QMessageBox.critical(parent, QCoreApplication.translate("app", "Không mở được tệp dữ liệu"), str(error))
 
 
 def _after_open(window: MainWindow, ws: Workspace, demo: bool) -> None:
