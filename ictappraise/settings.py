@@ -82,30 +82,98 @@ class UserConfig:
         }
 
 
+#: The keys config.json may hold; device_id must be there (we write every key, but a file of an
+#: older version may lack the optional ones).
+CONFIG_REQUIRED = frozenset({"device_id"})
+CONFIG_OPTIONAL = frozenset({"identity", "pdf_font"})
+IDENTITY_KEYS = frozenset({"name", "title", "role"})
+
+_notices: list[str] = []
+
+
+def take_config_notices() -> list[str]:
+    """Vietnamese notes about config.json not yet shown to the user (e.g. a damaged file set aside)."""
+    notices = list(_notices)
+    _notices.clear()
+    return notices
+
+
 def load_config() -> UserConfig:
-    """Read config.json, creating a stable device id on the first run."""
+    """Read config.json, creating a stable device id on the first run.
+
+    A file that is not as we write it (not JSON, empty, a key we do not know or one missing, a
+    value of the wrong type) is set aside as config.json.hong-<time>, logged, and noted for the
+    user (``take_config_notices``); the program then goes on as on its first start.
+    """
     import json
     import uuid
 
     path = config_dir() / CONFIG_FILE
-    data: dict[str, Any] = {}
+    config: UserConfig | None = None
     if path.exists():
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            data = {}
-    identity = data.get("identity")
-    config = UserConfig(
-        device_id=str(data.get("device_id") or uuid.uuid4()),
-        identity=Identity(**identity) if isinstance(identity, dict) else None,
-        pdf_font=data.get("pdf_font"),
-    )
-    if not data.get("device_id"):
-        save_config(config)
+            config = _parse_config(json.loads(path.read_text(encoding="utf-8")))
+        except OSError as error:
+            _notices.append(f"Không đọc được tệp cấu hình {path}: {error.strerror or error}.")
+        except (ValueError, TypeError) as error:
+            _set_aside(path, error)
+    if config is None:
+        config = UserConfig(device_id=str(uuid.uuid4()))
+        try:
+            save_config(config)
+        except OSError as error:
+            _notices.append(f"Không ghi được tệp cấu hình {path}: {error.strerror or error}.")
     forced = os.environ.get("ICTAPPRAISE_DEVICE_ID")
     if forced:
         config.device_id = forced
     return config
+
+
+def _parse_config(data: Any) -> UserConfig:
+    """The config of a parsed config.json; ValueError/TypeError (English, for the log) if it is not ours."""
+    if not isinstance(data, dict):
+        raise TypeError(f"top level is {type(data).__name__}, not an object")
+    unknown = set(data) - CONFIG_REQUIRED - CONFIG_OPTIONAL
+    missing = CONFIG_REQUIRED - set(data)
+    if unknown or missing:
+        raise ValueError(f"unknown keys {sorted(unknown)}, missing keys {sorted(missing)}")
+    device_id = data["device_id"]
+    if not isinstance(device_id, str) or not device_id.strip():
+        raise TypeError("device_id is not a non-empty string")
+    pdf_font = data.get("pdf_font")
+    if pdf_font is not None and not isinstance(pdf_font, str):
+        raise TypeError("pdf_font is not a string")
+    return UserConfig(device_id=device_id, identity=_parse_identity(data.get("identity")), pdf_font=pdf_font)
+
+
+def _parse_identity(data: Any) -> Identity | None:
+    if data is None:
+        return None
+    if not isinstance(data, dict) or set(data) - IDENTITY_KEYS or "name" not in data:
+        raise ValueError(f"identity is not an object of {sorted(IDENTITY_KEYS)} with a name")
+    name, title, role = data["name"], data.get("title", ""), data.get("role", ROLE_MEMBER)
+    if not all(isinstance(v, str) for v in (name, title, role)) or not name.strip():
+        raise TypeError("identity name, title and role must be text, the name not empty")
+    if role not in ROLE_LABELS:
+        raise ValueError(f"identity role {role!r} is not one of {sorted(ROLE_LABELS)}")
+    return Identity(name=name, title=title, role=role)
+
+
+def _set_aside(path: Path, error: Exception) -> None:
+    """Rename a config.json that is not ours, log why, and note it for the user."""
+    import logging
+    from datetime import datetime
+
+    aside = path.with_name(f"{path.name}.hong-{datetime.now():%Y%m%d-%H%M%S}")
+    try:
+        os.replace(path, aside)
+    except OSError:
+        aside = path  # cannot rename: it is overwritten by the fresh config below
+    logging.getLogger(__name__).warning("config file %s set aside as %s: %s", path, aside, error)
+    _notices.append(
+        f"Tệp cấu hình {path} bị hỏng hoặc không đúng dạng, đã cất sang «{aside.name}». "
+        "Chương trình bắt đầu lại như lần chạy đầu: hãy khai báo lại người dùng của máy này."
+    )
 
 
 def save_config(config: UserConfig) -> None:

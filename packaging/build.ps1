@@ -1,10 +1,13 @@
 # Build the Windows one-folder bundle: dist\ictappraise\ictappraise.exe
-# Usage (PowerShell, in the repository, with the project installed):  .\packaging\build.ps1
+# Usage (PowerShell, in the repository):  .\packaging\build.ps1
+# It installs the locked versions of requirements\build.txt (the same lock CI tests) first.
 # ictappraise.exe is the GUI (no console window); ictappraise-cli.exe runs the commands.
 $ErrorActionPreference = "Stop"
 Set-Location (Join-Path $PSScriptRoot "..")
-python -m pip show pyinstaller *> $null
-if ($LASTEXITCODE -ne 0) { python -m pip install "pyinstaller>=6.5" }
+python -m pip install -q --require-hashes -r requirements\build.txt
+if ($LASTEXITCODE -ne 0) { throw "pip could not install requirements\build.txt" }
+python -m pip install -q --no-deps -e .
+if ($LASTEXITCODE -ne 0) { throw "pip could not install the project" }
 python -m PyInstaller --noconfirm --clean --log-level WARN `
     --distpath dist --workpath build\pyinstaller packaging\ictappraise.spec
 if ($LASTEXITCODE -ne 0) { throw "PyInstaller failed" }

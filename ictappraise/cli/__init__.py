@@ -50,6 +50,9 @@ def file_error_message(error: OSError) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script and of ``python -m ictappraise``."""
+    from ictappraise.app_log import setup_logging
+
+    setup_logging()  # before anything imports a library that may warn: warnings go to the log
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
@@ -83,6 +86,7 @@ def run_command(args: argparse.Namespace) -> int:
     from ictappraise.store.errors import StoreError
 
     try:
+        _read_config_first()
         return int(args.handler(args))
     except (CommandError, ServiceError, StoreError, ValueError) as error:
         err(f"Lỗi: {error}")
@@ -95,3 +99,22 @@ def run_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         err("Đã dừng theo yêu cầu.")
         return 130
+    finally:
+        _print_config_notices()
+
+
+def _read_config_first() -> None:
+    """Read config.json before the command speaks, so a note about a damaged file comes first."""
+    from ictappraise.settings import load_config
+
+    load_config()
+    _print_config_notices()
+
+
+def _print_config_notices() -> None:
+    """A damaged config.json set aside during the command is said, once, as a note."""
+    from ictappraise.cli.common import err
+    from ictappraise.settings import take_config_notices
+
+    for notice in take_config_notices():
+        err(f"Lưu ý: {notice}")

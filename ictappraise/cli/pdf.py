@@ -99,16 +99,17 @@ Stamp = Callable[[Path], None]
 def _digital_signer(args: argparse.Namespace, place: str) -> Stamp | None:
     """A function signing a written PDF in place, when --p12 or --pkcs11-lib was given.
 
-    Secrets are read before anything is written, so a missing password fails early.
+    Secrets are read before anything is written, so a missing password fails early. pyHanko
+    and the crypto stack are imported only here, when signing was asked for.
     """
-    from ictappraise.io.pdf_sign import sign_pdf_pkcs11, sign_pdf_pkcs12
-
     if args.p12:
         if not args.p12.is_file():
             raise CommandError(f"Không có tệp chứng thư số {args.p12}.")
         password = _secret(args.p12_password_env, "mật khẩu tệp .p12")
 
         def stamp(path: Path) -> None:
+            from ictappraise.io.pdf_sign import sign_pdf_pkcs12
+
             sign_pdf_pkcs12(path, path, args.p12, password, location=place)
             out(f"  đã ký số: {path}")
 
@@ -117,6 +118,8 @@ def _digital_signer(args: argparse.Namespace, place: str) -> Stamp | None:
         pin = _secret(args.pkcs11_pin_env, "mã PIN")
 
         def stamp_token(path: Path) -> None:
+            from ictappraise.io.pdf_sign import sign_pdf_pkcs11
+
             sign_pdf_pkcs11(
                 path,
                 path,

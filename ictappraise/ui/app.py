@@ -19,7 +19,7 @@ from ictappraise.services.demo import EVENING, build_demo
 from ictappraise.services.identity import actor_for, lead_actor
 from ictappraise.services.seed import seed_round
 from ictappraise.services.workspace import Actor, ServiceError, Workspace
-from ictappraise.settings import DEMO_DATABASE_FILE, data_dir, load_config, save_config
+from ictappraise.settings import DEMO_DATABASE_FILE, data_dir, load_config, save_config, take_config_notices
 from ictappraise.store.database import DatabaseCorrupt, NotOurDatabase, StoreError, open_database
 from ictappraise.ui.controller import Controller
 from ictappraise.ui.main_window import MainWindow
@@ -198,10 +198,18 @@ def _offer_restore(path: Path, problem: str, parent: QWidget | None) -> bool:
     return True
 
 
+def _show_config_notices(parent: QWidget | None) -> None:
+    """A damaged config.json was set aside: say so before asking who uses this laptop."""
+    notices = take_config_notices()
+    if notices:
+        QMessageBox.warning(parent, QCoreApplication.translate("app", "Tệp cấu hình"), "\n\n".join(notices))
+
+
 def _resolve_actor(
     ws: Workspace, demo: bool, parent: QWidget | None, *, at_start: bool = False
 ) -> Actor | None:
     config = load_config()
+    _show_config_notices(parent)
     if demo:
         return lead_actor(ws, config.device_id)
     if config.identity is None:

@@ -12,11 +12,21 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer, QTranslator
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QMessageLogContext,
+    QObject,
+    QSettings,
+    QTimer,
+    QtMsgType,
+    QTranslator,
+    qInstallMessageHandler,
+)
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ictappraise import __version__
-from ictappraise.settings import DATABASE_FILE, DEMO_DATABASE_FILE, data_dir, default_database, resource_path
+from ictappraise.settings import DATABASE_FILE, DEMO_DATABASE_FILE, default_database, resource_path
 
 #: Set by smoke tests and the start-up benchmark: quit once the opened window has painted.
 QUIT_AFTER_PAINT = "ICTAPPRAISE_QUIT_AFTER_PAINT"
@@ -55,13 +65,34 @@ def install_qt_translation(app: QApplication) -> None:
         app._ictappraise_translator = translator  # type: ignore[attr-defined]  # keep it alive
 
 
+def route_qt_messages() -> None:
+    """Qt's own warnings (fonts, platform plugins…) go to the log, never to the terminal."""
+    import logging
+
+    logger = logging.getLogger("qt")
+    levels = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }
+
+    def handler(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+        logger.log(levels.get(kind, logging.WARNING), message)
+
+    qInstallMessageHandler(handler)
+
+
 def install_error_dialog() -> None:
     """An error nobody caught (a bug) is logged and shown, never silently swallowed by Qt."""
 
     def hook(kind: type[BaseException], error: BaseException, trace: object) -> None:
         import traceback
 
-        log = data_dir() / "ictappraise.log"
+        from ictappraise.app_log import log_path
+
+        log = log_path()
         try:
             log.parent.mkdir(parents=True, exist_ok=True)
             with log.open("a", encoding="utf-8") as handle:
@@ -115,6 +146,10 @@ def _trace(stage: str) -> None:
 
 def run_gui(db: Path | None = None, demo: bool = False) -> int:
     """Entry point of `ictappraise` without a command: show the frame, then open the file."""
+    from ictappraise.app_log import setup_logging
+
+    setup_logging()
+    route_qt_messages()
     app = application(translated=False)
     install_error_dialog()
     from ictappraise.ui.main_window import MainWindow
