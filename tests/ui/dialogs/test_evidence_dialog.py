@@ -74,20 +74,6 @@ def test_signed_minutes_are_read_only(lead_ws, qtbot):
     assert not dialog.add_button.isEnabled() and not dialog.remove_button.isEnabled()
 
 
-def test_screenshot(lead_ws, qtbot, tmp_path, monkeypatch):
-    vptu = lead_ws.find_agency("VPTU")
-    evidence.attach_files(lead_ws, vptu.id, "I.1", _files(tmp_path))
-    dialog = EvidenceDialog(lead_ws, vptu.id, "I.1")
-    qtbot.addWidget(dialog)
-    dialog.show()
-    dialog.grab().save("/tmp/ictappraise-evidence.png")
-    hutp = lead_ws.find_agency("HUTP")
-    locked = EvidenceDialog(lead_ws, hutp.id, "III.2")
-    qtbot.addWidget(locked)
-    locked.show()
-    locked.grab().save("/tmp/ictappraise-evidence-locked.png")
-
-
 def test_a_file_that_runs_a_program_is_opened_only_on_request(lead_ws, qtbot, tmp_path, monkeypatch):
     vptu = lead_ws.find_agency("VPTU")
     runnable = tmp_path / "bao_cao.exe"

@@ -20,4 +20,3 @@ def test_rules_help_follows_the_round(lead_ws, qtbot):
     assert "«Chưa kiểm tra được»" in text and "không bao giờ làm hạ bậc" in text
     assert "nhập đủ dữ kiện trước khi ký" in text
     dialog.show()
-    dialog.grab().save("/tmp/ictappraise-help.png")

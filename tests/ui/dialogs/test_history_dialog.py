@@ -69,7 +69,6 @@ def test_agency_history_shows_held_edits(demo_db, qtbot):
         dialog.filter_edit.clear()
         dialog.resize(1300, 600)
         dialog.show()
-        dialog.grab().save("/tmp/ictappraise-history.png")
     finally:
         ws.db.close()
 

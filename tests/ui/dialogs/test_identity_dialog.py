@@ -62,11 +62,3 @@ def test_empty_name_is_refused_and_an_empty_team_starts_with_the_form(qtbot, mon
 def test_ask_identity_returns_none_when_put_off(lead_ws, qtbot, monkeypatch):
     monkeypatch.setattr(identity_module.IdentityDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
     assert ask_identity(None, lead_ws) is None
-
-
-def test_screenshot(lead_ws, qtbot):
-    dialog = IdentityDialog(lead_ws.members())
-    qtbot.addWidget(dialog)
-    dialog.resize(dialog.sizeHint())
-    dialog.show()
-    dialog.grab().save("/tmp/ictappraise-identity.png")

@@ -34,7 +34,6 @@ def test_creates_the_next_round(lead_ws, qtbot, tmp_path, monkeypatch):
     finally:
         db.close()
     dialog.show()
-    dialog.grab().save("/tmp/ictappraise-new-round.png")
 
 
 def test_refusal_keeps_the_dialog_open(lead_ws, qtbot, tmp_path, monkeypatch):

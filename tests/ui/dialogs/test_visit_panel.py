@@ -105,12 +105,3 @@ def test_signed_visit_is_locked(lead_ws, qtbot):
     assert not panel.team_model.flags(panel.team_model.index(0, 0)) & Qt.ItemFlag.ItemIsUserCheckable
     assert panel.place_edit.text() == "Hội trường Huyện ủy Tuy Phong"
     assert panel.rep_model.rowCount() == 2
-    qtbot.wait(20)
-    panel.grab().save("/tmp/ictappraise-visit-locked.png")
-
-
-def test_screenshot(lead_ws, qtbot):
-    panel, _agency = _panel(qtbot, lead_ws, "TUPT")  # visited, waiting for signatures
-    panel.resize(440, 1100)
-    qtbot.wait(20)
-    panel.grab().save("/tmp/ictappraise-visit.png")
