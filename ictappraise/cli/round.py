@@ -6,7 +6,15 @@ import argparse
 import json
 from typing import Any
 
-from ictappraise.cli.common import CommandError, add_db_argument, err, out, print_warnings, workspace
+from ictappraise.cli.common import (
+    CommandError,
+    add_db_argument,
+    err,
+    out,
+    print_warnings,
+    warn_damage,
+    workspace,
+)
 from ictappraise.domain.numbers import format_points
 from ictappraise.services.demo import build_demo
 from ictappraise.services.model import STATUS_LABELS, AgencyResult
@@ -76,6 +84,7 @@ def run_identity(args: argparse.Namespace) -> int:
 
 def run_results(args: argparse.Namespace) -> int:
     with workspace(args) as ws:
+        warn_damage(ws)
         results = ws.results()
         if args.json:
             print(json.dumps([result_json(r) for r in results], ensure_ascii=False, indent=2))

@@ -135,6 +135,8 @@ class LogState:
     held: tuple[Edit, ...] = ()
     #: Fields whose parent links loop (a database broken by an older build's merge), sorted.
     broken: tuple[str, ...] = ()
+    #: The edits on those loops, sorted.
+    looping: tuple[str, ...] = ()
 
     def value(self, field_name: str, default: Any = None) -> Any:
         state = self.fields.get(field_name)
@@ -161,7 +163,9 @@ def derive(edits: Iterable[Edit]) -> LogState:
     fields = {name: FieldState(name, _heads(group)) for name, group in by_field.items()}
     looping = in_loops({i: e.parents for i, e in unique.items() if e.parents})
     broken = tuple(sorted({unique[i].field for i in looping}))
-    return LogState(fields, tuple(sorted((unique[i] for i in held), key=_order)), broken)
+    return LogState(
+        fields, tuple(sorted((unique[i] for i in held), key=_order)), broken, tuple(sorted(looping))
+    )
 
 
 def in_loops(links: Mapping[str, Iterable[str]]) -> set[str]:

@@ -102,6 +102,10 @@ class Workspace:
         """The derived state of a scope (the round, or an agency id)."""
         return self._all_states().get(scope) or LogState()
 
+    def scope_states(self) -> dict[str, LogState]:
+        """Every scope's derived state (the round and each agency id)."""
+        return dict(self._all_states())
+
     def refresh(self, scopes: Iterable[str] | None = None) -> None:
         """Re-read from the file (all of it, or some scopes) after writes from elsewhere."""
         if scopes is None or self._states is None:
