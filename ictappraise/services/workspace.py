@@ -20,7 +20,8 @@ from ictappraise.domain.fields import status_field
 from ictappraise.domain.ranking import rank
 from ictappraise.domain.rating import Band, CategoryRules
 from ictappraise.domain.scorecard import score_agency
-from ictappraise.services import reading
+from ictappraise.domain.text_safety import forbidden_problem
+from ictappraise.services import field_values, reading
 from ictappraise.services.errors import ServiceError, VisitLocked  # noqa: F401  # re-exported
 from ictappraise.services.model import (
     STATUS_SIGNED,
@@ -314,6 +315,9 @@ class Workspace:
         return new
 
     def _edit_for(self, change: Change, actor: Actor) -> Edit | None:
+        problem = forbidden_problem(change.value) or forbidden_problem(change.reason)
+        if problem:  # every local write passes here: screens, commands, imports
+            raise ServiceError(f"{field_values.field_title(change.field)}: {problem}.")
         scope = repository.scope_of(change.field)
         state = self.state(scope)
         current = state.fields.get(change.field)
