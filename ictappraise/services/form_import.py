@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ictappraise.domain.catalog import Catalog, Criterion
 from ictappraise.domain.fields import crit_field, fact_field
-from ictappraise.domain.numbers import format_points
+from ictappraise.domain.numbers import format_points, quantize_points
 from ictappraise.domain.scorecard import Appraisal
 from ictappraise.io import excel_form
 from ictappraise.io.excel_cells import is_code
@@ -303,6 +303,10 @@ def _plan_leaf(
     entry = detail.entries[criterion.code]
     reason = f"Nhập từ tệp Excel «{item.path.name}»"
     if points is not None:
+        points = _as_stored(points)  # the preview shows what will be stored: 0.01, half up
+        if points is None:
+            item.errors.append(f"{where}: điểm của tiêu chí {criterion.code} quá lớn (vượt điểm tối đa).")
+            return
         if points < 0 or points > criterion.maximum:
             item.errors.append(
                 f"{where}: điểm {format_points(points)} của tiêu chí {criterion.code} nằm ngoài khoảng 0–"
@@ -330,6 +334,14 @@ def _plan_leaf(
         what = "Ghi chú" if appraised else "Tài liệu kiểm chứng"
         item.changes.append(Change(crit_field(detail.agency.id, criterion.code, text_key), text, reason))
         item.lines.append(PlanLine(criterion.code, what, _short(current), _short(text)))
+
+
+def _as_stored(points: Decimal) -> Decimal | None:
+    """Points as the setters store them (domain.numbers.quantize_points), None when far too large."""
+    try:
+        return quantize_points(points)
+    except InvalidOperation:  # 1e300: more digits than any score has
+        return None
 
 
 def _plan_appraised(
