@@ -27,4 +27,3 @@ def test_a_pasted_escape_in_a_note_is_refused_with_a_vietnamese_message(window: 
     hint = window.hint.text()
     assert "Không nhận giá trị" in hint and "U+001B" in hint and "ký tự điều khiển" in hint, hint
     assert window.ws.detail(agency_id).entries["IV.5"].note == before
-    window.grab().save("/tmp/g/note-refused.png")
