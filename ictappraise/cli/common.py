@@ -48,6 +48,15 @@ def print_warnings(db: Database) -> None:
         err(f"Lưu ý: {warning}")
 
 
+def warn_damage(ws: Workspace) -> None:
+    """A looping edit graph (merged by an older build): say so on stderr, with the backup to restore."""
+    from ictappraise.services.graph_health import find_damage
+
+    damage = find_damage(ws)
+    if damage is not None:
+        err(f"Lưu ý: {damage.message(ws)}")
+
+
 def resolve_actor(ws: Workspace, as_name: str | None) -> Actor:
     """The acting member: --as NAME, else the identity saved on this laptop."""
     config = load_config()

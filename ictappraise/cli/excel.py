@@ -11,6 +11,7 @@ from ictappraise.cli.common import (
     add_db_argument,
     confirm,
     out,
+    warn_damage,
     workspace,
 )
 from ictappraise.services import excel_import as svc
@@ -121,6 +122,7 @@ def run_import_catalog(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     with workspace(args) as ws:
+        warn_damage(ws)
         svc.write_results(ws, args.out)
         out(f"Đã xuất kết quả xếp hạng: {args.out}")
     return 0

@@ -6,9 +6,18 @@ import argparse
 import json
 from typing import Any
 
-from ictappraise.cli.common import CommandError, add_db_argument, err, out, print_warnings, workspace
+from ictappraise.cli.common import (
+    CommandError,
+    add_db_argument,
+    err,
+    out,
+    print_warnings,
+    warn_damage,
+    workspace,
+)
 from ictappraise.domain.numbers import format_points
 from ictappraise.services.demo import build_demo
+from ictappraise.services.fingerprint import MISMATCH_MARK, fingerprint_mismatch
 from ictappraise.services.model import STATUS_LABELS, AgencyResult
 from ictappraise.settings import ROLE_LABELS, ROLE_MEMBER, Identity, load_config, save_config
 from ictappraise.store.database import open_database
@@ -76,11 +85,14 @@ def run_identity(args: argparse.Namespace) -> int:
 
 def run_results(args: argparse.Namespace) -> int:
     with workspace(args) as ws:
+        warn_damage(ws)
         results = ws.results()
+        mismatches = {r.agency.id: fingerprint_mismatch(ws.detail(r.agency.id)) for r in results}
         if args.json:
-            print(json.dumps([result_json(r) for r in results], ensure_ascii=False, indent=2))
+            rows = [result_json(r) | _mismatch_json(mismatches[r.agency.id]) for r in results]
+            print(json.dumps(rows, ensure_ascii=False, indent=2))
         else:
-            _print_table(results)
+            _print_table(results, {a for a, found in mismatches.items() if found})
     return 0
 
 
@@ -112,7 +124,13 @@ def result_json(result: AgencyResult) -> dict[str, Any]:
     }
 
 
-def _print_table(results: list[AgencyResult]) -> None:
+def _mismatch_json(found: tuple[str, str] | None) -> dict[str, Any]:
+    """Signed minutes whose data changed since: both fingerprints, else null."""
+    value = None if found is None else {"signed": found[0], "current": found[1]}
+    return {"fingerprint_mismatch": value}
+
+
+def _print_table(results: list[AgencyResult], mismatched: set[str]) -> None:
     category = None
     for result in results:
         if result.agency.category != category:
@@ -139,6 +157,7 @@ def _print_table(results: list[AgencyResult]) -> None:
         out(
             f"{rank:>4}  {result.agency.code:<6} {result.agency.name:<46} {points:>15}  {base:<10} {band:<22} "
             f"{STATUS_LABELS[result.status]}"
+            + (f" — {MISMATCH_MARK}" if result.agency.id in mismatched else "")
         )
         if rating and not card.provisional:
             for reason in rating.applied:

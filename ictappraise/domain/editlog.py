@@ -118,8 +118,9 @@ class FieldState:
 
     @property
     def value(self) -> Any:
-        """The value, or None while in conflict (callers check ``conflict``)."""
-        return None if self.conflict else self.heads[0].value
+        """The value, or None while in conflict (callers check ``conflict``) or headless."""
+        # A field whose parent links loop can have every edit replaced: no head, no value.
+        return None if self.conflict or not self.heads else self.heads[0].value
 
     @property
     def head_ids(self) -> tuple[str, ...]:
@@ -132,10 +133,14 @@ class LogState:
 
     fields: dict[str, FieldState] = field(default_factory=dict)
     held: tuple[Edit, ...] = ()
+    #: Fields whose parent links loop (a database broken by an older build's merge), sorted.
+    broken: tuple[str, ...] = ()
+    #: The edits on those loops, sorted.
+    looping: tuple[str, ...] = ()
 
     def value(self, field_name: str, default: Any = None) -> Any:
         state = self.fields.get(field_name)
-        if state is None or state.conflict:
+        if state is None or state.conflict or not state.heads:
             return default
         return state.value
 
@@ -156,7 +161,42 @@ def derive(edits: Iterable[Edit]) -> LogState:
         if edit.id not in held:
             by_field[edit.field].append(edit)
     fields = {name: FieldState(name, _heads(group)) for name, group in by_field.items()}
-    return LogState(fields, tuple(sorted((unique[i] for i in held), key=_order)))
+    looping = in_loops({i: e.parents for i, e in unique.items() if e.parents})
+    broken = tuple(sorted({unique[i].field for i in looping}))
+    return LogState(
+        fields, tuple(sorted((unique[i] for i in held), key=_order)), broken, tuple(sorted(looping))
+    )
+
+
+def in_loops(links: Mapping[str, Iterable[str]]) -> set[str]:
+    """Ids on a cycle of links (id → the ids it points to), or on a path between cycles.
+
+    Peels what cannot be on a cycle: ids that point nowhere, then ids nothing points to,
+    until neither is left. Linear in the links, so it runs on every derive.
+    """
+    out = {node: [t for t in targets if t in links] for node, targets in links.items()}
+    into: dict[str, list[str]] = defaultdict(list)
+    for node, targets in out.items():
+        for target in targets:
+            into[target].append(node)
+    outdeg = {node: len(targets) for node, targets in out.items()}
+    indeg = {node: len(into.get(node, ())) for node in out}
+    alive = set(out)
+    stack = [n for n in out if outdeg[n] == 0 or indeg[n] == 0]
+    while stack:
+        node = stack.pop()
+        if node not in alive:
+            continue
+        alive.discard(node)
+        for target in out[node]:
+            indeg[target] -= 1
+            if target in alive and indeg[target] == 0:
+                stack.append(target)
+        for source in into.get(node, ()):
+            outdeg[source] -= 1
+            if source in alive and outdeg[source] == 0:
+                stack.append(source)
+    return alive
 
 
 def _heads(edits: list[Edit]) -> tuple[Edit, ...]:

@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ictappraise.domain.catalog import Catalog, Criterion
 from ictappraise.domain.numbers import format_points
+from ictappraise.domain.text_safety import sanitize
 
 FORM_KIND = "ictappraise-self-assessment"
 FORMAT_VERSION = "1"
@@ -99,7 +100,11 @@ class FormInfo:
 
 
 def set_text(cell: Cell, value: Any) -> None:
-    """Write a value; text starting with =, +, - or @ stays text, never a formula."""
+    """Write a value; text starting with =, +, - or @ stays text, never a formula.
+
+    Control characters an older build stored are written as U+FFFD: openpyxl refuses them."""
+    if isinstance(value, str):
+        value = sanitize(value)
     cell.value = value
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         cell.data_type = "s"
@@ -146,7 +151,7 @@ def write_form(path: Path, info: FormInfo, catalog: Catalog) -> Path:
     _header_block(sheet, info, catalog)
     _table(sheet, catalog)
     _write_meta(workbook, info, catalog)
-    workbook.properties.title = f"Phiếu tự đánh giá — {info.agency_name}"
+    workbook.properties.title = sanitize(f"Phiếu tự đánh giá — {info.agency_name}")
     workbook.properties.creator = "ictappraise"
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
@@ -357,7 +362,7 @@ def _write_meta(workbook: Workbook, info: FormInfo, catalog: Catalog) -> None:
         set_text(meta.cell(row=row, column=2), value)
         ref = f"'{META_SHEET}'!$B${row}"
         workbook.defined_names[META_PREFIX + key] = DefinedName(META_PREFIX + key, attr_text=ref)
-        workbook.custom_doc_props.append(StringProperty(name=META_PREFIX + key, value=value))
+        workbook.custom_doc_props.append(StringProperty(name=META_PREFIX + key, value=sanitize(value)))
     meta.protection.sheet = True
 
 

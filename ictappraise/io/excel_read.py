@@ -51,6 +51,7 @@ def read_form(workbook: Book, path: Path, *, appraised: bool, leaf_codes: set[st
     key = "appraised" if appraised else "self"
     table = find_table(workbook, path.name, required=(key,))
     data = FormData(path.name, table, [])
+    data.errors.extend(merged_problems(table, ("code", key)))
     blanks: list[tuple[int, int]] = []
     for row, code in table_rows(table):
         values: dict[str, Any] = {"row": row, "code": code}
@@ -89,3 +90,23 @@ def read_form(workbook: Book, path: Path, *, appraised: bool, leaf_codes: set[st
             "Excel hoặc LibreOffice). Hãy mở tệp, lưu lại rồi nhập lại, hoặc gõ số thay cho công thức."
         )
     return data
+
+
+def merged_problems(table: Table, keys: tuple[str, ...]) -> list[str]:
+    """Merged cells over the code or score column under the header: which rows a score belongs to
+    is then a guess, so the file is refused with the rows named."""
+    problems = []
+    for first_row, first_col, last_row, last_col in table.sheet.merged:
+        if last_row <= table.header_row or (first_row, first_col) == (last_row, last_col):
+            continue
+        for key in keys:
+            column = table.columns.get(key)
+            if column is not None and first_col <= column <= last_col:
+                rows = f"dòng {first_row}" if first_row == last_row else f"dòng {first_row}–{last_row}"
+                problems.append(
+                    f"Tệp «{table.file}», trang «{table.sheet.title}», {rows}: các ô của cột "
+                    f"«{COLUMN_LABELS[key]}» đang được gộp (merge), không biết điểm thuộc tiêu chí nào. "
+                    "Hãy bỏ gộp ô (mỗi tiêu chí một dòng) rồi nhập lại."
+                )
+                break
+    return problems

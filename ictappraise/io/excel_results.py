@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ictappraise.domain.catalog import Catalog, Criterion
 from ictappraise.domain.scorecard import Scorecard
+from ictappraise.domain.text_safety import FORBIDDEN
 from ictappraise.io.excel_form import row_height, set_text, setup_print
 
 POINTS = "0.00"
@@ -234,7 +235,7 @@ def _summary(sheet: Worksheet, year: int, round_name: str, results: Sequence[Res
 
 
 def _sheet_name(result: ResultEntry, used: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\']", "", result.code or result.name)[:28] or "Don vi"
+    base = re.sub(r"[\[\]:*?/\\']", "", FORBIDDEN.sub("", result.code or result.name))[:28] or "Don vi"
     name, number = base, 2
     while name.casefold() in {u.casefold() for u in used}:
         name, number = f"{base[:26]}_{number}", number + 1

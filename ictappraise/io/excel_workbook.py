@@ -23,6 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 from ictappraise.domain.limits import format_size
 from ictappraise.io import zip_limits
@@ -81,6 +84,8 @@ class Sheet:
     truncated: bool = False
     #: The limits the sheet was read under.
     limits: WorkbookLimits = DEFAULT_LIMITS
+    #: Merged ranges as (first row, first column, last row, last column).
+    merged: tuple[tuple[int, int, int, int], ...] = ()
 
     @property
     def max_row(self) -> int:
@@ -240,7 +245,21 @@ def _read_sheet(worksheet: Any, limits: WorkbookLimits) -> Sheet:
             break
     while rows and not rows[-1]:
         rows.pop()
-    return Sheet(worksheet.title, worksheet.sheet_state, rows, truncated, limits)
+    return Sheet(worksheet.title, worksheet.sheet_state, rows, truncated, limits, _merged_ranges(worksheet))
+
+
+def _merged_ranges(worksheet: Any) -> tuple[tuple[int, int, int, int], ...]:
+    """The sheet's merged ranges: read-only mode does not keep them, so its XML is read for them."""
+    found = []
+    tag = f"{{{SHEET_MAIN_NS}}}mergeCell"
+    with worksheet._get_source() as source:
+        for _event, element in iterparse(source):
+            ref = (element.get("ref") or "") if element.tag == tag else ""
+            if ":" in ref:
+                first_col, first_row, last_col, last_row = range_boundaries(ref)
+                found.append((first_row, first_col, last_row, last_col))
+            element.clear()
+    return tuple(found)
 
 
 def _ole_message(path: Path, limits: WorkbookLimits) -> str:

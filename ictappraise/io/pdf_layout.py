@@ -25,6 +25,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 
+from ictappraise.domain.text_safety import sanitize
 from ictappraise.io.pdf_fonts import FontSet
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -38,8 +39,8 @@ NUMBER_WORDS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy"
 
 
 def nfc(text: object) -> str:
-    """Unicode NFC text (what Vietnamese keyboards may not produce)."""
-    return unicodedata.normalize("NFC", str(text or ""))
+    """Unicode NFC text (what Vietnamese keyboards may not produce), control characters shown as U+FFFD."""
+    return sanitize(unicodedata.normalize("NFC", str(text or "")))
 
 
 def para_text(text: object, fonts: FontSet) -> str:

@@ -49,6 +49,7 @@ from ictappraise.io.pdf_layout import (
     para_text,
     pdf_bytes,
 )
+from ictappraise.io.pdf_watermark import watermark
 
 ROW_GROUP = "group"
 ROW_CRITERION = "criterion"
@@ -132,6 +133,8 @@ class MinutesDoc:
     draft_reason: str = ""
     provisional_note: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    #: Across every page when set (signed minutes whose data changed since: pdf_watermark).
+    watermark: str = ""
 
     @property
     def draft(self) -> bool:
@@ -159,8 +162,15 @@ def render_minutes(doc: MinutesDoc, out: str | Path | BinaryIO, fonts: FontSet |
     styles = make_styles(fonts)
     story = _story(doc, fonts, styles)
     marks = PageMarks(footer=doc.footer, draft=DRAFT_MARK if doc.draft else "")
+    on_page = watermark(doc.watermark, fonts) if doc.watermark else None
     return build_pdf(
-        story, out, fonts, title=f"Biên bản thẩm định — {doc.agency_name}", subject=doc.subject, marks=marks
+        story,
+        out,
+        fonts,
+        title=f"Biên bản thẩm định — {doc.agency_name}",
+        subject=doc.subject,
+        marks=marks,
+        on_page=on_page,
     )
 
 

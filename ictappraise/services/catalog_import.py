@@ -8,6 +8,7 @@ from pathlib import Path
 from ictappraise.domain.catalog import Catalog
 from ictappraise.domain.fields import catalog_field
 from ictappraise.domain.numbers import format_points
+from ictappraise.domain.text_safety import forbidden_problem
 from ictappraise.io import excel_catalog
 from ictappraise.io.excel_errors import ExcelError
 from ictappraise.services.appraisal import require_lead
@@ -72,6 +73,9 @@ def plan_catalog_import(ws: Workspace, category: int, path: Path) -> CatalogPlan
         plan.catalog = excel_catalog.read_catalog(Path(path), category, rules.maximum)
     except (ExcelError, ValueError) as error:
         plan.errors.append(str(error))
+    problem = forbidden_problem(plan.catalog.to_dict()) if plan.catalog else None
+    if problem:
+        plan.errors.append(f"Bộ tiêu chí trong {Path(path).name}: {problem}.")
     plan.blockers = catalog_blockers(ws, category)
     if plan.blockers:
         plan.errors.append(_blocked_message(category, plan.blockers))

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from ictappraise.domain.catalog import Catalog, catalog_from_dict
 from ictappraise.domain.editlog import Edit
 from ictappraise.domain.rating import CATEGORIES, RULES_2022, CategoryRules
+from ictappraise.domain.text_safety import forbidden_problem
 from ictappraise.services.field_rules_agency import _agency
 from ictappraise.services.field_rules_round import _catalog_problem, _member, _round
 from ictappraise.services.field_shapes import (
@@ -197,7 +198,7 @@ def check_field_value(where: FieldContext | Any, field_name: str, value: Any) ->
     ``where`` is a FieldContext or a Workspace (then what is in force there).
     """
     context = where if isinstance(where, FieldContext) else context_of(where, [_agency_id(field_name)])
-    problem = _problem(context, field_name, value)
+    problem = forbidden_problem(value) or _problem(context, field_name, value)
     if problem is not None:
         raise FieldValueError(field_name, problem)
 
@@ -214,7 +215,8 @@ def value_problem(field_name: str, value: Any, context: FieldContext | None = No
 def first_problem(context: FieldContext, edits: Iterable[Edit]) -> tuple[Edit, FieldValueError] | None:
     """The first edit whose value does not fit its field, with why."""
     for edit in edits:
-        problem = _problem(context, edit.field, edit.value)
+        problem = forbidden_problem(edit.value) or forbidden_problem(edit.reason)
+        problem = problem or _problem(context, edit.field, edit.value)
         if problem is not None:
             return edit, FieldValueError(edit.field, problem)
     return None

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from ictappraise.domain.fields import crit_field
 from ictappraise.io import excel_form, excel_results
-from ictappraise.services.model import STATUS_LABELS, Agency
+from ictappraise.services.fingerprint import mismatch_text
+from ictappraise.services.model import STATUS_LABELS, Agency, AgencyResult
 from ictappraise.services.workspace import Workspace
 
 
@@ -44,6 +45,13 @@ def write_all_forms(ws: Workspace, folder: Path) -> list[Path]:
     return [write_form(ws, a.id, Path(folder) / form_file_name(a)) for a in ws.agencies()]
 
 
+def _status_label(ws: Workspace, result: AgencyResult) -> str:
+    """The status in words; signed minutes whose data changed since say so loudly."""
+    label = STATUS_LABELS.get(result.status, result.status)
+    mismatch = mismatch_text(ws.detail(result.agency.id))
+    return f"{label} — {mismatch}" if mismatch else label
+
+
 def write_results(ws: Workspace, path: Path) -> Path:
     """The results workbook: summary sheet and one sheet per agency."""
     entries = []
@@ -57,7 +65,7 @@ def write_results(ws: Workspace, path: Path) -> Path:
                 name=agency.name,
                 category=agency.category,
                 rank=result.rank,
-                status_label=STATUS_LABELS.get(result.status, result.status),
+                status_label=_status_label(ws, result),
                 scorecard=result.scorecard,
                 catalog=catalog,
                 notes={

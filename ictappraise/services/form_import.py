@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ictappraise.domain.catalog import Catalog, Criterion
 from ictappraise.domain.fields import crit_field, fact_field
-from ictappraise.domain.numbers import format_points
+from ictappraise.domain.numbers import format_points, quantize_points
 from ictappraise.domain.scorecard import Appraisal
 from ictappraise.io import excel_form
 from ictappraise.io.excel_cells import is_code
@@ -157,6 +157,7 @@ def _plan_file(ws: Workspace, path: Path, agency: str | None, sent: date | None,
     item.errors.extend(data.errors)
     item.warnings.extend(data.warnings)
     _plan_rows(ws, item, data, ws.detail(found.id), appraised)
+    _check_complete(item, data, catalog, own_form=meta is not None)
     if sent is not None and not appraised:
         _plan_sent(ws, item, found.id, sent)
     if item.changes and ws.is_signed(found.id):
@@ -266,6 +267,27 @@ def _plan_rows(ws: Workspace, item: FilePlan, data: FormData, detail: AgencyDeta
     _check_parents(item, table, detail.catalog, parents, scored, appraised)
 
 
+def _check_complete(item: FilePlan, data: FormData, catalog: Catalog, *, own_form: bool) -> None:
+    """The program's form must keep every criterion's row: a deleted row would silently keep that
+    criterion's old score. A sheet the agency typed itself may list only some (said in a warning)."""
+    present = {row.code.casefold() for row in data.rows}
+    missing = [leaf.code for leaf in catalog.leaves() if leaf.code.casefold() not in present]
+    if not missing:
+        return
+    more = f" và {len(missing) - 12} tiêu chí khác" if len(missing) > 12 else ""
+    listed = ", ".join(missing[:12]) + more
+    where = f"Tệp «{data.file}», trang «{data.table.sheet.title}»"
+    if own_form:
+        item.errors.append(
+            f"{where}: thiếu dòng của {len(missing)} tiêu chí ({listed}) — có thể dòng đã bị xóa. Hãy dùng "
+            "phiếu đầy đủ (mỗi tiêu chí một dòng) rồi nhập lại."
+        )
+    else:
+        item.warnings.append(
+            f"{where}: không có dòng của {len(missing)} tiêu chí ({listed}); giữ nguyên điểm cũ."
+        )
+
+
 def _plan_leaf(
     ws: Workspace,
     item: FilePlan,
@@ -281,6 +303,10 @@ def _plan_leaf(
     entry = detail.entries[criterion.code]
     reason = f"Nhập từ tệp Excel «{item.path.name}»"
     if points is not None:
+        points = _as_stored(points)  # the preview shows what will be stored: 0.01, half up
+        if points is None:
+            item.errors.append(f"{where}: điểm của tiêu chí {criterion.code} quá lớn (vượt điểm tối đa).")
+            return
         if points < 0 or points > criterion.maximum:
             item.errors.append(
                 f"{where}: điểm {format_points(points)} của tiêu chí {criterion.code} nằm ngoài khoảng 0–"
@@ -308,6 +334,14 @@ def _plan_leaf(
         what = "Ghi chú" if appraised else "Tài liệu kiểm chứng"
         item.changes.append(Change(crit_field(detail.agency.id, criterion.code, text_key), text, reason))
         item.lines.append(PlanLine(criterion.code, what, _short(current), _short(text)))
+
+
+def _as_stored(points: Decimal) -> Decimal | None:
+    """Points as the setters store them (domain.numbers.quantize_points), None when far too large."""
+    try:
+        return quantize_points(points)
+    except InvalidOperation:  # 1e300: more digits than any score has
+        return None
 
 
 def _plan_appraised(

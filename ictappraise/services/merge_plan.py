@@ -20,6 +20,7 @@ from ictappraise.io import exchange
 from ictappraise.io.exchange import Package, PackageError
 from ictappraise.services import conflicts as conflict_text
 from ictappraise.services import field_values
+from ictappraise.services.merge_graph import check_graph
 from ictappraise.services.package_export import _round_key
 from ictappraise.services.workspace import SYSTEM_AUTHOR, ServiceError, Workspace
 from ictappraise.store.database import SCHEMA_VERSION
@@ -87,6 +88,8 @@ def plan_merge(ws: Workspace, paths: Sequence[str | Path], progress: Progress | 
         arriving = {e.id: e for p in packages for e in p.edits if e.id not in known}
         context = field_values.merge_context(session, arriving.values())
     _check_closed(packages, known)
+    with ws.db.reading() as session:
+        check_graph(session, packages, known, MergeRefused)
     _check_chain(packages, known)
     _check_values(packages, known, context)
     return _plan(ws, packages, known)

@@ -9,16 +9,12 @@ reopens them the next signing makes revision 2.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from ictappraise.domain.catalog import Catalog, Criterion
 from ictappraise.domain.numbers import format_points
@@ -36,69 +32,19 @@ from ictappraise.io.pdf_minutes import (
     render_minutes,
 )
 from ictappraise.services import appraisal, round_admin
+from ictappraise.services.fingerprint import (  # noqa: F401  # re-exported: the minutes' public names
+    FINGERPRINT_LENGTH,
+    MISMATCH_MARK,
+    canonical_data,
+    fingerprint,
+    fingerprint_mismatch,
+    mismatch_text,
+)
 from ictappraise.services.model import Agency, AgencyDetail, Member
 from ictappraise.services.workspace import ServiceError, Workspace
 from ictappraise.settings import ROLE_LABELS, ROLE_LEAD, ROLE_SECRETARY
 
 logger = logging.getLogger(__name__)
-
-FINGERPRINT_LENGTH = 12
-
-
-def _plain(value: Any) -> Any:
-    """JSON-ready canonical value: NFC strings, decimals as text, sorted keys by json."""
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, date):
-        return value.isoformat()
-    if value is None or isinstance(value, bool | int | float):
-        return value
-    return str(value)
-
-
-def canonical_data(detail: AgencyDetail) -> dict[str, Any]:
-    """The appraisal data the fingerprint covers (what signing locks), as plain JSON."""
-    rows = {}
-    for code, entry in sorted(detail.entries.items()):
-        score = detail.scorecard.rows.get(code)
-        rows[code] = {
-            "appraised": entry.appraisal.to_json() if entry.appraisal else None,
-            "points": format_points(score.points, comma=False)
-            if score and score.points is not None
-            else None,
-            "self": format_points(entry.self_points, comma=False) if entry.self_points is not None else None,
-            "note": entry.note.strip(),
-        }
-    facts = detail.facts
-    visit = detail.visit
-    return _plain(
-        {
-            "agency": detail.agency.id,
-            "rows": rows,
-            "facts": {
-                "deadline": facts.deadline,
-                "report_sent": facts.report_sent,
-                "report_received": facts.report_received,
-                "report_attached": facts.report_attached,
-                "portal_counts": list(facts.portal_counts),
-                "portal_quota": facts.portal_quota,
-            },
-            "visit": {
-                **{key: getattr(visit, key) for key in appraisal.VISIT_KEYS if key != "representatives"},
-                "representatives": [[r.name, r.title] for r in visit.representatives],
-            },
-        }
-    )
-
-
-def fingerprint(detail: AgencyDetail) -> str:
-    """Short SHA-256 (12 hex digits) of the canonical appraisal data of an agency."""
-    text = json.dumps(canonical_data(detail), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:FINGERPRINT_LENGTH]
 
 
 def revision_of(detail: AgencyDetail) -> int:
@@ -108,7 +54,8 @@ def revision_of(detail: AgencyDetail) -> int:
 
 
 def stamp_of(detail: AgencyDetail) -> tuple[int, str]:
-    """(revision, fingerprint) printed in the footer: the stored ones once signed."""
+    """(revision, fingerprint) printed in the footer: the stored ones once signed, unless the data
+    no longer matches them; then the data's own (the page says loudly that it is not the signed one)."""
     current = fingerprint(detail)
     if detail.signed:
         stored = str(detail.status_value.get("fingerprint") or "")
@@ -116,6 +63,7 @@ def stamp_of(detail: AgencyDetail) -> tuple[int, str]:
             logger.warning(
                 "Minutes of %s: stored fingerprint %s, data now %s", detail.agency.code, stored, current
             )
+            return revision_of(detail), current
         return revision_of(detail), stored or current
     return revision_of(detail), current
 
@@ -188,6 +136,7 @@ def minutes_doc(ws: Workspace, agency_id: str) -> MinutesDoc:
         revision=revision,
         fingerprint=print_,
         signed=detail.signed,
+        watermark=MISMATCH_MARK if fingerprint_mismatch(detail) else "",
         draft_reason=_draft_reason(problems),
         provisional_note=f"tạm tính: còn {len(card.unscored_criteria)} tiêu chí chưa chấm"
         if card.unscored

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from ictappraise.domain.editlog import Edit
 from ictappraise.io import exchange
 from ictappraise.io.exchange import Continues, Origin
+from ictappraise.services.graph_health import refuse_if_damaged
 from ictappraise.services.workspace import ServiceError, Workspace, now_iso
 from ictappraise.store import repository
 from ictappraise.store.database import SCHEMA_VERSION
@@ -47,6 +48,7 @@ def export_package(ws: Workspace, path: str | Path, *, since_last: bool = False)
         target = target.with_name(target.name + exchange.SUFFIX)
     if not target.parent.is_dir():
         raise ServiceError(f"Không có thư mục {target.parent}.")
+    refuse_if_damaged(ws, "tạo gói dữ liệu")  # a loop must not travel to every laptop
     seq_key = EXPORT_SEQ_KEY + actor.device_id
     chain_key = EXPORT_CHAIN_KEY + actor.device_id
     with ws.db.reading() as session:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +12,7 @@ from ictappraise.domain.catalog import Catalog
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.rating import Band, CategoryRules
 from ictappraise.io.pdf_report import ReportCategory, ReportDoc, ReportLine, render_report
+from ictappraise.services.fingerprint import MISMATCH_MARK, fingerprint_mismatch
 from ictappraise.services.model import (
     STATUS_NOT_STARTED,
     STATUS_READY,
@@ -79,6 +80,14 @@ def report_line(result: AgencyResult) -> ReportLine:
     )
 
 
+def _flagged(ws: Workspace, result: AgencyResult) -> ReportLine:
+    """The line, its status saying loudly when signed minutes no longer match the data."""
+    line = report_line(result)
+    if fingerprint_mismatch(ws.detail(result.agency.id)) is None:
+        return line
+    return replace(line, status=f"{line.status} — {MISMATCH_MARK}")
+
+
 def report_doc(ws: Workspace, day: date | None = None) -> ReportDoc:
     """Everything the results report prints, from the current state of the round."""
     info = ws.round_info()
@@ -91,7 +100,7 @@ def report_doc(ws: Workspace, day: date | None = None) -> ReportDoc:
         ReportCategory(
             _category_title(c, catalogs.get(c)),
             _rules_text(rules[c]),
-            tuple(report_line(r) for r in results if r.agency.category == c),
+            tuple(_flagged(ws, r) for r in results if r.agency.category == c),
         )
         for c in categories
     )

@@ -20,7 +20,8 @@ from ictappraise.domain.fields import status_field
 from ictappraise.domain.ranking import rank
 from ictappraise.domain.rating import Band, CategoryRules
 from ictappraise.domain.scorecard import score_agency
-from ictappraise.services import reading
+from ictappraise.domain.text_safety import forbidden_problem
+from ictappraise.services import field_values, reading
 from ictappraise.services.errors import ServiceError, VisitLocked  # noqa: F401  # re-exported
 from ictappraise.services.model import (
     STATUS_SIGNED,
@@ -101,6 +102,10 @@ class Workspace:
     def state(self, scope: str = repository.ROUND_SCOPE) -> LogState:
         """The derived state of a scope (the round, or an agency id)."""
         return self._all_states().get(scope) or LogState()
+
+    def scope_states(self) -> dict[str, LogState]:
+        """Every scope's derived state (the round and each agency id)."""
+        return dict(self._all_states())
 
     def refresh(self, scopes: Iterable[str] | None = None) -> None:
         """Re-read from the file (all of it, or some scopes) after writes from elsewhere."""
@@ -310,6 +315,9 @@ class Workspace:
         return new
 
     def _edit_for(self, change: Change, actor: Actor) -> Edit | None:
+        problem = forbidden_problem(change.value) or forbidden_problem(change.reason)
+        if problem:  # every local write passes here: screens, commands, imports
+            raise ServiceError(f"{field_values.field_title(change.field)}: {problem}.")
         scope = repository.scope_of(change.field)
         state = self.state(scope)
         current = state.fields.get(change.field)

@@ -33,7 +33,7 @@ import shutil
 import sqlite3
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -110,6 +110,22 @@ class BackupInfo:
                 return int(connection.execute("SELECT count(*) FROM edits").fetchone()[0])
         except sqlite3.Error:
             return None
+
+    def holds_any(self, edit_ids: Iterable[str]) -> bool | None:
+        """Whether the backup holds any of these edits (None when it cannot be read)."""
+        wanted = list(edit_ids)
+        try:
+            with closing(_read_only(self.path)) as connection:
+                for start in range(0, len(wanted), 500):
+                    chunk = wanted[start : start + 500]
+                    marks = ",".join("?" * len(chunk))
+                    if connection.execute(
+                        f"SELECT 1 FROM edits WHERE id IN ({marks}) LIMIT 1", chunk
+                    ).fetchone():
+                        return True
+        except sqlite3.Error:
+            return None
+        return False
 
 
 def backup_folder(database: str | os.PathLike[str]) -> Path:

@@ -22,6 +22,7 @@ from PySide6.QtGui import QBrush
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.ranking import vietnamese_sort_text
 from ictappraise.domain.rating import Band
+from ictappraise.services.fingerprint import mismatch_text
 from ictappraise.services.model import STATUS_LABELS, Agency, AgencyDetail
 from ictappraise.services.workspace import Workspace
 from ictappraise.ui.style import BAND_BACKGROUND, BAND_FOREGROUND, CONFLICT_BACKGROUND
@@ -52,6 +53,8 @@ class AgencyRow:
     leaves: int = 0
     #: Criteria with anything unscored, each once (``unscored`` counts rows, sub-items included).
     unscored_criteria: int = 0
+    #: Signed minutes whose data changed since (services.minutes.mismatch_text), else "".
+    mismatch: str = ""
 
     @classmethod
     def from_detail(cls, detail: AgencyDetail) -> AgencyRow:
@@ -67,6 +70,7 @@ class AgencyRow:
             conflicts=len(detail.conflicts),
             leaves=sum(1 for _ in detail.catalog.leaves()),
             unscored_criteria=len(card.unscored_criteria),
+            mismatch=mismatch_text(detail),
         )
 
     @property
@@ -79,6 +83,8 @@ class AgencyRow:
         return "" if self.nothing_scored else format_points(self.total)
 
     def band_text(self) -> str:
+        if self.mismatch:
+            return _tr("≠ bản ký")  # narrow column; the tooltip says it in words
         if self.conflicts:
             return _tr("Có xung đột")
         if self.band is None:
@@ -157,13 +163,14 @@ class AgencyTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_CATEGORY, COL_POINTS):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if column == COL_BAND and role == Qt.ItemDataRole.BackgroundRole:
-            if item.conflicts:
+            if item.conflicts or item.mismatch:
                 return QBrush(CONFLICT_BACKGROUND)
             return QBrush(BAND_BACKGROUND[item.band]) if item.band and not item.provisional else None
         if (
             column == COL_BAND
             and role == Qt.ItemDataRole.ForegroundRole
             and item.band
+            and not item.mismatch
             and item.unscored < item.leaves
         ):
             return QBrush(BAND_FOREGROUND[item.band])
@@ -180,7 +187,8 @@ class AgencyTableModel(QAbstractTableModel):
         if column == COL_DATE:
             return agency.visit_date.strftime("%d/%m") if agency.visit_date else ""
         if column == COL_STATUS:
-            return _tr(STATUS_LABELS[item.status])
+            status = _tr(STATUS_LABELS[item.status])
+            return _tr("{s} — KHÔNG KHỚP").format(s=status) if item.mismatch else status
         if column == COL_POINTS:
             return item.points_text()
         return item.band_text()
@@ -208,6 +216,8 @@ class AgencyTableModel(QAbstractTableModel):
             lines.append(_tr("Chưa chấm: {n} tiêu chí").format(n=item.unscored_criteria))
         if item.conflicts:
             lines.append(_tr("Xung đột chưa giải quyết: {n}").format(n=item.conflicts))
+        if item.mismatch:
+            lines.append(item.mismatch)
         return "\n".join(lines)
 
 

@@ -140,7 +140,41 @@ def open_workspace(
     if ws.actor is None:  # nobody said who acts
         db.close()
         return None
+    if _restored_after_damage(ws, parent):
+        return open_workspace(path, actor=actor, demo=demo, parent=parent, at_start=at_start)
     return ws
+
+
+def _restored_after_damage(ws: Workspace, parent: QWidget | None) -> bool:
+    """A looping edit graph (merged by an older build): say so, offer the backup from before it.
+
+    True when the backup was put in place (the workspace is closed then); else the file opens
+    as it is, the damaged fields read as absent."""
+    from ictappraise.services.graph_health import find_damage
+    from ictappraise.store.backup import restore_backup
+
+    damage = find_damage(ws)
+    if damage is None:
+        return False
+    title = QCoreApplication.translate("app", "Tệp dữ liệu có lỗi")
+    text = damage.message(ws)
+    if damage.backup is None:
+        QMessageBox.warning(parent, title, text)
+        return False
+    question = (
+        text
+        + "\n\n"
+        + QCoreApplication.translate("app", "Khôi phục bản sao lưu đó ngay (tệp hiện tại được giữ lại)?")
+    )
+    buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+    if QMessageBox.warning(parent, title, question, buttons) != QMessageBox.StandardButton.Yes:
+        return False
+    ws.db.close()
+    try:
+        restore_backup(damage.backup, ws.db.path)
+    except (StoreError, OSError) as error:
+        QMessageBox.critical(parent, title, str(error))
+    return True
 
 
 def _prepare(ws: Workspace, actor: Actor | None, demo: bool, parent: QWidget | None, at_start: bool) -> None:

@@ -304,3 +304,39 @@ def test_edit_json_round_trip() -> None:
         "basis",
     ]
     assert Edit.from_json(data) == original
+
+
+# -- graphs an older build let in (issue 12): derive never crashes ------------------------------
+
+
+def test_a_cycle_of_two_leaves_a_headless_field_that_reads_as_absent() -> None:
+    state = derive([edit("e1", 5, "e2"), edit("e2", 6, "e1")])
+    assert state.heads(F) == ()
+    assert state.fields[F].value is None
+    assert state.value(F, "không có") == "không có"
+    assert not state.fields[F].conflict
+    assert state.broken == (F,)
+
+
+def test_an_edit_after_a_cycle_is_the_head_and_the_field_still_counts_as_broken() -> None:
+    state = derive([edit("e1", 5, "e2"), edit("e2", 6, "e1"), edit("e3", 7, "e1")])
+    assert state.heads(F) == ("e3",)
+    assert state.value(F) == 7
+    assert state.broken == (F,)
+
+
+def test_a_sound_graph_is_not_broken() -> None:
+    state = derive([edit("e1", 5), edit("e2", 6, "e1"), edit("e3", 8, "e1"), edit("e4", 9, "e2", "e3")])
+    assert state.broken == ()
+
+
+@given(st.integers(min_value=2, max_value=50), st.integers(min_value=0, max_value=3))
+@settings(max_examples=30, deadline=None)
+def test_in_loops_finds_exactly_the_cycle(size: int, tail: int) -> None:
+    from ictappraise.domain.editlog import in_loops
+
+    links: dict[str, list[str]] = {f"c{i}": [f"c{(i + 1) % size}"] for i in range(size)}
+    links |= {f"t{i}": [f"t{i - 1}" if i else "c0"] for i in range(tail)}  # descend from the cycle
+    links["c0"].append("root")  # and the cycle hangs off a sound root
+    assert in_loops(links) == {f"c{i}" for i in range(size)}
+    assert in_loops({k: v for k, v in links.items() if k != "c1"}) == set()

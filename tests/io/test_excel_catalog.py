@@ -10,6 +10,7 @@ import pytest
 from openpyxl import Workbook
 
 from ictappraise.cli import main
+from ictappraise.domain.text_safety import forbidden_character
 from ictappraise.services import excel_import as svc
 from ictappraise.services.seed import seed_round
 from ictappraise.services.workspace import Actor, ServiceError, Workspace
@@ -80,6 +81,17 @@ def test_catalog_sheet_replaces_sample_catalog(fresh_ws: Workspace, tmp_path: Pa
     assert svc.apply_catalog(fresh_ws, again) == 0
     form = svc.write_form(fresh_ws, fresh_ws.find_agency("BTC").id, tmp_path / "form.xlsx")
     assert svc.plan_form_import(fresh_ws, [form]).errors == []
+
+
+def test_bidi_controls_in_a_catalog_sheet_never_reach_the_catalog(
+    fresh_ws: Workspace, tmp_path: Path
+) -> None:
+    rows = list(ROWS)
+    rows[2] = ("I.2", "Quy chế \u202enội bộ\u2066", 30, "Mỗi quy chế\u202a 10 điểm", None)
+    plan = svc.plan_catalog_import(fresh_ws, 3, write_catalog_sheet(tmp_path / "bidi.xlsx", rows))
+    assert plan.errors == [] and plan.catalog is not None
+    assert plan.catalog.find("I.2").name == "Quy chế nội bộ"
+    assert forbidden_character(plan.catalog.to_dict()) is None
 
 
 def test_catalog_refused_while_agencies_have_scores(lead_ws, tmp_path: Path) -> None:

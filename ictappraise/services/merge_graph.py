@@ -1,0 +1,95 @@
+"""Graph sanity of a merge (domain.md §9): parents and basis must make sense before anything is written.
+
+An edit's ``parents`` are earlier edits of the same field; its ``basis`` (only on a field a
+signing locks) are status edits of the same agency. Together they must form no cycle: two
+edits that each name the other as parent leave a field with no head at all, and an older
+build merged such a package and then could not read its own file. Missing references are
+refused earlier (merge_plan._check_closed); this module checks kinds and loops.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ictappraise.domain.editlog import Edit, agency_of, in_loops, is_lockable, status_field
+from ictappraise.io.exchange import Package
+from ictappraise.services.errors import ServiceError
+from ictappraise.store.models import EditRow
+
+_CHUNK = 500
+
+
+def check_graph(
+    session: Session, packages: Sequence[Package], known: set[str], refused: type[ServiceError]
+) -> None:
+    """Refuse the merge (raise ``refused``) when a new edit's parents or basis are wrong or loop."""
+    arriving: dict[str, tuple[Edit, Package]] = {}
+    for package in packages:
+        for edit in package.edits:
+            if edit.id not in known:
+                arriving.setdefault(edit.id, (edit, package))
+    if not arriving:
+        return
+    fields = {eid: e.field for eid, (e, _) in arriving.items()}
+    fields.update(_stored_fields(session, {r for e, _ in arriving.values() for r in _links(e)} - set(fields)))
+    for edit, package in arriving.values():
+        problem = _link_problem(edit, fields)
+        if problem:
+            raise refused(_message(package, edit, problem))
+    links = _stored_links(session)
+    links.update({eid: _links(e) for eid, (e, _) in arriving.items() if _links(e)})
+    looping = sorted(eid for eid in in_loops(links) if eid in arriving)
+    if looping:
+        edit, package = arriving[looping[0]]
+        problem = f"sửa đổi trước đó của nó tạo thành vòng lặp ({len(looping)} sửa đổi mới nằm trong vòng)"
+        raise refused(_message(package, edit, problem))
+
+
+def _links(edit: Edit) -> tuple[str, ...]:
+    return (*edit.parents, *edit.basis)
+
+
+def _link_problem(edit: Edit, fields: dict[str, str]) -> str | None:
+    """Why an edit's parents or basis cannot be right, or None."""
+    if edit.id in edit.parents or edit.id in edit.basis:
+        return "sửa đổi tự nhận chính nó là sửa đổi trước đó"
+    wrong = [p for p in edit.parents if fields.get(p, edit.field) != edit.field]
+    if wrong:
+        return f"sửa đổi trước đó {wrong[0]} thuộc trường khác ({fields[wrong[0]]})"
+    if edit.basis and not is_lockable(edit.field):
+        return "trường này không bị khóa khi ký nên không được mang trạng thái biên bản (basis)"
+    agency = agency_of(edit.field)
+    status = status_field(agency) if agency else ""
+    wrong = [b for b in edit.basis if fields.get(b, status) != status]
+    if wrong:
+        return f"trạng thái biên bản {wrong[0]} không phải trạng thái của đơn vị này"
+    return None
+
+
+def _message(package: Package, edit: Edit, problem: str) -> str:
+    return (
+        f"Gói {package.path.name} bị từ chối: sửa đổi {edit.id} (trường {edit.field}) không hợp lệ — "
+        f"{problem}. Gói như vậy có thể làm hỏng tệp dữ liệu. Chưa tổng hợp gói nào; hãy đề nghị "
+        f"{package.manifest.sender_name} tạo lại gói bằng chương trình."
+    )
+
+
+def _stored_fields(session: Session, ids: Iterable[str]) -> dict[str, str]:
+    wanted = sorted(ids)
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        query = select(EditRow.id, EditRow.field).where(EditRow.id.in_(wanted[start : start + _CHUNK]))
+        found.update({row.id: row.field for row in session.execute(query)})
+    return found
+
+
+def _stored_links(session: Session) -> dict[str, tuple[str, ...]]:
+    """Parents and basis of every stored edit that has any (most have none)."""
+    query = select(EditRow.id, EditRow.parents, EditRow.basis).where(
+        (EditRow.parents != "[]") | (EditRow.basis != "[]")
+    )
+    return {row.id: (*json.loads(row.parents), *json.loads(row.basis)) for row in session.execute(query)}
