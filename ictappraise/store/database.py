@@ -45,7 +45,7 @@ from ictappraise.store.location import network_share
 from ictappraise.store.models import Base
 
 APPLICATION_ID = 0x49435441  # "ICTA" in the SQLite header: a file of ours
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _migrate_0_to_1(connection: sqlite3.Connection) -> None:
@@ -57,8 +57,16 @@ def _migrate_0_to_1(connection: sqlite3.Connection) -> None:
             connection.execute(str(CreateIndex(index).compile(dialect=dialect)))
 
 
+def _migrate_1_to_2(connection: sqlite3.Connection) -> None:
+    """Signed edits (domain.md §9): the signing key and signature of each edit (NULL before)."""
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(edits)")}
+    for name in ("key", "signature"):
+        if name not in columns:  # a new file got them from the mappings in step 0 → 1
+            connection.execute(f"ALTER TABLE edits ADD COLUMN {name} TEXT")
+
+
 #: Forward-only migrations: MIGRATIONS[n] brings a file from version n to n + 1.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _migrate_0_to_1}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
 
 
 @dataclass

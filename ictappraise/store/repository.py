@@ -36,6 +36,8 @@ def _row(edit: Edit) -> dict[str, object]:
         "reason": edit.reason,
         "parents": json.dumps(list(edit.parents)),
         "basis": json.dumps(list(edit.basis)),
+        "key": edit.key,
+        "signature": edit.signature,
     }
 
 
@@ -68,6 +70,8 @@ def _edit(row: Any) -> Edit:
         parents=parents,
         reason=row.reason,
         basis=basis,
+        key=row.key,
+        signature=row.signature,
     )
 
 
