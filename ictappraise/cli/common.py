@@ -61,7 +61,21 @@ def resolve_actor(ws: Workspace, as_name: str | None) -> Actor:
     if member is None:
         team = ", ".join(m.name for m in ws.members())
         raise CommandError(f"«{name}» không phải thành viên Tổ thẩm định của đợt này (gồm: {team}).")
-    return Actor(member.id, config.device_id, member.name, member.role)
+    return Actor(member.id, config.device_id, member.name, member.role, _signer(ws, member.id, member.name))
+
+
+def _signer(ws: Workspace, member_id: str, name: str) -> object:
+    """The member's key on this laptop; a round founded with keys refuses anyone else (domain.md §9)."""
+    from ictappraise.services.trust import local_members, signer_for
+
+    signer = signer_for(ws, member_id)
+    if signer is None and ws.roster.founded:
+        here = ", ".join(local_members(ws)) or "chưa có ai"
+        raise CommandError(
+            f"Máy này không có khóa của «{name}» được Tổ trưởng công nhận, nên không thể thao tác dưới tên "
+            f"đó. Người có khóa trên máy này: {here}. Xem vân tay khóa của máy: ictappraise identity."
+        )
+    return signer
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ictappraise.domain.editlog import Edit, canonical
+from ictappraise.domain.roster import FOUNDING_FIELD
 from ictappraise.io import exchange
 from ictappraise.io.exchange import Package, PackageError
 from ictappraise.services import conflicts as conflict_text
@@ -86,6 +87,8 @@ def plan_merge(ws: Workspace, paths: Sequence[str | Path], progress: Progress | 
         _check_consistent(session, packages, known)
         arriving = {e.id: e for p in packages for e in p.edits if e.id not in known}
         context = field_values.merge_context(session, arriving.values())
+    _check_signatures(packages, known)
+    _check_founding(ws, packages)
     _check_closed(packages, known)
     _check_chain(packages, known)
     _check_values(packages, known, context)
@@ -102,7 +105,7 @@ def _check_consistent(session: Session, packages: Sequence[Package], known: set[
                 raise _tampered(package, edit)
     stored = [eid for eid in batch if eid in known]
     columns = (EditRow.id, EditRow.field, EditRow.value, EditRow.author, EditRow.device, EditRow.created_at)
-    columns += (EditRow.reason, EditRow.parents, EditRow.basis)
+    columns += (EditRow.reason, EditRow.parents, EditRow.basis, EditRow.key, EditRow.signature)
     for start in range(0, len(stored), 500):
         query = select(*columns).where(EditRow.id.in_(stored[start : start + 500]))
         for row in session.execute(query):
@@ -117,8 +120,16 @@ def _same(a: Edit, b: Edit) -> bool:
 
 def _matches_row(edit: Edit, row: Any) -> bool:
     """An edit equals its stored row (fast path: the store's own JSON text)."""
-    plain = (row.field, row.author, row.device, row.created_at, row.reason)
-    if plain != (edit.field, edit.author, edit.device, edit.created_at, edit.reason):
+    plain = (row.field, row.author, row.device, row.created_at, row.reason, row.key, row.signature)
+    if plain != (
+        edit.field,
+        edit.author,
+        edit.device,
+        edit.created_at,
+        edit.reason,
+        edit.key,
+        edit.signature,
+    ):
         return False
     if json.loads(row.parents) != list(edit.parents) or json.loads(row.basis) != list(edit.basis):
         return False
@@ -132,6 +143,47 @@ def _tampered(package: Package, edit: Edit) -> MergeRefused:
         f"Gói {package.path.name} đã bị sửa đổi: sửa đổi {edit.id} khác với bản cùng mã đã có. "
         "Không tổng hợp gói này; hãy đề nghị người gửi gửi lại."
     )
+
+
+def _check_signatures(packages: Sequence[Package], known: set[str]) -> None:
+    """Every new signed edit's signature must verify (domain.md §9); one bad refuses the merge.
+
+    Only edits this file does not hold are verified, once, here at the boundary: derive()
+    never verifies. Unsigned edits pass here and are held by the roster unless vouched for.
+    """
+    from ictappraise.io.keys import verify
+
+    seen = set(known)
+    for package in packages:
+        for edit in package.edits:
+            if edit.id in seen:
+                continue
+            seen.add(edit.id)
+            if (edit.key is not None or edit.signature is not None) and not verify(edit):
+                raise MergeRefused(
+                    f"Gói {package.path.name} bị từ chối: chữ ký của sửa đổi {edit.id} (trường {edit.field}) "
+                    "không hợp lệ — sửa đổi đã bị thay đổi sau khi ký hoặc chữ ký bị giả. Chưa tổng hợp gói nào."
+                )
+
+
+def _check_founding(ws: Workspace, packages: Sequence[Package]) -> None:
+    """One founding (domain.md §9): a package of a round founded elsewhere is foreign."""
+    ws.state()
+    ours = ws.roster.founding_id
+    for package in packages:
+        for edit in package.edits:
+            if edit.field == FOUNDING_FIELD and ours is not None and edit.id != ours:
+                raise MergeRefused(
+                    f"Gói {package.path.name} thuộc một đợt đánh giá khác: đợt trong gói do "
+                    f"«{_founder_name(edit)}» lập riêng trên máy khác, không phải đợt trong tệp này "
+                    "(mỗi đợt chỉ lập một lần, các thành viên bắt đầu từ tệp hoặc gói của Tổ trưởng). "
+                    "Chưa tổng hợp gói nào."
+                )
+
+
+def _founder_name(edit: Edit) -> str:
+    value = edit.value if isinstance(edit.value, dict) else {}
+    return str(value.get("name") or edit.author)[:80]
 
 
 def _check_closed(packages: Sequence[Package], known: set[str]) -> None:
