@@ -159,3 +159,8 @@ def announced(ws: Workspace) -> list[tuple[str, str, str]]:
     """Keys announced but not admitted: (fingerprint, name, title)."""
     ws.state()
     return [(fingerprint(k), name, title) for k, (_m, name, title) in ws.roster.announced.items()]
+
+
+def local_fingerprints() -> list[tuple[str, str]]:
+    """(name, fingerprint) of every key on this laptop, for the identity screens."""
+    return [(k.name, k.fingerprint) for k in keys.local_keys()]
