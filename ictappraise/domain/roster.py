@@ -89,7 +89,8 @@ def is_roster_field(field_name: str) -> bool:
     if field_name.startswith(ADOPTION_PREFIX):
         return True
     parts = field_name.split("/")
-    return parts[0] == "member" and len(parts) >= 3 and parts[2] != "announce"
+    # A member's own signature image is theirs to set (the authority table decides who else may).
+    return parts[0] == "member" and len(parts) >= 3 and parts[2] not in ("announce", "signature")
 
 
 def _value(edit: Edit) -> Mapping[str, Any]:

@@ -164,3 +164,33 @@ def announced(ws: Workspace) -> list[tuple[str, str, str]]:
 def local_fingerprints() -> list[tuple[str, str]]:
     """(name, fingerprint) of every key on this laptop, for the identity screens."""
     return [(k.name, k.fingerprint) for k in keys.local_keys()]
+
+
+def revoke_keys(ws: Workspace, member_id: str) -> int:
+    """The lead revokes a member's keys, keeping the edits each key signed so far (domain.md §9):
+    a stolen key of a removed member then signs nothing that applies. Returns the keys revoked."""
+    ws.state()
+    theirs = [key for key, owner in ws.roster.keys.items() if owner == member_id]
+    if not theirs or not ws.roster.founded:
+        return 0
+    with ws.db.reading() as session:
+        signed = repository.load_edits(session)
+    changes = [
+        Change(
+            key_field(member_id, key),
+            {"key": key, "revoked": True, "keeps": sorted(e.id for e in signed if e.key == key)},
+        )
+        for key in theirs
+    ]
+    ws.write(changes)
+    return len(changes)
+
+
+def local_announced(ws: Workspace, name: str) -> tuple[str, keys.Signer] | None:
+    """(member id, signer) of a key on this laptop announced under this name, not yet admitted."""
+    ws.state()
+    for local in keys.local_keys():
+        found = ws.roster.announced.get(local.public_key)
+        if found is not None and local.name == name and found[1] == name:
+            return found[0], keys.load_signer(local.public_key, os.environ.get(PASSPHRASE_ENV) or None)
+    return None

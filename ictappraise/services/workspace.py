@@ -300,6 +300,11 @@ class Workspace:
             edit = self._edit_for(change, actor)
             if edit is not None:
                 edits.append(edit)
+        if actor.signer is not None and edits:  # one signature covers the whole write (§9)
+            edits = actor.signer.sign_batch(edits)
+        if self.roster.founded:
+            for edit in edits:
+                self._check_trusted(edit, actor)
         return self.append(edits)
 
     def set(self, field: str, value: Any, reason: str | None = None) -> list[Edit]:
@@ -350,10 +355,6 @@ class Workspace:
         )
         if is_lockable(change.field):
             self._check_unlocked(scope, edit)
-        if actor.signer is not None:
-            edit = actor.signer.sign(edit)
-        if self.roster.founded:
-            self._check_trusted(edit, actor)
         return edit
 
     def _check_trusted(self, edit: Edit, actor: Actor) -> None:

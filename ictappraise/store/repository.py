@@ -113,6 +113,12 @@ def load_edits_since(session: Session, seq: int) -> list[Edit]:
     return [_edit(row) for row in session.execute(query)]
 
 
+def load_edits_signed(session: Session, signature: str) -> list[Edit]:
+    """The stored edits carrying one signature (one signed write)."""
+    query = select(EDITS).where(EDITS.c.signature == signature).order_by(EDITS.c.seq)
+    return [_edit(row) for row in session.execute(query)]
+
+
 def last_seq(session: Session) -> int:
     return session.scalar(select(func.max(EditRow.seq))) or 0
 

@@ -100,7 +100,12 @@ def test_the_right_key_under_the_wrong_name_is_held(
         return [ws.actor.signer.sign(_edit(ws, member_b.id, "B không viết điều này"))]
 
     package = _package_with(tmp_path, demo_db, MEMBER_A, impostor)
-    summary = merge.merge_packages(lead_ws, [package])
+    plan = merge.plan_merge(lead_ws, [package])
+    assert plan.needs_confirmation and [reason for _e, reason in plan.untrusted] == [WRONG_AUTHOR]
+    with pytest.raises(MergeRefused, match="Sẽ bị giữ lại"):
+        merge.merge_packages(lead_ws, [package])
+    summary = merge.merge_packages(lead_ws, [package], accept_unknown=True)
+    assert [h.reason for h in summary.held] == [WRONG_AUTHOR]
     assert summary.new_edits == 1
     state = lead_ws.state(lead_ws.find_agency("HUPQ").id)
     assert state.value(_note(lead_ws)) != "B không viết điều này"
@@ -127,7 +132,9 @@ def test_an_unknown_key_is_held_until_the_lead_admits_it(
         return [announcement, newcomer.sign(_edit(ws, newcomer_id, "Ghi chú của người mới"))]
 
     package = _package_with(tmp_path, demo_db, MEMBER_A, joining)
-    merge.merge_packages(lead_ws, [package])
+    plan = merge.plan_merge(lead_ws, [package])
+    assert plan.announced == ((newcomer.fingerprint, "Trần Văn Mới"),)
+    merge.merge_packages(lead_ws, [package], accept_unknown=True)
     agency = lead_ws.find_agency("HUPQ").id
     assert list(lead_ws.state(agency).untrusted.values()) == [UNKNOWN_KEY]
     assert trust.announced(lead_ws) == [(newcomer.fingerprint, "Trần Văn Mới", "Chuyên viên")]
@@ -154,7 +161,7 @@ def test_a_forged_lead_edit_in_a_package_is_held(lead_ws: Workspace, demo_db: Pa
         return [ws.actor.signer.sign(dataclasses.replace(edit, parents=ws.state().heads(field)))]
 
     package = _package_with(tmp_path, demo_db, MEMBER_A, promote)
-    merge.merge_packages(lead_ws, [package])
+    merge.merge_packages(lead_ws, [package], accept_unknown=True)
     assert lead_ws.find_member(MEMBER_A).role == "member"  # type: ignore[union-attr]
     assert lead_ws.roster.role_of(lead_ws.find_member(MEMBER_A).id) == "member"  # type: ignore[union-attr]
 

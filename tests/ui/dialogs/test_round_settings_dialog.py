@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
 
 from ictappraise.services import round_admin
 from ictappraise.services.seed import seed_round
+from ictappraise.services.trust import signer_for
 from ictappraise.services.workspace import Actor, Workspace
 from ictappraise.store.database import open_database
 from ictappraise.ui.dialogs import round_agencies, round_team
@@ -243,7 +244,7 @@ def fresh_ws(tmp_path: Path) -> Iterator[Workspace]:
     ws = Workspace(db)
     seed_round(ws)
     lead = ws.find_member("Nguyễn Thị Thắng")
-    ws.actor = Actor(lead.id, "test-device", lead.name, lead.role)
+    ws.actor = Actor(lead.id, "test-device", lead.name, lead.role, signer_for(ws, lead.id))
     yield ws
     db.close()
 
