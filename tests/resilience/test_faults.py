@@ -144,6 +144,7 @@ def test_real_full_disk_on_a_tiny_filesystem(demo_db: Path, tmp_path: Path) -> N
     """ENOSPC for real (tmpfs barely bigger than the file): refused with the message, nothing lost."""
     script = """
         import sqlite3, sys
+        from ictappraise.services.trust import signer_for
         from ictappraise.services.workspace import Actor, Change, Workspace
         from ictappraise.store.database import DatabaseWriteError, open_database
 
