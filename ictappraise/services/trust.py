@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from functools import lru_cache
 
 from ictappraise.domain.editlog import Edit
 from ictappraise.domain.fields import member_field
@@ -30,6 +31,7 @@ DEMO_KEY_FILES = {
 PASSPHRASE_ENV = "ICTAPPRAISE_KEY_PASSPHRASE"
 
 
+@lru_cache(maxsize=8)
 def demo_signer(member_key: str) -> keys.Signer:
     """A demo member's signer (a public, labelled key: only for the demo round)."""
     return keys.signer_from_pem(resource_path("demo", DEMO_KEY_FILES[member_key]).read_bytes())
