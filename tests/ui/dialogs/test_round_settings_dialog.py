@@ -291,3 +291,43 @@ def test_screenshots(lead_ws, qtbot):
         dialog.tabs.setCurrentIndex(index)
         qtbot.wait(10)
         dialog.grab().save(f"/tmp/ictappraise-settings-{name}.png")
+
+
+def test_the_lead_admits_an_announced_key_after_reading_its_fingerprint(
+    lead_ws, qtbot, messages, monkeypatch
+):
+    import uuid
+
+    from ictappraise.domain.editlog import Edit
+    from ictappraise.io.keys import create_key
+    from ictappraise.services import trust
+
+    newcomer, member_id = create_key("Lê Thị Mới"), str(uuid.uuid4())
+    announcement = Edit(
+        str(uuid.uuid4()),
+        trust.announce_field(member_id, newcomer.public_key),
+        {"key": newcomer.public_key, "name": "Lê Thị Mới", "title": "Chuyên viên"},
+        member_id,
+        "new-laptop",
+        "2022-12-14T22:00:00+07:00",
+    )
+    lead_ws.append([newcomer.sign(announcement)])  # as merged from the newcomer's first package
+    dialog = _dialog(qtbot, lead_ws)
+    dialog.tabs.setCurrentWidget(dialog.team_tab)
+    shown: list[tuple[str, list[str]]] = []
+
+    def pick(_parent, _title, prompt, labels, *_a, **_k):
+        shown.append((prompt, list(labels)))
+        return labels[0], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", pick)
+    dialog.resize(1366, 768)
+    dialog.show()
+    dialog.grab().save("/tmp/keys/team-admit.png")
+    qtbot.mouseClick(dialog.team_tab.admit_button, Qt.MouseButton.LeftButton)
+    assert shown and "đối chiếu" in shown[0][0]
+    assert shown[0][1] == [f"{newcomer.fingerprint} — Lê Thị Mới, Chuyên viên"]
+    member = lead_ws.find_member("Lê Thị Mới")
+    assert member is not None and member.role == "member"
+    assert lead_ws.roster.keys[newcomer.public_key] == member_id
+    assert any(r.id == member_id for r in dialog.team_tab.model.rows())
