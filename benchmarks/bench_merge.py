@@ -30,7 +30,8 @@ from typing import Any
 
 from ictappraise.domain.fields import crit_field
 from ictappraise.domain.numbers import format_points
-from ictappraise.services import merge
+from ictappraise.io import keys
+from ictappraise.services import merge, trust
 from ictappraise.services.seed import seed_round
 from ictappraise.services.workspace import Actor, Change, Workspace
 from ictappraise.store.database import open_database
@@ -64,7 +65,7 @@ def open_as(path: Path, name: str | None = None, device: str = "bench") -> Works
     if name is not None:
         member = ws.find_member(name)
         assert member is not None, name
-        ws.actor = Actor(member.id, device, member.name, member.role)
+        ws.actor = Actor(member.id, device, member.name, member.role, trust.signer_for(ws, member.id))
     return ws
 
 
@@ -72,7 +73,16 @@ def build_packages(folder: Path) -> tuple[Path, list[Path], int]:
     """The seeded round and the four laptops' packages; also the number of edits written."""
     base = folder / "round.db"
     db = open_database(base, create=True, backup=False)
-    seed_round(Workspace(db))
+    ws = Workspace(db)
+    seed_round(ws)
+    # Signed edits (domain.md §9): the lead founds the round and admits the members' keys, so
+    # every edit in the packages carries a signature the merge verifies.
+    members = [ws.find_member(name) for name in LAPTOPS]
+    lead = members[0]
+    assert lead is not None and all(members)
+    signer = keys.create_key(lead.name, lead.id)
+    others = [(m.id, keys.create_key(m.name, m.id).public_key) for m in members[1:] if m]
+    trust.found_round(ws, Actor(lead.id, "bench", lead.name, lead.role, signer), others)
     db.close()
     packages, written = [], 0
     for index, name in enumerate(LAPTOPS):

@@ -1,4 +1,4 @@
--- ictappraise database schema, version 1.
+-- ictappraise database schema, version 2.
 -- The ORM mappings in ictappraise/store/models.py must match this file exactly
 -- (tests/store/test_schema.py compares them). Change both, and add a migration.
 
@@ -20,7 +20,9 @@ CREATE TABLE edits (
     created_at TEXT NOT NULL,                        -- ISO 8601, for display only
     reason TEXT,
     parents TEXT NOT NULL DEFAULT '[]',              -- JSON list of replaced head edit ids
-    basis TEXT NOT NULL DEFAULT '[]'                 -- JSON list of status heads seen
+    basis TEXT NOT NULL DEFAULT '[]',                -- JSON list of status heads seen
+    key TEXT,                                        -- signing public key (base64), schema 2
+    signature TEXT                                   -- Ed25519 signature (base64), schema 2
 );
 CREATE INDEX ix_edits_scope ON edits (scope);
 CREATE INDEX ix_edits_field ON edits (field);

@@ -68,9 +68,46 @@ def resolve_actor(ws: Workspace, as_name: str | None) -> Actor:
         )
     member = ws.find_member(name)
     if member is None:
+        newcomer = _announced_newcomer(ws, name, config.device_id)
+        if newcomer is not None:
+            return newcomer
         team = ", ".join(m.name for m in ws.members())
         raise CommandError(f"«{name}» không phải thành viên Tổ thẩm định của đợt này (gồm: {team}).")
-    return Actor(member.id, config.device_id, member.name, member.role)
+    return Actor(member.id, config.device_id, member.name, member.role, _signer(ws, member.id, member.name))
+
+
+def _announced_newcomer(ws: Workspace, name: str, device_id: str) -> Actor | None:
+    """Someone not yet on the team whose key on this laptop is announced: they may send their
+    first package (which carries the announcement); the roster holds anything they write."""
+    from ictappraise.services.trust import local_announced
+
+    found = local_announced(ws, name)
+    if found is None:
+        return None
+    member_id, signer = found
+    return Actor(member_id, device_id, name, "member", signer)
+
+
+def _signer(ws: Workspace, member_id: str, name: str) -> object:
+    """The member's key on this laptop; a round founded with keys refuses anyone else (domain.md §9)."""
+    from ictappraise.services.trust import local_announced, local_members, signer_for
+
+    signer = signer_for(ws, member_id)
+    if (
+        signer is None
+        and ws.roster.founded
+        and not any(owner == member_id for owner in ws.roster.keys.values())
+    ):
+        found = local_announced(ws, name)  # a member's first key, announced, not admitted yet
+        if found is not None and found[0] == member_id:
+            return found[1]
+    if signer is None and ws.roster.founded:
+        here = ", ".join(local_members(ws)) or "chưa có ai"
+        raise CommandError(
+            f"Máy này không có khóa của «{name}» được Tổ trưởng công nhận, nên không thể thao tác dưới tên "
+            f"đó. Người có khóa trên máy này: {here}. Xem vân tay khóa của máy: ictappraise identity."
+        )
+    return signer
 
 
 @contextmanager

@@ -8,6 +8,7 @@ from typing import Any
 
 from ictappraise.cli.common import (
     CommandError,
+    add_actor_argument,
     add_db_argument,
     err,
     out,
@@ -32,8 +33,28 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     identity = commands.add_parser("identity", help="xem hoặc khai báo người dùng máy này")
     identity.add_argument("--set", dest="set_name", metavar="HỌ_TÊN", help="họ tên thành viên Tổ thẩm định")
     identity.add_argument("--title", default=None, help="chức vụ")
-    identity.add_argument("--role", choices=sorted(ROLE_LABELS), default=None, help="vai trò trong Tổ")
+    identity.add_argument(
+        "--role",
+        choices=sorted(ROLE_LABELS),
+        default=None,
+        help="vai trò bạn đảm nhận (chỉ để hiển thị: vai trò thật do Tổ trưởng ghi trong Tổ thẩm định)",
+    )
     identity.set_defaults(handler=run_identity)
+
+    announce = commands.add_parser(
+        "announce-key", help="ghi thông báo khóa của máy này vào tệp dữ liệu (gửi kèm gói cho Tổ trưởng)"
+    )
+    add_db_argument(announce)
+    announce.set_defaults(handler=run_announce_key)
+
+    admit = commands.add_parser("admit-key", help="Tổ trưởng công nhận khóa một thành viên đã thông báo")
+    add_db_argument(admit)
+    admit.add_argument("--fingerprint", metavar="VÂN_TAY", help="vân tay khóa (4 nhóm 4 ký tự), đã đối chiếu")
+    admit.add_argument(
+        "--role", choices=("member", "secretary"), default="member", help="vai trò khi thêm mới"
+    )
+    add_actor_argument(admit)
+    admit.set_defaults(handler=run_admit_key)
 
     results = commands.add_parser("results", help="kết quả xếp loại của mọi đơn vị")
     add_db_argument(results)
@@ -80,6 +101,53 @@ def run_identity(args: argparse.Namespace) -> int:
         + f" — {ROLE_LABELS.get(who.role, who.role)}"
     )
     out(f"Mã thiết bị: {config.device_id}")
+    _show_keys(who.name)
+    return 0
+
+
+def _show_keys(name: str) -> None:
+    """The fingerprint of this laptop's key for the person (created at first use)."""
+    from ictappraise.services.trust import ensure_key
+
+    signer = ensure_key(name)
+    out(f"Vân tay khóa của máy này: {signer.fingerprint}")
+    out("Khi Tổ trưởng công nhận khóa, hai bên đọc và so vân tay này (trực tiếp hoặc qua điện thoại).")
+
+
+def run_announce_key(args: argparse.Namespace) -> int:
+    import uuid
+
+    from ictappraise.services.trust import announce, ensure_key
+    from ictappraise.services.workspace import Actor
+
+    config = load_config()
+    if config.identity is None:
+        raise CommandError('Máy này chưa khai báo người dùng. Dùng: ictappraise identity --set "Họ tên".')
+    with workspace(args) as ws:
+        member = ws.find_member(config.identity.name)
+        member_id = member.id if member else str(uuid.uuid4())
+        signer = ensure_key(config.identity.name)
+        actor = Actor(member_id, config.device_id, config.identity.name, "member", signer)
+        ws.actor = actor
+        announce(ws, actor, config.identity.title)
+        out(f"Đã ghi thông báo khóa của {config.identity.name}, vân tay {signer.fingerprint}.")
+        out("Hãy xuất gói dữ liệu gửi Tổ trưởng và đọc vân tay này cho Tổ trưởng đối chiếu.")
+    return 0
+
+
+def run_admit_key(args: argparse.Namespace) -> int:
+    from ictappraise.services.trust import admit_key, announced
+
+    with workspace(args, acting=True) as ws:
+        if not args.fingerprint:
+            waiting = announced(ws)
+            if not waiting:
+                out("Không có khóa nào đang chờ Tổ trưởng công nhận.")
+            for fingerprint, name, title in waiting:
+                out(f"{fingerprint}  {name}" + (f", {title}" if title else ""))
+            return 0
+        name = admit_key(ws, args.fingerprint, args.role)
+        out(f"Đã công nhận khóa {args.fingerprint} của {name}.")
     return 0
 
 

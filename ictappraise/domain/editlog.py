@@ -28,7 +28,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
+
+from ictappraise.domain.signing import signed_bytes
 
 LOCKABLE_PARTS = frozenset({"crit", "fact", "visit"})
 
@@ -52,10 +54,29 @@ class Edit:
     parents: tuple[str, ...] = ()
     reason: str | None = None
     basis: tuple[str, ...] = ()
+    #: The signing public key (base64 of the raw Ed25519 key) and the signature over
+    #: signed_bytes() (domain.md §9); None on edits written before signatures existed.
+    key: str | None = None
+    signature: str | None = None
+
+    def signed_bytes(self) -> bytes:
+        """What the signature covers: every field of §7 and the key."""
+        return signed_bytes(
+            id=self.id,
+            field=self.field,
+            value=self.value,
+            author=self.author,
+            device=self.device,
+            created_at=self.created_at,
+            parents=self.parents,
+            reason=self.reason,
+            basis=self.basis,
+            key=self.key,
+        )
 
     def to_json(self) -> dict[str, Any]:
-        """The exchange form (stable keys)."""
-        return {
+        """The exchange form (stable keys; key and signature only on signed edits)."""
+        data: dict[str, Any] = {
             "id": self.id,
             "field": self.field,
             "value": self.value,
@@ -66,6 +87,10 @@ class Edit:
             "reason": self.reason,
             "basis": list(self.basis),
         }
+        if self.key is not None or self.signature is not None:
+            data["key"] = self.key
+            data["signature"] = self.signature
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Edit:
@@ -79,6 +104,8 @@ class Edit:
             parents=tuple(str(p) for p in data.get("parents") or ()),
             reason=data.get("reason"),
             basis=tuple(str(b) for b in data.get("basis") or ()),
+            key=data.get("key"),
+            signature=data.get("signature"),
         )
 
 
@@ -137,6 +164,8 @@ class LogState:
     broken: tuple[str, ...] = ()
     #: The edits on those loops, sorted.
     looping: tuple[str, ...] = ()
+    #: Held because the roster does not trust them (domain.md §9): edit id → why.
+    untrusted: dict[str, str] = field(default_factory=dict)
 
     def value(self, field_name: str, default: Any = None) -> Any:
         state = self.fields.get(field_name)
@@ -152,10 +181,28 @@ class LogState:
         return state.head_ids if state else ()
 
 
-def derive(edits: Iterable[Edit]) -> LogState:
-    """The state of a set of edits: heads per field, conflicts, held edits."""
+class Trust(Protocol):
+    """Who may have made an edit (domain.roster.Roster): why an edit is held, else None."""
+
+    def hold_reason(self, edit: Edit) -> str | None: ...
+
+
+def derive(edits: Iterable[Edit], roster: Trust | None = None) -> LogState:
+    """The state of a set of edits: heads per field, conflicts, held edits.
+
+    With a roster, edits it does not trust (no valid key of their author, domain.md §9) are
+    held first, so they cannot apply, sign or lock anything; no signature is verified here
+    (that happens once, where edits enter: the merge and the local write).
+    """
     unique = {edit.id: edit for edit in edits}
-    held = held_edits(unique)
+    untrusted: dict[str, str] = {}
+    if roster is not None:
+        for edit in unique.values():
+            reason = roster.hold_reason(edit)
+            if reason is not None:
+                untrusted[edit.id] = reason
+    trusted = {i: e for i, e in unique.items() if i not in untrusted} if untrusted else unique
+    held = held_edits(trusted) | untrusted.keys()
     by_field: dict[str, list[Edit]] = defaultdict(list)
     for edit in unique.values():
         if edit.id not in held:
@@ -164,7 +211,11 @@ def derive(edits: Iterable[Edit]) -> LogState:
     looping = in_loops({i: e.parents for i, e in unique.items() if e.parents})
     broken = tuple(sorted({unique[i].field for i in looping}))
     return LogState(
-        fields, tuple(sorted((unique[i] for i in held), key=_order)), broken, tuple(sorted(looping))
+        fields,
+        tuple(sorted((unique[i] for i in held), key=_order)),
+        broken,
+        tuple(sorted(looping)),
+        untrusted,
     )
 
 

@@ -19,6 +19,9 @@ MAX_EDIT_LINE = 16 * 1024**2
 EDIT_KEYS = frozenset(
     {"id", "field", "value", "author", "device", "created_at", "parents", "reason", "basis"}
 )
+#: Signed edits (format 3) also carry the signing public key and the signature (base64).
+SIGNATURE_KEYS = frozenset({"key", "signature"})
+_BASE64 = re.compile(r"[A-Za-z0-9+/]{1,200}={0,2}")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,99}")
 _PART = r"/[^/\x00-\x1f\x7f]{1,200}"
 _FIELD = re.compile(rf"(?:(?:round|catalog){_PART}|(?:member|agency){_PART}{_PART})(?:{_PART})*")
@@ -70,7 +73,9 @@ def parse_edit(line: bytes, number: int = 1) -> Edit:
     if not isinstance(raw, dict):
         raise EditLineError(f"{where}: không phải một sửa đổi.")
     missing = sorted(EDIT_KEYS - set(raw))
-    extra = sorted(set(raw) - EDIT_KEYS)
+    extra = sorted(set(raw) - EDIT_KEYS - SIGNATURE_KEYS)
+    if not missing and (("key" in raw) != ("signature" in raw)):
+        missing = ["signature" if "key" in raw else "key"]
     if missing or extra:
         detail = f"thiếu khóa «{missing[0]}»" if missing else f"có khóa lạ «{str(extra[0])[:40]}»"
         raise EditLineError(f"{where}: {detail}.")
@@ -101,6 +106,9 @@ def _edit_problem(raw: dict[str, Any]) -> str | None:
             return f"«{key}» chứa mã sửa đổi không hợp lệ"
     if raw["reason"] is not None and (not isinstance(raw["reason"], str) or len(raw["reason"]) > 20_000):
         return "lý do (reason) phải là chuỗi hoặc null"
+    for key in SIGNATURE_KEYS & set(raw):
+        if not isinstance(raw[key], str) or not _BASE64.fullmatch(raw[key]):
+            return f"«{key}» (chữ ký) phải là chuỗi base64"
     return None
 
 

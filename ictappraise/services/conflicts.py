@@ -7,6 +7,7 @@ the resolution travels back to the members like any other edit (re-exported by
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -84,6 +85,8 @@ class HeldEdit:
     what: str
     text: str
     author_name: str
+    #: Why it is held: the signing rule, or the roster's reason (domain.md §9).
+    reason: str = "biên bản đã ký"
 
     @property
     def title(self) -> str:
@@ -121,11 +124,15 @@ def list_held(ws: Workspace, scopes: Iterable[str] | None = None) -> list[HeldEd
     found = []
     for scope in known_scopes(ws):
         if wanted is None or scope in wanted:
-            for edit in ws.state(scope).held:
+            state = ws.state(scope)
+            for edit in state.held:
                 agency_name, code, what = field_label(ws, edit.field)
                 label = f"tiêu chí {code} — {what}" if code else what
                 text = value_text(ws, edit.field, edit.value)
-                found.append(HeldEdit(edit, agency_name, label, text, ws.member_name(edit.author)))
+                author = ws.member_name(edit.author)
+                reason = state.untrusted.get(edit.id)
+                held = HeldEdit(edit, agency_name, label, text, author)
+                found.append(held if reason is None else dataclasses.replace(held, reason=reason))
     return found
 
 

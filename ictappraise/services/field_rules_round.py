@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 
 def _round(context: FieldContext | None, rest: list[str], value: Any) -> str | None:
+    if rest[0] in ("founding", "adoption"):
+        return _trust_round(rest, value)
     if len(rest) == 2 and rest[0] == "rules":
         return _rules_problem(context, rest[1], value)
     if len(rest) != 1 or rest[0] not in ROUND_KEYS:
@@ -102,4 +104,42 @@ def _member(key: str, value: Any) -> str | None:
         return f"phải là mã SHA-256 của ảnh chữ ký hoặc null, không phải {_shown(value)}"
     if key == "active":
         return _boolean(value)
+    return UNKNOWN
+
+
+def _ids_problem(ids: Any) -> str | None:
+    if not isinstance(ids, list) or not all(isinstance(i, str) and 0 < len(i) <= 100 for i in ids):
+        return "phải là danh sách mã sửa đổi"
+    return None
+
+
+def _trust_round(rest: list[str], value: Any) -> str | None:
+    """round/founding and round/adoption/<id> (domain.md §9)."""
+    if not isinstance(value, Mapping):
+        return f"phải là một bản ghi, không phải {_shown(value)}"
+    if rest == ["founding"]:
+        if set(value) != {"member", "key", "name", "edits"}:
+            return "phải có đúng các mục member, key, name, edits"
+        if not isinstance(value["member"], str) or not isinstance(value["key"], str):
+            return "người lập và khóa phải là chuỗi"
+        return _text(value["name"], required=True) or _ids_problem(value["edits"])
+    if len(rest) == 2 and set(value) == {"edits"}:
+        return _ids_problem(value["edits"])
+    return UNKNOWN
+
+
+def member_key_problem(kind: str, value: Any) -> str | None:
+    """member/<id>/key/<fingerprint> and member/<id>/announce/<fingerprint> (domain.md §9)."""
+    if not isinstance(value, Mapping) or not isinstance(value.get("key"), str) or len(value["key"]) > 100:
+        return f"phải là một bản ghi có khóa công khai (key), không phải {_shown(value)}"
+    if kind == "announce":
+        if set(value) != {"key", "name", "title"}:
+            return "phải có đúng các mục key, name, title"
+        return _text(value["name"], required=True) or _text(value["title"])
+    if kind == "key":
+        if set(value) == {"key"}:
+            return None
+        if set(value) == {"key", "revoked", "keeps"} and value["revoked"] is True:
+            return _ids_problem(value["keeps"])
+        return "phải là {key} hoặc {key, revoked: true, keeps}"
     return UNKNOWN

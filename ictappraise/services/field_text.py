@@ -121,6 +121,14 @@ def field_title(field_name: str) -> str:
         return f"Bộ tiêu chí Phụ lục {parts[1]}"
     if parts[0] == "member" and len(parts) == 3:
         return f"Thành viên Tổ thẩm định — {MEMBER_LABELS.get(parts[2], parts[2])}"
+    if field_name == "round/founding":
+        return "Lập đợt đánh giá (khóa của Tổ trưởng)"
+    if parts[:2] == ["round", "adoption"]:
+        return "Tổ trưởng xác nhận các sửa đổi chưa ký"
+    if parts[0] == "member" and len(parts) == 4 and parts[2] in ("key", "announce"):
+        fingerprint = " ".join(parts[3][i : i + 4] for i in range(0, len(parts[3]), 4))
+        what = "Khóa" if parts[2] == "key" else "Thông báo khóa"
+        return f"Thành viên Tổ thẩm định — {what} (vân tay {fingerprint})"
     if parts[0] == "agency" and len(parts) > 2:
         kind, code, label = agency_field_label("/".join(parts[2:]))
         if kind == "crit":

@@ -39,7 +39,7 @@ from ictappraise.domain.editlog import Edit
 from ictappraise.domain.rating import CATEGORIES, RULES_2022, CategoryRules
 from ictappraise.domain.text_safety import forbidden_problem
 from ictappraise.services.field_rules_agency import _agency
-from ictappraise.services.field_rules_round import _catalog_problem, _member, _round
+from ictappraise.services.field_rules_round import _catalog_problem, _member, _round, member_key_problem
 from ictappraise.services.field_shapes import (
     _SEGMENTS,
     FACT_DATES,
@@ -243,6 +243,8 @@ def _problem(context: FieldContext | None, name: str, value: Any) -> str | None:
             return _catalog_problem(context, parts[1], value)
         if parts[0] == "member" and len(parts) == 3:
             return _member(parts[2], value)
+        if parts[0] == "member" and len(parts) == 4:
+            return member_key_problem(parts[2], value)
         if parts[0] == "agency" and len(parts) >= 3:
             return _agency(context, parts[1], parts[2:], value)
     except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError, RecursionError) as error:

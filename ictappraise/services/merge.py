@@ -208,8 +208,8 @@ def describe_summary(summary: MergeSummary) -> list[str]:
     else:
         lines.append("Không có xung đột mới.")
     if summary.held:
-        lines.append(f"Sửa đổi bị giữ lại vì biên bản đã ký: {len(summary.held)}.")
-        lines += [f"  - {h.title} ({h.author_name})" for h in summary.held]
+        lines.append(f"Sửa đổi bị giữ lại (không áp dụng): {len(summary.held)}.")
+        lines += [f"  - {h.title} ({h.author_name}) — {h.reason}" for h in summary.held]
     if summary.unknown_senders:
         lines.append("Người gửi không thuộc Tổ thẩm định: " + ", ".join(summary.unknown_senders) + ".")
     return lines

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ictappraise.domain.editlog import Edit, canonical
+from ictappraise.domain.roster import FOUNDING_FIELD
 from ictappraise.io import exchange
 from ictappraise.io.exchange import Package, PackageError
 from ictappraise.services import conflicts as conflict_text
@@ -57,11 +58,15 @@ class MergePlan:
     reports: tuple[PackagePlan, ...]
     warnings: tuple[str, ...]
     unknown_senders: tuple[str, ...]
+    #: New edits the roster will hold, with why; keys announced for the lead to admit (§9).
+    untrusted: tuple[tuple[Edit, str], ...] = ()
+    announced: tuple[tuple[str, str], ...] = ()
 
     @property
     def needs_confirmation(self) -> bool:
-        """True when a sender is not a member of the team: show the plan first."""
-        return bool(self.unknown_senders)
+        """True when a sender is not a member of the team, or an edit will be held as
+        untrusted, or a key is announced: show the plan first."""
+        return bool(self.unknown_senders or self.untrusted or self.announced)
 
     @property
     def new_edits(self) -> int:
@@ -87,6 +92,9 @@ def plan_merge(ws: Workspace, paths: Sequence[str | Path], progress: Progress | 
         _check_consistent(session, packages, known)
         arriving = {e.id: e for p in packages for e in p.edits if e.id not in known}
         context = field_values.merge_context(session, arriving.values())
+    with ws.db.reading() as session:
+        _check_signatures(session, packages, known)
+    _check_founding(ws, packages)
     _check_closed(packages, known)
     with ws.db.reading() as session:
         check_graph(session, packages, known, MergeRefused)
@@ -105,7 +113,7 @@ def _check_consistent(session: Session, packages: Sequence[Package], known: set[
                 raise _tampered(package, edit)
     stored = [eid for eid in batch if eid in known]
     columns = (EditRow.id, EditRow.field, EditRow.value, EditRow.author, EditRow.device, EditRow.created_at)
-    columns += (EditRow.reason, EditRow.parents, EditRow.basis)
+    columns += (EditRow.reason, EditRow.parents, EditRow.basis, EditRow.key, EditRow.signature)
     for start in range(0, len(stored), 500):
         query = select(*columns).where(EditRow.id.in_(stored[start : start + 500]))
         for row in session.execute(query):
@@ -120,8 +128,16 @@ def _same(a: Edit, b: Edit) -> bool:
 
 def _matches_row(edit: Edit, row: Any) -> bool:
     """An edit equals its stored row (fast path: the store's own JSON text)."""
-    plain = (row.field, row.author, row.device, row.created_at, row.reason)
-    if plain != (edit.field, edit.author, edit.device, edit.created_at, edit.reason):
+    plain = (row.field, row.author, row.device, row.created_at, row.reason, row.key, row.signature)
+    if plain != (
+        edit.field,
+        edit.author,
+        edit.device,
+        edit.created_at,
+        edit.reason,
+        edit.key,
+        edit.signature,
+    ):
         return False
     if json.loads(row.parents) != list(edit.parents) or json.loads(row.basis) != list(edit.basis):
         return False
@@ -135,6 +151,66 @@ def _tampered(package: Package, edit: Edit) -> MergeRefused:
         f"Gói {package.path.name} đã bị sửa đổi: sửa đổi {edit.id} khác với bản cùng mã đã có. "
         "Không tổng hợp gói này; hãy đề nghị người gửi gửi lại."
     )
+
+
+def _check_signatures(session: Session, packages: Sequence[Package], known: set[str]) -> None:
+    """Every new signed edit's signature must verify (domain.md §9); one bad refuses the merge.
+
+    A write is signed once for all its edits, so new edits are grouped by key and signature
+    and each group verified once (with the group's edits this file already holds, if any).
+    Only edits this file does not hold are verified, here at the boundary: derive() never
+    verifies. Unsigned edits pass here and are held by the roster unless vouched for.
+    """
+    from ictappraise.io.keys import verify_batch
+
+    seen = set(known)
+    groups: dict[tuple[str | None, str | None], list[tuple[Edit, Package]]] = {}
+    for package in packages:
+        for edit in package.edits:
+            if edit.id not in seen:
+                seen.add(edit.id)
+                if edit.key is not None or edit.signature is not None:
+                    groups.setdefault((edit.key, edit.signature), []).append((edit, package))
+    for (_key, signature), members in groups.items():
+        edits = [edit for edit, _package in members]
+        if verify_batch(edits):
+            continue
+        if signature is not None:  # part of the write may have arrived before
+            stored = repository_edits_signed(session, signature)
+            if verify_batch([*edits, *(e for e in stored if e.id not in {x.id for x in edits})]):
+                continue
+        edit, package = members[0]
+        raise MergeRefused(
+            f"Gói {package.path.name} bị từ chối: chữ ký của sửa đổi {edit.id} (trường {edit.field}) "
+            "không hợp lệ — sửa đổi đã bị thay đổi sau khi ký hoặc chữ ký bị giả. Chưa tổng hợp gói nào."
+        )
+
+
+def repository_edits_signed(session: Session, signature: str) -> list[Edit]:
+    """Stored edits carrying one signature (a write of which some edits arrived earlier)."""
+    from ictappraise.store import repository
+
+    return repository.load_edits_signed(session, signature)
+
+
+def _check_founding(ws: Workspace, packages: Sequence[Package]) -> None:
+    """One founding (domain.md §9): a package of a round founded elsewhere is foreign."""
+    ws.state()
+    ours = ws.roster.founding_id
+    for package in packages:
+        for edit in package.edits:
+            if edit.field == FOUNDING_FIELD and ours is not None and edit.id != ours:
+                raise MergeRefused(
+                    f"Gói {package.path.name} thuộc một đợt đánh giá khác: đợt trong gói do "
+                    f"«{_founder_name(edit)}» lập riêng trên máy khác, không phải đợt trong tệp này "
+                    "(mỗi đợt chỉ lập một lần, các thành viên bắt đầu từ tệp hoặc gói của Tổ trưởng). "
+                    "Chưa tổng hợp gói nào."
+                )
+
+
+def _founder_name(edit: Edit) -> str:
+    value = edit.value if isinstance(edit.value, dict) else {}
+    return str(value.get("name") or edit.author)[:80]
 
 
 def _check_closed(packages: Sequence[Package], known: set[str]) -> None:
@@ -228,4 +304,40 @@ def _plan(ws: Workspace, packages: Sequence[Package], known: set[str]) -> MergeP
                 len(package.attachments),
             )
         )
-    return MergePlan(tuple(packages), tuple(reports), tuple(warnings), tuple(unknown))
+    untrusted, announced = _trust_preview(ws, packages, known)
+    for edit, reason in untrusted[:20]:
+        warnings.append(f"Sẽ bị giữ lại: {edit.field} ({ws.member_name(edit.author)}) — {reason}.")
+    if len(untrusted) > 20:
+        warnings.append(f"… và {len(untrusted) - 20} sửa đổi khác sẽ bị giữ lại.")
+    for fingerprint, name in announced:
+        warnings.append(
+            f"Khóa mới của «{name}», vân tay {fingerprint}: chỉ công nhận sau khi đối chiếu vân tay với "
+            "người đó (ictappraise admit-key)."
+        )
+    return MergePlan(tuple(packages), tuple(reports), tuple(warnings), tuple(unknown), untrusted, announced)
+
+
+def _trust_preview(
+    ws: Workspace, packages: Sequence[Package], known: set[str]
+) -> tuple[tuple[tuple[Edit, str], ...], tuple[tuple[str, str], ...]]:
+    """What the roster (with the arriving round edits) will hold, and the keys announced."""
+    from ictappraise.domain.roster import derive_roster
+    from ictappraise.domain.signing import fingerprint
+    from ictappraise.store.repository import ROUND_SCOPE, scope_of
+
+    arriving = {e.id: e for p in packages for e in p.edits if e.id not in known}
+    round_new = [e for e in arriving.values() if scope_of(e.field) == ROUND_SCOPE]
+    ws.state()
+    roster = ws.roster
+    if round_new:
+        with ws.db.reading() as session:
+            from ictappraise.store.repository import load_edits
+
+            roster = derive_roster([*load_edits(session, ROUND_SCOPE), *round_new])
+    held = tuple((e, r) for e in arriving.values() if (r := roster.hold_reason(e)) is not None)
+    announced = tuple(
+        (fingerprint(key), name)
+        for key, (_member, name, _title) in roster.announced.items()
+        if key not in ws.roster.announced
+    )
+    return held, announced

@@ -41,7 +41,8 @@ def export_package(ws: Workspace, path: str | Path, *, since_last: bool = False)
     """Write every edit this file holds (or those since this device's last export) to a package."""
     actor = ws.require_actor()
     member = ws.member(actor.member_id)
-    if member is None:
+    sender_name = member.name if member else _newcomer(ws, actor)
+    if sender_name is None:
         raise ServiceError("Người gửi phải là thành viên Tổ thẩm định của đợt này.")
     target = Path(path).expanduser()
     if target.suffix.lower() != exchange.SUFFIX:
@@ -61,8 +62,8 @@ def export_package(ws: Workspace, path: str | Path, *, since_last: bool = False)
         origin = Origin(
             round_key,
             SCHEMA_VERSION,
-            member.id,
-            member.name,
+            actor.member_id,
+            sender_name,
             actor.device_id,
             now_iso(),
             _version(),
@@ -129,3 +130,10 @@ def _version() -> str:
         return version("ictappraise")
     except PackageNotFoundError:
         return ""
+
+
+def _newcomer(ws: Workspace, actor: Any) -> str | None:
+    """A newcomer's name when their key is announced (their first package carries it, §9)."""
+    signer = getattr(actor, "signer", None)
+    found = ws.roster.announced.get(signer.public_key) if signer is not None else None
+    return found[1] if found is not None and found[0] == actor.member_id else None

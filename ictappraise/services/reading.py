@@ -134,7 +134,10 @@ def catalogs(state: LogState) -> dict[int, Catalog]:
 
 def members(state: LogState) -> list[Member]:
     """Team members, lead first, then by name."""
-    ids = {name.split("/")[1] for name in state.fields if name.startswith("member/")}
+    # A member has a name; a key announcement alone (member/<id>/announce/…) is not a member yet.
+    ids = {
+        name.split("/")[1] for name in state.fields if name.startswith("member/") and name.endswith("/name")
+    }
     found = []
     for member_id in ids:
 

@@ -329,6 +329,9 @@ def deactivate_member(ws: Workspace, member_id: str, reason: str | None = None) 
     if member.role == ROLE_LEAD and len(_leads(ws)) == 1:
         raise ServiceError(f"Không thể bỏ {member.name}: Tổ thẩm định phải luôn có Tổ trưởng.")
     ws.set(member_field(member_id, "active"), False, (reason or "").strip() or None)
+    from ictappraise.services.trust import revoke_keys  # a removed member's keys sign nothing new
+
+    revoke_keys(ws, member_id)
 
 
 def _member(ws: Workspace, member_id: str) -> Member:

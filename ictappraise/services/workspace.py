@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from ictappraise.domain.editlog import Edit, FieldState, LogState, canonical, de
 from ictappraise.domain.fields import status_field
 from ictappraise.domain.ranking import rank
 from ictappraise.domain.rating import Band, CategoryRules
+from ictappraise.domain.roster import FOUNDING_FIELD, Roster, derive_roster, is_roster_field
 from ictappraise.domain.scorecard import score_agency
 from ictappraise.domain.text_safety import forbidden_problem
 from ictappraise.services import field_values, reading
@@ -47,6 +48,8 @@ class Actor:
     device_id: str
     name: str = ""
     role: str = "member"
+    #: Signs this actor's edits (ictappraise.io.keys.Signer): its private key on this laptop.
+    signer: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -88,13 +91,15 @@ class Workspace:
         self._edits: dict[str, list[Edit]] = {}
         self._details: dict[str, AgencyDetail] = {}
         self._round_cache: dict[str, Any] = {}
+        self.roster = Roster()
 
     # -- state -----------------------------------------------------------------------------
     def _all_states(self) -> dict[str, LogState]:
         if self._states is None:
             with self.db.reading() as session:
                 self._edits = repository.load_edits_by_scope(session)
-            self._states = {scope: derive(edits) for scope, edits in self._edits.items()}
+            self.roster = derive_roster(self._edits.get(repository.ROUND_SCOPE, []))
+            self._states = {scope: derive(edits, self.roster) for scope, edits in self._edits.items()}
             self._details.clear()
             self._round_cache.clear()
         return self._states
@@ -124,8 +129,13 @@ class Workspace:
     def _rederive(self, scopes: set[str]) -> None:
         """Derive the given scopes again from the edits held in memory; drop what depends on them."""
         assert self._states is not None
+        if repository.ROUND_SCOPE in scopes:  # who is trusted decides what applies everywhere
+            roster = derive_roster(self._edits.get(repository.ROUND_SCOPE, []))
+            if roster != self.roster:
+                self.roster = roster
+                scopes = scopes | set(self._edits)
         for scope in scopes:
-            self._states[scope] = derive(self._edits.get(scope, []))
+            self._states[scope] = derive(self._edits.get(scope, []), self.roster)
             self._details.pop(scope, None)
         if repository.ROUND_SCOPE in scopes:  # catalogs, rules and settings feed every agency
             self._round_cache.clear()
@@ -295,6 +305,11 @@ class Workspace:
             edit = self._edit_for(change, actor)
             if edit is not None:
                 edits.append(edit)
+        if actor.signer is not None and edits:  # one signature covers the whole write (§9)
+            edits = actor.signer.sign_batch(edits)
+        if self.roster.founded:
+            for edit in edits:
+                self._check_trusted(edit, actor)
         return self.append(edits)
 
     def set(self, field: str, value: Any, reason: str | None = None) -> list[Edit]:
@@ -349,6 +364,26 @@ class Workspace:
         if is_lockable(change.field):
             self._check_unlocked(scope, edit)
         return edit
+
+    def _check_trusted(self, edit: Edit, actor: Actor) -> None:
+        """Refuse a write the roster would hold (domain.md §9): never accept what cannot apply."""
+        if edit.key is None:
+            raise ServiceError(
+                f"Máy này không có khóa của {actor.name or 'người đang thao tác'} được Tổ trưởng công nhận, "
+                "nên không ghi được thay đổi nào dưới tên này."
+            )
+        if edit.field == FOUNDING_FIELD or (
+            is_roster_field(edit.field) and not self.roster.is_lead_key(edit.key, edit.author)
+        ):
+            raise ServiceError(
+                "Chỉ Tổ trưởng, ký bằng khóa của mình, mới thay đổi được Tổ thẩm định, vai trò và khóa."
+            )
+        reason = self.roster.hold_reason(edit)
+        if reason is not None:
+            raise ServiceError(
+                f"Không ghi được: sửa đổi này {reason}. Hãy gửi gói dữ liệu cho Tổ trưởng để Tổ trưởng "
+                "đối chiếu vân tay và công nhận khóa của máy này."
+            )
 
     def _check_unlocked(self, agency_id: str, edit: Edit) -> None:
         """Refuse an edit the signing rule would hold: never accept a write that cannot apply."""

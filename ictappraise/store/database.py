@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,7 +45,7 @@ from ictappraise.store.location import network_share
 from ictappraise.store.models import Base
 
 APPLICATION_ID = 0x49435441  # "ICTA" in the SQLite header: a file of ours
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _migrate_0_to_1(connection: sqlite3.Connection) -> None:
@@ -57,8 +57,16 @@ def _migrate_0_to_1(connection: sqlite3.Connection) -> None:
             connection.execute(str(CreateIndex(index).compile(dialect=dialect)))
 
 
+def _migrate_1_to_2(connection: sqlite3.Connection) -> None:
+    """Signed edits (domain.md §9): the signing key and signature of each edit (NULL before)."""
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(edits)")}
+    for name in ("key", "signature"):
+        if name not in columns:  # a new file got them from the mappings in step 0 → 1
+            connection.execute(f"ALTER TABLE edits ADD COLUMN {name} TEXT")
+
+
 #: Forward-only migrations: MIGRATIONS[n] brings a file from version n to n + 1.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _migrate_0_to_1}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
 
 
 @dataclass
@@ -265,8 +273,8 @@ def _check_and_migrate(db_path: Path) -> None:
     try:
         version = check_header(connection, db_path.name)
         check_health(connection, db_path.name)
-        if version == SCHEMA_VERSION:
-            check_tables(connection, db_path.name)  # before anything is written to a refused file
+        if version >= 1:  # before anything is written to a refused file (journal mode included)
+            check_tables(connection, db_path.name, added_since=ADDED_COLUMNS if version < 2 else {})
         _migrate(connection, version)
         check_tables(connection, db_path.name)
     except sqlite3.Error as error:
@@ -308,11 +316,19 @@ def check_health(connection: sqlite3.Connection, name: str) -> None:
         raise DatabaseCorrupt(_corrupt_message(name, "; ".join(str(r) for r in rows)))
 
 
-def check_tables(connection: sqlite3.Connection, name: str) -> None:
-    """Every table and column of the current schema is there; DatabaseCorrupt otherwise."""
+#: Columns later migrations add (table → columns): a file of an older version lacks them.
+ADDED_COLUMNS = {"edits": frozenset({"key", "signature"})}
+
+
+def check_tables(
+    connection: sqlite3.Connection, name: str, added_since: Mapping[str, frozenset[str]] | None = None
+) -> None:
+    """Every table and column of the current schema is there (but those a pending migration
+    adds); DatabaseCorrupt otherwise."""
     for table in Base.metadata.sorted_tables:
         columns = {row[1] for row in connection.execute(f'PRAGMA table_info("{table.name}")')}
-        missing = sorted({column.name for column in table.columns} - columns)
+        later = (added_since or {}).get(table.name, frozenset())
+        missing = sorted({column.name for column in table.columns} - columns - later)
         if missing:
             what = f"bảng {table.name}" if not columns else f"cột {', '.join(missing)} của bảng {table.name}"
             raise DatabaseCorrupt(_corrupt_message(name, f"thiếu {what}"))

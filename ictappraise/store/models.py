@@ -38,6 +38,8 @@ class EditRow(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     parents: Mapped[str] = mapped_column(Text, server_default=text("'[]'"))
     basis: Mapped[str] = mapped_column(Text, server_default=text("'[]'"))
+    key: Mapped[str | None] = mapped_column(Text)
+    signature: Mapped[str | None] = mapped_column(Text)
 
 
 class AttachmentRow(Base):

@@ -36,6 +36,8 @@ def _row(edit: Edit) -> dict[str, object]:
         "reason": edit.reason,
         "parents": json.dumps(list(edit.parents)),
         "basis": json.dumps(list(edit.basis)),
+        "key": edit.key,
+        "signature": edit.signature,
     }
 
 
@@ -68,6 +70,8 @@ def _edit(row: Any) -> Edit:
         parents=parents,
         reason=row.reason,
         basis=basis,
+        key=row.key,
+        signature=row.signature,
     )
 
 
@@ -106,6 +110,12 @@ def load_edits_by_scope(session: Session) -> dict[str, list[Edit]]:
 def load_edits_since(session: Session, seq: int) -> list[Edit]:
     """Edits that arrived in this file after a local sequence number."""
     query = select(EDITS).where(EDITS.c.seq > seq).order_by(EDITS.c.seq)
+    return [_edit(row) for row in session.execute(query)]
+
+
+def load_edits_signed(session: Session, signature: str) -> list[Edit]:
+    """The stored edits carrying one signature (one signed write)."""
+    query = select(EDITS).where(EDITS.c.signature == signature).order_by(EDITS.c.seq)
     return [_edit(row) for row in session.execute(query)]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from ictappraise.services.trust import signer_for
 from ictappraise.services.workspace import Actor, Workspace
 from ictappraise.store.database import open_database
 
@@ -53,5 +54,5 @@ def acting(db_path: Path, name: str, device: str = "test-device") -> Workspace:
     ws = Workspace(open_database(db_path))
     member = ws.find_member(name)
     assert member is not None, name
-    ws.actor = Actor(member.id, device, member.name, member.role)
+    ws.actor = Actor(member.id, device, member.name, member.role, signer_for(ws, member.id))
     return ws

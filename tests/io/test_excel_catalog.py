@@ -13,6 +13,7 @@ from ictappraise.cli import main
 from ictappraise.domain.text_safety import forbidden_character
 from ictappraise.services import excel_import as svc
 from ictappraise.services.seed import seed_round
+from ictappraise.services.trust import signer_for
 from ictappraise.services.workspace import Actor, ServiceError, Workspace
 from ictappraise.store import repository
 from ictappraise.store.database import open_database
@@ -58,7 +59,7 @@ def fresh_ws(tmp_path: Path) -> Iterator[Workspace]:
     ws = Workspace(db)
     seed_round(ws)
     lead = ws.find_member("Nguyễn Thị Thắng")
-    ws.actor = Actor(lead.id, "test-device", lead.name, lead.role)
+    ws.actor = Actor(lead.id, "test-device", lead.name, lead.role, signer_for(ws, lead.id))
     yield ws
     db.close()
 
@@ -134,7 +135,9 @@ def test_bad_catalog_sheets_are_refused(fresh_ws: Workspace, tmp_path: Path, cha
 def test_only_the_lead_replaces_a_catalog(fresh_ws: Workspace, tmp_path: Path) -> None:
     plan = svc.plan_catalog_import(fresh_ws, 3, write_catalog_sheet(tmp_path / "pl3.xlsx"))
     member = fresh_ws.find_member("Chuyên viên A")
-    fresh_ws.actor = Actor(member.id, "test-device", member.name, member.role)
+    fresh_ws.actor = Actor(
+        member.id, "test-device", member.name, member.role, signer_for(fresh_ws, member.id)
+    )
     with pytest.raises(ServiceError, match="Chỉ Tổ trưởng"):
         svc.apply_catalog(fresh_ws, plan)
     assert fresh_ws.catalog(3).sample

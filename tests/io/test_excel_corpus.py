@@ -17,6 +17,7 @@ from ictappraise.domain.limits import format_size
 from ictappraise.io import excel_form, excel_workbook
 from ictappraise.io.excel_workbook import WorkbookLimits
 from ictappraise.services import excel_import as svc
+from ictappraise.services.trust import signer_for
 from ictappraise.services.workspace import Actor, ServiceError, Workspace
 from ictappraise.store import repository
 from ictappraise.store.database import open_database
@@ -227,7 +228,7 @@ def shared_ws(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     db = open_database(path)
     ws = Workspace(db)
     lead = ws.find_member("Nguyễn Thị Thắng")
-    ws.actor = Actor(lead.id, "test-device", lead.name, lead.role)
+    ws.actor = Actor(lead.id, "test-device", lead.name, lead.role, signer_for(ws, lead.id))
     yield ws
     db.close()
 

@@ -24,7 +24,9 @@ def open_as(path: Path, name: str, device: str) -> Workspace:
     ws = Workspace(open_database(path))
     member = ws.find_member(name)
     assert member is not None, name
-    ws.actor = Actor(member.id, device, member.name, member.role)
+    from ictappraise.services.trust import signer_for
+
+    ws.actor = Actor(member.id, device, member.name, member.role, signer_for(ws, member.id))
     return ws
 
 

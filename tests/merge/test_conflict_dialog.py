@@ -18,6 +18,7 @@ from ictappraise.domain.scorecard import Appraisal
 from ictappraise.services import merge
 from ictappraise.services.workspace import Workspace
 from ictappraise.ui.conflicts import ConflictDialog, HeadTableModel, MergeDialog, send_package
+from tests.support import signed
 
 
 def concurrent(ws: Workspace, field: str, values: dict[str, object]) -> None:
@@ -40,7 +41,7 @@ def concurrent(ws: Workspace, field: str, values: dict[str, object]) -> None:
                 basis=state.heads(status_field(agency_id)),
             )
         )
-    ws.append(edits)
+    ws.append(signed(ws, edits))
 
 
 @pytest.fixture

@@ -81,12 +81,12 @@ def test_valid_package_layout_and_manifest(package) -> None:
         names = sorted(archive.namelist())
         meta = json.loads(archive.read(exchange.MANIFEST))
     assert names[0].startswith("attachments/") and names[1:] == ["edits.jsonl", "manifest.json"]
-    assert meta["format"] == "ictappraise-exchange" and meta["format_version"] == 2
+    assert meta["format"] == "ictappraise-exchange" and meta["format_version"] == 3
     assert meta["package_id"] and meta["since_last"] is False and meta["continues"] is None
-    assert meta["schema_version"] == 1 and meta["round_key"] == ROUND
+    assert meta["schema_version"] == 2 and meta["round_key"] == ROUND
     assert meta["sender"]["name"] == MEMBER_A and meta["device_id"] == "a"
     assert meta["counts"]["attachments"] == 1 and meta["counts"]["edits"] == len(edits_of(path))
-    read = exchange.read_package(path, round_key=ROUND, schema_version=1)
+    read = exchange.read_package(path, round_key=ROUND, schema_version=2)
     assert len(read.edits) == meta["counts"]["edits"] and len(read.attachments) == 1
     assert all(isinstance(e, Edit) for e in read.edits)
 
@@ -159,7 +159,7 @@ def test_other_round_newer_schema_newer_format(package, tmp_path: Path) -> None:
     cases = [
         (lambda m: m.update(round_key="binh-thuan-2023"), "đợt đánh giá khác"),
         (lambda m: m.update(schema_version=99), "mới hơn .*lược đồ 99"),
-        (lambda m: m.update(format_version=3), "mới hơn .*định dạng gói 3"),
+        (lambda m: m.update(format_version=4), "mới hơn .*định dạng gói 4"),
         (lambda m: m.pop("package_id"), "manifest.json không hợp lệ"),
         (lambda m: m.pop("sender"), "manifest.json không hợp lệ"),
         (lambda m: m["counts"].update(edits=1), "số sửa đổi"),

@@ -34,7 +34,7 @@ from ictappraise.io import exchange
 from ictappraise.services import merge
 from ictappraise.services.workspace import SYSTEM_AUTHOR, Actor, Change, ServiceError, Workspace
 from ictappraise.store import repository
-from ictappraise.store.database import open_database
+from ictappraise.store.database import SCHEMA_VERSION, open_database
 
 ROUND_KEY = "vong-thu"
 MEMBERS = (
@@ -253,7 +253,12 @@ class Laptops(RuleBasedStateMachine):
             return
         carried = set().union(
             *(
-                {e.id for e in exchange.read_package(p, round_key=ROUND_KEY, schema_version=1).edits}
+                {
+                    e.id
+                    for e in exchange.read_package(
+                        p, round_key=ROUND_KEY, schema_version=SCHEMA_VERSION
+                    ).edits
+                }
                 for p in set(paths)
             )
         )

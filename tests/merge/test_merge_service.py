@@ -15,7 +15,7 @@ from ictappraise.domain.scorecard import Appraisal
 from ictappraise.services import appraisal as svc
 from ictappraise.services import merge
 from ictappraise.services.conflicts import parse_typed
-from ictappraise.services.workspace import ServiceError, Workspace
+from ictappraise.services.workspace import Actor, Change, ServiceError, Workspace
 from ictappraise.store import repository
 from ictappraise.store.backup import REASON_MERGE, list_backups
 
@@ -216,27 +216,26 @@ def test_attachments_travel_and_are_checked(laptops, tmp_path: Path) -> None:
 
 def test_unknown_sender_is_shown_before_anything_is_applied(laptops, tmp_path: Path) -> None:
     lead, outsider = laptops(LEAD, "lead"), laptops(MEMBER_A, "x")
-    # Someone adds themself to the team on their own copy and sends a package.
+    # Someone not on the team announces a key on their copy and sends a package (domain.md §9:
+    # adding oneself to the team is the lead's to do, so that is refused on their own laptop).
+    from ictappraise.io.keys import create_key
+    from ictappraise.services import trust
+
     newcomer = "11111111-2222-4333-8444-555555555555"
-    outsider.write(
-        [
-            svc.Change(f"member/{newcomer}/name", "Người lạ"),
-            svc.Change(f"member/{newcomer}/role", "member"),
-        ]
-    )
-    outsider.actor = type(outsider.actor)(newcomer, "x", "Người lạ", "member")
-    agency_id, rows = leaves(outsider, "HUPQ")
-    score(outsider, agency_id, rows[0].code, "3")
+    outsider.actor = Actor(newcomer, "x", "Người lạ", "member", create_key("Người lạ"))
+    with pytest.raises(ServiceError, match="Chỉ Tổ trưởng"):
+        outsider.write([Change(f"member/{newcomer}/name", "Người lạ")])
+    trust.announce(outsider, outsider.actor)
     package = merge.export_package(outsider, tmp_path / "x.ictx").path
     before = fingerprint(lead.db.path)
     plan = merge.plan_merge(lead, [package])
     assert plan.needs_confirmation and plan.unknown_senders == ("Người lạ",)
-    assert "không phải thành viên Tổ thẩm định" in merge.describe_plan(plan)[-1]
+    assert any("không phải thành viên Tổ thẩm định" in line for line in merge.describe_plan(plan))
     with pytest.raises(merge.MergeRefused, match="Người lạ"):
         merge.merge_packages(lead, [package])
     assert fingerprint(lead.db.path) == before
     summary = merge.apply_merge(lead, plan)
-    assert summary.unknown_senders == ("Người lạ",) and summary.new_edits == 3
+    assert summary.unknown_senders == ("Người lạ",) and summary.new_edits == 1
 
 
 def test_progress_is_reported_and_an_exception_in_it_rolls_back(laptops, tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from ictappraise.services import field_values, merge
 from ictappraise.services.workspace import Workspace, now_iso
 from ictappraise.store import repository
 from ictappraise.store.database import SCHEMA_VERSION
+from tests.support import signed
 
 _counter = iter(range(1_000_000))
 
@@ -44,7 +45,7 @@ def package(ws: Workspace, path: Path, edits: list[Edit]) -> Path:
     origin = Origin(
         ws.round_info().key, SCHEMA_VERSION, member.id, member.name, ws.actor.device_id, now_iso()
     )
-    exchange.write_package(path, origin, edits, [])
+    exchange.write_package(path, origin, signed(ws, edits), [])  # as the author's laptop signs them
     return path
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ictappraise.services.trust import signer_for
 from ictappraise.services.workspace import Actor, Change, Workspace
 from ictappraise.settings import data_dir
 from ictappraise.store.backup import (
@@ -36,7 +37,7 @@ def write_note(db_path: Path, text: str) -> None:
     ws = Workspace(db)
     member = ws.find_member("Chuyên viên B")
     assert member is not None
-    ws.actor = Actor(member.id, "test-device", member.name, member.role)
+    ws.actor = Actor(member.id, "test-device", member.name, member.role, signer_for(ws, member.id))
     ws.write([Change(f"agency/{ws.find_agency('DUK').id}/crit/I.1/note", text)])
     db.close()
 

@@ -22,6 +22,7 @@ import pytest
 from kill_harness import Child, child_env, writer_command
 from sqlalchemy import event, text
 
+from ictappraise.services.trust import signer_for
 from ictappraise.services.workspace import Actor, Change, Workspace
 from ictappraise.store.backup import list_backups, restore_backup
 from ictappraise.store.database import (
@@ -43,7 +44,7 @@ def acting(db_path: Path) -> Workspace:
     ws = Workspace(open_database(db_path))
     member = ws.find_member("Chuyên viên A")
     assert member is not None
-    ws.actor = Actor(member.id, "test-device", member.name, member.role)
+    ws.actor = Actor(member.id, "test-device", member.name, member.role, signer_for(ws, member.id))
     return ws
 
 
@@ -143,13 +144,14 @@ def test_real_full_disk_on_a_tiny_filesystem(demo_db: Path, tmp_path: Path) -> N
     """ENOSPC for real (tmpfs barely bigger than the file): refused with the message, nothing lost."""
     script = """
         import sqlite3, sys
+        from ictappraise.services.trust import signer_for
         from ictappraise.services.workspace import Actor, Change, Workspace
         from ictappraise.store.database import DatabaseWriteError, open_database
 
         path = sys.argv[1]
         ws = Workspace(open_database(path))
         member = ws.find_member("Chuyên viên A")
-        ws.actor = Actor(member.id, "dev", member.name, member.role)
+        ws.actor = Actor(member.id, "dev", member.name, member.role, signer_for(ws, member.id))
         agency = ws.find_agency("VPTU")
         saved = []
         try:

@@ -127,6 +127,7 @@ def test_restoring_a_backup_is_all_or_nothing(demo_db: Path, tmp_path: Path) -> 
 
 
 def _write_note(path: Path) -> None:
+    from ictappraise.services.trust import signer_for
     from ictappraise.services.workspace import Actor, Change, Workspace
     from ictappraise.store.database import open_database
 
@@ -134,7 +135,7 @@ def _write_note(path: Path) -> None:
     ws = Workspace(db)
     member = ws.find_member("Chuyên viên A")
     assert member is not None
-    ws.actor = Actor(member.id, "test-device", member.name, member.role)
+    ws.actor = Actor(member.id, "test-device", member.name, member.role, signer_for(ws, member.id))
     ws.write([Change(f"agency/{ws.find_agency('VPTU').id}/crit/I.1/note", "Ghi chú giữa hai bản sao lưu")])
     db.close()
 

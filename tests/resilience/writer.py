@@ -25,6 +25,7 @@ import uuid
 from pathlib import Path
 
 from ictappraise.services.seed import seed_round
+from ictappraise.services.trust import signer_for
 from ictappraise.services.workspace import Actor, Change, Workspace
 from ictappraise.store.database import open_database
 
@@ -47,7 +48,7 @@ def workspace(db_path: str) -> Workspace:
     ws = Workspace(open_database(db_path))
     member = ws.find_member(MEMBER)
     assert member is not None
-    ws.actor = Actor(member.id, "kill-test-device", member.name, member.role)
+    ws.actor = Actor(member.id, "kill-test-device", member.name, member.role, signer_for(ws, member.id))
     return ws
 
 

@@ -7,6 +7,7 @@ import pytest
 from ictappraise.domain.editlog import Edit
 from ictappraise.services import appraisal
 from ictappraise.services.workspace import Change, ServiceError, VisitLocked, Workspace
+from tests.support import signed
 
 
 def concurrent(ws: Workspace, field: str, *values: object) -> list[Edit]:
@@ -25,7 +26,7 @@ def concurrent(ws: Workspace, field: str, *values: object) -> list[Edit]:
         )
         for i, value in enumerate(values, start=1)
     ]
-    ws.append(edits)
+    ws.append(signed(ws, edits))
     return edits
 
 
@@ -55,7 +56,7 @@ def test_a_concurrent_ready_does_not_unsign_a_signed_visit(lead_ws: Workspace) -
         "2022-12-09T11:00:00+07:00",
         signing.parents,
     )
-    lead_ws.append([other])
+    lead_ws.append(signed(lead_ws, [other]))
     detail = lead_ws.detail(agency.id)
     assert detail.signed and detail.status == "signed"
     with pytest.raises(VisitLocked):

@@ -17,7 +17,7 @@ from ictappraise.domain.editlog import Edit
 from ictappraise.domain.fields import crit_field, member_field, portal_field, rules_field, visit_field
 from ictappraise.services.workspace import Workspace, now_iso
 from ictappraise.store import repository
-from tests.support import member_ws
+from tests.support import member_ws, signed
 
 _ids = iter(range(1_000_000))
 
@@ -29,7 +29,7 @@ def store(ws: Workspace, values: dict[str, Any]) -> None:
     for field, value in values.items():
         heads = ws.state(repository.scope_of(field)).heads(field)
         edits.append(Edit(f"old-{next(_ids)}", field, value, ws.actor.member_id, "old", now_iso(), heads))
-    ws.append(edits)
+    ws.append(signed(ws, edits))
 
 
 def bad_values(ws: Workspace) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from ictappraise.domain.fields import agency_field, crit_field, fact_field, visi
 from ictappraise.domain.scorecard import Appraisal
 from ictappraise.services import appraisal as svc
 from ictappraise.services.seed import seed_round
+from ictappraise.services.trust import signer_for
 from ictappraise.services.workspace import Actor, ServiceError, VisitLocked, Workspace, now_iso
 from ictappraise.store import repository
 from ictappraise.store.database import open_database
@@ -34,7 +35,7 @@ def open_as() -> Iterator[OpenAs]:
         opened.append(ws)
         member = ws.find_member(name)
         assert member is not None, name
-        ws.actor = Actor(member.id, device, member.name, member.role)
+        ws.actor = Actor(member.id, device, member.name, member.role, signer_for(ws, member.id))
         return ws
 
     yield make

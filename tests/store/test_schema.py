@@ -105,6 +105,31 @@ def test_migrated_file_has_the_schema_of_schema_sql(tmp_path: Path) -> None:
     assert migrated == describe_schema(schema_from_sql(tmp_path / "sql.db"))
 
 
+def test_a_version_1_file_migrates_to_the_schema_of_schema_sql(tmp_path: Path) -> None:
+    """Version 1 had no key and signature columns: migration 1 → 2 adds them, data kept."""
+    path = tmp_path / "v1.db"
+    open_database(path, create=True).close()
+    con = sqlite3.connect(path)
+    con.execute("ALTER TABLE edits DROP COLUMN key")
+    con.execute("ALTER TABLE edits DROP COLUMN signature")
+    con.execute(
+        "INSERT INTO edits (id, scope, field, value, author, device, created_at) "
+        "VALUES ('e1', 'round', 'round/name', '\"Đợt\"', 'a', 'd', '2022-12-01T08:00:00+07:00')"
+    )
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
+    open_database(path).close()
+    assert header(path) == (SCHEMA_VERSION, APPLICATION_ID) and SCHEMA_VERSION == 2
+    migrated = describe_schema(path)
+    assert migrated == describe_schema(schema_from_sql(tmp_path / "sql.db"))
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT id, value, key, signature FROM edits").fetchall() == [
+        ("e1", '"Đợt"', None, None)
+    ]
+    con.close()
+
+
 def test_describe_schema_sees_a_difference(tmp_path: Path) -> None:
     # Guard against a comparison that cannot fail: a changed default is noticed.
     sql = SCHEMA_SQL.read_text(encoding="utf-8").replace("basis TEXT NOT NULL DEFAULT '[]'", "basis TEXT")

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QPushB
 from pytestqt.qtbot import QtBot
 
 from ictappraise.domain.fields import status_field
+from ictappraise.services.trust import signer_for
 from ictappraise.services.workspace import Actor, Workspace
 from ictappraise.store import repository
 from ictappraise.store.database import open_database
@@ -146,7 +147,7 @@ def test_a_member_cannot_reopen(qtbot: QtBot, demo_db: Path) -> None:
     ws = Workspace(open_database(demo_db))
     member = ws.find_member("Chuyên viên A")
     assert member is not None
-    ws.actor = Actor(member.id, "test-device", member.name, member.role)
+    ws.actor = Actor(member.id, "test-device", member.name, member.role, signer_for(ws, member.id))
     try:
         dialog = _dialog(qtbot, ws, "HUTP")
         assert not dialog.reopen_button.isEnabled()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex
+from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -125,6 +125,19 @@ class IdentityDialog(QDialog):
         else:
             consequence = self.tr("Chưa chọn người dùng thì chưa mở được tệp dữ liệu này.")
             cancel_text = self.tr("Không mở tệp")
+        from ictappraise.services.trust import local_fingerprints
+
+        here = local_fingerprints()
+        self.fingerprint_label = QLabel(
+            self.tr(
+                "Vân tay khóa của máy này: {keys}. Tổ trưởng đối chiếu vân tay này khi công nhận khóa."
+            ).format(keys="; ".join(f"{name} — {fingerprint}" for name, fingerprint in here))
+            if here
+            else self.tr(
+                "Máy này chưa có khóa: khóa được tạo khi bạn xác nhận; vân tay xem tại «ictappraise identity»."
+            )
+        )
+        self.fingerprint_label.setWordWrap(True)
         self.consequence_label = QLabel(consequence)
         self.consequence_label.setWordWrap(True)
         buttons = dialog_buttons(self, self.tr("Xác nhận"), cancel_text)
@@ -136,15 +149,15 @@ class IdentityDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.new_radio)
         layout.addWidget(self.new_form)
+        layout.addWidget(self.fingerprint_label)
         layout.addWidget(self.consequence_label)
         layout.addWidget(buttons)
 
         if self._members:
+            # Nobody is chosen for the user: pressing Enter must not make a newcomer the lead
+            # (or anyone else) on this laptop; they pick their own name.
             self.existing_radio.setChecked(True)
-            self.table.selectionModel().setCurrentIndex(
-                self.proxy.index(0, 0),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
-            )
+            self.table.setFocus()
         else:
             self.existing_radio.setEnabled(False)
             self.table.setEnabled(False)

@@ -15,11 +15,12 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLineEdit,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
-from ictappraise.services import round_admin
+from ictappraise.services import round_admin, trust
 from ictappraise.services.model import Member
 from ictappraise.services.workspace import Workspace
 from ictappraise.settings import ROLE_MEMBER
@@ -134,6 +135,7 @@ class TeamTab(QWidget):
         self.signature_button = push_button(self.tr("Chọn ảnh chữ ký…"), self.choose_signature)
         self.clear_signature_button = push_button(self.tr("Xóa ảnh chữ ký"), self.clear_signature)
         self.remove_button = push_button(self.tr("Bỏ khỏi Tổ…"), self.remove)
+        self.admit_button = push_button(self.tr("Công nhận khóa…"), self.admit)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
@@ -144,6 +146,7 @@ class TeamTab(QWidget):
                 self.signature_button,
                 self.clear_signature_button,
                 self.remove_button,
+                self.admit_button,
             )
         )
         self._read_only = False
@@ -174,6 +177,7 @@ class TeamTab(QWidget):
         member = self._selected()
         own = member is not None and self.ws.actor is not None and member.id == self.ws.actor.member_id
         self.add_button.setEnabled(not self._read_only)
+        self.admit_button.setEnabled(not self._read_only)
         self.edit_button.setEnabled(member is not None and not self._read_only)
         self.remove_button.setEnabled(member is not None and not self._read_only)
         # Everyone may set their own signature image; the lead anyone's.
@@ -248,6 +252,29 @@ class TeamTab(QWidget):
             return
         ok, _ = call_service(self, round_admin.set_member_signature, self.ws, member.id, None)
         if ok:
+            self._done()
+
+    def admit(self) -> None:
+        """Admit a key a member announced, after comparing its fingerprint with theirs (§9)."""
+        waiting = trust.announced(self.ws)
+        title = self.tr("Công nhận khóa của thành viên")
+        if not waiting:
+            QMessageBox.information(self, title, self.tr("Không có khóa nào đang chờ công nhận."))
+            return
+        labels = [
+            f"{fingerprint} — {name}" + (f", {title}" if title else "")
+            for fingerprint, name, title in waiting
+        ]
+        prompt = self.tr(
+            "Đọc to vân tay và nhờ người đó đối chiếu với vân tay trên máy của họ (trực tiếp hoặc qua "
+            "điện thoại). Chỉ công nhận khi hai vân tay trùng khớp hoàn toàn:"
+        )
+        choice, ok = QInputDialog.getItem(self, title, prompt, labels, 0, False)
+        if not ok:
+            return
+        fingerprint = waiting[labels.index(choice)][0]
+        done, _ = call_service(self, trust.admit_key, self.ws, fingerprint)
+        if done:
             self._done()
 
     def remove(self) -> None:

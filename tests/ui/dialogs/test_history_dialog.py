@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from ictappraise.domain.scorecard import Appraisal
 from ictappraise.services import appraisal as svc
 from ictappraise.ui.dialogs.history import HistoryDialog, HistoryTableModel
-from tests.support import member_ws
+from tests.support import member_ws, signed
 
 
 def _cell(dialog, row, column):
@@ -49,16 +49,19 @@ def test_agency_history_shows_held_edits(demo_db, qtbot):
     try:
         hutp = ws.find_agency("HUTP")  # signed: an edit arriving from a laptop that did not see it is held
         ws.append(
-            [
-                Edit(
-                    "held-1",
-                    crit_field(hutp.id, "I.1", "note"),
-                    "Sửa muộn",
-                    ws.actor.member_id,
-                    "x",
-                    "2022-12-15T09:00:00+07:00",
-                )
-            ]
+            signed(
+                ws,
+                [
+                    Edit(
+                        "held-1",
+                        crit_field(hutp.id, "I.1", "note"),
+                        "Sửa muộn",
+                        ws.actor.member_id,
+                        "x",
+                        "2022-12-15T09:00:00+07:00",
+                    )
+                ],
+            )
         )
         dialog = HistoryDialog(ws, hutp.id, None)
         qtbot.addWidget(dialog)

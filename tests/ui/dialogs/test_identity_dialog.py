@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from ictappraise.services.model import Member
@@ -62,3 +63,25 @@ def test_empty_name_is_refused_and_an_empty_team_starts_with_the_form(qtbot, mon
 def test_ask_identity_returns_none_when_put_off(lead_ws, qtbot, monkeypatch):
     monkeypatch.setattr(identity_module.IdentityDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
     assert ask_identity(None, lead_ws) is None
+
+
+def test_at_first_start_nobody_is_preselected_and_enter_makes_no_one_lead(qtbot, monkeypatch):
+    messages = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: messages.append(text))
+    dialog = IdentityDialog(TEAM, at_start=True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.table.selectionModel().selectedRows() == []
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Return)
+    assert messages == ["Hãy chọn tên của bạn trong danh sách."]
+    assert dialog.identity() is None
+    assert dialog.isVisible()
+
+
+def test_the_dialog_shows_this_laptops_fingerprint(qtbot):
+    from ictappraise.io.keys import create_key
+
+    signer = create_key("Chuyên viên A")
+    dialog = IdentityDialog(TEAM)
+    qtbot.addWidget(dialog)
+    assert signer.fingerprint in dialog.fingerprint_label.text()

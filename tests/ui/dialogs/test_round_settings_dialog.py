@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
 
 from ictappraise.services import round_admin
 from ictappraise.services.seed import seed_round
+from ictappraise.services.trust import signer_for
 from ictappraise.services.workspace import Actor, Workspace
 from ictappraise.store.database import open_database
 from ictappraise.ui.dialogs import round_agencies, round_team
@@ -242,7 +243,7 @@ def fresh_ws(tmp_path: Path) -> Iterator[Workspace]:
     ws = Workspace(db)
     seed_round(ws)
     lead = ws.find_member("Nguyễn Thị Thắng")
-    ws.actor = Actor(lead.id, "test-device", lead.name, lead.role)
+    ws.actor = Actor(lead.id, "test-device", lead.name, lead.role, signer_for(ws, lead.id))
     yield ws
     db.close()
 
@@ -279,3 +280,42 @@ def test_catalog_refused_once_scored(lead_ws, qtbot, messages, monkeypatch, tmp_
     tab.replace_from_excel()
     assert "đã có điểm" in messages[-1]
     assert lead_ws.catalog(3).sample
+
+
+def test_the_lead_admits_an_announced_key_after_reading_its_fingerprint(
+    lead_ws, qtbot, messages, monkeypatch
+):
+    import uuid
+
+    from ictappraise.domain.editlog import Edit
+    from ictappraise.io.keys import create_key
+    from ictappraise.services import trust
+
+    newcomer, member_id = create_key("Lê Thị Mới"), str(uuid.uuid4())
+    announcement = Edit(
+        str(uuid.uuid4()),
+        trust.announce_field(member_id, newcomer.public_key),
+        {"key": newcomer.public_key, "name": "Lê Thị Mới", "title": "Chuyên viên"},
+        member_id,
+        "new-laptop",
+        "2022-12-14T22:00:00+07:00",
+    )
+    lead_ws.append([newcomer.sign(announcement)])  # as merged from the newcomer's first package
+    dialog = _dialog(qtbot, lead_ws)
+    dialog.tabs.setCurrentWidget(dialog.team_tab)
+    shown: list[tuple[str, list[str]]] = []
+
+    def pick(_parent, _title, prompt, labels, *_a, **_k):
+        shown.append((prompt, list(labels)))
+        return labels[0], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", pick)
+    dialog.resize(1366, 768)
+    dialog.show()
+    qtbot.mouseClick(dialog.team_tab.admit_button, Qt.MouseButton.LeftButton)
+    assert shown and "đối chiếu" in shown[0][0]
+    assert shown[0][1] == [f"{newcomer.fingerprint} — Lê Thị Mới, Chuyên viên"]
+    member = lead_ws.find_member("Lê Thị Mới")
+    assert member is not None and member.role == "member"
+    assert lead_ws.roster.keys[newcomer.public_key] == member_id
+    assert any(r.id == member_id for r in dialog.team_tab.model.rows())

@@ -1,0 +1,109 @@
+"""The roster from the founder (domain.md §9), pure: any order, same roster; nothing untrusted applies.
+
+derive() never verifies signatures (the merge does), so keys here are plain strings.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ictappraise.domain.editlog import Edit, derive
+from ictappraise.domain.roster import (
+    FOUNDING_FIELD,
+    NOT_LEAD,
+    REVOKED_KEY,
+    SECOND_FOUNDING,
+    UNKNOWN_KEY,
+    UNSIGNED,
+    WRONG_AUTHOR,
+    derive_roster,
+)
+
+LEAD, A, B = "lead", "member-a", "member-b"
+KL, KA, KB, KX = "key-lead", "key-a", "key-b", "key-stranger"
+T = "2022-12-14T20:00:00+07:00"
+
+
+def edit(
+    eid: str, field: str, value: object, author: str, key: str | None, parents: tuple[str, ...] = ()
+) -> Edit:
+    return Edit(
+        eid, field, value, author, "dev", T, parents, key=key, signature=None if key is None else "sig"
+    )
+
+
+SEED = edit("seed-1", "member/member-a/role", "member", "system", None)
+FOUNDING = edit(
+    "found", FOUNDING_FIELD, {"member": LEAD, "key": KL, "name": "Lead", "edits": ["seed-1"]}, LEAD, KL
+)
+ADMIT_A = edit("admit-a", "member/member-a/key/A", {"key": KA}, LEAD, KL)
+ADMIT_B = edit("admit-b", "member/member-b/key/B", {"key": KB}, LEAD, KL)
+FORGED_ADMIT = edit("forged-admit", "member/member-b/key/X", {"key": KX}, A, KA)  # a member admits a key
+SELF_PROMOTION = edit("promote", "member/member-a/role", "lead", A, KA, ("seed-1",))
+SECOND_FOUNDER = edit("found-2", FOUNDING_FIELD, {"member": A, "key": KA, "name": "A", "edits": []}, A, KA)
+NOTE = "agency/ag1/crit/I.1/note"
+BY_A = edit("note-a", NOTE, "A", A, KA)
+A_AS_B = edit("note-a-as-b", "agency/ag1/crit/I.2/note", "B?", B, KA)
+BY_STRANGER = edit("note-x", "agency/ag1/crit/I.3/note", "X", A, KX)
+UNSIGNED_NOTE = edit("note-unsigned", "agency/ag1/crit/I.4/note", "?", A, None)
+EVERYTHING = [SEED, FOUNDING, ADMIT_A, ADMIT_B, FORGED_ADMIT, SELF_PROMOTION, SECOND_FOUNDER]
+DATA = [BY_A, A_AS_B, BY_STRANGER, UNSIGNED_NOTE]
+
+
+def test_the_founder_is_lead_and_only_lead_signed_roster_edits_apply() -> None:
+    roster = derive_roster(EVERYTHING)
+    assert roster.founded and roster.founder == LEAD and roster.founding_id == "found"
+    assert roster.roles == {LEAD: "lead", A: "member"}
+    assert roster.keys == {KL: LEAD, KA: A, KB: B}
+    assert roster.held == {"forged-admit": NOT_LEAD, "promote": NOT_LEAD, "found-2": SECOND_FOUNDING}
+    state = derive(DATA, roster)
+    assert state.value(NOTE) == "A"
+    assert state.untrusted == {"note-a-as-b": WRONG_AUTHOR, "note-x": UNKNOWN_KEY, "note-unsigned": UNSIGNED}
+
+
+def test_without_a_founding_nothing_is_held_for_want_of_a_signature() -> None:
+    roster = derive_roster([SEED, SELF_PROMOTION])
+    assert not roster.founded
+    assert derive(DATA, roster).untrusted == {}
+
+
+def test_a_revoked_key_keeps_only_the_edits_listed() -> None:
+    revoke = edit(
+        "revoke-a", "member/member-a/key/A", {"key": KA, "revoked": True, "keeps": ["note-a"]}, LEAD, KL
+    )
+    revoke = Edit(**{**revoke.__dict__, "parents": ("admit-a",)})
+    later = edit("note-a-later", "agency/ag1/crit/I.5/note", "stolen", A, KA)
+    roster = derive_roster([*EVERYTHING, revoke])
+    assert KA not in roster.keys
+    state = derive([BY_A, later], roster)
+    assert state.value(NOTE) == "A" and state.untrusted == {"note-a-later": REVOKED_KEY}
+
+
+def test_a_lead_can_make_a_new_lead_who_then_admits_keys() -> None:
+    promote_a = edit("lead-promotes-a", "member/member-a/role", "lead", LEAD, KL, ("seed-1",))
+    a_admits = edit("a-admits-x", "member/member-b/key/X", {"key": KX}, A, KA)
+    roster = derive_roster([*EVERYTHING, promote_a, a_admits])
+    assert roster.roles[A] == "lead" and roster.keys[KX] == B
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.permutations([*EVERYTHING, *DATA]), st.sets(st.sampled_from([e.id for e in EVERYTHING + DATA])))
+def test_any_order_and_any_subset_give_one_state_and_nothing_untrusted_applies(
+    order: list[Edit], dropped: set[str]
+) -> None:
+    chosen = [e for e in order if e.id not in dropped or e.id in ("found", "seed-1")]
+    reference = sorted(chosen, key=lambda e: e.id)
+    roster = derive_roster(chosen)
+    assert roster == derive_roster(reference)
+    state = derive(chosen, roster)
+    again = derive(reference, derive_roster(reference))
+    assert {f: s.head_ids for f, s in state.fields.items()} == {
+        f: s.head_ids for f, s in again.fields.items()
+    }
+    applied = {e.id for s in state.fields.values() for e in s.heads}
+    for e in chosen:
+        if e.id in applied and not e.field.startswith(("member/", "round/")):
+            owner = roster.keys.get(e.key or "")
+            assert e.key is None and e.id in roster.vouched or owner == e.author, e.id
+    assert not applied & {"forged-admit", "promote", "found-2", "note-a-as-b", "note-x", "note-unsigned"}
