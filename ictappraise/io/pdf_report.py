@@ -51,7 +51,7 @@ RESULT_HEADER = (
     "Hạ bậc, điểm liệt",
     "Xếp loại",
 )
-RESULT_WIDTHS = tuple(w * mm for w in (12, 50, 17, 15, 18, 30, 18))
+RESULT_WIDTHS = tuple(w * mm for w in (14, 46, 16, 15, 17, 28, 24))
 BAR_COLOURS = ("#2E7D32", "#1565C0", "#EF6C00", "#C62828")
 
 
@@ -68,6 +68,8 @@ class ReportLine:
     penalties: tuple[str, ...]
     band: str
     final: bool
+    #: Minutes signed: a final band not yet signed is marked as not yet official.
+    signed: bool = True
 
 
 @dataclass(frozen=True)
@@ -151,8 +153,9 @@ def _story(doc: ReportDoc, fonts: FontSet, st: Styles) -> list[Flowable]:
     story.append(KeepTogether([p("Biểu đồ: số đơn vị theo xếp loại", st.heading), _chart(doc, fonts)]))
     story.append(
         p(
-            "Ghi chú: đơn vị chưa chấm đủ tiêu chí (kết quả tạm tính) hoặc còn xung đột dữ liệu chưa được xếp "
-            "hạng và không tính vào các xếp loại; hạng bằng nhau khi cùng xếp loại và cùng tổng điểm.",
+            "Ghi chú: đơn vị chưa chấm đủ tiêu chí hoặc còn xung đột dữ liệu chưa được xếp loại, xếp hạng và "
+            "không tính vào các xếp loại; kết quả của đơn vị chưa ký biên bản chưa chính thức; hạng bằng nhau "
+            "khi cùng xếp loại và cùng tổng điểm.",
             st.note,
         )
     )

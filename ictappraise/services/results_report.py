@@ -12,8 +12,8 @@ from ictappraise.domain.catalog import Catalog
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.rating import Band, CategoryRules
 from ictappraise.io.pdf_report import ReportCategory, ReportDoc, ReportLine, render_report
+from ictappraise.services.band_text import CONFLICT, PARTIAL, SCORED, BandView, band_view
 from ictappraise.services.model import (
-    STATUS_NOT_STARTED,
     STATUS_READY,
     STATUS_SIGNED,
     AgencyResult,
@@ -41,41 +41,41 @@ def _category_title(category: int, catalog: Catalog | None) -> str:
     return title[start:].strip() if start >= 0 else f"Phụ lục {category}"
 
 
-def _status(result: AgencyResult) -> str:
-    card = result.scorecard
-    if result.conflicts or card.conflicts:
+def _status(result: AgencyResult, view: BandView) -> str:
+    """The line under the agency's name: what its band rests on."""
+    if view.state == CONFLICT:
         return "Còn xung đột dữ liệu, chưa xếp hạng"
-    if result.status == STATUS_NOT_STARTED:
-        return "Chưa thẩm định"
-    if card.unscored:
-        return f"Tạm tính: còn {len(card.unscored_criteria)} tiêu chí chưa chấm"
+    if view.state == PARTIAL:
+        return f"Điểm của {view.coverage}"
+    if view.state != SCORED:
+        return ""
     if result.status == STATUS_SIGNED:
         return "Đã ký biên bản"
     if result.status == STATUS_READY:
-        return "Chờ ký biên bản"
-    return "Chưa ký biên bản"
+        return "Chờ ký biên bản; kết quả chưa chính thức"
+    return "Chưa ký biên bản; kết quả chưa chính thức"
 
 
 def report_line(result: AgencyResult) -> ReportLine:
-    """One printed line of the ranked table."""
+    """One printed line of the ranked table: the band only when every criterion is scored."""
     card, rating = result.scorecard, result.scorecard.rating
-    final = result.rank is not None
-    started = result.status != STATUS_NOT_STARTED and not card.conflicts
-    if not started or rating is None:
-        total = format_points(card.total) if started else "—"
-        maximum = format_points(card.maximum)
-        return ReportLine("—", result.agency.name, _status(result), total, maximum, "—", (), "—", False)
-    band = rating.band.value if final else f"{rating.band.value} (tạm tính)"
+    view = band_view(card, result.status, result.conflicts)
+    status = _status(result, view)
+    maximum = format_points(card.maximum)
+    if not view.final or rating is None:
+        total = format_points(card.total) if view.state == PARTIAL else "—"
+        return ReportLine("—", result.agency.name, status, total, maximum, "—", (), view.label, False)
     return ReportLine(
-        str(result.rank) if final else "—",
+        str(result.rank) if result.rank is not None else "—",
         result.agency.name,
-        _status(result),
+        status,
         format_points(card.total),
-        format_points(card.maximum),
+        maximum,
         rating.base_band.value,
         tuple(line.rstrip(".") for line in rating.applied),
-        band,
-        final,
+        view.label,
+        True,
+        signed=view.signed,
     )
 
 

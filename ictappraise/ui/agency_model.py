@@ -22,6 +22,7 @@ from PySide6.QtGui import QBrush
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.ranking import vietnamese_sort_text
 from ictappraise.domain.rating import Band
+from ictappraise.services.band_text import band_view
 from ictappraise.services.model import STATUS_LABELS, Agency, AgencyDetail
 from ictappraise.services.workspace import Workspace
 from ictappraise.ui.style import BAND_BACKGROUND, BAND_FOREGROUND, CONFLICT_BACKGROUND
@@ -52,6 +53,8 @@ class AgencyRow:
     leaves: int = 0
     #: Criteria with anything unscored, each once (``unscored`` counts rows, sub-items included).
     unscored_criteria: int = 0
+    #: The band as decided once for every output (services/band_text.py), short form.
+    shown: str = ""
 
     @classmethod
     def from_detail(cls, detail: AgencyDetail) -> AgencyRow:
@@ -67,6 +70,7 @@ class AgencyRow:
             conflicts=len(detail.conflicts),
             leaves=sum(1 for _ in detail.catalog.leaves()),
             unscored_criteria=len(card.unscored_criteria),
+            shown=band_view(card, detail.status, detail.conflicts).short_label(),
         )
 
     @property
@@ -79,15 +83,7 @@ class AgencyRow:
         return "" if self.nothing_scored else format_points(self.total)
 
     def band_text(self) -> str:
-        if self.conflicts:
-            return _tr("Có xung đột")
-        if self.band is None:
-            return "—"
-        if self.nothing_scored:
-            return _tr("Chưa chấm")  # a band over nothing scored would only alarm
-        if self.provisional:
-            return _tr("{band} (tạm)").format(band=self.band.value)
-        return self.band.value
+        return self.shown
 
 
 def fold(text: str) -> str:

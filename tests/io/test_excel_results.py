@@ -61,10 +61,13 @@ def test_summary_sheet_ranks_every_agency(results_book) -> None:
     assert "Hạ một bậc" in sheet.cell(huhtb, 9).value
     assert sheet.cell(by_code["HUBB"], 9).value == "Không"
     assert (
-        "tạm tính" in sheet.cell(by_code["VPTU"], 10).value and sheet.cell(by_code["VPTU"], 1).value is None
+        sheet.cell(by_code["VPTU"], 10).value == "Chưa đủ điểm, chưa xếp loại"
+        and sheet.cell(by_code["VPTU"], 1).value is None
+        and sheet.cell(by_code["VPTU"], 8).value is None  # no base band over half a score
     )
+    assert sheet.cell(tupt, 11).value == "Chờ ký"  # the band, and its status beside it
     assert (
-        sheet.cell(by_code["BTC"], 10).value == "chưa thẩm định"
+        sheet.cell(by_code["BTC"], 10).value == "Chưa thẩm định"
         and sheet.cell(by_code["BTC"], 6).value is None
     )
     categories = [sheet.cell(r, 4).value for r in range(header_row + 1, sheet.max_row + 1)]
