@@ -217,17 +217,19 @@ def _story(doc: MinutesDoc, fonts: FontSet, st: Styles) -> list[Flowable]:
     story += w.head("3. Kiểm tra các trường hợp hạ bậc, điểm liệt")
     story += w.items([*doc.fact_lines, *doc.reasons])
     story += w.head("4. Đề xuất xếp loại")
-    band = f"<b>{para_text(doc.band, fonts)}</b>"
-    extra = f" ({para_text(doc.provisional_note, fonts)})" if doc.provisional_note else ""
-    story.append(
-        w.rich(
-            f"Tổng điểm thẩm định: {para_text(doc.total_text, fonts)} điểm. "
-            f"Tổ thẩm định đề xuất xếp loại: {band}{extra}."
-        )
-    )
+    story.append(w.rich(_proposal(doc, fonts)))
     story += _remarks(doc, w)
     story.append(KeepTogether([w.p(_closing(doc)), Spacer(1, 8), *_signatures(doc, fonts, st)]))
     return story
+
+
+def _proposal(doc: MinutesDoc, fonts: FontSet) -> str:
+    """The proposed band; none while anything is unscored (the note says why)."""
+    total = para_text(doc.total_text, fonts)
+    if not doc.band:
+        why = para_text(doc.provisional_note or "chưa đủ điều kiện", fonts)
+        return f"Tổng điểm thẩm định của các tiêu chí đã chấm: {total} điểm. Chưa đề xuất xếp loại: {why}."
+    return f"Tổng điểm thẩm định: {total} điểm. Tổ thẩm định đề xuất xếp loại: <b>{para_text(doc.band, fonts)}</b>."
 
 
 def _basis_line(text: str, last: bool) -> str:
@@ -317,7 +319,8 @@ def _remarks(doc: MinutesDoc, w: _Writer) -> list[Flowable]:
         ("3. Kiến nghị", doc.recommendations),
     ):
         heads = ("III. NHẬN XÉT, KIẾN NGHỊ", title) if title.startswith("1.") else (title,)
-        out += w.head(*heads) + [w.p(text_or_dots(text))]
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        out += w.head(*heads) + [w.p(line) for line in lines or [text_or_dots("")]]
     out += w.head(f"IV. Ý KIẾN CỦA {doc.agency_name.upper()}")
     if doc.opinion == "reserve":
         lead = f"{doc.agency_name} bảo lưu ý kiến"

@@ -183,8 +183,9 @@ def _ranked_table(category: ReportCategory, fonts: FontSet, st: Styles) -> LongT
         )
     if not category.lines:
         data.append(["", para("Chưa có đơn vị", st.cell, fonts, italic=True), "", "", "", "", ""])
+    # splitInRow=0: an agency's row is never cut across pages, away from its rank and name.
     return LongTable(
-        data, colWidths=RESULT_WIDTHS, repeatRows=1, splitInRow=1, style=TableStyle(grid_commands())
+        data, colWidths=RESULT_WIDTHS, repeatRows=1, splitInRow=0, style=TableStyle(grid_commands())
     )
 
 

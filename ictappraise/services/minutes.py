@@ -35,7 +35,7 @@ from ictappraise.io.pdf_minutes import (
     minutes_bytes,
     render_minutes,
 )
-from ictappraise.services import appraisal, round_admin
+from ictappraise.services import appraisal, remarks, round_admin
 from ictappraise.services.model import Agency, AgencyDetail, Member
 from ictappraise.services.workspace import ServiceError, Workspace
 from ictappraise.settings import ROLE_LABELS, ROLE_LEAD, ROLE_SECRETARY
@@ -155,6 +155,7 @@ def minutes_doc(ws: Workspace, agency_id: str) -> MinutesDoc:
     revision, print_ = stamp_of(detail)
     team = _team(ws, detail)
     visit = detail.visit
+    band, no_band = remarks.band_sentence(card)
     return MinutesDoc(
         issuer=info.issuer,
         issuing_unit=info.issuing_unit,
@@ -172,12 +173,12 @@ def minutes_doc(ws: Workspace, agency_id: str) -> MinutesDoc:
         team=tuple(Person(m.name, m.title, m.role_label) for m in team),
         representatives=tuple(Person(r.name, r.title) for r in visit.representatives),
         rows=table_rows(detail),
-        fact_lines=fact_lines(detail),
-        reasons=card.rating.reasons if card.rating else (),
+        fact_lines=remarks.rule_sentences(detail, ws.rules()[detail.agency.category]),
+        reasons=(),
         total_text=f"{format_points(card.total)}/{format_points(card.maximum)}",
-        band=card.rating.band.value if card.rating else "chưa xác định",
+        band=band,
         strengths=visit.strengths,
-        weaknesses=visit.weaknesses,
+        weaknesses=remarks.weaknesses_text(detail),
         recommendations=visit.recommendations,
         opinion=visit.opinion,
         opinion_text=visit.opinion_text,
@@ -189,9 +190,7 @@ def minutes_doc(ws: Workspace, agency_id: str) -> MinutesDoc:
         fingerprint=print_,
         signed=detail.signed,
         draft_reason=_draft_reason(problems),
-        provisional_note=f"tạm tính: còn {len(card.unscored_criteria)} tiêu chí chưa chấm"
-        if card.unscored
-        else "",
+        provisional_note=no_band,
     )
 
 
@@ -271,45 +270,6 @@ def _criterion_row(detail: AgencyDetail, kind: str, criterion: Criterion, parent
         format_points(score.points),
         detail.entries[criterion.code].note.strip(),
     )
-
-
-def _day(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
-
-
-def fact_lines(detail: AgencyDetail) -> tuple[str, ...]:
-    """The penalty facts as checked: report dispatch, report attached, news on the portal."""
-    facts = detail.facts
-    lines = []
-    when = facts.report_sent or facts.report_received
-    verb = "gửi" if facts.report_sent else "nhận được"
-    deadline = f"Hạn gửi báo cáo: {_day(facts.deadline)}; " if facts.deadline else ""
-    if when is None:
-        text = "chưa ghi nhận ngày đơn vị gửi báo cáo."
-    else:
-        if facts.days_late is None:
-            timing = "chưa có hạn gửi báo cáo để xét muộn"
-        else:
-            timing = f"muộn {facts.days_late} ngày" if facts.days_late else "đúng hạn"
-        text = f"đơn vị {verb} báo cáo ngày {_day(when)} ({timing})."
-    lines.append(deadline + text if deadline else text[0].upper() + text[1:])
-    lines.append(
-        "Phiếu tự đánh giá có kèm báo cáo kết quả."
-        if facts.report_attached
-        else "Đơn vị gửi phiếu tự đánh giá không kèm báo cáo kết quả."
-    )
-    known = [c for c in facts.portal_counts if c is not None]
-    short = facts.portal_short_months
-    portal = (
-        f"Tin, bài trên Cổng thông tin điện tử Đảng bộ tỉnh (định mức {facts.portal_quota} tin, bài/tháng): "
-    )
-    if short:
-        portal += f"{len(short)} tháng không đủ định mức (tháng {', '.join(str(m) for m in short)})"
-    else:
-        portal += "các tháng có số liệu đều đạt định mức"
-    missing = len(facts.portal_counts) - len(known)
-    lines.append(portal + (f"; {missing} tháng chưa có số liệu." if missing else "."))
-    return tuple(lines)
 
 
 # -- files ---------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ def test_summary_sheet_ranks_every_agency(results_book) -> None:
         assert sheet.cell(row, 5).number_format == "0.00"
     tupt = by_code["TUPT"]
     assert sheet.cell(tupt, 1).value == 1 and sheet.cell(tupt, 10).value == "Tốt"
-    assert _points(sheet.cell(tupt, 6).value) == Decimal("790")
+    assert _points(sheet.cell(tupt, 6).value) == Decimal("789")
     huhtb = by_code["HUHTB"]
     assert (sheet.cell(huhtb, 8).value, sheet.cell(huhtb, 10).value) == ("Tốt", "Khá")
     assert "Hạ một bậc" in sheet.cell(huhtb, 9).value

@@ -53,8 +53,16 @@ def test_tuy_phong_minutes_carry_every_row_total_and_band(lead_ws: Workspace, tm
         f"Lần lập: 1 · Mã nội dung: {doc.fingerprint}",
     ):
         assert expected in text, expected
-    for reason in card.rating.reasons:
-        assert squash(reason).rstrip(".") in text
+    # One plain sentence per penalty rule (issue 13), not the domain's reason lines.
+    for sentence in (
+        f"Tổng điểm thẩm định {format_points(card.total)}/800, đạt mức Tốt (từ 750 điểm)",
+        "Không có tiêu chí nào đạt 0 điểm",
+        "Báo cáo kết quả gửi đúng hạn (ngày 25-11-2022; hạn ngày 30-11-2022)",
+        "Có 1 tháng (tháng 3) không đủ định mức 4 tin, bài/tháng trên Cổng Thông tin điện tử Đảng bộ tỉnh, "
+        "dưới 3 tháng nên không bị xếp loại Yếu",
+    ):
+        assert sentence in text, sentence
+    assert "xếp loại cơ sở" not in text and "→" not in text and "Đã kiểm tra" not in text
     # Every group, criterion and sub-item row, with its maximum, self score and appraised points.
     for group, subtotal in zip(detail.catalog.groups, card.groups, strict=True):
         assert f"{group.code} {group.name} {format_points(group.maximum)}" in text
@@ -138,8 +146,13 @@ def test_unscored_agency_prints_only_as_a_marked_draft(lead_ws: Workspace, tmp_p
     card = lead_ws.detail(lead_ws.find_agency("VPTU").id).scorecard
     assert doc.draft
     assert "DỰ THẢO" in text and "Dự thảo, chưa ký" in text
-    assert f"tạm tính: còn {len(card.unscored_criteria)} tiêu chí chưa chấm" in text
-    assert "chưa chấm" in text
+    # Unscored is not zero: no band proposed, rule 1 not claimed as checked (issue 13).
+    missing = len(card.unscored_criteria)
+    assert f"Chưa đề xuất xếp loại: còn {missing} tiêu chí chưa chấm" in text
+    assert f"Chưa kiểm tra được điều kiện tiêu chí đạt 0 điểm: còn {missing} tiêu chí chưa chấm" in text
+    assert "tạm tính" not in text, text[text.find("tạm tính") - 300 :]
+    assert "Tổ thẩm định đề xuất xếp loại" not in text
+    assert "không có tiêu chí nào đạt 0 điểm" not in text.lower()
 
 
 def test_agency_reserving_its_opinion_is_printed_with_its_text(lead_ws: Workspace, tmp_path: Path) -> None:
@@ -151,10 +164,15 @@ def test_agency_reserving_its_opinion_is_printed_with_its_text(lead_ws: Workspac
 
 def test_failed_criterion_and_late_report_reasons_are_printed(lead_ws: Workspace, tmp_path: Path) -> None:
     fail_text = full_text(_write(lead_ws, "HUHTB", tmp_path)[0])
-    assert "Hạ một bậc: tiêu chí" in fail_text
+    assert "Tiêu chí IV.3 đạt 0 điểm: hạ một bậc, từ Tốt xuống Khá" in fail_text
     late_text = full_text(_write(lead_ws, "HUHTN", tmp_path)[0])
-    assert "Hạn gửi báo cáo: 30/11/2022; đơn vị gửi báo cáo ngày 07/12/2022 (muộn 7 ngày)" in late_text
-    assert "Không xếp loại Tốt: gửi báo cáo muộn 7 ngày" in late_text
+    assert (
+        "Báo cáo kết quả gửi muộn 7 ngày (ngày 07-12-2022; hạn ngày 30-11-2022): không được xếp loại Tốt, "
+        "từ Tốt xuống Khá" in late_text
+    )
+    # The penalty is named under "Hạn chế" as well.
+    weaknesses = late_text[late_text.index("2. Hạn chế") : late_text.index("3. Kiến nghị")]
+    assert "muộn 7 ngày" in weaknesses
 
 
 def test_signature_image_on_file_is_placed_in_the_lead_block(lead_ws: Workspace, tmp_path: Path) -> None:

@@ -43,10 +43,10 @@ def test_report_ranks_every_agency_with_totals_bands_and_counts(lead_ws: Workspa
             assert after.index(format_points(card.total)) < after.index(card.rating.band.value)
     # Tuy Phong is ranked with its own total and band, La Gi lowered to Yếu by the portal rule.
     assert "Huyện ủy Tuy Phong Đã ký biên bản 784,12 800 Tốt" in text
-    assert "Thị ủy La Gi Đã ký biên bản 742,05 800 Khá Xếp loại Yếu: 3 tháng không đủ tin, bài" in text
+    assert "Thị ủy La Gi Đã ký biên bản 742,88 800 Khá Xếp loại Yếu: 3 tháng không đủ tin, bài" in text
     # Half scored: its total says what it covers, and no band, provisional or not (issue 13).
     assert (
-        "Văn phòng Tỉnh ủy Điểm của 20/34 tiêu chí đã chấm 488,42 800 — Chưa đủ điểm, chưa xếp loại" in text
+        "Văn phòng Tỉnh ủy Điểm của 20/34 tiêu chí đã chấm 499,71 800 — Chưa đủ điểm, chưa xếp loại" in text
     )
     assert "tạm tính" not in text and "Huyện ủy Phú Quý — 800 — Chưa thẩm định" in text
     ranked = [r for r in results if r.rank is not None]

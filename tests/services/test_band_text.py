@@ -28,7 +28,7 @@ def test_each_state_is_decided_once(lead_ws: Workspace) -> None:
     )
     # Partly scored: no band in a document, the total says what it covers.
     assert (partial.state, partial.band, partial.label) == (PARTIAL, None, "Chưa đủ điểm, chưa xếp loại")
-    assert partial.total == "488,42/800 (20/34 tiêu chí đã chấm)"
+    assert partial.total == "499,71/800 (20/34 tiêu chí đã chấm)"
     assert partial.provisional is not None and partial.working_label().endswith("(tạm tính)")
     assert (signed.state, signed.label, signed.caveat) == (SCORED, "Tốt", "")
     assert unsigned.final and unsigned.document_label() == "Tốt (biên bản chưa ký)"
@@ -43,5 +43,5 @@ def test_workbook_and_report_say_the_same(lead_ws: Workspace, tmp_path: Path) ->
     for code in ("HUPQ", "VPTU", "HUTP", "HUHTB", "BTC"):
         view = _view(lead_ws, code)
         assert workbook[code] == lines[code].band == view.label, code
-    assert lines["VPTU"].total == "488,42" and lines["VPTU"].status == "Điểm của 20/34 tiêu chí đã chấm"
+    assert lines["VPTU"].total == "499,71" and lines["VPTU"].status == "Điểm của 20/34 tiêu chí đã chấm"
     assert lines["HUPQ"].total == "—" and not lines["HUPQ"].final

@@ -39,7 +39,7 @@ def test_every_message_counts_criteria(started: tuple[Workspace, str]) -> None:
     assert len(card.unscored) == ROWS - 2
     n = CRITERIA - 1  # only I.1 is done
     assert f"Còn {n} tiêu chí chưa chấm" in readiness_problems(ws, agency_id)[0]
-    assert minutes_doc(ws, agency_id).provisional_note == f"tạm tính: còn {n} tiêu chí chưa chấm"
+    assert minutes_doc(ws, agency_id).provisional_note == f"còn {n} tiêu chí chưa chấm"  # no band proposed
     result = next(r for r in ws.results() if r.agency.id == agency_id)
     assert report_line(result).status == f"Điểm của {CRITERIA - n}/{CRITERIA} tiêu chí đã chấm"
     view = band_view(card, result.status)
