@@ -32,6 +32,7 @@ from ictappraise.io.pdf_layout import (
     PageMarks,
     Styles,
     TitleRule,
+    base_font,
     build_pdf,
     grid_commands,
     long_date,
@@ -185,7 +186,11 @@ def _ranked_table(category: ReportCategory, fonts: FontSet, st: Styles) -> LongT
         data.append(["", para("Chưa có đơn vị", st.cell, fonts, italic=True), "", "", "", "", ""])
     # splitInRow=0: an agency's row is never cut across pages, away from its rank and name.
     return LongTable(
-        data, colWidths=RESULT_WIDTHS, repeatRows=1, splitInRow=0, style=TableStyle(grid_commands())
+        data,
+        colWidths=RESULT_WIDTHS,
+        repeatRows=1,
+        splitInRow=0,
+        style=TableStyle([base_font(fonts), *grid_commands()]),
     )
 
 
@@ -200,7 +205,11 @@ def _counts_table(doc: ReportDoc, fonts: FontSet, st: Styles) -> Table:
             [para(label, st.cell, fonts, bold=bold)]
             + [para(str(n), st.cell_center, fonts, bold=bold) for n in numbers]
         )
-    return Table(data, colWidths=(first,) + (rest,) * (len(columns) - 1), style=TableStyle(grid_commands()))
+    return Table(
+        data,
+        colWidths=(first,) + (rest,) * (len(columns) - 1),
+        style=TableStyle([base_font(fonts), *grid_commands()]),
+    )
 
 
 def _chart(doc: ReportDoc, fonts: FontSet) -> Drawing:
@@ -241,5 +250,6 @@ def _signature(doc: ReportDoc, fonts: FontSet, st: Styles) -> Flowable:
         [Spacer(1, 24 * mm)],
         [Paragraph(para_text(doc.lead_name or " ", fonts), st.sign_name)],
     ]
-    inner = Table(block, colWidths=(half,), splitByRow=0)
-    return KeepTogether([Spacer(1, 10), Table([["", inner]], colWidths=(half, half), splitByRow=0)])
+    inner = Table(block, colWidths=(half,), splitByRow=0, style=TableStyle([base_font(fonts)]))
+    outer = Table([["", inner]], colWidths=(half, half), splitByRow=0, style=TableStyle([base_font(fonts)]))
+    return KeepTogether([Spacer(1, 10), outer])

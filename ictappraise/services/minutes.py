@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -214,9 +215,27 @@ def _team(ws: Workspace, detail: AgencyDetail) -> list[Member]:
 
 
 def _agency_block(detail: AgencyDetail) -> SignatureBlock:
+    """ "ĐẠI DIỆN HUYỆN ỦY TUY PHONG" / "PHÓ BÍ THƯ THƯỜNG TRỰC", styled as the team's block."""
+    name = detail.agency.name
     reps = detail.visit.representatives
     first = reps[0] if reps else None
-    return SignatureBlock(("ĐẠI DIỆN ĐƠN VỊ",), first.name if first else "", first.title if first else "")
+    # A short name never breaks across lines ("HÀM / THUẬN BẮC"); a long one has to.
+    shown = name.upper().replace(" ", "\u00a0") if len(name) <= 24 else name.upper()
+    headings = [f"ĐẠI DIỆN {shown}"]
+    if first and first.title:
+        headings.append(short_title(first.title, name).upper())
+    return SignatureBlock(tuple(headings), first.name if first else "")
+
+
+def short_title(title: str, agency: str) -> str:
+    """The title without the agency's name the heading already gives ("Phó Bí thư Thường trực");
+    kept whole when that would leave a single word ("Chánh Văn phòng Tỉnh ủy")."""
+    title = " ".join(title.split())
+    if title.casefold().endswith(" " + agency.casefold()):
+        rest = title[: -len(agency)].strip(" ,")
+        if len(rest.split()) >= 2:
+            return rest
+    return title
 
 
 def _member_block(ws: Workspace, team: list[Member], role: str) -> SignatureBlock | None:
@@ -237,11 +256,21 @@ def _short_number(code: str, prefix: str) -> str:
     return code[len(prefix) + 1 :] if code.startswith(prefix + ".") and len(code) > len(prefix) + 1 else code
 
 
+def table_points(value: Decimal | None) -> str:
+    """Points in the table: whole numbers bare, others always with two decimals ("29,50" beside
+    "14,81", never "29,5")."""
+    if value is None:
+        return ""
+    if value == value.to_integral_value():
+        return format_points(value)
+    return f"{value.quantize(Decimal('0.01')):f}".replace(".", ",")
+
+
 def table_rows(detail: AgencyDetail) -> tuple[TableRow, ...]:
     """Group rows with subtotals, criteria, sub-items and the total, formatted as printed."""
     card: Scorecard = detail.scorecard
     rows: list[TableRow] = []
-    fmt = format_points
+    fmt = table_points
     for group, subtotal in zip(detail.catalog.groups, card.groups, strict=True):
         leaves = [leaf for c in group.criteria for leaf in (c.sub_items or (c,))]
         scored = any(card.rows[leaf.code].points is not None for leaf in leaves)
@@ -265,9 +294,9 @@ def _criterion_row(detail: AgencyDetail, kind: str, criterion: Criterion, parent
         kind,
         _short_number(criterion.code, parent_code),
         criterion.name,
-        format_points(criterion.maximum),
-        format_points(score.self_points),
-        format_points(score.points),
+        table_points(criterion.maximum),
+        table_points(score.self_points),
+        table_points(score.points),
         detail.entries[criterion.code].note.strip(),
     )
 

@@ -237,6 +237,17 @@ def remark_warnings(detail: AgencyDetail) -> list[str]:
     return lines
 
 
+def catalog_warning(detail: AgencyDetail) -> str:
+    """Said before printing minutes to sign on a sample catalog (never printed in them)."""
+    if not detail.catalog.sample:
+        return ""
+    return (
+        f"Bộ tiêu chí mẫu: {detail.agency.name} đang được chấm theo bộ tiêu chí mẫu của chương trình, "
+        "không phải bộ tiêu chí chính thức của đợt đánh giá. Nạp bộ tiêu chí chính thức trước khi in "
+        "biên bản để ký."
+    )
+
+
 # -- the penalty rules in plain sentences -------------------------------------------------------
 def _band_range(rules: CategoryRules, band: Band) -> str:
     f = _pt

@@ -72,7 +72,7 @@ def report_line(result: AgencyResult) -> ReportLine:
         format_points(card.total),
         maximum,
         rating.base_band.value,
-        tuple(line.rstrip(".") for line in rating.applied),
+        tuple(line.rstrip(".").replace("Cổng thông tin", "Cổng Thông tin") for line in rating.applied),
         view.label,
         True,
         signed=view.signed,
