@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from pdf_testing import full_text, page_texts, squash
+from pdf_testing import fonts_embedded, full_text, page_texts, squash
 from pypdf import PdfReader
 
 from ictappraise.domain.catalog import load_catalog_file
@@ -76,16 +76,7 @@ def test_one_capitalisation_and_consistent_decimals(tuy_phong) -> None:  # noqa:
 def test_paragraphs_are_6_pt_apart_and_every_font_is_embedded(tuy_phong) -> None:  # noqa: ANN001
     path, _text = tuy_phong
     assert make_styles(document_fonts()).body.spaceAfter == 6
-    fonts = {}
-    for page in PdfReader(str(path)).pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            descendants = font.get("/DescendantFonts")
-            descriptor = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
-            embedded = descriptor is not None and any(
-                k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")
-            )
-            fonts[str(font["/BaseFont"])] = embedded
+    fonts = fonts_embedded(path)
     assert fonts and all(fonts.values()), fonts  # pdffonts would list "emb: no" otherwise
     assert not [name for name in fonts if "Helvetica" in name]
 
