@@ -91,6 +91,37 @@ NOTES = (
 )
 
 
+#: Which notes fit which kind of rule (a note about machines on a meeting count reads oddly).
+NOTE_KINDS = {
+    NOTES[1]: ("ratio", "ratio_threshold", "tiered", "count_capped", "sub_items"),
+    NOTES[2]: ("timeliness",),
+    NOTES[3]: (),  # only criteria about installing software on the machines (by name)
+}
+LEVEL_NOTE = "Đối chiếu thực tế: mức độ thực hiện thấp hơn mức đơn vị tự đánh giá."
+NUMBER_NOTE = NOTES[1]
+
+
+def fitting_note(leaf: Criterion, note: str) -> str:
+    """The drawn note if it fits the criterion, else one that does (the draw itself is kept, so
+    the demo's other random choices stay the same)."""
+    kind = leaf.rule.kind
+    machines = any(word in leaf.name.lower() for word in ("cài đặt", "bản vá", "phần mềm phòng"))
+    fits = {
+        NOTES[1]: kind in NOTE_KINDS[NOTES[1]],
+        NOTES[2]: kind in NOTE_KINDS[NOTES[2]],
+        NOTES[3]: machines,
+    }
+    if fits.get(note, True):
+        return note
+    if machines:
+        return NOTES[3]
+    if kind == "timeliness":
+        return NOTES[2]
+    if kind in NOTE_KINDS[NOTES[1]]:
+        return NUMBER_NOTE
+    return LEVEL_NOTE if kind == "level" else NOTES[0]
+
+
 def build_demo(db: Database) -> Workspace:
     """Fill an empty database with the demo round; return a workspace acting as the lead."""
     rng = random.Random(SEED)
@@ -277,7 +308,11 @@ def _visit(
         self_points = detail.entries[leaf.code].self_points
         explain = plan.stage != "partial" or rng.random() < 0.6
         if self_points is not None and self_points != points and explain:
-            note = "Không có minh chứng thực hiện trong năm." if leaf.code == failed else rng.choice(NOTES)
+            note = (
+                "Không có minh chứng thực hiện trong năm."
+                if leaf.code == failed
+                else fitting_note(leaf, rng.choice(NOTES))
+            )
             changes.append(Change(f"agency/{aid}/crit/{leaf.code}/note", note))
     ws.write(changes)
     _visit_details(ws, actors, aid, plan, day, hour, minute, rng)
