@@ -35,7 +35,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     report = commands.add_parser("report", help="báo cáo kết quả xếp hạng (PDF) trình Ban Thường vụ")
     add_db_argument(report)
     report.add_argument("--out", type=Path, required=True, metavar="TỆP.pdf", help="tệp PDF")
-    report.add_argument("--date", type=_day, metavar="NGÀY", help="ngày ghi trên báo cáo (mặc định: hôm nay)")
+    report.add_argument(
+        "--date",
+        type=_day,
+        metavar="NGÀY",
+        help="ngày ghi trên báo cáo (mặc định: ngày ký biên bản cuối cùng của đợt)",
+    )
     _add_signing(report)
     report.set_defaults(handler=run_report)
 

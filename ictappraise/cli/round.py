@@ -17,6 +17,7 @@ from ictappraise.cli.common import (
     workspace,
 )
 from ictappraise.domain.numbers import format_points
+from ictappraise.services.band_text import band_view
 from ictappraise.services.demo import build_demo
 from ictappraise.services.fingerprint import MISMATCH_MARK, fingerprint_mismatch
 from ictappraise.services.model import STATUS_LABELS, AgencyResult
@@ -180,6 +181,7 @@ def result_json(result: AgencyResult) -> dict[str, Any]:
         "base_band": rating.base_band.value if rating else None,
         "band": rating.band.value if rating else None,
         "provisional": card.provisional,
+        "shown": band_view(card, result.status, result.conflicts).document_label(),
         "unscored": list(card.unscored),
         "unscored_criteria": list(card.unscored_criteria),
         "failed_criteria": list(card.failed),
@@ -209,24 +211,16 @@ def _print_table(results: list[AgencyResult], mismatched: set[str]) -> None:
             )
         card = result.scorecard
         rating = card.rating
-        points = f"{format_points(card.total)}/{format_points(card.maximum)}"
-        if result.conflicts:
-            band, base = "có xung đột", "—"
-        elif rating is None:
-            band, base = "—", "—"
-        else:
-            base = rating.base_band.value
-            band = rating.band.value + (
-                f" (tạm tính, chưa chấm đủ {len(card.unscored_criteria)} tiêu chí)"
-                if card.provisional
-                else ""
-            )
+        view = band_view(card, result.status, result.conflicts)
+        points = view.total or f"—/{format_points(card.maximum)}"
+        base = rating.base_band.value if rating and view.final else "—"
+        band = view.label  # the status column says whether the minutes are signed
         rank = "" if result.rank is None else str(result.rank)
         out(
             f"{rank:>4}  {result.agency.code:<6} {result.agency.name:<46} {points:>15}  {base:<10} {band:<22} "
             f"{STATUS_LABELS[result.status]}"
             + (f" — {MISMATCH_MARK}" if result.agency.id in mismatched else "")
         )
-        if rating and not card.provisional:
+        if rating and view.final:
             for reason in rating.applied:
                 out(f"{'':>12}{reason}")

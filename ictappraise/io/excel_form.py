@@ -1,14 +1,17 @@
 """The self-assessment form of one agency (.xlsx) and the metadata that identifies it.
 
 The form: a header block (round, agency, category, maximum, deadline, instructions), then
-Mã | Tiêu chí | Điểm tối đa | Cách tính điểm | Điểm tự đánh giá | Tài liệu kiểm chứng |
-Điểm thẩm định | Ghi chú with group subtotal formulas and a total row. Only the input cells
-are unlocked; score cells validate 0..max. A hidden sheet (and custom document properties,
-as a second copy) says which round, agency and catalog version the form belongs to.
+Mã | Tiêu chí | Điểm tối đa | Cách tính điểm (with the scale in words) | Điểm tự đánh giá |
+Tài liệu kiểm chứng của đơn vị | Tài liệu kiểm chứng cần có | Điểm thẩm định | Ghi chú with
+group subtotal formulas and a total row, then the signature block (preparer, phone, head of
+the agency). Only the agency's input cells are unlocked; score cells validate 0..max. A hidden
+sheet (and custom document properties, as a second copy) says which round, agency and catalog
+version the form belongs to: no identifier shows on the form itself.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -43,13 +46,14 @@ CHARS_PER_WIDTH = 1.4  # Times New Roman 11 pt: about this many characters per w
 
 COLUMNS = (
     ("code", "Mã", 8),
-    ("name", "Tiêu chí", 44),
+    ("name", "Tiêu chí", 40),
     ("maximum", "Điểm tối đa", 8),
     ("method", "Cách tính điểm", 34),
     ("self", "Điểm tự đánh giá", 10),
-    ("evidence", "Tài liệu kiểm chứng", 30),
+    ("evidence", "Tài liệu kiểm chứng của đơn vị", 28),
+    ("required", "Tài liệu kiểm chứng cần có", 28),
     ("appraised", "Điểm thẩm định", 10),
-    ("note", "Ghi chú", 24),
+    ("note", "Ghi chú", 22),
 )
 COL = {key: index for index, (key, _label, _width) in enumerate(COLUMNS, start=1)}
 
@@ -64,10 +68,12 @@ UNLOCKED = Protection(locked=False)
 
 INSTRUCTIONS = (
     "Hướng dẫn: đơn vị nhập điểm tự đánh giá vào các ô màu vàng ở cột «Điểm tự đánh giá» và ghi tài liệu "
-    "kiểm chứng ở cột «Tài liệu kiểm chứng». Điểm mỗi tiêu chí từ 0 đến điểm tối đa; số thập phân dùng "
-    "dấu phẩy (ví dụ 7,5). Tiêu chí có tiểu mục được tính bằng tổng điểm các tiểu mục. Không sửa cột Mã, "
-    "không thêm, xóa hoặc đổi thứ tự dòng. Cột «Điểm thẩm định» và «Ghi chú» (màu xanh) do Tổ thẩm định "
-    "ghi. Gửi tệp này kèm báo cáo kết quả ứng dụng công nghệ thông tin đúng thời hạn."
+    "kiểm chứng ở cột «Tài liệu kiểm chứng của đơn vị», theo cột «Tài liệu kiểm chứng cần có» bên cạnh. "
+    "Điểm mỗi tiêu chí là một số từ 0 đến điểm tối đa; số lẻ nhập bằng dấu thập phân mà Excel trên máy "
+    "đang dùng (ô không nhận nội dung không phải là số). Tiêu chí có tiểu mục được tính bằng tổng điểm các "
+    "tiểu mục. Không sửa cột Mã, không thêm, xóa hoặc đổi thứ tự dòng. Cột «Điểm thẩm định» và «Ghi chú» "
+    "(màu xanh, đã khóa) do Tổ thẩm định ghi. Ghi tên, số điện thoại người lập biểu và trình thủ trưởng "
+    "đơn vị ký ở cuối phiếu; gửi phiếu kèm báo cáo kết quả ứng dụng công nghệ thông tin đúng thời hạn."
 )
 
 
@@ -143,6 +149,41 @@ def setup_print(sheet: Worksheet, title_rows: str) -> None:
     sheet.oddFooter.center.text = "Trang &P/&N"
 
 
+def scale_text(criterion: Criterion) -> str:
+    """Every rule's scale in words; tiers read as a clerk writes them."""
+    rule = criterion.rule
+    tiers = getattr(rule, "tiers", None)
+    if rule.kind != "tiered" or not tiers:
+        return rule.describe(criterion.maximum)
+    unit = getattr(rule, "unit", "")
+    ordered = sorted(tiers, key=lambda t: t.at_least, reverse=True)
+    parts = [f"từ {ordered[0].at_least} {unit} trở lên: {format_points(ordered[0].points)} điểm"]
+    for tier, above in zip(ordered[1:], ordered, strict=False):
+        top = above.at_least - 1
+        span = f"{tier.at_least} {unit}" if top == tier.at_least else f"từ {tier.at_least} đến {top} {unit}"
+        parts.append(f"{span}: {format_points(tier.points)} điểm")
+    lowest = ordered[-1].at_least
+    parts.append(f"không có {unit} nào: 0 điểm" if lowest == 1 else f"dưới {lowest} {unit}: 0 điểm")
+    text = "; ".join(parts) + "."
+    return text[:1].upper() + text[1:]
+
+
+def method_with_scale(criterion: Criterion) -> str:
+    """The catalog's method, then the scale in words when the method does not already give it."""
+    scale = scale_text(criterion)
+    method = (criterion.method or "").strip()
+    if not method or method == scale:
+        return scale
+    if all(f"{points} điểm" in method for points in scale_points(criterion)):
+        return method  # the catalog's own words already give every step of the scale
+    return f"{method}\nThang điểm: {scale[:1].lower() + scale[1:]}"
+
+
+def scale_points(criterion: Criterion) -> list[str]:
+    """The point values the scale in words names ("40", "32"…), as printed."""
+    return re.findall(r"(\d+(?:,\d+)?) điểm", scale_text(criterion))
+
+
 def write_form(path: Path, info: FormInfo, catalog: Catalog) -> Path:
     """Write the self-assessment form of one agency; return the path."""
     workbook = Workbook()
@@ -164,21 +205,23 @@ def _header_block(sheet: Worksheet, info: FormInfo, catalog: Catalog) -> None:
     _merged(sheet, f"A1:{last}1", title, Font(name=FONT_NAME, bold=True, size=14), center=True)
     _merged(sheet, f"A2:{last}2", info.round_name, Font(name=FONT_NAME, italic=True, size=12), center=True)
     deadline = info.deadline.strftime("%d/%m/%Y") if info.deadline else "theo văn bản của Tỉnh ủy"
-    sample = " (bộ tiêu chí mẫu)" if catalog.sample else ""
+    start = catalog.title.find("Phụ lục")
+    category = catalog.title[start:].strip() if start >= 0 else f"Phụ lục {info.category}"
     lines = (
         ("Đơn vị:", info.agency_name),
-        ("Nhóm đối tượng:", f"Phụ lục {info.category} — {catalog.title}"),
+        ("Nhóm đối tượng:", category),
         ("Điểm tối đa:", f"{format_points(catalog.maximum)} điểm"),
         ("Hạn gửi:", f"{deadline} (gửi phiếu này kèm báo cáo kết quả ứng dụng công nghệ thông tin)"),
-        ("Bộ tiêu chí:", f"phiên bản {catalog.version}{sample}, mã kiểm tra {catalog.checksum()}"),
     )
+    # The catalog's version and checksum identify the form: they live in the hidden sheet only.
     for offset, (label, text) in enumerate(lines, start=3):
         _merged(sheet, f"A{offset}:{last}{offset}", f"{label} {text}", Font(name=FONT_NAME, bold=offset == 3))
-    _merged(sheet, f"A8:{last}9", INSTRUCTIONS, Font(name=FONT_NAME, italic=True), center=False)
+    _merged(sheet, f"A7:{last}9", INSTRUCTIONS, Font(name=FONT_NAME, italic=True), center=False)
     total = sum(width for _key, _label, width in COLUMNS)
     per_line = int(total * CHARS_PER_WIDTH)
-    height = (-(-len(INSTRUCTIONS) // per_line) * LINE_HEIGHT + 4) / 2
-    sheet.row_dimensions[8].height = sheet.row_dimensions[9].height = height
+    height = (-(-len(INSTRUCTIONS) // per_line) * LINE_HEIGHT + 4) / 3
+    for row in (7, 8, 9):
+        sheet.row_dimensions[row].height = height
     sheet.row_dimensions[1].height = 22
 
 
@@ -213,6 +256,7 @@ def _table(sheet: Worksheet, catalog: Catalog) -> None:
     _total_row(sheet, row, catalog.maximum, group_rows)
     for number in range(FIRST_ROW, row + 1):
         fit_height(sheet, number)
+    _signature_block(sheet, row + 2)
     _validations(sheet, validations)
     sheet.freeze_panes = sheet.cell(row=FIRST_ROW, column=COL["maximum"])
     sheet.protection.sheet = True
@@ -246,7 +290,8 @@ def _describe(sheet: Worksheet, row: int, criterion: Criterion, *, indent: int) 
         "code": criterion.code,
         "name": criterion.name,
         "maximum": criterion.maximum,
-        "method": criterion.method_text,
+        "method": method_with_scale(criterion),
+        "required": criterion.evidence or "",
     }
     for key in COL:
         cell = sheet.cell(row=row, column=COL[key])
@@ -270,7 +315,8 @@ def _inputs(sheet: Worksheet, row: int, maximum: Decimal, validations: dict[Deci
         ("note", TEAM_FILL),
     ):
         cell = sheet.cell(row=row, column=COL[key])
-        cell.protection = UNLOCKED
+        if fill is INPUT_FILL:  # the team's columns stay locked in the agency's copy
+            cell.protection = UNLOCKED
         cell.fill = fill
         if key in ("self", "appraised"):
             cell.number_format = POINTS_FORMAT
@@ -316,6 +362,26 @@ def _sum_row(
             sheet.cell(row=row, column=COL[key]), "=SUM(" + ",".join(f"{letter}{r}" for r in summed) + ")"
         )
         sheet.cell(row=row, column=COL[key]).fill = fill
+
+
+def _signature_block(sheet: Worksheet, row: int) -> None:
+    """Preparer (name, phone: to fill) on the left; the head of the agency signs and stamps."""
+    split = COL["self"]
+    last = len(COLUMNS)
+    left = f"A{{r}}:{get_column_letter(split - 1)}{{r}}"
+    right = f"{get_column_letter(split)}{{r}}:{get_column_letter(last)}{{r}}"
+    bold, italic = Font(name=FONT_NAME, bold=True), Font(name=FONT_NAME, italic=True)
+    _merged(sheet, right.format(r=row), "…………, ngày …… tháng …… năm ……", italic, center=True)
+    _merged(sheet, left.format(r=row + 1), "NGƯỜI LẬP BIỂU", bold, center=True)
+    _merged(sheet, right.format(r=row + 1), "THỦ TRƯỞNG ĐƠN VỊ", bold, center=True)
+    _merged(sheet, left.format(r=row + 2), "(ký, ghi rõ họ tên)", italic, center=True)
+    _merged(sheet, right.format(r=row + 2), "(ký, đóng dấu, ghi rõ họ tên)", italic, center=True)
+    for offset in (3, 4, 5):
+        sheet.row_dimensions[row + offset].height = LINE_HEIGHT + 4
+    _merged(sheet, left.format(r=row + 6), "Họ và tên: ………………………………", Font(name=FONT_NAME))
+    _merged(sheet, left.format(r=row + 7), "Điện thoại liên hệ: ………………………", Font(name=FONT_NAME))
+    for offset in (6, 7):  # the preparer types here: unlocked like the other inputs
+        sheet.cell(row=row + offset, column=1).protection = UNLOCKED
 
 
 def _validations(sheet: Worksheet, validations: dict[Decimal, list[str]]) -> None:

@@ -22,6 +22,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "method": ("cach tinh diem", "cach tinh", "cach cham diem", "huong dan cham diem", "phuong phap tinh"),
     "self": ("diem tu danh gia", "tu danh gia", "diem tu cham", "tu cham", "diem don vi tu danh gia"),
     "evidence": ("tai lieu kiem chung", "minh chung", "tai lieu minh chung", "ho so minh chung"),
+    # What the catalog asks for (read-only in the form); the longer alias keeps it from "evidence".
+    "required": ("tai lieu kiem chung can co", "minh chung can co"),
     "appraised": ("diem tham dinh", "tham dinh", "diem to tham dinh", "diem thuc te"),
     "note": ("ghi chu", "ly do", "ghi chu ly do", "nhan xet"),
 }
@@ -32,6 +34,7 @@ COLUMN_LABELS = {
     "method": "Cách tính điểm",
     "self": "Điểm tự đánh giá",
     "evidence": "Tài liệu kiểm chứng",
+    "required": "Tài liệu kiểm chứng cần có",
     "appraised": "Điểm thẩm định",
     "note": "Ghi chú",
 }

@@ -72,6 +72,10 @@ class ResultEntry:
     catalog: Catalog
     notes: Mapping[str, str]
     conflicts: tuple[str, ...] = ()
+    #: The band as every output shows it (services/band_text.py): "Tốt", "Chưa thẩm định",
+    #: "Chưa đủ điểm, chưa xếp loại"…; ``final`` when it is a band that counts.
+    shown: str = ""
+    final: bool = False
 
 
 def write_results(path: Path, year: int, round_name: str, results: Sequence[ResultEntry]) -> Path:
@@ -92,17 +96,8 @@ def write_results(path: Path, year: int, round_name: str, results: Sequence[Resu
 
 
 def final_band_text(result: ResultEntry) -> str:
-    """The final band as shown: with "tạm tính" or "có xung đột" when it is not final."""
-    card = result.scorecard
-    if result.conflicts:
-        return "có xung đột"
-    if _nothing_scored(card):
-        return "chưa thẩm định"
-    if card.rating is None:
-        return "—"
-    if card.provisional:
-        return f"{card.rating.band.value} (tạm tính, chưa chấm đủ {len(card.unscored_criteria)} tiêu chí)"
-    return card.rating.band.value
+    """The band as decided once for every output (given by the service)."""
+    return result.shown
 
 
 def penalties_text(result: ResultEntry) -> str:
@@ -220,7 +215,7 @@ def _summary(sheet: Worksheet, year: int, round_name: str, results: Sequence[Res
                 card.self_total,
                 card.total if scored else None,
                 card.maximum,
-                rating.base_band.value if rating and scored and not result.conflicts else "",
+                rating.base_band.value if rating and result.final else "",
                 penalties_text(result),
                 final_band_text(result),
                 result.status_label,
@@ -303,7 +298,7 @@ def _rating_block(sheet: Worksheet, row: int, result: ResultEntry) -> None:
     card = result.scorecard
     rating = card.rating
     lines: list[tuple[str, str]] = [("Xếp loại:", final_band_text(result))]
-    if rating is not None and not _nothing_scored(card) and not result.conflicts:
+    if rating is not None and result.final:
         lines.insert(0, ("Xếp loại cơ sở:", rating.base_band.value))
         lines.extend(("Lý do:" if i == 0 else "", reason) for i, reason in enumerate(rating.reasons))
     if result.rank is not None:

@@ -7,6 +7,7 @@ and "ĐẢNG CỘNG SẢN VIỆT NAM" with a rule and the italic place and date 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -46,6 +47,13 @@ def nfc(text: object) -> str:
 def para_text(text: object, fonts: FontSet) -> str:
     """Plain text made safe for a reportlab Paragraph (escaped, NFC, line breaks kept)."""
     return escape(fonts.clean(nfc(text))).replace("\n", "<br/>")
+
+
+def body_dates(text: str) -> str:
+    """ "23/11/2021" → "23-11-2021": how Party documents cite a date in the body."""
+    return re.sub(
+        r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b", lambda m: f"{int(m[1]):02d}-{int(m[2]):02d}-{m[3]}", text
+    )
 
 
 def long_date(place: str, day: date | None) -> str:
@@ -98,7 +106,7 @@ def make_styles(fonts: FontSet, *, body_size: float = 14, cell_size: float = 12)
         leading=body_size * 1.3,
         alignment=TA_JUSTIFY,
         firstLineIndent=10 * mm,
-        spaceAfter=3,
+        spaceAfter=6,  # 6 pt between paragraphs, as Party documents are typed
     )
     cell = ParagraphStyle("cell", fontName=fonts.regular, fontSize=cell_size, leading=cell_size * 1.18)
     center = ParagraphStyle("sign", parent=body, alignment=TA_CENTER, firstLineIndent=0, spaceAfter=0)
@@ -140,6 +148,11 @@ def para(
     if italic:
         markup = f"<i>{markup}</i>"
     return Paragraph(markup, style)
+
+
+def base_font(fonts: FontSet) -> tuple[object, ...]:
+    """A table's cells in our font: reportlab's default (Helvetica) is never embedded."""
+    return ("FONTNAME", (0, 0), (-1, -1), fonts.regular)
 
 
 def grid_commands(header_rows: int = 1) -> list[tuple[object, ...]]:
@@ -232,6 +245,23 @@ class TitleRule(Flowable):
         self.canv.line(middle - self.length / 2, 4, middle + self.length / 2, 4)
 
 
+class DashRule(Flowable):
+    """The short dashed line "-----" under a trích yếu, centred (HD 36-HD/VPTW)."""
+
+    def __init__(self, fonts: FontSet, size: float = 14) -> None:
+        super().__init__()
+        self.fonts = fonts
+        self.size = size
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return available_width, self.size + 2
+
+    def draw(self) -> None:
+        self.canv.setFont(self.fonts.regular, self.size)
+        self.canv.drawCentredString(self.width / 2, 4, "-----")
+
+
 @dataclass(frozen=True)
 class PageMarks:
     """What every page carries besides the text: number, footer line, draft mark."""
@@ -271,6 +301,7 @@ def build_pdf(
     marks: PageMarks = PageMarks(),
     on_page: Callable[[Canvas, BaseDocTemplate], None] | None = None,
     invariant: bool = False,
+    keywords: Sequence[str] = (),
 ) -> int:
     """Lay the story out on Party-format A4 pages; return the number of pages."""
     target: str | BinaryIO = str(out) if isinstance(out, Path) else out
@@ -287,6 +318,9 @@ def build_pdf(
         creator="ictappraise",
         lang="vi-VN",
         invariant=1 if invariant else 0,
+        keywords=[nfc(k) for k in keywords],
+        # reportlab opens every page in Helvetica, a font never embedded: start in ours instead.
+        initialFontName=fonts.regular,
     )
     frame = Frame(
         MARGIN_LEFT, MARGIN_BOTTOM, TEXT_WIDTH, PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM, 0, 0, 0, 0

@@ -6,6 +6,8 @@ batch can lay out many minutes off the GUI thread and tests can feed it any tabl
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,11 +34,13 @@ from reportlab.platypus import (
 from ictappraise.io.pdf_fonts import FontSet, document_fonts
 from ictappraise.io.pdf_layout import (
     TEXT_WIDTH,
+    DashRule,
     Header,
     HeaderBlock,
     PageMarks,
     Styles,
-    TitleRule,
+    base_font,
+    body_dates,
     build_pdf,
     clock_text,
     copies_text,
@@ -149,11 +153,14 @@ class MinutesDoc:
 
     @property
     def footer(self) -> str:
+        """One discreet line: the verification code and what it is for."""
+        return f"Mã đối chiếu: {self.fingerprint} (để đối chiếu bản giấy với dữ liệu thẩm định)"
+
+    @property
+    def keywords(self) -> tuple[str, ...]:
+        """What the old footer said, now in the PDF's metadata: revision, code, state."""
         state = "Dự thảo, chưa ký" if self.draft else ("Đã ký" if self.signed else "Bản để ký")
-        return (
-            f"Biên bản thẩm định {self.agency_name} · Lần lập: {self.revision} · "
-            f"Mã nội dung: {self.fingerprint} · {state}"
-        )
+        return (f"Lần lập: {self.revision}", f"Mã nội dung: {self.fingerprint}", state)
 
 
 def render_minutes(doc: MinutesDoc, out: str | Path | BinaryIO, fonts: FontSet | None = None) -> int:
@@ -171,6 +178,7 @@ def render_minutes(doc: MinutesDoc, out: str | Path | BinaryIO, fonts: FontSet |
         subject=doc.subject,
         marks=marks,
         on_page=on_page,
+        keywords=doc.keywords,
     )
 
 
@@ -216,7 +224,7 @@ def _story(doc: MinutesDoc, fonts: FontSet, st: Styles) -> list[Flowable]:
     story: list[Flowable] = [HeaderBlock(header, fonts)]
     if doc.draft:
         story.append(w.p(f"DỰ THẢO — {doc.draft_reason}", st.note))
-    story += [w.p("BIÊN BẢN", st.title), w.p(doc.subject, st.subject), TitleRule(), Spacer(1, 4)]
+    story += [w.p("BIÊN BẢN", st.title), w.p(doc.subject, st.subject), DashRule(fonts), Spacer(1, 6)]
     story += [w.p(_basis_line(text, i == len(doc.legal_basis) - 1)) for i, text in enumerate(doc.legal_basis)]
     story.append(w.p(_opening(doc)))
     story += _participants(doc, w)
@@ -227,21 +235,23 @@ def _story(doc: MinutesDoc, fonts: FontSet, st: Styles) -> list[Flowable]:
     story += w.head("3. Kiểm tra các trường hợp hạ bậc, điểm liệt")
     story += w.items([*doc.fact_lines, *doc.reasons])
     story += w.head("4. Đề xuất xếp loại")
-    band = f"<b>{para_text(doc.band, fonts)}</b>"
-    extra = f" ({para_text(doc.provisional_note, fonts)})" if doc.provisional_note else ""
-    story.append(
-        w.rich(
-            f"Tổng điểm thẩm định: {para_text(doc.total_text, fonts)} điểm. "
-            f"Tổ thẩm định đề xuất xếp loại: {band}{extra}."
-        )
-    )
+    story.append(w.rich(_proposal(doc, fonts)))
     story += _remarks(doc, w)
     story.append(KeepTogether([w.p(_closing(doc)), Spacer(1, 8), *_signatures(doc, fonts, st)]))
     return story
 
 
+def _proposal(doc: MinutesDoc, fonts: FontSet) -> str:
+    """The proposed band; none while anything is unscored (the note says why)."""
+    total = para_text(doc.total_text, fonts)
+    if not doc.band:
+        why = para_text(doc.provisional_note or "chưa đủ điều kiện", fonts)
+        return f"Tổng điểm thẩm định của các tiêu chí đã chấm: {total} điểm. Chưa đề xuất xếp loại: {why}."
+    return f"Tổng điểm thẩm định: {total} điểm. Tổ thẩm định đề xuất xếp loại: <b>{para_text(doc.band, fonts)}</b>."
+
+
 def _basis_line(text: str, last: bool) -> str:
-    text = nfc(text).strip().rstrip(";.")
+    text = body_dates(nfc(text).strip().rstrip(";."))
     if not text.lower().startswith("căn cứ"):
         text = f"Căn cứ {text}"
     return text + ("." if last else ";")
@@ -267,7 +277,9 @@ def _participants(doc: MinutesDoc, w: _Writer) -> list[Flowable]:
 
 
 def _work_done(doc: MinutesDoc) -> str:
-    catalog = f" ({doc.catalog_title})" if doc.catalog_title else ""
+    # The catalog by its Phụ lục only: "Bộ tiêu chí mẫu" is the app's label, not the minutes'.
+    found = re.search(r"Phụ lục\s*\d+", doc.catalog_title)
+    catalog = f" {found.group(0)}" if found else ""
     return (
         f"Tổ thẩm định nghe đại diện {doc.agency_name} báo cáo kết quả tự đánh giá; kiểm tra hồ sơ, tài liệu "
         f"kiểm chứng và thực tế ứng dụng công nghệ thông tin tại đơn vị theo từng tiêu chí của bộ tiêu chí"
@@ -283,6 +295,7 @@ def _results_table(doc: MinutesDoc, fonts: FontSet, st: Styles) -> LongTable:
     size = st.cell.fontSize
     data: list[list[object]] = [[para(h, st.cell_head, fonts) for h in TABLE_HEADER]]
     commands: list[tuple[object, ...]] = [
+        base_font(fonts),
         *grid_commands(),
         ("ALIGN", (0, 1), (0, -1), "CENTER"),
         ("ALIGN", (2, 1), (4, -1), "CENTER"),
@@ -290,7 +303,7 @@ def _results_table(doc: MinutesDoc, fonts: FontSet, st: Styles) -> LongTable:
     ]
     # Short cells (numbers) are plain strings styled per row: far cheaper to lay out than
     # paragraphs, which matters when the whole round's minutes are printed at once.
-    for index, row in enumerate(doc.rows, start=1):
+    for index, row in enumerate(_fitting_rows(doc.rows, fonts, st), start=1):
         bold = row.kind in (ROW_GROUP, ROW_TOTAL)
         italic = row.kind == ROW_SUB
         unscored = row.points == "" and row.kind != ROW_TOTAL
@@ -311,9 +324,45 @@ def _results_table(doc: MinutesDoc, fonts: FontSet, st: Styles) -> LongTable:
             commands.append(("FONTNAME", (0, index), (-1, index), fonts.italic))
         if unscored:
             commands.append(("FONT", (4, index), (4, index), fonts.italic, size - 1, (size - 1) * 1.1))
-    # repeatRows: the header row comes back on every page; splitInRow: a row taller than a
-    # page is cut between lines of text instead of failing (by-row splitting is tried first).
-    return LongTable(data, colWidths=COLUMN_WIDTHS, repeatRows=1, splitInRow=1, style=TableStyle(commands))
+    # repeatRows: the header row comes back at the top of every page. splitInRow=0: a row is
+    # never cut away from its number (a note too long for a page was already cut into
+    # continuation rows). NOSPLIT: the total never stands alone under a repeated header.
+    last = len(data) - 1
+    if doc.rows and doc.rows[-1].kind == ROW_TOTAL and last >= 2:
+        commands.append(("NOSPLIT", (0, last - 1), (-1, last)))
+    return LongTable(data, colWidths=COLUMN_WIDTHS, repeatRows=1, splitInRow=0, style=TableStyle(commands))
+
+
+#: A row taller than this is cut into continuation rows (a page holds about 247 mm of text).
+MAX_ROW_HEIGHT = 150 * mm
+
+
+def _fitting_rows(rows: Sequence[TableRow], fonts: FontSet, st: Styles) -> list[TableRow]:
+    """Rows as printed: a note too long for one page goes on in "(tiếp theo)" rows."""
+    out: list[TableRow] = []
+    for row in rows:
+        chunks = _note_chunks(row.note, fonts, st) if row.note else [row.note]
+        out.append(dataclasses.replace(row, note=chunks[0]))
+        out += [
+            TableRow(row.kind, "", f"(tiếp theo {row.number})".replace(" )", ")"), "", "", "", chunk)
+            for chunk in chunks[1:]
+        ]
+    return out
+
+
+def _note_chunks(note: str, fonts: FontSet, st: Styles) -> list[str]:
+    width = COLUMN_WIDTHS[5] - 6
+    if para(note, st.cell_small, fonts).wrap(width, 10**6)[1] <= MAX_ROW_HEIGHT:
+        return [note]
+    chunks, current = [], []
+    for word in note.split():
+        trial = " ".join([*current, word])
+        if current and para(trial, st.cell_small, fonts).wrap(width, 10**6)[1] > MAX_ROW_HEIGHT:
+            chunks.append(" ".join(current))
+            current = [word]
+        else:
+            current.append(word)
+    return [*chunks, " ".join(current)] if current else chunks
 
 
 def _remarks(doc: MinutesDoc, w: _Writer) -> list[Flowable]:
@@ -327,7 +376,8 @@ def _remarks(doc: MinutesDoc, w: _Writer) -> list[Flowable]:
         ("3. Kiến nghị", doc.recommendations),
     ):
         heads = ("III. NHẬN XÉT, KIẾN NGHỊ", title) if title.startswith("1.") else (title,)
-        out += w.head(*heads) + [w.p(text_or_dots(text))]
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        out += w.head(*heads) + [w.p(line) for line in lines or [text_or_dots("")]]
     out += w.head(f"IV. Ý KIẾN CỦA {doc.agency_name.upper()}")
     if doc.opinion == "reserve":
         lead = f"{doc.agency_name} bảo lưu ý kiến"
@@ -379,6 +429,7 @@ def _signatures(doc: MinutesDoc, fonts: FontSet, st: Styles) -> list[Flowable]:
     rows = [[left[i], right[i]] for i in range(3)]
     style = TableStyle(
         [
+            base_font(fonts),
             ("VALIGN", (0, 0), (-1, 0), "TOP"),
             ("VALIGN", (0, 1), (-1, 1), "MIDDLE"),
             ("ALIGN", (0, 1), (-1, 1), "CENTER"),

@@ -18,6 +18,7 @@ from reportlab.platypus import (
     Flowable,
     KeepTogether,
     LongTable,
+    PageBreak,
     Paragraph,
     Spacer,
     Table,
@@ -27,16 +28,18 @@ from reportlab.platypus import (
 from ictappraise.io.pdf_fonts import FontSet, document_fonts
 from ictappraise.io.pdf_layout import (
     TEXT_WIDTH,
+    DashRule,
     Header,
     HeaderBlock,
     PageMarks,
     Styles,
-    TitleRule,
+    base_font,
     build_pdf,
     grid_commands,
     long_date,
     make_styles,
     nfc,
+    number_line,
     para,
     para_text,
     pdf_bytes,
@@ -51,7 +54,7 @@ RESULT_HEADER = (
     "Hạ bậc, điểm liệt",
     "Xếp loại",
 )
-RESULT_WIDTHS = tuple(w * mm for w in (12, 50, 17, 15, 18, 30, 18))
+RESULT_WIDTHS = tuple(w * mm for w in (14, 46, 16, 15, 17, 28, 24))
 BAR_COLOURS = ("#2E7D32", "#1565C0", "#EF6C00", "#C62828")
 
 
@@ -68,6 +71,8 @@ class ReportLine:
     penalties: tuple[str, ...]
     band: str
     final: bool
+    #: Minutes signed: a final band not yet signed is marked as not yet official.
+    signed: bool = True
 
 
 @dataclass(frozen=True)
@@ -96,12 +101,25 @@ class ReportDoc:
     signed: int
     total_agencies: int
     fingerprint: str
+    number_suffix: str = "BC/TTĐ"
+    attached_to: str = ""
+    introduction: tuple[str, ...] = ()
+    assessment: tuple[str, ...] = ()
+    weaknesses: tuple[str, ...] = ()
+    proposals: tuple[str, ...] = ()
+    recipients: tuple[str, ...] = ()
 
     @property
     def footer(self) -> str:
+        """One discreet line: the verification code and what it is for."""
+        return f"Mã đối chiếu: {self.fingerprint} (để đối chiếu bản giấy với dữ liệu thẩm định)"
+
+    @property
+    def keywords(self) -> tuple[str, ...]:
         return (
-            f"Kết quả thẩm định năm {self.year} · lập ngày {self.day.strftime('%d/%m/%Y')} · "
-            f"{self.signed}/{self.total_agencies} đơn vị đã ký biên bản · Mã nội dung: {self.fingerprint}"
+            f"Kết quả thẩm định năm {self.year}",
+            f"{self.signed}/{self.total_agencies} đơn vị đã ký biên bản",
+            f"Mã nội dung: {self.fingerprint}",
         )
 
     def band_totals(self) -> list[int]:
@@ -114,8 +132,9 @@ def render_report(doc: ReportDoc, out: str | Path | BinaryIO, fonts: FontSet | N
     """Write the results report PDF; return its number of pages."""
     fonts = fonts or document_fonts()
     st = make_styles(fonts, cell_size=11)
-    title = f"Kết quả thẩm định, xếp hạng ứng dụng công nghệ thông tin năm {doc.year}"
-    return build_pdf(_story(doc, fonts, st), out, fonts, title=title, marks=PageMarks(footer=doc.footer))
+    title = f"Báo cáo kết quả thẩm định, xếp hạng ứng dụng công nghệ thông tin năm {doc.year}"
+    marks = PageMarks(footer=doc.footer)
+    return build_pdf(_story(doc, fonts, st), out, fonts, title=title, marks=marks, keywords=doc.keywords)
 
 
 def report_bytes(doc: ReportDoc, fonts: FontSet | None = None) -> bytes:
@@ -123,21 +142,58 @@ def report_bytes(doc: ReportDoc, fonts: FontSet | None = None) -> bytes:
     return pdf_bytes(lambda out: render_report(doc, out, fonts))
 
 
+#: Phrases a title line must not break inside.
+KEEP_TOGETHER = ("công nghệ thông tin", "Mặt trận Tổ quốc", "chính trị - xã hội", "năm ")
+
+
+def _unbroken(text: str) -> str:
+    for phrase in KEEP_TOGETHER:
+        text = text.replace(phrase, phrase.replace(" ", "\u00a0"))
+    return text
+
+
 def _story(doc: ReportDoc, fonts: FontSet, st: Styles) -> list[Flowable]:
     def p(text: str, style: ParagraphStyle = st.body) -> Paragraph:
         return para(text, style, fonts)
 
-    header = Header(doc.issuer, doc.issuing_unit, "", long_date(doc.place, doc.day))
-    story: list[Flowable] = [HeaderBlock(header, fonts), p("PHỤ LỤC", st.title)]
+    header = Header(
+        doc.issuer, doc.issuing_unit, number_line("", doc.number_suffix), long_date(doc.place, doc.day)
+    )
+    story: list[Flowable] = [HeaderBlock(header, fonts), p("BÁO CÁO", st.title)]
     story.append(
         p(
-            f"KẾT QUẢ THẨM ĐỊNH, XẾP HẠNG ỨNG DỤNG CÔNG NGHỆ THÔNG TIN NĂM {doc.year} CỦA CÁC CƠ QUAN ĐẢNG, "
-            "MẶT TRẬN TỔ QUỐC VÀ CÁC TỔ CHỨC CHÍNH TRỊ - XÃ HỘI TỈNH",
+            _unbroken(
+                f"Kết quả thẩm định, xếp hạng ứng dụng công nghệ thông tin năm {doc.year} của các cơ quan đảng, "
+                "Mặt trận Tổ quốc và các tổ chức chính trị - xã hội tỉnh"
+            ),
             st.subject,
         )
     )
-    story += [p("(Tổ thẩm định đề xuất Ban Thường vụ Tỉnh ủy xem xét, quyết định)", st.note), TitleRule()]
-    story += [CondPageBreak(40 * mm), p("I. KẾT QUẢ XẾP HẠNG THEO NHÓM ĐỐI TƯỢNG", st.heading)]
+    if doc.attached_to:
+        story.append(p(f"({doc.attached_to})", st.note))
+    story += [DashRule(fonts), Spacer(1, 6)]
+    story += [p(text) for text in doc.introduction]
+    story += [CondPageBreak(40 * mm), p("I. KẾT QUẢ XẾP LOẠI", st.heading)]
+    story += [p(f"- {text}") for text in doc.assessment]
+    story += [Spacer(1, 3), KeepTogether([_counts_table(doc, fonts, st)]), Spacer(1, 8)]
+    story.append(
+        KeepTogether([p("Biểu đồ: số đơn vị theo xếp loại (đã xếp loại)", st.heading), _chart(doc, fonts)])
+    )
+    story += [CondPageBreak(40 * mm), p("II. HẠN CHẾ CHUNG", st.heading)]
+    story += [p(f"- {text}") for text in doc.weaknesses]
+    story += [CondPageBreak(40 * mm), p("III. ĐỀ XUẤT", st.heading)]
+    story += [p(text) for text in doc.proposals]
+    story.append(_closing(doc, fonts, st))
+    story += [PageBreak(), p("PHỤ LỤC", st.title)]
+    story.append(
+        p(
+            _unbroken(
+                f"Kết quả thẩm định, xếp hạng ứng dụng công nghệ thông tin năm {doc.year} theo nhóm đối tượng"
+            ),
+            st.subject,
+        )
+    )
+    story += [DashRule(fonts), Spacer(1, 6)]
     for number, category in enumerate(doc.categories, start=1):
         story += [CondPageBreak(45 * mm), p(f"{number}. {category.title}", st.heading)]
         story += [
@@ -146,18 +202,35 @@ def _story(doc: ReportDoc, fonts: FontSet, st: Styles) -> list[Flowable]:
             _ranked_table(category, fonts, st),
             Spacer(1, 6),
         ]
-    story += [CondPageBreak(60 * mm), p("II. TỔNG HỢP SỐ LƯỢNG THEO XẾP LOẠI", st.heading)]
-    story += [_counts_table(doc, fonts, st), Spacer(1, 8)]
-    story.append(KeepTogether([p("Biểu đồ: số đơn vị theo xếp loại", st.heading), _chart(doc, fonts)]))
     story.append(
         p(
-            "Ghi chú: đơn vị chưa chấm đủ tiêu chí (kết quả tạm tính) hoặc còn xung đột dữ liệu chưa được xếp "
-            "hạng và không tính vào các xếp loại; hạng bằng nhau khi cùng xếp loại và cùng tổng điểm.",
+            "Ghi chú: đơn vị chưa chấm đủ tiêu chí hoặc còn xung đột dữ liệu chưa được xếp loại, xếp hạng và "
+            "không tính vào các xếp loại; kết quả của đơn vị chưa ký biên bản chưa chính thức; hạng bằng nhau "
+            "khi cùng xếp loại và cùng tổng điểm.",
             st.note,
         )
     )
-    story.append(_signature(doc, fonts, st))
     return story
+
+
+def _closing(doc: ReportDoc, fonts: FontSet, st: Styles) -> Flowable:
+    """Nơi nhận on the left, the lead's signature on the right (HD 36-HD/VPTW)."""
+    half = TEXT_WIDTH / 2
+    small = ParagraphStyle("recipients", parent=st.cell, fontSize=12, leading=14)
+    left: list[Flowable] = [Paragraph(f"<b><i>{para_text('Nơi nhận:', fonts)}</i></b>", small)]
+    recipients = list(doc.recipients)
+    for index, name in enumerate(recipients):
+        end = "." if index == len(recipients) - 1 else ","
+        left.append(para(f"- {name}{end}", small, fonts))
+    right = [
+        Paragraph(para_text("T/M TỔ THẨM ĐỊNH", fonts), st.sign_head),
+        Paragraph(para_text("TỔ TRƯỞNG", fonts), st.sign_head),
+        Spacer(1, 24 * mm),
+        Paragraph(para_text(doc.lead_name or " ", fonts), st.sign_name),
+    ]
+    style = TableStyle([base_font(fonts), ("VALIGN", (0, 0), (-1, -1), "TOP")])
+    table = Table([[left, right]], colWidths=(half, half), splitByRow=0, style=style)
+    return KeepTogether([Spacer(1, 10), table])
 
 
 def _ranked_table(category: ReportCategory, fonts: FontSet, st: Styles) -> LongTable:
@@ -180,8 +253,13 @@ def _ranked_table(category: ReportCategory, fonts: FontSet, st: Styles) -> LongT
         )
     if not category.lines:
         data.append(["", para("Chưa có đơn vị", st.cell, fonts, italic=True), "", "", "", "", ""])
+    # splitInRow=0: an agency's row is never cut across pages, away from its rank and name.
     return LongTable(
-        data, colWidths=RESULT_WIDTHS, repeatRows=1, splitInRow=1, style=TableStyle(grid_commands())
+        data,
+        colWidths=RESULT_WIDTHS,
+        repeatRows=1,
+        splitInRow=0,
+        style=TableStyle([base_font(fonts), *grid_commands()]),
     )
 
 
@@ -192,50 +270,44 @@ def _counts_table(doc: ReportDoc, fonts: FontSet, st: Styles) -> Table:
     data: list[list[object]] = [[para(c, st.cell_head, fonts) for c in columns]]
     for label, numbers in doc.counts:
         bold = label == "Cộng"
+        italic = label.startswith("Trong đó")
         data.append(
-            [para(label, st.cell, fonts, bold=bold)]
-            + [para(str(n), st.cell_center, fonts, bold=bold) for n in numbers]
+            [para(label, st.cell, fonts, bold=bold, italic=italic)]
+            + [para(str(n), st.cell_center, fonts, bold=bold, italic=italic) for n in numbers]
         )
-    return Table(data, colWidths=(first,) + (rest,) * (len(columns) - 1), style=TableStyle(grid_commands()))
+    return Table(
+        data,
+        colWidths=(first,) + (rest,) * (len(columns) - 1),
+        style=TableStyle([base_font(fonts), *grid_commands()]),
+    )
 
 
 def _chart(doc: ReportDoc, fonts: FontSet) -> Drawing:
     values = doc.band_totals()
     drawing = Drawing(TEXT_WIDTH, 58 * mm)
+    drawing.initialFontName = fonts.regular  # the renderer starts in it, never in Helvetica
     chart = VerticalBarChart()
     chart.x, chart.y = 20 * mm, 12 * mm
     chart.width, chart.height = TEXT_WIDTH - 40 * mm, 40 * mm
     chart.data = [values]
     chart.categoryAxis.categoryNames = [fonts.clean(nfc(b)) for b in doc.bands]
     chart.categoryAxis.labels.fontName = fonts.regular
-    chart.categoryAxis.labels.fontSize = 12
+    chart.categoryAxis.labels.fontSize = 14  # each bar named under it: not told apart by colour alone
     chart.categoryAxis.labels.dy = -4
     chart.valueAxis.valueMin = 0
     chart.valueAxis.valueMax = max(values + [1]) + 1
     chart.valueAxis.valueStep = max(1, (max(values + [1]) + 4) // 5)
     chart.valueAxis.labels.fontName = fonts.regular
-    chart.valueAxis.labels.fontSize = 10
-    chart.barWidth = 10
+    chart.valueAxis.labels.fontSize = 12
+    chart.barWidth = 14
     chart.groupSpacing = 14
     for index, colour in enumerate(BAR_COLOURS[: len(values)]):
         chart.bars[(0, index)].fillColor = colors.HexColor(colour)
     chart.barLabelFormat = "%d"
     chart.barLabels.fontName = fonts.bold
-    chart.barLabels.fontSize = 11
+    chart.barLabels.fontSize = 14
     chart.barLabels.nudge = 7
     drawing.add(chart)
     caption = fonts.clean(nfc("Số đơn vị"))
-    drawing.add(String(2 * mm, 54 * mm, caption, fontName=fonts.italic, fontSize=10))
+    drawing.add(String(2 * mm, 54 * mm, caption, fontName=fonts.italic, fontSize=12))
     return drawing
-
-
-def _signature(doc: ReportDoc, fonts: FontSet, st: Styles) -> Flowable:
-    half = TEXT_WIDTH / 2
-    block = [
-        [Paragraph(para_text("T/M TỔ THẨM ĐỊNH", fonts), st.sign_head)],
-        [Paragraph(para_text("TỔ TRƯỞNG", fonts), st.sign_head)],
-        [Spacer(1, 24 * mm)],
-        [Paragraph(para_text(doc.lead_name or " ", fonts), st.sign_name)],
-    ]
-    inner = Table(block, colWidths=(half,), splitByRow=0)
-    return KeepTogether([Spacer(1, 10), Table([["", inner]], colWidths=(half, half), splitByRow=0)])

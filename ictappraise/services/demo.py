@@ -9,6 +9,7 @@ on their own laptops, with plausible times — exactly as if typed in the app.
 from __future__ import annotations
 
 import random
+import re
 import uuid
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -18,7 +19,8 @@ from ictappraise.domain.catalog import Catalog, Criterion
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.scorecard import Appraisal
 from ictappraise.services import appraisal as svc
-from ictappraise.services.model import Representative
+from ictappraise.services import remarks
+from ictappraise.services.model import AgencyDetail, Representative
 from ictappraise.services.seed import member_id, seed_round
 from ictappraise.services.workspace import Actor, Change, Workspace
 from ictappraise.store.database import Database
@@ -72,12 +74,14 @@ STRENGTHS = (
 )
 WEAKNESSES = (
     "Việc sao lưu dữ liệu định kỳ chưa được ghi nhật ký đầy đủ.",
-    "Số lượng tin, bài đăng trên Cổng thông tin điện tử Đảng bộ tỉnh chưa đều giữa các tháng.",
+    "Số lượng tin, bài đăng trên Cổng Thông tin điện tử Đảng bộ tỉnh chưa đều giữa các tháng.",
     "Một số máy tính chưa cập nhật bản vá hệ điều hành; tỷ lệ ký số văn bản đi chưa cao.",
 )
+#: When no weakness of the list fits the table (every criterion it speaks of at its maximum).
+FALLBACK_WEAKNESS = "Việc ứng dụng công nghệ thông tin ở một số tổ chức cơ sở đảng trực thuộc chưa đồng đều."
 RECOMMENDATIONS = (
     "Tiếp tục đẩy mạnh ký số văn bản đi; xây dựng quy trình sao lưu dữ liệu hằng tuần và lưu nhật ký.",
-    "Phân công cán bộ phụ trách cung cấp tin, bài cho Cổng thông tin điện tử Đảng bộ tỉnh theo tháng.",
+    "Phân công cán bộ phụ trách cung cấp tin, bài cho Cổng Thông tin điện tử Đảng bộ tỉnh theo tháng.",
 )
 NOTES = (
     "Đối chiếu thực tế: minh chứng chưa đầy đủ, chỉ tính phần có văn bản kèm theo.",
@@ -85,6 +89,37 @@ NOTES = (
     "Có văn bản nhưng ban hành sau thời hạn quy định.",
     "Kiểm tra trên máy: chưa cài đặt đầy đủ trên các máy trạm.",
 )
+
+
+#: Which notes fit which kind of rule (a note about machines on a meeting count reads oddly).
+NOTE_KINDS = {
+    NOTES[1]: ("ratio", "ratio_threshold", "tiered", "count_capped", "sub_items"),
+    NOTES[2]: ("timeliness",),
+    NOTES[3]: (),  # only criteria about installing software on the machines (by name)
+}
+LEVEL_NOTE = "Đối chiếu thực tế: mức độ thực hiện thấp hơn mức đơn vị tự đánh giá."
+NUMBER_NOTE = NOTES[1]
+
+
+def fitting_note(leaf: Criterion, note: str) -> str:
+    """The drawn note if it fits the criterion, else one that does (the draw itself is kept, so
+    the demo's other random choices stay the same)."""
+    kind = leaf.rule.kind
+    machines = any(word in leaf.name.lower() for word in ("cài đặt", "bản vá", "phần mềm phòng"))
+    fits = {
+        NOTES[1]: kind in NOTE_KINDS[NOTES[1]],
+        NOTES[2]: kind in NOTE_KINDS[NOTES[2]],
+        NOTES[3]: machines,
+    }
+    if fits.get(note, True):
+        return note
+    if machines:
+        return NOTES[3]
+    if kind == "timeliness":
+        return NOTES[2]
+    if kind in NOTE_KINDS[NOTES[1]]:
+        return NUMBER_NOTE
+    return LEVEL_NOTE if kind == "level" else NOTES[0]
 
 
 def build_demo(db: Database) -> Workspace:
@@ -213,7 +248,9 @@ def _self_assessment(
     low = (plan.high + 3) * maximum / 800 if plan else maximum * Decimal(rng.choice(("0.82", "0.88", "0.93")))
     picks = _fit(chosen, low.quantize(Decimal(1)), min(high, maximum).quantize(Decimal(1)), rng)
     late = plan.sent_days_late if plan else 0
-    sent = DEADLINE + timedelta(days=late) if late else DEADLINE - timedelta(days=rng.randint(0, 4))
+    sent = _working_day(
+        DEADLINE + timedelta(days=late) if late else DEADLINE - timedelta(days=rng.randint(0, 4))
+    )
     ws.actor, ws.clock = actor, _clock(max(sent, DEADLINE) + timedelta(days=1), 8, 0)
     changes = [
         Change(f"agency/{aid}/crit/{code}/self", format_points(chosen[code][i][1], comma=False))
@@ -226,7 +263,7 @@ def _self_assessment(
     ]
     ws.write(changes)
     svc.set_report(
-        ws, aid, sent=sent, received=sent + timedelta(days=1), attached=plan.attached if plan else True
+        ws, aid, sent=sent, received=_next_working_day(sent), attached=plan.attached if plan else True
     )
     short = plan.short_months if plan else tuple(rng.sample(range(1, 12), rng.choice((0, 1, 2))))
     quota = ws.round_info().portal_quota
@@ -235,6 +272,16 @@ def _self_assessment(
     }
     counts[12] = quota + rng.randint(0, 3)
     svc.set_portal_counts(ws, aid, counts)
+
+
+def _working_day(day: date) -> date:
+    """Offices send no dispatch at the weekend: a Saturday or Sunday becomes the Friday before."""
+    return day - timedelta(days=max(0, day.weekday() - 4))
+
+
+def _next_working_day(day: date) -> date:
+    following = day + timedelta(days=1)
+    return following + timedelta(days=(7 - following.weekday()) % 7 if following.weekday() >= 5 else 0)
 
 
 def _visit(
@@ -270,7 +317,11 @@ def _visit(
         self_points = detail.entries[leaf.code].self_points
         explain = plan.stage != "partial" or rng.random() < 0.6
         if self_points is not None and self_points != points and explain:
-            note = "Không có minh chứng thực hiện trong năm." if leaf.code == failed else rng.choice(NOTES)
+            note = (
+                "Không có minh chứng thực hiện trong năm."
+                if leaf.code == failed
+                else fitting_note(leaf, rng.choice(NOTES))
+            )
             changes.append(Change(f"agency/{aid}/crit/{leaf.code}/note", note))
     ws.write(changes)
     _visit_details(ws, actors, aid, plan, day, hour, minute, rng)
@@ -310,13 +361,18 @@ def _visit_details(
     # The visit itself is over even when its scores are still being entered (stage
     # "partial"): time, participants and remarks are known (issue 2: full visit details).
     values["end"] = f"{end_hour:02d}:{minute:02d}"
+    detail = ws.detail(aid)
     if plan.stage == "partial":
         # Fixed picks, not rng, so the random choices of the other agencies stay the same.
-        values.update(strengths=STRENGTHS[0], weaknesses=WEAKNESSES[2], recommendations=RECOMMENDATIONS[0])
+        values.update(
+            strengths=_fitting(detail, STRENGTHS[0]),
+            weaknesses=_weaknesses(detail, WEAKNESSES[2]),
+            recommendations=RECOMMENDATIONS[0],
+        )
     else:
         values.update(
-            strengths=" ".join(rng.sample(STRENGTHS, 2)),
-            weaknesses=rng.choice(WEAKNESSES),
+            strengths=_fitting(detail, " ".join(rng.sample(STRENGTHS, 2))),
+            weaknesses=_weaknesses(detail, rng.choice(WEAKNESSES)),
             recommendations=rng.choice(RECOMMENDATIONS),
             opinion="reserve" if plan.reserve else "agree",
             opinion_text=(
@@ -329,14 +385,68 @@ def _visit_details(
     svc.set_visit(ws, aid, **values)
 
 
+def _fitting(detail: AgencyDetail, strengths: str) -> str:
+    """The praise without the clauses the table contradicts (a criterion scored low)."""
+    checked = replace(detail, visit=replace(detail.visit, strengths=strengths))
+    bad = {c.clause for c in remarks.contradictions(checked)}
+    sentences = []
+    for sentence in re.split(r"(?<=\.)\s+", strengths.strip()):
+        kept = [clause for clause in remarks.clauses(sentence) if clause not in bad]
+        if kept:
+            text = "; ".join(kept)
+            sentences.append(text[:1].upper() + text[1:] + ".")
+    return " ".join(sentences)
+
+
+def _weaknesses(detail: AgencyDetail, general: str) -> str:
+    """The failed criteria and applied penalties first, then a general remark that fits."""
+    required = remarks.required_weaknesses(detail)
+    start = WEAKNESSES.index(general) if general in WEAKNESSES else 0
+    fitting = [
+        w
+        for w in WEAKNESSES[start:] + WEAKNESSES[:start]
+        if _fits(detail, w) and not any(item.covered_by(w) for item in required)
+    ][:1] or [FALLBACK_WEAKNESS]
+    if not required:
+        return fitting[0]
+    return "\n".join([f"- {item.sentence}." for item in required] + [f"- {w}" for w in fitting])
+
+
+def _fits(detail: AgencyDetail, weakness: str) -> bool:
+    """A weakness fits when every criterion it speaks of lost points."""
+    for clause in remarks.clauses(weakness):
+        row = detail.scorecard.rows.get(remarks.subject_of(detail, clause))
+        if row is not None and (row.points is None or row.points >= row.maximum):
+            return False
+    return True
+
+
 def _representatives(name: str) -> list[Representative]:
+    """Who signs for an agency, with the titles such bodies really have."""
     head = name.split(" ")[0]
-    if head in ("Huyện", "Thị", "Thành"):
+    if head in ("Huyện", "Thị", "Thành") or name.startswith("Đảng ủy Khối"):
         return [
             Representative("Nguyễn Văn A", f"Phó Bí thư Thường trực {name}"),
             Representative("Trần Thị B", f"Chánh Văn phòng {name}"),
         ]
-    return [
-        Representative("Lê Văn C", f"Phó Trưởng {name}" if head == "Ban" else f"Phó lãnh đạo {name}"),
-        Representative("Phạm Thị D", "Chánh Văn phòng"),
-    ]
+    first = next((title for start, title in LEADER_TITLES if name.startswith(start)), "Phó Thủ trưởng")
+    second = "Chánh Văn phòng Ban" if head == "Ban" else "Chánh Văn phòng"
+    if name == "Văn phòng Tỉnh ủy":
+        return [
+            Representative("Lê Văn C", "Chánh Văn phòng Tỉnh ủy"),
+            Representative("Phạm Thị D", "Trưởng phòng Hành chính - Lưu trữ, Văn phòng Tỉnh ủy"),
+        ]
+    return [Representative("Lê Văn C", f"{first} {name}"), Representative("Phạm Thị D", second)]
+
+
+#: The deputy head's title by the start of the agency's name.
+LEADER_TITLES = (
+    ("Ban", "Phó Trưởng"),
+    ("Ủy ban Kiểm tra", "Phó Chủ nhiệm"),
+    ("Ủy ban MTTQ", "Phó Chủ tịch"),
+    ("Hội", "Phó Chủ tịch"),
+    ("Liên đoàn", "Phó Chủ tịch"),
+    ("Tỉnh đoàn", "Phó Bí thư"),
+    ("Trường Chính trị", "Phó Hiệu trưởng"),
+    ("Báo", "Phó Tổng Biên tập"),
+)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ictappraise.domain.fields import crit_field
 from ictappraise.io import excel_form, excel_results
+from ictappraise.services.band_text import band_view
 from ictappraise.services.fingerprint import mismatch_text
 from ictappraise.services.model import STATUS_LABELS, Agency, AgencyResult
 from ictappraise.services.workspace import Workspace
@@ -59,6 +60,7 @@ def write_results(ws: Workspace, path: Path) -> Path:
         agency = result.agency
         state = ws.state(agency.id)
         catalog = ws.catalog(agency.category)
+        view = band_view(result.scorecard, result.status, result.conflicts)
         entries.append(
             excel_results.ResultEntry(
                 code=agency.code,
@@ -73,6 +75,8 @@ def write_results(ws: Workspace, path: Path) -> Path:
                     for code in result.scorecard.rows
                 },
                 conflicts=result.conflicts,
+                shown=view.label,
+                final=view.final,
             )
         )
     info = ws.round_info()

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from ictappraise.domain.catalog import Catalog, Criterion
@@ -31,7 +32,7 @@ from ictappraise.io.pdf_minutes import (
     minutes_bytes,
     render_minutes,
 )
-from ictappraise.services import appraisal, round_admin
+from ictappraise.services import appraisal, remarks, round_admin
 from ictappraise.services.fingerprint import (  # noqa: F401  # re-exported: the minutes' public names
     FINGERPRINT_LENGTH,
     MISMATCH_MARK,
@@ -103,6 +104,7 @@ def minutes_doc(ws: Workspace, agency_id: str) -> MinutesDoc:
     revision, print_ = stamp_of(detail)
     team = _team(ws, detail)
     visit = detail.visit
+    band, no_band = remarks.band_sentence(card)
     return MinutesDoc(
         issuer=info.issuer,
         issuing_unit=info.issuing_unit,
@@ -120,12 +122,12 @@ def minutes_doc(ws: Workspace, agency_id: str) -> MinutesDoc:
         team=tuple(Person(m.name, m.title, m.role_label) for m in team),
         representatives=tuple(Person(r.name, r.title) for r in visit.representatives),
         rows=table_rows(detail),
-        fact_lines=fact_lines(detail),
-        reasons=card.rating.reasons if card.rating else (),
+        fact_lines=remarks.rule_sentences(detail, ws.rules()[detail.agency.category]),
+        reasons=(),
         total_text=f"{format_points(card.total)}/{format_points(card.maximum)}",
-        band=card.rating.band.value if card.rating else "chưa xác định",
+        band=band,
         strengths=visit.strengths,
-        weaknesses=visit.weaknesses,
+        weaknesses=remarks.weaknesses_text(detail),
         recommendations=visit.recommendations,
         opinion=visit.opinion,
         opinion_text=visit.opinion_text,
@@ -138,9 +140,7 @@ def minutes_doc(ws: Workspace, agency_id: str) -> MinutesDoc:
         signed=detail.signed,
         watermark=MISMATCH_MARK if fingerprint_mismatch(detail) else "",
         draft_reason=_draft_reason(problems),
-        provisional_note=f"tạm tính: còn {len(card.unscored_criteria)} tiêu chí chưa chấm"
-        if card.unscored
-        else "",
+        provisional_note=no_band,
     )
 
 
@@ -164,9 +164,27 @@ def _team(ws: Workspace, detail: AgencyDetail) -> list[Member]:
 
 
 def _agency_block(detail: AgencyDetail) -> SignatureBlock:
+    """ "ĐẠI DIỆN HUYỆN ỦY TUY PHONG" / "PHÓ BÍ THƯ THƯỜNG TRỰC", styled as the team's block."""
+    name = detail.agency.name
     reps = detail.visit.representatives
     first = reps[0] if reps else None
-    return SignatureBlock(("ĐẠI DIỆN ĐƠN VỊ",), first.name if first else "", first.title if first else "")
+    # A short name never breaks across lines ("HÀM / THUẬN BẮC"); a long one has to.
+    shown = name.upper().replace(" ", "\u00a0") if len(name) <= 24 else name.upper()
+    headings = [f"ĐẠI DIỆN {shown}"]
+    if first and first.title:
+        headings.append(short_title(first.title, name).upper())
+    return SignatureBlock(tuple(headings), first.name if first else "")
+
+
+def short_title(title: str, agency: str) -> str:
+    """The title without the agency's name the heading already gives ("Phó Bí thư Thường trực");
+    kept whole when that would leave a single word ("Chánh Văn phòng Tỉnh ủy")."""
+    title = " ".join(title.split())
+    if title.casefold().endswith(" " + agency.casefold()):
+        rest = title[: -len(agency)].strip(" ,")
+        if len(rest.split()) >= 2:
+            return rest
+    return title
 
 
 def _member_block(ws: Workspace, team: list[Member], role: str) -> SignatureBlock | None:
@@ -187,11 +205,21 @@ def _short_number(code: str, prefix: str) -> str:
     return code[len(prefix) + 1 :] if code.startswith(prefix + ".") and len(code) > len(prefix) + 1 else code
 
 
+def table_points(value: Decimal | None) -> str:
+    """Points in the table: whole numbers bare, others always with two decimals ("29,50" beside
+    "14,81", never "29,5")."""
+    if value is None:
+        return ""
+    if value == value.to_integral_value():
+        return format_points(value)
+    return f"{value.quantize(Decimal('0.01')):f}".replace(".", ",")
+
+
 def table_rows(detail: AgencyDetail) -> tuple[TableRow, ...]:
     """Group rows with subtotals, criteria, sub-items and the total, formatted as printed."""
     card: Scorecard = detail.scorecard
     rows: list[TableRow] = []
-    fmt = format_points
+    fmt = table_points
     for group, subtotal in zip(detail.catalog.groups, card.groups, strict=True):
         leaves = [leaf for c in group.criteria for leaf in (c.sub_items or (c,))]
         scored = any(card.rows[leaf.code].points is not None for leaf in leaves)
@@ -215,50 +243,11 @@ def _criterion_row(detail: AgencyDetail, kind: str, criterion: Criterion, parent
         kind,
         _short_number(criterion.code, parent_code),
         criterion.name,
-        format_points(criterion.maximum),
-        format_points(score.self_points),
-        format_points(score.points),
+        table_points(criterion.maximum),
+        table_points(score.self_points),
+        table_points(score.points),
         detail.entries[criterion.code].note.strip(),
     )
-
-
-def _day(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
-
-
-def fact_lines(detail: AgencyDetail) -> tuple[str, ...]:
-    """The penalty facts as checked: report dispatch, report attached, news on the portal."""
-    facts = detail.facts
-    lines = []
-    when = facts.report_sent or facts.report_received
-    verb = "gửi" if facts.report_sent else "nhận được"
-    deadline = f"Hạn gửi báo cáo: {_day(facts.deadline)}; " if facts.deadline else ""
-    if when is None:
-        text = "chưa ghi nhận ngày đơn vị gửi báo cáo."
-    else:
-        if facts.days_late is None:
-            timing = "chưa có hạn gửi báo cáo để xét muộn"
-        else:
-            timing = f"muộn {facts.days_late} ngày" if facts.days_late else "đúng hạn"
-        text = f"đơn vị {verb} báo cáo ngày {_day(when)} ({timing})."
-    lines.append(deadline + text if deadline else text[0].upper() + text[1:])
-    lines.append(
-        "Phiếu tự đánh giá có kèm báo cáo kết quả."
-        if facts.report_attached
-        else "Đơn vị gửi phiếu tự đánh giá không kèm báo cáo kết quả."
-    )
-    known = [c for c in facts.portal_counts if c is not None]
-    short = facts.portal_short_months
-    portal = (
-        f"Tin, bài trên Cổng thông tin điện tử Đảng bộ tỉnh (định mức {facts.portal_quota} tin, bài/tháng): "
-    )
-    if short:
-        portal += f"{len(short)} tháng không đủ định mức (tháng {', '.join(str(m) for m in short)})"
-    else:
-        portal += "các tháng có số liệu đều đạt định mức"
-    missing = len(facts.portal_counts) - len(known)
-    lines.append(portal + (f"; {missing} tháng chưa có số liệu." if missing else "."))
-    return tuple(lines)
 
 
 # -- files ---------------------------------------------------------------------------------

@@ -85,7 +85,7 @@ def round_info(state: LogState) -> RoundInfo:
         visit_end=parse_date(get("visit_end", None)),
         portal_quota=get("portal_quota", 0),
         minutes_copies=get("minutes_copies", 2),
-        minutes_number_suffix=get("minutes_number_suffix", "BB/VPTU"),
+        minutes_number_suffix=get("minutes_number_suffix", "") or default_suffix(get("issuing_unit", "")),
     )
     by_category = []
     for category in CATEGORIES:
@@ -362,3 +362,11 @@ def missing_reasons(
 def conflicts_of(agency_id: str, state: LogState) -> tuple[FieldState, ...]:
     prefix = f"agency/{agency_id}/"
     return tuple(fs for name, fs in sorted(state.fields.items()) if name.startswith(prefix) and fs.conflict)
+
+
+def default_suffix(issuing_unit: object) -> str:
+    """The ký hiệu of a minutes' number when the round sets none: "BB/" and the initials of the
+    body named in the header ("TỔ THẨM ĐỊNH" → "BB/TTĐ"), issue 13."""
+    words = [w for w in str(issuing_unit or "").split() if w[:1].isalpha()]
+    initials = "".join(w[0].upper() for w in words)
+    return f"BB/{initials}" if initials else "BB"

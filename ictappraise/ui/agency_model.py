@@ -22,6 +22,7 @@ from PySide6.QtGui import QBrush
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.ranking import vietnamese_sort_text
 from ictappraise.domain.rating import Band
+from ictappraise.services.band_text import band_view
 from ictappraise.services.fingerprint import mismatch_text
 from ictappraise.services.model import STATUS_LABELS, Agency, AgencyDetail
 from ictappraise.services.workspace import Workspace
@@ -55,6 +56,8 @@ class AgencyRow:
     unscored_criteria: int = 0
     #: Signed minutes whose data changed since (services.minutes.mismatch_text), else "".
     mismatch: str = ""
+    #: The band as decided once for every output (services/band_text.py), short form.
+    shown: str = ""
 
     @classmethod
     def from_detail(cls, detail: AgencyDetail) -> AgencyRow:
@@ -71,6 +74,7 @@ class AgencyRow:
             leaves=sum(1 for _ in detail.catalog.leaves()),
             unscored_criteria=len(card.unscored_criteria),
             mismatch=mismatch_text(detail),
+            shown=band_view(card, detail.status, detail.conflicts).short_label(),
         )
 
     @property
@@ -85,15 +89,7 @@ class AgencyRow:
     def band_text(self) -> str:
         if self.mismatch:
             return _tr("≠ bản ký")  # narrow column; the tooltip says it in words
-        if self.conflicts:
-            return _tr("Có xung đột")
-        if self.band is None:
-            return "—"
-        if self.nothing_scored:
-            return _tr("Chưa chấm")  # a band over nothing scored would only alarm
-        if self.provisional:
-            return _tr("{band} (tạm)").format(band=self.band.value)
-        return self.band.value
+        return self.shown
 
 
 def fold(text: str) -> str:

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from ictappraise.domain.rating import UNCHECKED
 from ictappraise.services import minutes
 from ictappraise.services.appraisal import problems_text, readiness_problems, unchecked_rules
+from ictappraise.services.remarks import catalog_warning, remark_warnings
 from ictappraise.services.workspace import Workspace
 from ictappraise.settings import ROLE_LEAD
 from ictappraise.ui.pdf_zoom import PdfZoom
@@ -154,13 +155,21 @@ class MinutesDialog(QDialog):
             "của đơn vị bị khóa, không sửa được nữa. Chỉ Tổ trưởng mới mở lại được biên bản, và phải "
             "ghi lý do.\n\nChỉ bấm «Ghi nhận đã ký» khi hai bên đã ký trên bản giấy."
         )
-        unchecked = self._unchecked_note()
-        box.setInformativeText(unchecked + "\n\n" + text if unchecked else text)
+        sample = catalog_warning(self.ws.detail(self.agency_id))
+        notes = [note for note in (sample, self._unchecked_note(), self._remarks_note()) if note]
+        box.setInformativeText("\n\n".join([*notes, text]))
         box.addButton(self.tr("Ghi nhận đã ký"), QMessageBox.ButtonRole.AcceptRole)
         cancel = box.addButton(self.tr("Hủy"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(cancel)  # Enter must not sign by accident
         box.setEscapeButton(cancel)
         return box
+
+    def _remarks_note(self) -> str:
+        """Remarks the table contradicts or leaves out, said before signing; "" if none."""
+        lines = remark_warnings(self.ws.detail(self.agency_id))
+        if not lines:
+            return ""
+        return self.tr("Lưu ý về phần nhận xét:") + "\n" + "\n".join("– " + line for line in lines)
 
     def _unchecked_note(self) -> str:
         """Penalty rules not checked yet (a fact not recorded), said before signing; "" if none.
@@ -229,6 +238,14 @@ class MinutesDialog(QDialog):
             r=revision
         )
         text += " " + self._check_code_text(print_)
+        sample = catalog_warning(self.ws.detail(self.agency_id))
+        if sample:
+            text += " " + sample
+        remark_lines = remark_warnings(self.ws.detail(self.agency_id))
+        if remark_lines:
+            text += " " + self.tr("Lưu ý: {n} điểm trong phần nhận xét chưa khớp với bảng điểm.").format(
+                n=len(remark_lines)
+            )
         unchecked = unchecked_rules(self.ws.detail(self.agency_id).scorecard)
         if unchecked:
             text += " " + self.tr(
@@ -238,11 +255,11 @@ class MinutesDialog(QDialog):
 
     def _check_code_text(self, print_: str) -> str:
         """The fingerprint said plainly: the code printed in the footer of every page."""
-        return self.tr("Mã nội dung in ở chân trang biên bản: {f}.").format(f=print_)
+        return self.tr("Mã đối chiếu in ở chân trang biên bản: {f}.").format(f=print_)
 
     def _check_code_tooltip(self) -> str:
         return self.tr(
-            "Mã nội dung do chương trình tính từ điểm, dữ kiện điểm liệt và thông tin buổi thẩm định "
+            "Mã đối chiếu do chương trình tính từ điểm, dữ kiện điểm liệt và thông tin buổi thẩm định "
             "của đơn vị, in ở chân mỗi trang biên bản. Dùng để đối chiếu: bản giấy mang đúng mã này "
             "là bản in từ chính dữ liệu này."
         )

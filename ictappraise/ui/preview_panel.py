@@ -27,6 +27,7 @@ from ictappraise.domain.numbers import format_points
 from ictappraise.domain.rating import CHECKED, UNCHECKED
 from ictappraise.domain.scorecard import PenaltyFacts
 from ictappraise.services.appraisal import unscored_labels
+from ictappraise.services.band_text import band_view
 from ictappraise.services.model import AgencyDetail
 from ictappraise.services.workspace import Change, ServiceError
 from ictappraise.store.database import StoreError
@@ -101,9 +102,10 @@ class PreviewPanel(QWidget):
             self.base.setText(self.tr("Xếp loại theo điểm: {b}").format(b=rating.base_band.value))
             # A fact not recorded yet comes as a "Chưa kiểm tra được" line from the domain.
             self.penalties.setText(self._penalty_html(rating.reasons[1:]))
-            suffix = self.tr(" (tạm tính)") if card.provisional else ""
+            view = band_view(card, detail.status, detail.conflicts)
             self._band_text(
-                rating.band, self.tr("XẾP LOẠI: {b}{s}").format(b=rating.band.value.upper(), s=suffix)
+                view.band or view.provisional,
+                self.tr("XẾP LOẠI: {b}").format(b=view.label.upper() if view.final else view.working_label()),
             )
         if card.unscored:
             labels = unscored_labels(card)

@@ -56,3 +56,18 @@ def acting(db_path: Path, name: str, device: str = "test-device") -> Workspace:
     assert member is not None, name
     ws.actor = Actor(member.id, device, member.name, member.role, signer_for(ws, member.id))
     return ws
+
+
+def fonts_embedded(path: Path) -> dict[str, bool]:
+    """Every font the PDF uses and whether it is embedded (what ``pdffonts`` lists as "emb")."""
+    fonts: dict[str, bool] = {}
+    for page in PdfReader(str(path)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
+            embedded = descriptor is not None and any(
+                key in descriptor.get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3")
+            )
+            fonts[str(font["/BaseFont"])] = embedded
+    return fonts

@@ -70,14 +70,15 @@ def test_template_has_header_table_protection_and_metadata(lead_ws, tmp_path: Pa
     path = svc.write_form(lead_ws, agency.id, tmp_path / "btc.xlsx")
     workbook = load_workbook(path)
     sheet = workbook[excel_form.FORM_SHEET]
-    header = [sheet.cell(excel_form.HEADER_ROW, c).value for c in range(1, 9)]
+    header = [sheet.cell(excel_form.HEADER_ROW, c).value for c in range(1, 10)]
     assert header == [
         "Mã",
         "Tiêu chí",
         "Điểm tối đa",
         "Cách tính điểm",
         "Điểm tự đánh giá",
-        "Tài liệu kiểm chứng",
+        "Tài liệu kiểm chứng của đơn vị",
+        "Tài liệu kiểm chứng cần có",
         "Điểm thẩm định",
         "Ghi chú",
     ]
@@ -88,7 +89,7 @@ def test_template_has_header_table_protection_and_metadata(lead_ws, tmp_path: Pa
     rows = {sheet.cell(r, 1).value: r for r in range(excel_form.FIRST_ROW, sheet.max_row + 1)}
     first_leaf = next(catalog.leaves())
     leaf_row = rows[first_leaf.code]
-    assert sheet.cell(leaf_row, 4).value == first_leaf.method_text
+    assert sheet.cell(leaf_row, 4).value == excel_form.method_with_scale(first_leaf)
     assert sheet.cell(leaf_row, 5).protection.locked is False
     assert sheet.cell(leaf_row, 6).protection.locked is False
     assert sheet.cell(leaf_row, 2).protection.locked is True
@@ -97,9 +98,11 @@ def test_template_has_header_table_protection_and_metadata(lead_ws, tmp_path: Pa
     parent_formula = sheet.cell(rows[parent.code], 5).value
     assert parent_formula.startswith("=MIN(SUM(E") and parent_formula.endswith(f",{parent.maximum})")
     assert sheet.cell(rows["I"], 5).value.startswith("=SUM(")
-    total_row = rows[None]
-    assert sheet.cell(total_row, 2).value == "TỔNG CỘNG" and sheet.cell(total_row, 3).value == 500
-    assert total_row == sheet.max_row
+    total_row = next(
+        r for r in range(excel_form.FIRST_ROW, sheet.max_row + 1) if sheet.cell(r, 2).value == "TỔNG CỘNG"
+    )
+    assert sheet.cell(total_row, 3).value == 500
+    assert total_row < sheet.max_row  # the signature block is below the table
     validated = {}
     for rule in sheet.data_validations.dataValidation:
         for ref in str(rule.sqref).split():

@@ -55,16 +55,19 @@ def test_summary_sheet_ranks_every_agency(results_book) -> None:
         assert sheet.cell(row, 5).number_format == "0.00"
     tupt = by_code["TUPT"]
     assert sheet.cell(tupt, 1).value == 1 and sheet.cell(tupt, 10).value == "Tốt"
-    assert _points(sheet.cell(tupt, 6).value) == Decimal("790")
+    assert _points(sheet.cell(tupt, 6).value) == Decimal("789")
     huhtb = by_code["HUHTB"]
     assert (sheet.cell(huhtb, 8).value, sheet.cell(huhtb, 10).value) == ("Tốt", "Khá")
     assert "Hạ một bậc" in sheet.cell(huhtb, 9).value
     assert sheet.cell(by_code["HUBB"], 9).value == "Không"
     assert (
-        "tạm tính" in sheet.cell(by_code["VPTU"], 10).value and sheet.cell(by_code["VPTU"], 1).value is None
+        sheet.cell(by_code["VPTU"], 10).value == "Chưa đủ điểm, chưa xếp loại"
+        and sheet.cell(by_code["VPTU"], 1).value is None
+        and sheet.cell(by_code["VPTU"], 8).value is None  # no base band over half a score
     )
+    assert sheet.cell(tupt, 11).value == "Chờ ký"  # the band, and its status beside it
     assert (
-        sheet.cell(by_code["BTC"], 10).value == "chưa thẩm định"
+        sheet.cell(by_code["BTC"], 10).value == "Chưa thẩm định"
         and sheet.cell(by_code["BTC"], 6).value is None
     )
     categories = [sheet.cell(r, 4).value for r in range(header_row + 1, sheet.max_row + 1)]

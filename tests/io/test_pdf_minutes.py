@@ -33,7 +33,7 @@ def test_tuy_phong_minutes_carry_every_row_total_and_band(lead_ws: Workspace, tm
         "TỈNH ỦY BÌNH THUẬN",
         "TỔ THẨM ĐỊNH",
         "ĐẢNG CỘNG SẢN VIỆT NAM",
-        "Số ……-BB/VPTU",
+        "Số ……-BB/TTĐ",
         "Phan Thiết, ngày 09 tháng 12 năm 2022",
         "BIÊN BẢN",
         "Thẩm định kết quả tự đánh giá, xếp hạng ứng dụng công nghệ thông tin năm 2022 tại Huyện ủy Tuy Phong",
@@ -47,14 +47,22 @@ def test_tuy_phong_minutes_carry_every_row_total_and_band(lead_ws: Workspace, tm
         f"đề xuất xếp loại: {card.rating.band.value}",
         "Buổi thẩm định kết thúc vào lúc 10 giờ 00 phút",
         "Biên bản được lập thành 02 (hai) bản",
-        "ĐẠI DIỆN ĐƠN VỊ",
-        "T/M TỔ THẨM ĐỊNH TỔ TRƯỞNG",
+        # Both blocks alike, the agency's naming the party and the title (issue 13).
+        "ĐẠI DIỆN HUYỆN ỦY TUY PHONG PHÓ BÍ THƯ THƯỜNG TRỰC T/M TỔ THẨM ĐỊNH TỔ TRƯỞNG",
         "THƯ KÝ",
-        f"Lần lập: 1 · Mã nội dung: {doc.fingerprint}",
+        f"Mã đối chiếu: {doc.fingerprint} (để đối chiếu bản giấy với dữ liệu thẩm định)",
     ):
         assert expected in text, expected
-    for reason in card.rating.reasons:
-        assert squash(reason).rstrip(".") in text
+    # One plain sentence per penalty rule (issue 13), not the domain's reason lines.
+    for sentence in (
+        f"Tổng điểm thẩm định {format_points(card.total)}/800, đạt mức Tốt (từ 750 điểm)",
+        "Không có tiêu chí nào đạt 0 điểm",
+        "Báo cáo kết quả gửi đúng hạn (ngày 25-11-2022; hạn ngày 30-11-2022)",
+        "Có 1 tháng (tháng 3) không đủ định mức 4 tin, bài/tháng trên Cổng Thông tin điện tử Đảng bộ tỉnh, "
+        "dưới 3 tháng nên không bị xếp loại Yếu",
+    ):
+        assert sentence in text, sentence
+    assert "xếp loại cơ sở" not in text and "→" not in text and "Đã kiểm tra" not in text
     # Every group, criterion and sub-item row, with its maximum, self score and appraised points.
     for group, subtotal in zip(detail.catalog.groups, card.groups, strict=True):
         assert f"{group.code} {group.name} {format_points(group.maximum)}" in text
@@ -79,9 +87,7 @@ def test_page_size_margins_and_page_numbers(lead_ws: Workspace, tmp_path: Path) 
         box = page.mediabox
         assert (round(float(box.width), 2), round(float(box.height), 2)) == A4
         runs = positions(path, number)
-        body = [
-            (x, y, t) for x, y, t in runs if t != str(number + 1) and not t.startswith("Biên bản thẩm định")
-        ]
+        body = [(x, y, t) for x, y, t in runs if t != str(number + 1) and not t.startswith("Mã đối chiếu")]
         left = min(x for x, _y, _t in body)
         assert left >= 35 - 0.3  # left margin 35 mm: body text starts on it, table text just inside
         if number == 0:
@@ -137,9 +143,14 @@ def test_unscored_agency_prints_only_as_a_marked_draft(lead_ws: Workspace, tmp_p
     text = full_text(path)
     card = lead_ws.detail(lead_ws.find_agency("VPTU").id).scorecard
     assert doc.draft
-    assert "DỰ THẢO" in text and "Dự thảo, chưa ký" in text
-    assert f"tạm tính: còn {len(card.unscored_criteria)} tiêu chí chưa chấm" in text
-    assert "chưa chấm" in text
+    assert "DỰ THẢO" in text and "Dự thảo, chưa ký" in PdfReader(str(path)).metadata["/Keywords"]
+    # Unscored is not zero: no band proposed, rule 1 not claimed as checked (issue 13).
+    missing = len(card.unscored_criteria)
+    assert f"Chưa đề xuất xếp loại: còn {missing} tiêu chí chưa chấm" in text
+    assert f"Chưa kiểm tra được điều kiện tiêu chí đạt 0 điểm: còn {missing} tiêu chí chưa chấm" in text
+    assert "tạm tính" not in text, text[text.find("tạm tính") - 300 :]
+    assert "Tổ thẩm định đề xuất xếp loại" not in text
+    assert "không có tiêu chí nào đạt 0 điểm" not in text.lower()
 
 
 def test_agency_reserving_its_opinion_is_printed_with_its_text(lead_ws: Workspace, tmp_path: Path) -> None:
@@ -151,10 +162,15 @@ def test_agency_reserving_its_opinion_is_printed_with_its_text(lead_ws: Workspac
 
 def test_failed_criterion_and_late_report_reasons_are_printed(lead_ws: Workspace, tmp_path: Path) -> None:
     fail_text = full_text(_write(lead_ws, "HUHTB", tmp_path)[0])
-    assert "Hạ một bậc: tiêu chí" in fail_text
+    assert "Tiêu chí IV.3 đạt 0 điểm: hạ một bậc, từ Tốt xuống Khá" in fail_text
     late_text = full_text(_write(lead_ws, "HUHTN", tmp_path)[0])
-    assert "Hạn gửi báo cáo: 30/11/2022; đơn vị gửi báo cáo ngày 07/12/2022 (muộn 7 ngày)" in late_text
-    assert "Không xếp loại Tốt: gửi báo cáo muộn 7 ngày" in late_text
+    assert (
+        "Báo cáo kết quả gửi muộn 7 ngày (ngày 07-12-2022; hạn ngày 30-11-2022): không được xếp loại Tốt, "
+        "từ Tốt xuống Khá" in late_text
+    )
+    # The penalty is named under "Hạn chế" as well.
+    weaknesses = late_text[late_text.index("2. Hạn chế") : late_text.index("3. Kiến nghị")]
+    assert "muộn 7 ngày" in weaknesses
 
 
 def test_signature_image_on_file_is_placed_in_the_lead_block(lead_ws: Workspace, tmp_path: Path) -> None:
@@ -176,7 +192,7 @@ def test_signature_blocks_stay_with_their_names(lead_ws: Workspace, tmp_path: Pa
     path, _doc = _write(lead_ws, "HUTP", tmp_path)
     last = squash(page_texts(path)[-1])
     for part in (
-        "ĐẠI DIỆN ĐƠN VỊ",
+        "ĐẠI DIỆN HUYỆN ỦY TUY PHONG",
         "Nguyễn Văn A",
         "T/M TỔ THẨM ĐỊNH",
         "Nguyễn Thị Thắng",
@@ -195,6 +211,6 @@ def test_minutes_number_copies_and_closing_time_come_from_the_data(
     appraisal.set_visit(lead_ws, agency_id, minutes_number="15", end="16:45")
     round_admin.set_round_settings(lead_ws, minutes_copies=3)
     text = full_text(_write(lead_ws, "TUPT", tmp_path)[0])
-    assert "Số 15-BB/VPTU" in text
+    assert "Số 15-BB/TTĐ" in text
     assert "kết thúc vào lúc 16 giờ 45 phút" in text
     assert "lập thành 03 (ba) bản" in text and "Tổ thẩm định giữ 02 (hai) bản" in text

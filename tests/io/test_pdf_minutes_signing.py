@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from pdf_testing import acting, full_text
+from pypdf import PdfReader
 
 from ictappraise.domain.fields import status_field
 from ictappraise.domain.scorecard import Appraisal
@@ -22,12 +23,14 @@ def _ready(ws: Workspace) -> str:
 
 def test_fingerprint_is_stable_and_follows_the_data(lead_ws: Workspace) -> None:
     agency_id = _ready(lead_ws)
-    first = minutes.fingerprint(lead_ws.detail(agency_id))
+    detail = lead_ws.detail(agency_id)
+    first = minutes.fingerprint(detail)
     assert len(first) == 12 and first == minutes.fingerprint(lead_ws.detail(agency_id))
-    appraisal.set_text(lead_ws, agency_id, "I.1", "note", "Đã xem kế hoạch bản gốc.")
+    code = next(code for code, entry in detail.entries.items() if not entry.note)
+    appraisal.set_text(lead_ws, agency_id, code, "note", "Đã xem kế hoạch bản gốc.")
     changed = minutes.fingerprint(lead_ws.detail(agency_id))
     assert changed != first
-    appraisal.set_text(lead_ws, agency_id, "I.1", "note", "")
+    appraisal.set_text(lead_ws, agency_id, code, "note", "")
     assert minutes.fingerprint(lead_ws.detail(agency_id)) == first  # undo brings it back
 
 
@@ -43,7 +46,9 @@ def test_sign_stores_fingerprint_and_revision_and_the_minutes_show_them(
     assert status["state"] == "signed" and status["fingerprint"] == print_ and status["revision"] == 1
     path = tmp_path / "tupt.pdf"
     minutes.write_minutes(lead_ws, agency_id, path)
-    assert f"Lần lập: 1 · Mã nội dung: {print_} · Đã ký" in full_text(path)
+    # The page says only the verification code; revision and state are in the metadata.
+    assert f"Mã đối chiếu: {print_}" in full_text(path) and "Lần lập" not in full_text(path)
+    assert PdfReader(str(path)).metadata["/Keywords"] == f"Lần lập: 1, Mã nội dung: {print_}, Đã ký"
 
 
 def test_signed_visit_is_locked_and_reopening_records_the_reason(lead_ws: Workspace, demo_db: Path) -> None:

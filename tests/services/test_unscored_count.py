@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from ictappraise.domain.scorecard import Appraisal
-from ictappraise.io.excel_results import ResultEntry, final_band_text
 from ictappraise.services.appraisal import readiness_problems, set_appraisal, unscored_labels
+from ictappraise.services.band_text import band_view
 from ictappraise.services.minutes import minutes_doc
 from ictappraise.services.results_report import report_line
 from ictappraise.services.workspace import Workspace
@@ -39,11 +39,11 @@ def test_every_message_counts_criteria(started: tuple[Workspace, str]) -> None:
     assert len(card.unscored) == ROWS - 2
     n = CRITERIA - 1  # only I.1 is done
     assert f"Còn {n} tiêu chí chưa chấm" in readiness_problems(ws, agency_id)[0]
-    assert minutes_doc(ws, agency_id).provisional_note == f"tạm tính: còn {n} tiêu chí chưa chấm"
+    assert minutes_doc(ws, agency_id).provisional_note == f"còn {n} tiêu chí chưa chấm"  # no band proposed
     result = next(r for r in ws.results() if r.agency.id == agency_id)
-    assert report_line(result).status == f"Tạm tính: còn {n} tiêu chí chưa chấm"
-    entry = ResultEntry("VPTU", result.agency.name, 2, None, "", card, ws.catalog(2), {})
-    assert final_band_text(entry).endswith(f"(tạm tính, chưa chấm đủ {n} tiêu chí)")
+    assert report_line(result).status == f"Điểm của {CRITERIA - n}/{CRITERIA} tiêu chí đã chấm"
+    view = band_view(card, result.status)
+    assert view.working_label().endswith("(tạm tính)") and view.scored_criteria == CRITERIA - n
 
 
 def test_the_list_names_the_criteria_it_counts(started: tuple[Workspace, str]) -> None:

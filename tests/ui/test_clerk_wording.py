@@ -34,7 +34,7 @@ def test_signed_minutes_name_the_code_printed_in_the_footer(qtbot: QtBot, lead_w
     _, print_ = minutes.stamp_of(lead_ws.detail(dialog.agency_id))
     text = dialog.status_label.text()
     assert text.startswith("Đã ký (lần lập 1): điểm của đơn vị đã khóa.")
-    assert f"Mã nội dung in ở chân trang biên bản: {print_}." in text
+    assert f"Mã đối chiếu in ở chân trang biên bản: {print_}." in text
     assert "chân mỗi trang" in dialog.status_label.toolTip()
     assert "Mở lại biên bản đã ký" in dialog.reopen_button.toolTip()
 
@@ -42,19 +42,19 @@ def test_signed_minutes_name_the_code_printed_in_the_footer(qtbot: QtBot, lead_w
 def test_ready_minutes_say_the_code_and_why_reopen_is_off(qtbot: QtBot, lead_ws: Workspace) -> None:
     dialog = _dialog(qtbot, lead_ws, "TUPT")
     assert "Sẵn sàng ký (lần lập 1)." in dialog.status_label.text()
-    assert "Mã nội dung in ở chân trang biên bản:" in dialog.status_label.text()
+    assert "Mã đối chiếu in ở chân trang biên bản:" in dialog.status_label.text()
     assert not dialog.reopen_button.isEnabled()
     assert dialog.reopen_button.toolTip() == "Biên bản chưa ký nên không cần mở lại."
     dialog.ask_confirm_sign = lambda _name: True  # type: ignore[method-assign]
     shown: list[str] = []
     dialog.show_info = shown.append  # type: ignore[method-assign]
     assert dialog.sign_minutes()
-    assert shown[-1].startswith("Đã ghi nhận biên bản đã ký (lần lập 1). Mã nội dung in ở chân trang")
+    assert shown[-1].startswith("Đã ghi nhận biên bản đã ký (lần lập 1). Mã đối chiếu in ở chân trang")
 
 
 def test_unready_minutes_show_no_code(qtbot: QtBot, lead_ws: Workspace) -> None:
     dialog = _dialog(qtbot, lead_ws, "VPTU")
-    assert "Mã nội dung" not in dialog.status_label.text() and dialog.status_label.toolTip() == ""
+    assert "Mã đối chiếu" not in dialog.status_label.text() and dialog.status_label.toolTip() == ""
 
 
 def test_identity_at_start_says_cancelling_ends_the_program(qtbot: QtBot) -> None:

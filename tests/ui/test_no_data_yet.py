@@ -15,7 +15,7 @@ def test_agency_list_shows_no_score_while_nothing_is_scored(qtbot, fresh_lead_ws
     ws = fresh_lead_ws
     model = AgencyTableModel(ws)
     row = model.row_of(ws.find_agency("HUPQ").id)
-    assert model.index(row, COL_BAND).data() == "Chưa chấm"
+    assert model.index(row, COL_BAND).data() == "Chưa thẩm định"  # the same words in every output
     assert model.index(row, COL_POINTS).data() == ""  # not "0": nothing is scored yet
     tooltip = model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
     assert "Điểm: chưa chấm (tối đa 800)" in tooltip

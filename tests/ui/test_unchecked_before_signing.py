@@ -51,3 +51,19 @@ def test_no_report_date_is_named_in_the_sign_confirmation(qtbot: QtBot, lead_ws:
     assert dialog.sign_button.isEnabled()  # not refused
     status = dialog.status_label.text()
     assert "Sẵn sàng ký" in status and "còn 1 điều kiện hạ bậc chưa kiểm tra được" in status
+
+
+def test_praise_the_table_contradicts_is_named_before_signing(qtbot: QtBot, lead_ws: Workspace) -> None:
+    """Issue 13: "Ưu điểm" praising a criterion below half its maximum is flagged, not refused."""
+    from ictappraise.domain.scorecard import Appraisal
+    from ictappraise.services.appraisal import set_appraisal, set_visit
+    from ictappraise.services.workspace import Change
+
+    agency_id = lead_ws.find_agency("TUPT").id
+    set_appraisal(lead_ws, agency_id, "IV.3", Appraisal(input=False))
+    lead_ws.write([Change(f"agency/{agency_id}/crit/IV.3/note", "Không có máy tính riêng.")])
+    set_visit(lead_ws, agency_id, strengths="Bố trí máy tính độc lập soạn thảo văn bản mật theo quy định.")
+    dialog, text = _confirmation_text(qtbot, lead_ws, agency_id)
+    assert "Lưu ý về phần nhận xét:" in text
+    assert "tiêu chí IV.3 chỉ đạt 0/20 điểm" in text and "Phần Hạn chế chưa nêu: Tiêu chí IV.3" in text
+    assert "chưa khớp với bảng điểm" in dialog.status_label.text()

@@ -32,7 +32,7 @@ def test_fields_autosave(lead_ws, qtbot, qtmodeltester):
     qtmodeltester.check(panel.team_model)
     qtmodeltester.check(panel.rep_model)
     assert panel.editable and not panel.locked_label.isVisible()
-    assert panel.suffix_label.text() == "-BB/VPTU"
+    assert panel.suffix_label.text() == "-BB/TTĐ"
 
     with qtbot.waitSignal(panel.changed):
         panel.start_edit.setText("7h30")
