@@ -11,12 +11,12 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from ictappraise.domain.catalog import Criterion
+from ictappraise.domain.dates import parse_day
 from ictappraise.domain.editlog import Edit, FieldState
 from ictappraise.domain.numbers import format_points, parse_decimal
 from ictappraise.domain.scorecard import Appraisal
@@ -389,13 +389,7 @@ def _json_or_text(text: str) -> Any:
 
 
 def _iso_date(value: Any) -> str:
-    text = str(value).strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text, pattern).date().isoformat()
-        except ValueError:
-            continue
-    raise ValueError(f"Ngày «{text}» không hợp lệ (nhập dạng 09/12/2022).")
+    return parse_day(str(value)).isoformat()
 
 
 # -- resolution ---------------------------------------------------------------------------------

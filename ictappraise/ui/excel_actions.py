@@ -7,10 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -24,6 +22,7 @@ from PySide6.QtWidgets import (
 from ictappraise.services import excel_import
 from ictappraise.services.workspace import ServiceError
 from ictappraise.store.database import StoreError
+from ictappraise.ui.day_edit import DayEdit
 from ictappraise.ui.tasks import TaskCancelled, run_task
 
 if TYPE_CHECKING:
@@ -72,9 +71,7 @@ class ImportOptionsDialog(QDialog):
             QLabel(self.tr("{n} tệp: {names}").format(n=len(files), names=", ".join(f.name for f in files)))
         )
         self.has_date = QCheckBox(self.tr("Ghi ngày đơn vị gửi báo cáo (để xét gửi muộn):"))
-        self.sent = QDateEdit(QDate.currentDate())
-        self.sent.setCalendarPopup(True)
-        self.sent.setDisplayFormat("dd/MM/yyyy")
+        self.sent = DayEdit()  # empty until typed: a pre-filled day would be recorded unread
         self.sent.setEnabled(False)
         self.has_date.toggled.connect(self.sent.setEnabled)
         self.appraised = QCheckBox(self.tr("Tệp chứa điểm thẩm định của tôi (không phải phiếu tự đánh giá)"))
@@ -88,7 +85,7 @@ class ImportOptionsDialog(QDialog):
         layout.addWidget(buttons)
 
     def sent_date(self) -> date | None:
-        return self.sent.date().toPython() if self.has_date.isChecked() else None  # type: ignore[return-value]
+        return self.sent.day() if self.has_date.isChecked() else None
 
 
 def import_forms(window: MainWindow, files: Sequence[Path] | None = None) -> int:

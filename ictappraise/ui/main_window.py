@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
         self.checklist.configure_columns()
         self.preview = PreviewPanel(self)
         self.facts = FactsPanel(controller, self)
+        self.facts.today = self.today  # a sent day after it is asked about
         self._build_layout()
         self._connect()
         self.attached = True
