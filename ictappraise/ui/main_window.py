@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 SETTINGS_GROUP = "main_window"
 HINT_STYLE = "color: #333; background: #f4f6f8; padding: 4px;"
+QUESTION_STYLE = "color: #5d4000; background: #fff4d6; padding: 4px;"
 REFUSAL_STYLE = "color: #a00000; background: #ffecec; padding: 4px; font-weight: bold;"
 # Aligned by the style sheet: the Qt namespace costs a noticeable part of the first frame.
 OPENING_STYLE = "color: #555; font-size: 15px; qproperty-alignment: AlignCenter;"
@@ -221,6 +222,8 @@ class MainWindow(QMainWindow):
             lambda text: QMessageBox.warning(self, self.tr("Không thực hiện được"), text)
         )
         self.checklist_model.refused.connect(self.show_refusal)
+        self.checklist_model.asked.connect(self.show_question)
+        self.checklist.itemDelegate().typing.connect(self.show_typing)  # type: ignore[attr-defined]
         self.checklist.selectionModel().currentChanged.connect(self._current_changed)
         self.ready_button.clicked.connect(self.mark_ready)
         self.minutes_button.clicked.connect(self.open_minutes)
@@ -313,6 +316,29 @@ class MainWindow(QMainWindow):
         # Shown in the hint line under the table, which is always there: rows never jump.
         self.hint.setText(self.tr("Không nhận giá trị — {m}").format(m=message))
         self.hint.setStyleSheet(REFUSAL_STYLE)
+
+    def show_question(self, code: str, message: str) -> None:
+        """A typed value that may not be meant: asked once in the hint line, the editor kept."""
+        self.hint.setText(
+            self.tr(
+                "<b>Tiêu chí {c} — kiểm tra lại:</b> {m}<br>Enter lần nữa: ghi đúng như đã gõ; Esc: bỏ."
+            ).format(c=code, m=message)
+        )
+        self.hint.setStyleSheet(QUESTION_STYLE)
+
+    def show_typing(self, code: str, result: str, doubt: str) -> None:
+        """The rule and what the text typed so far gives, under the table while typing."""
+        detail = self.checklist_model.detail
+        criterion = detail.catalog.find(code) if detail and code else None
+        if criterion is None:
+            return
+        typed = self.tr("<b>Đang nhập:</b> {r}").format(r=result) if result else ""
+        if doubt:
+            typed += self.tr(" — <b>lưu ý:</b> {d}").format(d=doubt)
+        self.hint.setText(
+            self.tr("<b>{c}.</b> Cách tính điểm: {m}<br>{t}").format(c=code, m=criterion.method_text, t=typed)
+        )
+        self.hint.setStyleSheet(QUESTION_STYLE if doubt else HINT_STYLE)
 
     def _saved(self, when: str) -> None:
         self.saved_label.setText(self.tr("Đã lưu lúc {t}").format(t=when[11:19]))
