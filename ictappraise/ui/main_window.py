@@ -200,9 +200,11 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([360, 716, 290])
         self.setCentralWidget(self.splitter)
         who = self.ws.actor.name if self.ws.actor else self.tr("(chưa khai báo)")
-        self.statusBar().showMessage(
+        # A widget, not showMessage(): a menu's status tips would wipe a message for good.
+        self.user_label = QLabel(
             self.tr("Người dùng: {who} — Tệp: {path}").format(who=who, path=self.ws.db.path)
         )
+        self.statusBar().addWidget(self.user_label, 1)
         self.saved_label = QLabel()
         self.statusBar().addPermanentWidget(self.saved_label)
 
@@ -260,9 +262,9 @@ class MainWindow(QMainWindow):
 
     # -- reacting to changes ---------------------------------------------------------------
     def show_agency(self, agency_id: str) -> None:
-        """Show one agency's checklist, preview, facts and visit."""
-        self.agency_id = agency_id
-        self.checklist_model.set_agency(agency_id)
+        """Show one agency's checklist, preview, facts and visit ("": none, e.g. filtered out)."""
+        self.agency_id = agency_id or None
+        self.checklist_model.set_agency(agency_id or None)
         self.checklist.expandAll()
         self._refresh_side()
         if self.visit_panel is not None:
@@ -291,6 +293,10 @@ class MainWindow(QMainWindow):
         self.facts.show_detail(detail)
         self.side_scroll.fit()
         if detail is None:
+            self.header.setText(self.tr("Chưa chọn đơn vị: chọn trong danh sách bên trái"))
+            self.status_label.clear()
+            self.ready_button.setEnabled(False)
+            self.hint.setText("")
             return
         agency = detail.agency
         when = agency.visit_date.strftime("%d/%m/%Y") if agency.visit_date else self.tr("chưa xếp lịch")
