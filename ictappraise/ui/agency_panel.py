@@ -125,21 +125,24 @@ class AgencyPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
+        # Names wrap to two lines and are cut at the end, never in the middle: "Huyện ủy Hàm
+        # Thuận Bắc" and "…Nam" stay whole; the band column fits its longest text.
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
-        # Fixed widths, not ResizeToContents: that would re-measure every row after each edit.
-        # Names elide in the middle so "Huyện ủy Hàm Thuận Bắc/Nam" stay distinguishable.
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.table.resizeColumnsToContents()
-        for column, width in (
-            (COL_CODE, 56),
-            (COL_CATEGORY, 30),
-            (COL_DATE, 44),
-            (COL_STATUS, 96),
-            (COL_POINTS, 52),
-            (COL_BAND, 78),
+        metrics = self.table.fontMetrics()
+        for column, sample in (
+            (COL_CODE, "HUHTB"),
+            (COL_CATEGORY, "PL"),
+            (COL_DATE, "30/12"),
+            (COL_STATUS, "Đang thẩm định"),
+            (COL_POINTS, "800,00"),
+            (COL_BAND, self.tr("Có xung đột")),
         ):
+            title = str(model.headerData(column, Qt.Orientation.Horizontal))
+            width = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(title) + 12) + 10
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
         for column in (COL_CODE, COL_CATEGORY, COL_STATUS):

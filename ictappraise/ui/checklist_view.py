@@ -180,6 +180,19 @@ class ChecklistDelegate(QStyledItemDelegate):
         editor.textEdited.connect(lambda text: self.typing.emit(code, *model.preview(cell, text)))
         return editor
 
+    def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> Any:
+        size = super().sizeHint(option, index)
+        view = self.parent()
+        if index.column() != COL_NAME or not isinstance(view, QTreeView):
+            return size
+        # A criterion name takes two lines when one is too short for it (the tooltip has all).
+        width = view.header().sectionSize(COL_NAME) - 8
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        metrics = option.fontMetrics
+        lines = 2 if metrics.horizontalAdvance(text) > width else 1
+        size.setHeight(max(size.height(), lines * metrics.lineSpacing() + 6))
+        return size
+
     def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: ModelIndex) -> None:
         super().updateEditorGeometry(editor, option, index)
         if isinstance(editor, UnitLineEdit) and editor.width() < editor.minimum_width():
@@ -216,7 +229,7 @@ class ChecklistView(QTreeView):
         super().__init__(parent)
         self.setItemDelegate(ChecklistDelegate(self))
         self.setAlternatingRowColors(True)
-        self.setUniformRowHeights(True)
+        self.setUniformRowHeights(False)  # long criterion names take two lines
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
@@ -224,7 +237,8 @@ class ChecklistView(QTreeView):
             | QAbstractItemView.EditTrigger.AnyKeyPressed
             | QAbstractItemView.EditTrigger.SelectedClicked
         )
-        self.setWordWrap(False)
+        self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setAllColumnsShowFocus(True)
         self.setIndentation(12)
 
@@ -232,19 +246,47 @@ class ChecklistView(QTreeView):
         """Widths that fit 1366×768 without horizontal scrolling of the main columns."""
         header = self.header()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        # Widths from the font, so a larger system font does not cut the numbers; the name
+        # column gets what is left and wraps to two lines, the note grows with the window.
+        metrics = self.fontMetrics()
+
+        def room(column: int, sample: str) -> int:
+            title = str(self.model().headerData(column, Qt.Orientation.Horizontal))
+            return max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(title)) + 14
+
         widths = (
-            (COL_CODE, 82),
-            (COL_MAX, 46),
-            (COL_SELF, 58),
-            (COL_INPUT, 100),
-            (COL_POINTS, 74),
-            (COL_DIFF, 50),
-            (COL_NOTE, 122),
+            (COL_CODE, room(COL_CODE, "III.10.a") + 2 * self.indentation()),
+            (COL_MAX, room(COL_MAX, "800")),
+            (COL_SELF, room(COL_SELF, "109,83")),
+            (COL_INPUT, room(COL_INPUT, "45/50 quy chế")),
+            (COL_POINTS, room(COL_POINTS, "chưa chấm")),
+            (COL_DIFF, room(COL_DIFF, "+10,5")),
         )
         for column, width in widths:
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
+        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_NOTE, QHeaderView.ResizeMode.Interactive)
+        self.note_minimum = metrics.horizontalAdvance("Ghi chú / minh") + 14  # header cut, tooltip whole
+        self.share_width()
+        # Rows re-measure when the name column changes width (window or splitter resized).
+        header.sectionResized.connect(
+            lambda column, *_: column == COL_NAME and self.scheduleDelayedItemsLayout()
+        )
+
+    def share_width(self) -> None:
+        """The width left by the number columns: about two thirds to the name, the rest to the note."""
+        header = self.header()
+        fixed = sum(header.sectionSize(c) for c in range(header.count()) if c not in (COL_NAME, COL_NOTE))
+        free = max(self.viewport().width() - fixed, 0)
+        note = max(self.note_minimum, free // 3)
+        header.resizeSection(COL_NOTE, note)
+        header.resizeSection(COL_NAME, max(free - note, 120))
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 — Qt override
+        super().resizeEvent(event)
+        if hasattr(self, "note_minimum"):
+            self.share_width()
 
     def model(self) -> ChecklistModel:  # type: ignore[override]
         model = super().model()

@@ -186,8 +186,10 @@ class MainWindow(QMainWindow):
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(self.preview)
-        side_layout.addWidget(self.facts)
+        # The facts sit at the bottom, so a band or a reason that wraps above does not move
+        # the month boxes the clerk is typing in.
         side_layout.addStretch(1)
+        side_layout.addWidget(self.facts)
         scroll = self.side_scroll = SideScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(side)
@@ -197,7 +199,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(center)
         self.splitter.addWidget(scroll)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([360, 716, 290])
+        self.splitter.setSizes([360, 726, 280])
         self.setCentralWidget(self.splitter)
         who = self.ws.actor.name if self.ws.actor else self.tr("(chưa khai báo)")
         # A widget, not showMessage(): a menu's status tips would wipe a message for good.

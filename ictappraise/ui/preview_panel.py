@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -37,6 +38,16 @@ from ictappraise.ui.commands import push_changes
 from ictappraise.ui.controller import Controller
 from ictappraise.ui.dialogs.common import date_box
 from ictappraise.ui.style import band_css
+
+BAND_FONT_CSS = " font-size: 20px; font-weight: bold;"
+
+
+def band_font() -> QFont:
+    """The font of the band line (BAND_FONT_CSS), to reserve its height."""
+    font = QFont()
+    font.setPixelSize(20)
+    font.setBold(True)
+    return font
 
 
 class PreviewPanel(QWidget):
@@ -68,6 +79,8 @@ class PreviewPanel(QWidget):
         self.band = QLabel()
         self.band.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.band.setWordWrap(True)
+        # Room for two lines always, so the panel below does not jump when a band wraps.
+        self.band.setMinimumHeight(2 * QFontMetrics(band_font()).lineSpacing() + 8)
         layout.addWidget(self.band)
         self.remaining = QLabel()
         self.remaining.setWordWrap(True)
@@ -130,7 +143,7 @@ class PreviewPanel(QWidget):
 
     def _band_text(self, band: object, text: str) -> None:
         self.band.setText(text)
-        self.band.setStyleSheet(band_css(band) + " font-size: 20px; font-weight: bold;")  # type: ignore[arg-type]
+        self.band.setStyleSheet(band_css(band) + BAND_FONT_CSS)  # type: ignore[arg-type]
 
     def _penalty_html(self, reasons: tuple[str, ...]) -> str:
         lines = []
@@ -192,13 +205,17 @@ class FactsPanel(QGroupBox):
             box.setToolTip(self.tr("Số tin, bài tháng {m}").format(m=month))
             box.setAccessibleName(self.tr("Tháng {m}").format(m=month))
             box.editingFinished.connect(lambda m=month: self._month_changed(m))
+            # Six months a row, no arrow buttons (↑/↓ still step): all twelve fit at 1366×768.
+            box.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
+            box.setAlignment(Qt.AlignmentFlag.AlignRight)
             label = QLabel(self.tr("T{m}").format(m=month))
-            grid.addWidget(label, (month - 1) // 4 * 2, (month - 1) % 4)
-            grid.addWidget(box, (month - 1) // 4 * 2 + 1, (month - 1) % 4)
+            grid.addWidget(label, (month - 1) // 6 * 2, (month - 1) % 6)
+            grid.addWidget(box, (month - 1) // 6 * 2 + 1, (month - 1) % 6)
             self.months.append(box)
         form.addRow(grid)
         self.short = QLabel()
         self.short.setWordWrap(True)
+        self.short.setMinimumHeight(2 * self.short.fontMetrics().lineSpacing())  # no jump on wrap
         form.addRow(self.short)
         self.sent_known.toggled.connect(self._sent_toggled)
         # Written when the date is done (Enter, Tab, leaving the field, a click in the calendar),
