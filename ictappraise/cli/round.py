@@ -22,8 +22,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     identity = commands.add_parser("identity", help="xem hoặc khai báo người dùng máy này")
     identity.add_argument("--set", dest="set_name", metavar="HỌ_TÊN", help="họ tên thành viên Tổ thẩm định")
-    identity.add_argument("--title", default=None, help="chức vụ")
-    identity.add_argument("--role", choices=sorted(ROLE_LABELS), default=None, help="vai trò trong Tổ")
+    identity.add_argument("--title", default=None, metavar="CHỨC_VỤ", help="chức vụ")
+    roles = ", ".join(f"{key} = {label}" for key, label in ROLE_LABELS.items())
+    identity.add_argument(
+        "--role",
+        choices=sorted(ROLE_LABELS),
+        default=None,
+        metavar="VAI_TRÒ",
+        help=f"vai trò trong Tổ: {roles}",
+    )
     identity.set_defaults(handler=run_identity)
 
     results = commands.add_parser("results", help="kết quả xếp loại của mọi đơn vị")

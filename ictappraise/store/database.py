@@ -15,6 +15,7 @@ backups folder.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -43,6 +44,8 @@ from ictappraise.store.errors import (  # noqa: F401  # re-exported: callers imp
 from ictappraise.store.filewatch import DELETED, OVERWRITTEN, REPLACED, FileWatch
 from ictappraise.store.location import network_share
 from ictappraise.store.models import Base
+
+logger = logging.getLogger(__name__)
 
 APPLICATION_ID = 0x49435441  # "ICTA" in the SQLite header: a file of ours
 SCHEMA_VERSION = 1
@@ -305,7 +308,10 @@ def check_health(connection: sqlite3.Connection, name: str) -> None:
     """SQLite's quick check (milliseconds for the demo file); DatabaseCorrupt if it fails."""
     rows = [row[0] for row in connection.execute("PRAGMA quick_check(5)")]
     if rows != ["ok"]:
-        raise DatabaseCorrupt(_corrupt_message(name, "; ".join(str(r) for r in rows)))
+        # SQLite's own words ("*** in database main *** Page 9: btreeInitPage()…") help whoever
+        # repairs the file, not the clerk: they go to the log, the dialog says it in Vietnamese.
+        logger.error("quick_check of %s failed: %s", name, "; ".join(str(r) for r in rows))
+        raise DatabaseCorrupt(_corrupt_message(name, _RAW_IN_LOG))
 
 
 def check_tables(connection: sqlite3.Connection, name: str) -> None:
@@ -316,6 +322,9 @@ def check_tables(connection: sqlite3.Connection, name: str) -> None:
         if missing:
             what = f"bảng {table.name}" if not columns else f"cột {', '.join(missing)} của bảng {table.name}"
             raise DatabaseCorrupt(_corrupt_message(name, f"thiếu {what}"))
+
+
+_RAW_IN_LOG = "SQLite không đọc được cấu trúc tệp; chi tiết kỹ thuật ghi trong nhật ký ictappraise.log"
 
 
 def _corrupt_message(name: str, detail: str) -> str:
@@ -336,7 +345,8 @@ def store_error(error: sqlite3.Error, name: str) -> StoreError:
         return DatabaseWriteError(_write_message(error))
     if "disk i/o" in detail:
         return DatabaseWriteError(f"Lỗi đọc ghi ổ đĩa với tệp dữ liệu {name}: {error}.")
-    return DatabaseCorrupt(_corrupt_message(name, str(error)))
+    logger.error("SQLite error on %s: %s", name, error)
+    return DatabaseCorrupt(_corrupt_message(name, _RAW_IN_LOG))
 
 
 def _migrate(connection: sqlite3.Connection, version: int) -> None:

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QSettings, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ictappraise import __version__
@@ -46,13 +46,30 @@ def application(*, translated: bool = True) -> QApplication:
 
 
 def install_qt_translation(app: QApplication) -> None:
-    """Vietnamese for Qt's own buttons and dialogs (Hủy, Đóng…); Qt ships no Vietnamese."""
+    """Vietnamese for Qt's own buttons, dialogs and calendars (Hủy, Đóng, In…); Qt ships none."""
     if getattr(app, "_ictappraise_translator", None) is not None:
         return
+    # Month and day names of Qt's calendars, and its date formats, from the Vietnamese locale.
+    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     translator = QTranslator(app)
     if translator.load(str(resource_path("translations", "qt_vi.qm"))):
         app.installTranslator(translator)
         app._ictappraise_translator = translator  # type: ignore[attr-defined]  # keep it alive
+
+
+def install_log() -> None:
+    """Technical details (SQLite's own messages, signing libraries) go to ictappraise.log."""
+    import logging
+
+    try:
+        log = data_dir() / "ictappraise.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(log, encoding="utf-8", delay=True)
+    except OSError:
+        return  # no log folder: the dialogs still say what happened
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.WARNING)
+    logging.getLogger("ictappraise").addHandler(handler)
 
 
 def install_error_dialog() -> None:
@@ -117,6 +134,7 @@ def run_gui(db: Path | None = None, demo: bool = False) -> int:
     """Entry point of `ictappraise` without a command: show the frame, then open the file."""
     app = application(translated=False)
     install_error_dialog()
+    install_log()
     from ictappraise.ui.main_window import MainWindow
 
     window = MainWindow(DEMO_DATABASE_FILE if demo else (db.name if db else DATABASE_FILE))
