@@ -77,6 +77,8 @@ class Database:
     _watch: FileWatch = field(init=False, repr=False)
     _salvage: Path | None = field(default=None, init=False, repr=False)
     closed: bool = field(default=False, init=False)
+    #: Opened beside a window that holds the lock (open_for_reading): writing is refused.
+    read_only: bool = field(default=False, init=False)
 
     def __post_init__(self) -> None:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -91,6 +93,10 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One write transaction: all of it is saved, or none of it."""
+        if self.read_only:  # the window holding the lock is the only writer
+            raise DatabaseLocked(
+                f"Tệp dữ liệu {self.path.name} đang mở trong một cửa sổ ictappraise: lệnh này chỉ được đọc."
+            )
         if self.closed:  # SQLAlchemy would quietly reconnect, without our lock
             raise DatabaseWriteError(
                 f"Tệp dữ liệu {self.path.name} đã được đóng: thay đổi vừa rồi chưa được lưu. Hãy mở lại tệp."
@@ -214,6 +220,45 @@ def open_database(
 
         backup_at_open(database)
     return database
+
+
+def open_for_reading(path: str | os.PathLike[str]) -> Database:
+    """Open a file to read only: as open_database, or beside the window that holds it open.
+
+    SQLite readers work beside a writer under WAL, so a command that only reads (results,
+    report, export-xlsx) needs no exclusive lock; it then takes no backup, migrates nothing
+    and never writes (the window that holds the lock is the only writer).
+    """
+    try:
+        return open_database(path)
+    except DatabaseLocked:
+        pass
+    db_path = Path(path).expanduser().resolve()
+    _check_shared(db_path)
+    database = Database(db_path, _engine(db_path), None)
+    database.read_only = True
+    return database
+
+
+def _check_shared(db_path: Path) -> None:
+    """A file open in another window: ours, healthy and at this program's schema."""
+    try:
+        connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, isolation_level=None)
+    except sqlite3.Error as error:
+        raise store_error(error, db_path.name) from error
+    try:
+        version = check_header(connection, db_path.name)
+        if version != SCHEMA_VERSION:
+            raise DatabaseLocked(
+                f"Tệp dữ liệu {db_path.name} đang mở trong một cửa sổ ictappraise và cần nâng cấp; "
+                "hãy đóng cửa sổ đó rồi chạy lại lệnh."
+            )
+        check_health(connection, db_path.name)
+        check_tables(connection, db_path.name)
+    except sqlite3.Error as error:
+        raise store_error(error, db_path.name) from error
+    finally:
+        connection.close()
 
 
 def network_warning(where: str) -> str:

@@ -297,7 +297,9 @@ def test_file_open_in_another_window(user_env: dict[str, str], demo_db: Path) ->
 
     db = open_database(demo_db)  # as if the GUI had it open
     try:
-        assert_user_error(run(user_env, "results", "--db", str(demo_db)), "đang được mở")
+        # Reading commands run beside the window (tests/cli/test_read_beside_window.py); writing waits.
+        signing = run(user_env, "sign", "--db", str(demo_db), "--agency", "TUPT", "--as", "Nguyễn Thị Thắng")
+        assert_user_error(signing, "đang được mở")
     finally:
         db.close()
 
