@@ -80,6 +80,8 @@ def install_menus(window: MainWindow) -> None:
 
     edit_menu = bar.addMenu(window.tr("&Sửa"))  # undo and redo join it in add_undo_actions()
     _action(edit_menu, window.tr("Bắt đầu chấm (ô nhập đầu tiên)"), window.focus_first_input, "F2")
+    _action(edit_menu, window.tr("Tìm đơn vị"), lambda: window.agencies.focus_search(), "Ctrl+F")
+    _action(edit_menu, window.tr("Dữ kiện xét hạ bậc (ngày gửi, tin bài)"), window.focus_facts, "F6")
 
     round_menu = bar.addMenu(window.tr("Đợt đánh &giá"))
     _action(round_menu, window.tr("&Cài đặt đợt, đơn vị, Tổ thẩm định…"), lambda: open_round_settings(window))

@@ -185,6 +185,11 @@ class AgencyPanel(QWidget):
             return True
         return super().eventFilter(watched, event)
 
+    def focus_search(self) -> None:
+        """Back to the search box (Ctrl+F), its text selected to type over."""
+        self.search.setFocus()
+        self.search.selectAll()
+
     def enter_list(self) -> None:
         """From the search box into the list: the agency shown, else the first one listed."""
         self.table.setFocus()

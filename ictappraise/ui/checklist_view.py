@@ -255,7 +255,7 @@ class ChecklistView(QTreeView):
             return max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(title)) + 14
 
         widths = (
-            (COL_CODE, room(COL_CODE, "III.10.a") + 2 * self.indentation()),
+            (COL_CODE, room(COL_CODE, "III.10.a") + 3 * self.indentation()),  # two levels + root
             (COL_MAX, room(COL_MAX, "800")),
             (COL_SELF, room(COL_SELF, "109,83")),
             (COL_INPUT, room(COL_INPUT, "45/50 quy chế")),
@@ -267,7 +267,7 @@ class ChecklistView(QTreeView):
             header.resizeSection(column, width)
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_NOTE, QHeaderView.ResizeMode.Interactive)
-        self.note_minimum = metrics.horizontalAdvance("Ghi chú / minh") + 14  # header cut, tooltip whole
+        self.note_minimum = metrics.horizontalAdvance("Ghi chú / m") + 12  # header cut, tooltip whole
         self.share_width()
         # Rows re-measure when the name column changes width (window or splitter resized).
         header.sectionResized.connect(

@@ -417,6 +417,10 @@ class MainWindow(QMainWindow):
         )
         dialog.exec()
 
+    def focus_facts(self) -> None:
+        """The penalty facts from the keyboard (F6): "Đã gửi", then Tab to the date and months."""
+        self.facts.sent_known.setFocus()
+
     def focus_first_input(self) -> None:
         """Start scoring (F2): the selected row's input, else the first input, in edit mode."""
         self.checklist.setFocus()
