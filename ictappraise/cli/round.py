@@ -72,10 +72,12 @@ def run_identity(args: argparse.Namespace) -> int:
         out(f"Mã thiết bị: {config.device_id}")
         return 1
     who = config.identity
+    out(f"Người dùng: {who.name}" + (f", {who.title}" if who.title else ""))
+    # The role is the one the round's team list gives this name; the saved one only serves a
+    # name the list does not have yet ("Nguyễn Thị Thắng" stays Tổ trưởng, never "Thành viên").
     out(
-        f"Người dùng: {who.name}"
-        + (f", {who.title}" if who.title else "")
-        + f" — {ROLE_LABELS.get(who.role, who.role)}"
+        "Vai trò: theo danh sách Tổ thẩm định trong tệp dữ liệu; nếu tên chưa có trong danh sách, "
+        f"được thêm với vai trò {ROLE_LABELS.get(who.role, who.role)}."
     )
     out(f"Mã thiết bị: {config.device_id}")
     return 0

@@ -190,13 +190,13 @@ def minutes_batch(window: MainWindow, *, today: bool) -> None:
 
 def results_report(window: MainWindow) -> None:
     from ictappraise.services.results_report import write_report
+    from ictappraise.ui.dialogs.common import ask_save_file
     from ictappraise.ui.tasks import TaskCancelled, run_task
 
-    suggested = Path.home() / "bao_cao_ket_qua_xep_loai.pdf"
-    chosen, _ = QFileDialog.getSaveFileName(
-        window, window.tr("Báo cáo kết quả xếp loại"), str(suggested), "PDF (*.pdf)"
+    chosen = ask_save_file(
+        window, window.tr("Báo cáo kết quả xếp loại"), "bao_cao_ket_qua_xep_loai.pdf", "PDF (*.pdf)"
     )
-    if not chosen:
+    if chosen is None:
         return
     try:
         run_task(window, window.tr("Đang lập báo cáo…"), lambda: write_report(window.ws, Path(chosen)))

@@ -44,7 +44,8 @@ from PySide6.QtWidgets import (
 from ictappraise.services import merge
 from ictappraise.services.conflicts import Conflict, Head, parse_typed, time_text
 from ictappraise.services.workspace import Workspace
-from ictappraise.ui.dialogs.common import ListTableModel
+from ictappraise.settings import ROLE_LEAD
+from ictappraise.ui.dialogs.common import ListTableModel, ask_save_file
 
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -342,13 +343,15 @@ def send_package(parent: QWidget, ws: Workspace, path: Path | None = None) -> me
     """File → Gửi dữ liệu cho Tổ trưởng: write a full package and say where it is."""
     if path is None:
         who = (ws.actor.name if ws.actor else "").replace(" ", "_") or "du_lieu"
-        suggested = Path.home() / f"{who}_{date.today():%Y%m%d}.ictx"
-        chosen, _ = QFileDialog.getSaveFileName(
-            parent, parent.tr("Gửi dữ liệu cho Tổ trưởng"), str(suggested), parent.tr("Gói dữ liệu (*.ictx)")
+        chosen = ask_save_file(
+            parent,
+            parent.tr("Gửi dữ liệu cho Tổ trưởng"),
+            f"{who}_{date.today():%Y%m%d}.ictx",
+            parent.tr("Gói dữ liệu (*.ictx)"),
         )
-        if not chosen:
+        if chosen is None:
             return None
-        path = Path(chosen)
+        path = chosen
     try:
         result = merge.export_package(ws, path)
     except ValueError as error:
@@ -357,7 +360,11 @@ def send_package(parent: QWidget, ws: Workspace, path: Path | None = None) -> me
     QMessageBox.information(
         parent,
         parent.tr("Đã tạo gói dữ liệu"),
-        parent.tr("Đã lưu %1 sửa đổi và %2 tệp minh chứng vào:\n%3\nHãy chép tệp này cho Tổ trưởng.")
+        (
+            parent.tr("Đã lưu %1 sửa đổi và %2 tệp minh chứng vào:\n%3\nHãy gửi tệp này cho các thành viên.")
+            if ws.actor is not None and ws.actor.role == ROLE_LEAD  # the lead sends to the team
+            else parent.tr("Đã lưu %1 sửa đổi và %2 tệp minh chứng vào:\n%3\nHãy chép tệp này cho Tổ trưởng.")
+        )
         .replace("%1", str(result.edits))
         .replace("%2", str(result.attachments))
         .replace("%3", str(result.path)),

@@ -23,6 +23,7 @@ from ictappraise.services import excel_import
 from ictappraise.services.workspace import ServiceError
 from ictappraise.store.database import StoreError
 from ictappraise.ui.day_edit import DayEdit
+from ictappraise.ui.dialogs.common import ask_save_file
 from ictappraise.ui.tasks import TaskCancelled, run_task
 
 if TYPE_CHECKING:
@@ -137,9 +138,8 @@ def export_form(window: MainWindow) -> None:
     if window.agency_id is None:
         return
     agency = window.ws.agency(window.agency_id)
-    suggested = Path.home() / excel_import.form_file_name(agency)
-    path, _ = QFileDialog.getSaveFileName(
-        window, window.tr("Lưu phiếu tự đánh giá"), str(suggested), "Excel (*.xlsx)"
+    path = ask_save_file(
+        window, window.tr("Lưu phiếu tự đánh giá"), excel_import.form_file_name(agency), "Excel (*.xlsx)"
     )
     if path:
         _done(
@@ -160,9 +160,8 @@ def export_all_forms(window: MainWindow) -> None:
 
 
 def export_results(window: MainWindow) -> None:
-    suggested = Path.home() / "ket_qua_tham_dinh.xlsx"
-    path, _ = QFileDialog.getSaveFileName(
-        window, window.tr("Xuất kết quả ra Excel"), str(suggested), "Excel (*.xlsx)"
+    path = ask_save_file(
+        window, window.tr("Xuất kết quả ra Excel"), "ket_qua_tham_dinh.xlsx", "Excel (*.xlsx)"
     )
     if path:
         _done(window, lambda: excel_import.write_results(window.ws, Path(path)), window.tr("Đã xuất kết quả"))

@@ -102,10 +102,9 @@ class MinutesDialog(QDialog):
     # -- intents (tests replace these) ----------------------------------------------------------
     def ask_save_path(self, suggested: str) -> Path | None:
         """Where to save the PDF (None: the user cancelled)."""
-        name, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Lưu biên bản"), suggested, self.tr("Tệp PDF (*.pdf)")
-        )
-        return Path(name) if name else None
+        from ictappraise.ui.dialogs.common import ask_save_file
+
+        return ask_save_file(self, self.tr("Lưu biên bản"), suggested, self.tr("Tệp PDF (*.pdf)"))
 
     def ask_printer(self) -> QPrinter | None:
         """A printer chosen in the system's print dialog (None: cancelled)."""
@@ -285,6 +284,7 @@ class MinutesDialog(QDialog):
                 self.tr("Không ghi được tệp {path}: {why}").format(path=target, why=error.strerror)
             )
             return None
+        self.status_label.setText(self.tr("Đã lưu biên bản vào {path}").format(path=target))
         return target
 
     def save_signed_pdf(self) -> Path | None:

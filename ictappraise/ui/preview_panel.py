@@ -178,6 +178,7 @@ class FactsPanel(QGroupBox):
         self._recorded_sent: str | None = None
         self._visit_day: date | None = None
         self.today = date.today()
+        self._recorded_months: dict[int, int | None] = {}
         self._asked: set[date] = set()  # days the clerk already confirmed: asked once only
         self._asking = False
         form = QFormLayout(self)
@@ -258,6 +259,7 @@ class FactsPanel(QGroupBox):
             )
             for box, count in zip(self.months, facts.portal_counts, strict=True):
                 box.setValue(-1 if count is None else count)
+            self._recorded_months = dict(enumerate(facts.portal_counts, start=1))
             self.short.setText(self._portal_text(detail.scorecard.facts))
         finally:
             self._loading = False
@@ -347,7 +349,7 @@ class FactsPanel(QGroupBox):
         return answer == QMessageBox.StandardButton.Yes
 
     def _attached_changed(self, checked: bool) -> None:
-        if self.agency_id is not None:
+        if self.agency_id is not None and not self._loading:
             self._write(
                 [Change(fact_field(self.agency_id, "report_attached"), checked)], self.tr("Kèm báo cáo")
             )
@@ -356,6 +358,10 @@ class FactsPanel(QGroupBox):
         if self.agency_id is None:
             return
         value = self.months[month - 1].value()
+        count = None if value < 0 else value
+        if month in self._recorded_months and self._recorded_months[month] == count:
+            return  # Tab through an unchanged month: no edit, no undo step that does nothing
+        self._recorded_months[month] = count
         self._write(
             [Change(portal_field(self.agency_id, month), None if value < 0 else value)],
             self.tr("Tin, bài tháng {m}").format(m=month),

@@ -228,6 +228,8 @@ def test_identity_unset_then_set(user_env: dict[str, str]) -> None:
     saved = run(user_env, "identity", "--set", "Chuyên viên A")
     assert saved.returncode == 0, saved.stderr
     assert "Người dùng: Chuyên viên A" in saved.stdout
+    assert "— Thành viên" not in saved.stdout  # the role is the round's, not a guess
+    assert "Vai trò: theo danh sách Tổ thẩm định trong tệp dữ liệu" in saved.stdout
 
     shown = run(user_env, "identity")
     assert shown.returncode == 0

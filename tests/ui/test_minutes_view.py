@@ -61,6 +61,7 @@ def test_save_as_pdf_writes_the_minutes(qtbot: QtBot, lead_ws: Workspace, tmp_pa
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     text = " ".join(p.extract_text() for p in PdfReader(str(target)).pages)
     assert "Huyện ủy Tuy Phong" in text
+    assert f"Đã lưu biên bản vào {target}" in dialog.status_label.text()  # said, not silent
 
 
 def test_print_sends_every_page_to_the_printer(qtbot: QtBot, lead_ws: Workspace, tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
@@ -15,7 +16,9 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSettings,
     QSortFilterProxyModel,
+    QStandardPaths,
     Qt,
 )
 from PySide6.QtGui import QColor
@@ -23,6 +26,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -79,6 +83,22 @@ def to_qdate(value: date | None) -> QDate:
 def from_qdate(value: QDate) -> date | None:
     """A QDate as a Python date (None when invalid)."""
     return date(value.year(), value.month(), value.day()) if value.isValid() else None
+
+
+LAST_SAVE_FOLDER_KEY = "dialogs/last_save_folder"
+
+
+def ask_save_file(parent: QWidget | None, title: str, file_name: str, file_filter: str) -> Path | None:
+    """A save dialog that starts where the last file was saved (else Documents), remembered."""
+    folder = QSettings().value(LAST_SAVE_FOLDER_KEY)
+    if not (isinstance(folder, str) and Path(folder).is_dir()):
+        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        folder = documents if documents and Path(documents).is_dir() else str(Path.home())
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, str(Path(folder) / file_name), file_filter)
+    if not chosen:
+        return None
+    QSettings().setValue(LAST_SAVE_FOLDER_KEY, str(Path(chosen).parent))
+    return Path(chosen)
 
 
 def date_box(empty_text: str = "", value: date | None = None) -> DayEdit:
