@@ -224,8 +224,10 @@ class MinutesDialog(QDialog):
         problems = readiness_problems(self.ws, self.agency_id)
         if problems:
             return problems_text(self.tr("Dự thảo — chưa ký được"), problems)
-        text = self.tr("Sẵn sàng ký (lần lập {r}). In, ký trên giấy, rồi bấm «Ghi nhận đã ký».").format(
-            r=revision
+        # The agency's status first, in the main window's words: after a reopen it is "Đang thẩm
+        # định" there and here, and the minutes can still be signed once printed again.
+        text = self.tr("{s} — sẵn sàng ký (lần lập {r}). In, ký trên giấy, rồi bấm «Ghi nhận đã ký».").format(
+            s=self.tr(detail.status_label), r=revision
         )
         text += " " + self._check_code_text(print_)
         unchecked = unchecked_rules(self.ws.detail(self.agency_id).scorecard)
