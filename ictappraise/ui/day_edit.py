@@ -29,7 +29,7 @@ class DayEdit(QLineEdit):
         super().__init__(parent)
         self._day: date | None = None
         self.error = ""
-        self.setPlaceholderText(empty_text or EXAMPLE)
+        self.setPlaceholderText(empty_text or self.tr("ngày/tháng/năm"))  # not a date that looks entered
         self.setToolTip(
             self.tr("Gõ ngày/tháng/năm, ví dụ {e}, 5/12/2022 hoặc 05122022; Alt+↓: lịch.").format(e=EXAMPLE)
         )

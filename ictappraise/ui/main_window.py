@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 SETTINGS_GROUP = "main_window"
 HINT_STYLE = "color: #333; background: #f4f6f8; padding: 4px;"
+NOTICE_STYLE = "color: #3e2c00; background: #fff4d6; border: 1px solid #e0b84c; padding: 6px;"
 QUESTION_STYLE = "color: #5d4000; background: #fff4d6; padding: 4px;"
 REFUSAL_STYLE = "color: #a00000; background: #ffecec; padding: 4px; font-weight: bold;"
 # Aligned by the style sheet: the Qt namespace costs a noticeable part of the first frame.
@@ -176,9 +177,15 @@ class MainWindow(QMainWindow):
         self.visit_panel = self._visit_panel()
         if self.visit_panel is not None:
             self.tabs.addTab(self.visit_panel, self.tr("Buổi thẩm định"))
+        self.notice = QLabel()  # a note to read once (e.g. sample data at a first start)
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet(NOTICE_STYLE)
+        self.notice.linkActivated.connect(lambda _link: self.notice.hide())
+        self.notice.hide()
         center = QWidget()
         center_layout = QVBoxLayout(center)
         center_layout.setContentsMargins(4, 4, 4, 4)
+        center_layout.addWidget(self.notice)
         center_layout.addLayout(top)
         center_layout.addLayout(buttons)
         center_layout.addWidget(self.tabs, 1)
@@ -416,6 +423,11 @@ class MainWindow(QMainWindow):
             lambda agency_id: self.controller.announce({f"agency/{agency_id}/crit/{code}"})
         )
         dialog.exec()
+
+    def show_notice(self, html: str) -> None:
+        """A note above the checklist until the clerk hides it ("Đã hiểu, ẩn")."""
+        self.notice.setText(html + " " + self.tr("<a href='hide'>Đã hiểu, ẩn</a>"))
+        self.notice.show()
 
     def focus_facts(self) -> None:
         """The penalty facts from the keyboard (F6): "Đã gửi", then Tab to the date and months."""

@@ -113,6 +113,11 @@ class PreviewPanel(QWidget):
             )
             self.penalties.clear()
             self._band_text(None, self.tr("CÓ XUNG ĐỘT — Tổ trưởng cần giải quyết"))
+        elif rating is not None and all(row.points is None for row in card.rows.values()):
+            # Nothing scored yet: no band to alarm anyone with (the list says "Chưa chấm" too).
+            self.base.setText(self.tr("Chưa chấm tiêu chí nào."))
+            self.penalties.clear()
+            self._band_text(None, self.tr("CHƯA CHẤM"))
         elif rating is not None:
             self.base.setText(self.tr("Xếp loại theo điểm: {b}").format(b=rating.base_band.value))
             # A fact not recorded yet comes as a "Chưa kiểm tra được" line from the domain.

@@ -54,3 +54,32 @@ def test_the_leads_own_package_is_for_the_members(qtbot, lead_ws, tmp_path: Path
     qtbot.addWidget(parent)
     assert send_package(parent, lead_ws, tmp_path / "lead.ictx") is not None
     assert "gửi tệp này cho các thành viên" in shown[0] and "cho Tổ trưởng" not in shown[0]
+
+
+def test_a_first_start_says_it_is_sample_data_and_what_comes_first(
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:  # noqa: ANN001
+    from ictappraise.services.identity import lead_actor
+    from ictappraise.ui import app as gui
+
+    monkeypatch.setattr(gui, "_resolve_actor", lambda ws, *_a, **_k: lead_actor(ws, "first-laptop"))
+    path = tmp_path / "dot_moi.db"
+    window = gui.open_window(path)
+    assert window is not None
+    qtbot.addWidget(window)
+    QApplication.processEvents()
+    notice = window.notice.text()
+    assert window.notice.isVisible() and "dữ liệu mẫu của đợt 2022" in notice
+    assert "Cài đặt đợt, đơn vị, Tổ thẩm định" in notice and "Chuyên viên A" in notice
+    assert window.checklist_model.detail is not None
+    assert window.preview.band.text() == "CHƯA CHẤM"  # not a red "YẾU" over nothing scored
+    window.notice.linkActivated.emit("hide")
+    assert not window.notice.isVisible()
+    window.close()
+    window.ws.db.close()
+    again = gui.open_window(path)  # the same file later: it is the lead's data now, no notice
+    assert again is not None
+    qtbot.addWidget(again)
+    assert not again.notice.isVisible()
+    again.close()
+    again.ws.db.close()

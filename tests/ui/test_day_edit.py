@@ -84,3 +84,10 @@ def test_a_sent_date_after_the_visit_is_asked_once(window: MainWindow, monkeypat
     assert len(asked) == 1
     assert window.ws.detail(agency_id).facts.report_sent == date(2022, 12, 13)
     assert window.ws.detail(agency_id).facts.report_sent == date(2022, 12, 13)
+
+
+def test_an_empty_date_does_not_look_entered(qtbot) -> None:  # noqa: ANN001
+    edit = DayEdit()
+    qtbot.addWidget(edit)
+    assert edit.text() == "" and edit.day() is None
+    assert edit.placeholderText() == "ngày/tháng/năm"
