@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 SETTINGS_GROUP = "main_window"
 HINT_STYLE = "color: #333; background: #f4f6f8; padding: 4px;"
 NOTICE_STYLE = "color: #3e2c00; background: #fff4d6; border: 1px solid #e0b84c; padding: 6px;"
+SELF_MODE_STYLE = "background: #fff4d6; color: #5d4000; font-weight: bold;"
 QUESTION_STYLE = "color: #5d4000; background: #fff4d6; padding: 4px;"
 REFUSAL_STYLE = "color: #a00000; background: #ffecec; padding: 4px; font-weight: bold;"
 # Aligned by the style sheet: the Qt namespace costs a noticeable part of the first frame.
@@ -380,6 +381,19 @@ class MainWindow(QMainWindow):
     def _toggle_self(self, checked: bool) -> None:
         self.checklist_model.self_editing = checked
         self.checklist_model.refresh()
+        # The mode is said in words, not only by a darker button: the self column takes typing.
+        self.self_toggle.setText(
+            self.tr("Đang nhập điểm tự ĐG (bấm để thôi)") if checked else self.tr("Nhập điểm tự đánh giá")
+        )
+        self.self_toggle.setStyleSheet(SELF_MODE_STYLE if checked else "")
+        if checked:
+            self.hint.setText(
+                self.tr(
+                    "<b>Chế độ nhập điểm tự đánh giá:</b> cột «Tự ĐG» nhận điểm của đơn vị (bản giấy); "
+                    "Tab đi qua cột này trước cột nhập liệu."
+                )
+            )
+            self.hint.setStyleSheet(QUESTION_STYLE)
 
     # -- actions ---------------------------------------------------------------------------
     def current_code(self) -> str | None:

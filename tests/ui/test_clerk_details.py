@@ -83,3 +83,15 @@ def test_a_first_start_says_it_is_sample_data_and_what_comes_first(
     assert not again.notice.isVisible()
     again.close()
     again.ws.db.close()
+
+
+def test_the_self_score_mode_is_said_in_words(window: MainWindow) -> None:
+    window.agencies.select(window.ws.find_agency("HUPQ").id)
+    QApplication.processEvents()
+    window.self_toggle.setFocus()
+    QTest.keyClick(window.self_toggle, Qt.Key.Key_Space)
+    assert window.self_toggle.isChecked() and window.checklist_model.self_editing
+    assert window.self_toggle.text() == "Đang nhập điểm tự ĐG (bấm để thôi)"
+    assert "Chế độ nhập điểm tự đánh giá" in window.hint.text()
+    QTest.keyClick(window.self_toggle, Qt.Key.Key_Space)
+    assert window.self_toggle.text() == "Nhập điểm tự đánh giá" and not window.checklist_model.self_editing
