@@ -400,7 +400,8 @@ def resolve_conflict(ws: Workspace, field_name: str, value: Any, reason: str) ->
     _check_resolver(ws, reason)
     state = current_conflict(ws, field_name)
     checked = check_value(ws, field_name, value)
-    edits = ws.write([Change(field_name, checked, reason.strip(), resolution=True)])
+    changes = [Change(field_name, checked, reason.strip(), resolution=True)]
+    edits = ws.write(changes + _reason_as_note(ws, field_name, reason))
     if not edits or set(edits[0].parents) != set(state.head_ids):
         raise ServiceError("Không ghi được quyết định giải quyết xung đột; hãy thử lại.")
     return edits[0]
@@ -416,6 +417,18 @@ def resolve_pick(ws: Workspace, field_name: str, edit_id: str, reason: str) -> E
         ids = ", ".join(h.id[:8] for h in state.heads)
         raise ServiceError(f"«{edit_id}» không chỉ đúng một phiên bản của trường này (các phiên bản: {ids}).")
     return resolve_conflict(ws, field_name, chosen[0].value, reason)
+
+
+def _reason_as_note(ws: Workspace, field_name: str, reason: str) -> list[Change]:
+    """A settled score whose criterion has no note yet takes the lead's reason as its note, so
+    the criterion does not go on asking for a difference note the lead just gave."""
+    if not field_name.endswith("/appraised"):
+        return []
+    note_name = field_name.removesuffix("appraised") + "note"
+    state = ws.state(repository.scope_of(note_name)).fields.get(note_name)
+    if state is not None and (state.conflict or str(state.value or "").strip()):
+        return []  # a note is there (or itself in conflict): the lead's reason stays in the log only
+    return [Change(note_name, f"Tổ trưởng giải quyết xung đột: {reason.strip()}", reason.strip())]
 
 
 def _check_resolver(ws: Workspace, reason: str) -> None:
