@@ -351,6 +351,7 @@ class MergeDialog(QDialog):
             self.show_error(str(error))
             return
         self.report.setPlainText("\n".join(merge.describe_plan(self.plan)))
+        self._progress_done(self.tr("Đã kiểm tra {n} gói.").format(n=len(paths)))
         self.merge_button.setEnabled(True)
 
     def apply(self) -> bool:
@@ -364,11 +365,18 @@ class MergeDialog(QDialog):
         except ValueError as error:
             return self.show_error(str(error))
         self.plan = None
+        self._progress_done(self.tr("Đã tổng hợp xong."))
         self.merge_button.setEnabled(False)
         self.report.setPlainText("\n".join(merge.describe_summary(self.summary)))
         self.conflicts_button.setEnabled(bool(merge.list_conflicts(self.ws)))
         self.merged.emit()
         return True
+
+    def _progress_done(self, text: str) -> None:
+        """A full bar that says the work is over (the services report only the step begun)."""
+        self.progress.setMaximum(1)
+        self.progress.setValue(1)
+        self.progress.setFormat(text)
 
     def _progress(self, done: int, total: int, text: str) -> None:
         self.progress.setMaximum(max(total, 1))

@@ -187,11 +187,15 @@ def test_merge_dialog_shows_the_plan_then_merges(qtbot, demo_db: Path, tmp_path:
         qtbot.addWidget(dialog)
         assert "a.ictx: từ Chuyên viên A" in dialog.report.toPlainText()
         assert dialog.merge_button.isEnabled()
+        # The check is over: a full bar that says so, not half full on "Đang kiểm tra a.ictx…".
+        assert dialog.progress.value() == dialog.progress.maximum()
+        assert dialog.progress.format() == "Đã kiểm tra 1 gói."
         with qtbot.waitSignal(dialog.merged):
             qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
         assert "1 sửa đổi mới" in dialog.report.toPlainText() and not dialog.merge_button.isEnabled()
         assert lead.detail(agency.id).entries["I.1"].note == "Ghi chú của A"
         assert dialog.progress.value() == dialog.progress.maximum()
+        assert dialog.progress.format() == "Đã tổng hợp xong."  # not "Đang ghi vào tệp dữ liệu…"
         dialog.set_packages([tmp_path / "missing.ictx"])
         assert warnings[-1].startswith("Không tìm thấy gói dữ liệu") and not dialog.merge_button.isEnabled()
     finally:
