@@ -20,6 +20,9 @@ COMMAND_MODULES = (
 
 
 def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
+    from ictappraise.cli import argparse_vi
+
+    argparse_vi.install()  # "usage:", "options:", -h and the parser's errors in Vietnamese
     parser = argparse.ArgumentParser(
         prog="ictappraise",
         description="Thẩm định, xếp hạng ứng dụng công nghệ thông tin. Không có lệnh: mở cửa sổ chương trình.",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ictappraise.services.workspace import Actor, Workspace
 from ictappraise.settings import load_config
-from ictappraise.store.database import Database, open_database
+from ictappraise.store.database import Database, open_database, open_for_reading
 
 
 class CommandError(Exception):
@@ -35,9 +35,15 @@ def add_actor_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def open_db(args: argparse.Namespace, *, create: bool = False) -> Database:
-    """The database of --db; notes that did not stop the open go to stderr as "Lưu ý: …"."""
-    db = open_database(args.db, create=create)
+# Commands that only read the file (export-package records only its own bookkeeping, skipped
+# then): they run while a window has the file open (SQLite readers work beside a writer).
+READING_COMMANDS = frozenset({"results", "report", "export-xlsx", "export-package", "conflicts"})
+
+
+def open_db(args: argparse.Namespace, *, create: bool = False, reading: bool = False) -> Database:
+    """The database of --db (reading: also while a window has it open); notes that did not
+    stop the open go to stderr as "Lưu ý: …"."""
+    db = open_for_reading(args.db) if reading else open_database(args.db, create=create)
     print_warnings(db)
     return db
 
@@ -111,9 +117,13 @@ def _signer(ws: Workspace, member_id: str, name: str) -> object:
 
 
 @contextmanager
-def workspace(args: argparse.Namespace, *, acting: bool = False) -> Iterator[Workspace]:
-    """A workspace on --db, closed however the command ends; acting: with the actor (--as or saved)."""
-    ws = Workspace(open_db(args))
+def workspace(
+    args: argparse.Namespace, *, acting: bool = False, reading: bool = False
+) -> Iterator[Workspace]:
+    """A workspace on --db, closed however the command ends; acting: with the actor (--as or
+    saved); reading: a command that only reads, which works beside an open window."""
+    reading = reading or getattr(args, "command", None) in READING_COMMANDS
+    ws = Workspace(open_db(args, reading=reading))
     try:
         if acting:
             ws.actor = resolve_actor(ws, getattr(args, "as_name", None))

@@ -73,10 +73,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _day(text: str) -> date:
+    from ictappraise.domain.dates import DayError, parse_day  # one reading of typed dates
+
     try:
-        return date.fromisoformat(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"ngày «{text}» không hợp lệ (dạng 2022-12-09)") from error
+        return parse_day(text)
+    except DayError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
 
 
 def _add_signing(parser: argparse.ArgumentParser) -> None:

@@ -33,12 +33,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     identity = commands.add_parser("identity", help="xem hoặc khai báo người dùng máy này")
     identity.add_argument("--set", dest="set_name", metavar="HỌ_TÊN", help="họ tên thành viên Tổ thẩm định")
-    identity.add_argument("--title", default=None, help="chức vụ")
+    identity.add_argument("--title", default=None, metavar="CHỨC_VỤ", help="chức vụ")
+    roles = ", ".join(f"{key} = {label}" for key, label in ROLE_LABELS.items())
     identity.add_argument(
         "--role",
         choices=sorted(ROLE_LABELS),
         default=None,
-        help="vai trò bạn đảm nhận (chỉ để hiển thị: vai trò thật do Tổ trưởng ghi trong Tổ thẩm định)",
+        metavar="VAI_TRÒ",
+        help=f"vai trò bạn đảm nhận: {roles} (chỉ để hiển thị: vai trò thật do Tổ trưởng ghi trong Tổ thẩm định)",
     )
     identity.set_defaults(handler=run_identity)
 
@@ -96,10 +98,12 @@ def run_identity(args: argparse.Namespace) -> int:
         out(f"Mã thiết bị: {config.device_id}")
         return 1
     who = config.identity
+    out(f"Người dùng: {who.name}" + (f", {who.title}" if who.title else ""))
+    # The role is the one the round's team list gives this name; the saved one only serves a
+    # name the list does not have yet ("Nguyễn Thị Thắng" stays Tổ trưởng, never "Thành viên").
     out(
-        f"Người dùng: {who.name}"
-        + (f", {who.title}" if who.title else "")
-        + f" — {ROLE_LABELS.get(who.role, who.role)}"
+        "Vai trò: theo danh sách Tổ thẩm định trong tệp dữ liệu; nếu tên chưa có trong danh sách, "
+        f"được thêm với vai trò {ROLE_LABELS.get(who.role, who.role)}."
     )
     out(f"Mã thiết bị: {config.device_id}")
     _show_keys(who.name)

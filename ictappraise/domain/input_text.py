@@ -8,6 +8,8 @@ import agree and both are tested without Qt.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from ictappraise.domain.numbers import format_points, parse_decimal
@@ -24,6 +26,11 @@ from ictappraise.domain.scoring_rules import (
 )
 
 _RATIO = re.compile(r"^\s*([^/:]+?)\s*[/:]\s*([^/:]+?)\s*$")
+# Points typed explicitly, whatever the rule counts: "20đ", "20 đ", "7,5 điểm", "20d".
+_POINTS = re.compile(r"^\s*(-?[\d.,]+)\s*(?:đ|điểm|d|diem)\s*$", re.IGNORECASE)
+# A count above this many times the count that earns the maximum is not a count the team
+# meets in one year of one agency: more likely points typed where a count is read.
+IMPLAUSIBLE_FACTOR = 2
 
 
 def format_input(rule: Rule, value: Any) -> str:
@@ -85,3 +92,84 @@ def input_hint(rule: Rule) -> str:
     if isinstance(rule, Manual):
         return "Điểm (ví dụ 7,5)"
     return "Chọn"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a typed text means for a rule: the input or the points, the result, any doubt."""
+
+    appraisal_input: Any = None
+    override: Decimal | None = None
+    points: Decimal | None = None
+    result: str = ""
+    doubt: str = ""
+
+
+def typed_points(text: str) -> Decimal | None:
+    """The points of a text typed as points ("20đ", "7,5 điểm"), else None."""
+    match = _POINTS.match(str(text))
+    return parse_decimal(match.group(1), what="Điểm") if match else None
+
+
+def input_unit(rule: Rule) -> str:
+    """The label in front of the input editor: what the number typed there counts."""
+    if isinstance(rule, Ratio):
+        return "Tỷ lệ a/b:"
+    if isinstance(rule, Tiered | CountCapped):
+        return f"Số {rule.unit}:"
+    return "Điểm:"
+
+
+def read_input(rule: Rule, text: str, maximum: Decimal) -> Reading:
+    """Text typed in the input cell → the entry, its points and, if suspicious, why to ask."""
+    points = typed_points(text)
+    if points is not None:
+        return _read_points(points, maximum)
+    value = parse_input(rule, text)
+    points = rule.points(value, maximum)
+    shown = format_input(rule, value)
+    return Reading(
+        appraisal_input=value,
+        points=points,
+        result=f"{shown} → {format_points(points)} điểm",
+        doubt=_doubt(rule, value, points, maximum, text),
+    )
+
+
+def _read_points(points: Decimal, maximum: Decimal) -> Reading:
+    if points < 0 or points > maximum:
+        raise RuleError(f"Điểm {format_points(points)} phải từ 0 đến điểm tối đa {format_points(maximum)}.")
+    return Reading(override=points, points=points, result=f"nhập trực tiếp {format_points(points)} điểm")
+
+
+def _doubt(rule: Rule, value: Any, points: Decimal, maximum: Decimal, text: str) -> str:
+    """Why a count may not be what the clerk meant ("" when it reads plainly)."""
+    typed = " ".join(str(text).split())
+    as_points = f"Nếu {typed} là số điểm, gõ «{typed}đ»."
+    if isinstance(rule, CountCapped):
+        raw = int(value) * rule.per_item
+        if raw > maximum:
+            return (
+                f"{value} {rule.unit} × {format_points(rule.per_item)} = {format_points(raw)} điểm, "
+                f"vượt tối đa {format_points(maximum)}: chỉ tính {format_points(points)}. {as_points}"
+            )
+    if isinstance(rule, Tiered) and rule.tiers:
+        top = rule.tiers[0].at_least
+        if int(value) > IMPLAUSIBLE_FACTOR * top:
+            return (
+                f"{value} {rule.unit} là nhiều bất thường (từ {top} {rule.unit} đã đạt tối đa "
+                f"{format_points(maximum)} điểm). {as_points}"
+            )
+    return ""
+
+
+def choice_for_points(rule: Rule, text: str, maximum: Decimal) -> Any:
+    """The choice of a pick-list rule worth the points typed ("0", "10", "5đ"), else None."""
+    try:
+        points = typed_points(text)
+        if points is None:
+            points = parse_decimal(text, what="Điểm")
+    except ValueError:
+        return None
+    worth = [value for _label, value in input_choices(rule) if rule.points(value, maximum) == points]
+    return worth[0] if len(worth) == 1 else None

@@ -96,8 +96,12 @@ def merged_problems(table: Table, keys: tuple[str, ...]) -> list[str]:
     """Merged cells over the code or score column under the header: which rows a score belongs to
     is then a guess, so the file is refused with the rows named."""
     problems = []
+    # Below the table (a signature block, notes) merged cells are layout, not scores.
+    last_table_row = max((row for row, _code in table_rows(table)), default=table.header_row)
     for first_row, first_col, last_row, last_col in table.sheet.merged:
-        if last_row <= table.header_row or (first_row, first_col) == (last_row, last_col):
+        if last_row <= table.header_row or first_row > last_table_row:
+            continue
+        if (first_row, first_col) == (last_row, last_col):
             continue
         for key in keys:
             column = table.columns.get(key)

@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ictappraise.domain.catalog import Catalog, Criterion
+from ictappraise.domain.catalog import Catalog, Criterion, Group
 from ictappraise.domain.scorecard import Scorecard
 from ictappraise.domain.text_safety import FORBIDDEN
 from ictappraise.io.excel_form import row_height, set_text, setup_print
@@ -110,6 +110,12 @@ def penalties_text(result: ResultEntry) -> str:
 
 def _nothing_scored(card: Scorecard) -> bool:
     return all(row.points is None for row in card.rows.values())
+
+
+def _group_points(card: Scorecard, group: Group, points: Decimal) -> Decimal | None:
+    """A section's points, or None (a blank cell, not 0) while none of its criteria is scored."""
+    codes = [item.code for criterion in group.criteria for item in (criterion, *criterion.sub_items)]
+    return None if all(card.rows[code].points is None for code in codes) else points
 
 
 def _title(sheet: Worksheet, width: int, lines: Sequence[str]) -> None:
@@ -255,7 +261,15 @@ def _agency_sheet(sheet: Worksheet, year: int, result: ResultEntry) -> None:
         _put(
             sheet,
             row,
-            (group.code, group.name, group.maximum, score.self_points, score.points, None, ""),
+            (
+                group.code,
+                group.name,
+                group.maximum,
+                score.self_points,
+                _group_points(card, group, score.points),
+                None,
+                "",
+            ),
             AGENCY_COLUMNS,
             kind="group",
         )
@@ -267,7 +281,15 @@ def _agency_sheet(sheet: Worksheet, year: int, result: ResultEntry) -> None:
     _put(
         sheet,
         row,
-        ("", "TỔNG CỘNG", card.maximum, card.self_total, card.total, card.total - card.self_total, ""),
+        (
+            "",
+            "TỔNG CỘNG",
+            card.maximum,
+            card.self_total,
+            None if _nothing_scored(card) else card.total,  # blank, not 0, before any scoring
+            None if _nothing_scored(card) else card.total - card.self_total,
+            "",
+        ),
         AGENCY_COLUMNS,
         kind="total",
         shapes={6: "diff"},

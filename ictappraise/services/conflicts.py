@@ -12,12 +12,12 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from ictappraise.domain.catalog import Criterion
+from ictappraise.domain.dates import parse_day
 from ictappraise.domain.editlog import Edit, FieldState
 from ictappraise.domain.numbers import format_points, parse_decimal
 from ictappraise.domain.scorecard import Appraisal
@@ -396,13 +396,7 @@ def _json_or_text(text: str) -> Any:
 
 
 def _iso_date(value: Any) -> str:
-    text = str(value).strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text, pattern).date().isoformat()
-        except ValueError:
-            continue
-    raise ValueError(f"Ngày «{text}» không hợp lệ (nhập dạng 09/12/2022).")
+    return parse_day(str(value)).isoformat()
 
 
 # -- resolution ---------------------------------------------------------------------------------
@@ -413,7 +407,8 @@ def resolve_conflict(ws: Workspace, field_name: str, value: Any, reason: str) ->
     _check_resolver(ws, reason)
     state = current_conflict(ws, field_name)
     checked = check_value(ws, field_name, value)
-    edits = ws.write([Change(field_name, checked, reason.strip(), resolution=True)])
+    changes = [Change(field_name, checked, reason.strip(), resolution=True)]
+    edits = ws.write(changes + _reason_as_note(ws, field_name, reason))
     if not edits or set(edits[0].parents) != set(state.head_ids):
         raise ServiceError("Không ghi được quyết định giải quyết xung đột; hãy thử lại.")
     return edits[0]
@@ -429,6 +424,18 @@ def resolve_pick(ws: Workspace, field_name: str, edit_id: str, reason: str) -> E
         ids = ", ".join(h.id[:8] for h in state.heads)
         raise ServiceError(f"«{edit_id}» không chỉ đúng một phiên bản của trường này (các phiên bản: {ids}).")
     return resolve_conflict(ws, field_name, chosen[0].value, reason)
+
+
+def _reason_as_note(ws: Workspace, field_name: str, reason: str) -> list[Change]:
+    """A settled score whose criterion has no note yet takes the lead's reason as its note, so
+    the criterion does not go on asking for a difference note the lead just gave."""
+    if not field_name.endswith("/appraised"):
+        return []
+    note_name = field_name.removesuffix("appraised") + "note"
+    state = ws.state(repository.scope_of(note_name)).fields.get(note_name)
+    if state is not None and (state.conflict or str(state.value or "").strip()):
+        return []  # a note is there (or itself in conflict): the lead's reason stays in the log only
+    return [Change(note_name, f"Tổ trưởng giải quyết xung đột: {reason.strip()}", reason.strip())]
 
 
 def _check_resolver(ws: Workspace, reason: str) -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from ictappraise.domain import dates
 from ictappraise.domain.catalog import Catalog, Criterion
 from ictappraise.domain.fields import crit_field, fact_field
 from ictappraise.domain.numbers import format_points, quantize_points
@@ -90,15 +90,11 @@ class ImportPlan:
 
 
 def parse_day(text: str) -> date:
-    """A date typed as 2022-12-05 or 05/12/2022 (day first)."""
-    value = text.strip()
-    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value)
+    """A date typed as 05/12/2022, 5-12-2022, 05122022 or 2022-12-05 (day first)."""
     try:
-        if match:
-            return date(int(match[3]), int(match[2]), int(match[1]))
-        return date.fromisoformat(value)
-    except ValueError as error:
-        raise ServiceError(f"Ngày «{text}» không hợp lệ; ghi dạng 05/12/2022 hoặc 2022-12-05.") from error
+        return dates.parse_day(text)
+    except dates.DayError as error:
+        raise ServiceError(str(error)) from error
 
 
 def plan_form_import(

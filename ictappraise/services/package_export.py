@@ -73,6 +73,10 @@ def export_package(ws: Workspace, path: str | Path, *, since_last: bool = False)
         )
         blobs = ((d, repository.get_attachment(session, d) or b"") for d in digests)
         exchange.write_package(target, origin, edits, blobs)
+    if ws.db.read_only:
+        # Beside an open window nothing is recorded: the next «chỉ phần mới» package then
+        # starts where the last recorded one ended and repeats these edits (merged once).
+        return ExportResult(target, len(edits), len(digests), since_last)
     info = {"at": origin.created_at, "path": str(target), "edits": len(edits), "since_last": since_last}
     with ws.db.transaction() as session:
         repository.set_local(session, seq_key, str(seq))

@@ -15,6 +15,7 @@ backups folder.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
@@ -43,6 +44,8 @@ from ictappraise.store.errors import (  # noqa: F401  # re-exported: callers imp
 from ictappraise.store.filewatch import DELETED, OVERWRITTEN, REPLACED, FileWatch
 from ictappraise.store.location import network_share
 from ictappraise.store.models import Base
+
+logger = logging.getLogger(__name__)
 
 APPLICATION_ID = 0x49435441  # "ICTA" in the SQLite header: a file of ours
 SCHEMA_VERSION = 2
@@ -82,6 +85,8 @@ class Database:
     _watch: FileWatch = field(init=False, repr=False)
     _salvage: Path | None = field(default=None, init=False, repr=False)
     closed: bool = field(default=False, init=False)
+    #: Opened beside a window that holds the lock (open_for_reading): writing is refused.
+    read_only: bool = field(default=False, init=False)
 
     def __post_init__(self) -> None:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -96,6 +101,10 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One write transaction: all of it is saved, or none of it."""
+        if self.read_only:  # the window holding the lock is the only writer
+            raise DatabaseLocked(
+                f"Tệp dữ liệu {self.path.name} đang mở trong một cửa sổ ictappraise: lệnh này chỉ được đọc."
+            )
         if self.closed:  # SQLAlchemy would quietly reconnect, without our lock
             raise DatabaseWriteError(
                 f"Tệp dữ liệu {self.path.name} đã được đóng: thay đổi vừa rồi chưa được lưu. Hãy mở lại tệp."
@@ -221,6 +230,45 @@ def open_database(
     return database
 
 
+def open_for_reading(path: str | os.PathLike[str]) -> Database:
+    """Open a file to read only: as open_database, or beside the window that holds it open.
+
+    SQLite readers work beside a writer under WAL, so a command that only reads (results,
+    report, export-xlsx) needs no exclusive lock; it then takes no backup, migrates nothing
+    and never writes (the window that holds the lock is the only writer).
+    """
+    try:
+        return open_database(path)
+    except DatabaseLocked:
+        pass
+    db_path = Path(path).expanduser().resolve()
+    _check_shared(db_path)
+    database = Database(db_path, _engine(db_path), None)
+    database.read_only = True
+    return database
+
+
+def _check_shared(db_path: Path) -> None:
+    """A file open in another window: ours, healthy and at this program's schema."""
+    try:
+        connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, isolation_level=None)
+    except sqlite3.Error as error:
+        raise store_error(error, db_path.name) from error
+    try:
+        version = check_header(connection, db_path.name)
+        if version != SCHEMA_VERSION:
+            raise DatabaseLocked(
+                f"Tệp dữ liệu {db_path.name} đang mở trong một cửa sổ ictappraise và cần nâng cấp; "
+                "hãy đóng cửa sổ đó rồi chạy lại lệnh."
+            )
+        check_health(connection, db_path.name)
+        check_tables(connection, db_path.name)
+    except sqlite3.Error as error:
+        raise store_error(error, db_path.name) from error
+    finally:
+        connection.close()
+
+
 def network_warning(where: str) -> str:
     """The note shown when the database file is on a network share."""
     return (
@@ -313,7 +361,10 @@ def check_health(connection: sqlite3.Connection, name: str) -> None:
     """SQLite's quick check (milliseconds for the demo file); DatabaseCorrupt if it fails."""
     rows = [row[0] for row in connection.execute("PRAGMA quick_check(5)")]
     if rows != ["ok"]:
-        raise DatabaseCorrupt(_corrupt_message(name, "; ".join(str(r) for r in rows)))
+        # SQLite's own words ("*** in database main *** Page 9: btreeInitPage()…") help whoever
+        # repairs the file, not the clerk: they go to the log, the dialog says it in Vietnamese.
+        logger.error("quick_check of %s failed: %s", name, "; ".join(str(r) for r in rows))
+        raise DatabaseCorrupt(_corrupt_message(name, _RAW_IN_LOG))
 
 
 #: Columns later migrations add (table → columns): a file of an older version lacks them.
@@ -334,6 +385,9 @@ def check_tables(
             raise DatabaseCorrupt(_corrupt_message(name, f"thiếu {what}"))
 
 
+_RAW_IN_LOG = "SQLite không đọc được cấu trúc tệp; chi tiết kỹ thuật ghi trong nhật ký ictappraise.log"
+
+
 def _corrupt_message(name: str, detail: str) -> str:
     return (
         f"Tệp dữ liệu {name} bị hỏng ({detail}). Hãy khôi phục từ một bản sao lưu "
@@ -352,7 +406,8 @@ def store_error(error: sqlite3.Error, name: str) -> StoreError:
         return DatabaseWriteError(_write_message(error))
     if "disk i/o" in detail:
         return DatabaseWriteError(f"Lỗi đọc ghi ổ đĩa với tệp dữ liệu {name}: {error}.")
-    return DatabaseCorrupt(_corrupt_message(name, str(error)))
+    logger.error("SQLite error on %s: %s", name, error)
+    return DatabaseCorrupt(_corrupt_message(name, _RAW_IN_LOG))
 
 
 def _migrate(connection: sqlite3.Connection, version: int) -> None:

@@ -80,6 +80,8 @@ def install_menus(window: MainWindow) -> None:
 
     edit_menu = bar.addMenu(window.tr("&Sửa"))  # undo and redo join it in add_undo_actions()
     _action(edit_menu, window.tr("Bắt đầu chấm (ô nhập đầu tiên)"), window.focus_first_input, "F2")
+    _action(edit_menu, window.tr("Tìm đơn vị"), lambda: window.agencies.focus_search(), "Ctrl+F")
+    _action(edit_menu, window.tr("Dữ kiện xét hạ bậc (ngày gửi, tin bài)"), window.focus_facts, "F6")
 
     round_menu = bar.addMenu(window.tr("Đợt đánh &giá"))
     _action(round_menu, window.tr("&Cài đặt đợt, đơn vị, Tổ thẩm định…"), lambda: open_round_settings(window))
@@ -188,13 +190,13 @@ def minutes_batch(window: MainWindow, *, today: bool) -> None:
 
 def results_report(window: MainWindow) -> None:
     from ictappraise.services.results_report import write_report
+    from ictappraise.ui.dialogs.common import ask_save_file
     from ictappraise.ui.tasks import TaskCancelled, run_task
 
-    suggested = Path.home() / "bao_cao_ket_qua_xep_loai.pdf"
-    chosen, _ = QFileDialog.getSaveFileName(
-        window, window.tr("Báo cáo kết quả xếp loại"), str(suggested), "PDF (*.pdf)"
+    chosen = ask_save_file(
+        window, window.tr("Báo cáo kết quả xếp loại"), "bao_cao_ket_qua_xep_loai.pdf", "PDF (*.pdf)"
     )
-    if not chosen:
+    if chosen is None:
         return
     try:
         run_task(window, window.tr("Đang lập báo cáo…"), lambda: write_report(window.ws, Path(chosen)))

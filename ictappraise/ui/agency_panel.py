@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import (
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
     QObject,
@@ -18,7 +19,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -87,6 +88,10 @@ class AgencyPanel(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Tìm đơn vị (mã hoặc tên)…"))
         self.search.setClearButtonEnabled(True)
+        self.search.setToolTip(self.tr("Gõ để lọc; Enter hoặc ↓: vào danh sách (Ctrl+F: về ô tìm)"))
+        self.search.installEventFilter(self)
+        self.search.returnPressed.connect(self.enter_list)
+        self._filtering = False
         layout.addWidget(self.search)
         filters = QHBoxLayout()
         self.category = QComboBox()
@@ -120,21 +125,24 @@ class AgencyPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
+        # Names wrap to two lines and are cut at the end, never in the middle: "Huyện ủy Hàm
+        # Thuận Bắc" and "…Nam" stay whole; the band column fits its longest text.
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
-        # Fixed widths, not ResizeToContents: that would re-measure every row after each edit.
-        # Names elide in the middle so "Huyện ủy Hàm Thuận Bắc/Nam" stay distinguishable.
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.table.resizeColumnsToContents()
-        for column, width in (
-            (COL_CODE, 56),
-            (COL_CATEGORY, 30),
-            (COL_DATE, 44),
-            (COL_STATUS, 96),
-            (COL_POINTS, 52),
-            (COL_BAND, 78),
+        metrics = self.table.fontMetrics()
+        for column, sample in (
+            (COL_CODE, "HUHTB"),
+            (COL_CATEGORY, "PL"),
+            (COL_DATE, "30/12"),
+            (COL_STATUS, "Đang thẩm định"),
+            (COL_POINTS, "800,00"),
+            (COL_BAND, self.tr("Có xung đột")),
         ):
+            title = str(model.headerData(column, Qt.Orientation.Horizontal))
+            width = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(title) + 12) + 10
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
         for column in (COL_CODE, COL_CATEGORY, COL_STATUS):
@@ -142,6 +150,8 @@ class AgencyPanel(QWidget):
         self._column_menu(header)
         self.table.sortByColumn(COL_DATE, Qt.SortOrder.AscendingOrder)
         layout.addWidget(self.table, 1)
+        QWidget.setTabOrder(self.search, self.table)  # one Tab from the search to the list
+        QWidget.setTabOrder(self.table, self.category)
         self.fill_dates()
         self.search.textChanged.connect(self.apply_filters)
         self.category.currentIndexChanged.connect(self.apply_filters)
@@ -164,6 +174,35 @@ class AgencyPanel(QWidget):
             action.toggled.connect(lambda shown, c=column: self.table.setColumnHidden(c, not shown))
             header.addAction(action)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 — Qt override
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+        ):
+            self.enter_list()
+            return True
+        return super().eventFilter(watched, event)
+
+    def focus_search(self) -> None:
+        """Back to the search box (Ctrl+F), its text selected to type over."""
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def enter_list(self) -> None:
+        """From the search box into the list: the agency shown, else the first one listed."""
+        self.table.setFocus()
+        current = self.table.currentIndex()
+        if current.isValid() and self.table.selectionModel().isRowSelected(current.row(), QModelIndex()):
+            return
+        first = self.proxy.index(0, COL_NAME)
+        if first.isValid():
+            self.table.selectionModel().setCurrentIndex(
+                first,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
     def fill_dates(self) -> None:
         current = self.visit_date.currentData()
         self.visit_date.blockSignals(True)
@@ -184,7 +223,26 @@ class AgencyPanel(QWidget):
         self.visit_date.setCurrentIndex(position)
 
     def apply_filters(self) -> None:
-        """Filter as the widgets ask; the selected agency is pinned again only if it stays."""
+        """Filter as the widgets ask; the selected agency is pinned again only if it stays.
+
+        Filtering never opens another agency: when the one shown is filtered out, nothing is
+        shown until the clerk picks one (Enter or ↓ from the search box, or a click)."""
+        shown = self.current_id()
+        self._filtering = True  # the view moves its current row while rows go: not a choice
+        try:
+            self._filter(shown)
+        finally:
+            self._filtering = False
+        if shown is not None and not self.proxy.matches(shown):
+            self.table.selectionModel().clearSelection()
+            self.table.selectionModel().setCurrentIndex(
+                QModelIndex(), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+            self.agency_selected.emit("")  # the checklist shows no agency that is not listed
+        elif shown is not None and self.current_id() != shown:
+            self.select(shown)
+
+    def _filter(self, shown: str | None) -> None:
         self.proxy.pinned = None
         self.proxy.set_filters(
             search=self.search.text(),
@@ -194,7 +252,7 @@ class AgencyPanel(QWidget):
             if self.visit_date.currentData()
             else None,
         )
-        self.proxy.pinned = self.current_id()
+        self.proxy.pinned = shown if shown is not None and self.proxy.matches(shown) else None
         self._update_note()
 
     def select(self, agency_id: str) -> bool:
@@ -217,7 +275,7 @@ class AgencyPanel(QWidget):
         return index.data(ID_ROLE) if index.isValid() else None
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if not current.isValid():
+        if not current.isValid() or self._filtering:
             return
         agency_id = current.data(ID_ROLE)
         released = self.proxy.pinned

@@ -101,6 +101,9 @@ def open_in_window(window: MainWindow, path: Path | None, *, demo: bool = False)
     return True
 
 
+_SEEDED: set[Path] = set()  # files seeded with the sample round in this run, not yet announced
+
+
 def open_workspace(
     path: Path,
     *,
@@ -182,6 +185,7 @@ def _prepare(ws: Workspace, actor: Actor | None, demo: bool, parent: QWidget | N
     show surfaces here (ValueError), not in a half-built window."""
     if not ws.agencies() and not ws.members():
         seed_round(ws)
+        _SEEDED.add(ws.db.path)  # the window then says it is sample data and what comes first
     ws.actor = actor or _resolve_actor(ws, demo, parent, at_start=at_start)
     if ws.actor is not None:
         for agency in ws.agencies():
@@ -199,6 +203,20 @@ def _after_open(window: MainWindow, ws: Workspace, demo: bool) -> None:
         remember_recent(ws.db.path)
     for warning in ws.db.warnings:  # e.g. the automatic backup at open could not be written
         QMessageBox.warning(window, QCoreApplication.translate("app", "Lưu ý"), warning)
+    if ws.db.path in _SEEDED:
+        _SEEDED.discard(ws.db.path)
+        window.show_notice(first_start_notice())
+
+
+def first_start_notice() -> str:
+    """What a new file holds and what the lead does first (issue 15 #10)."""
+    return QCoreApplication.translate(
+        "app",
+        "<b>Tệp dữ liệu mới, đang chứa dữ liệu mẫu của đợt 2022</b> (bộ tiêu chí Phụ lục 2–7, Tổ "
+        "thẩm định với tên tạm «Chuyên viên A, B, C», lịch thẩm định tháng 12/2022). Việc đầu tiên "
+        "của Tổ trưởng: <b>Đợt đánh giá → Cài đặt đợt, đơn vị, Tổ thẩm định…</b> — thay bộ tiêu chí "
+        "của đợt, danh sách Tổ thẩm định và lịch thẩm định; các thành viên nhận tệp sau đó.",
+    )
 
 
 def _offer_restore(path: Path, problem: str, parent: QWidget | None) -> bool:

@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QFont
 
 from ictappraise.domain.catalog import Criterion, Group
-from ictappraise.domain.input_text import format_input, input_choices, parse_input
+from ictappraise.domain.input_text import format_input, input_choices, read_input, typed_points
 from ictappraise.domain.numbers import format_points, parse_decimal
 from ictappraise.domain.scorecard import Appraisal
 from ictappraise.services import appraisal as svc
@@ -61,6 +61,12 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("ChecklistModel", text)
 
 
+def _points(text: str) -> Any:
+    """Points typed in a points column, with or without the "đ" ("7,5", "20đ")."""
+    points = typed_points(text)
+    return points if points is not None else parse_decimal(text, what=_tr("Điểm"))
+
+
 @dataclass(eq=False)
 class Node:
     """A row of the tree: a group, a criterion or a sub-item."""
@@ -84,6 +90,7 @@ class ChecklistModel(QAbstractItemModel):
     """Tree of the selected agency's catalog with its scores."""
 
     refused = Signal(str, str)
+    asked = Signal(str, str)  # (code, question): a typed value that may not be what was meant
 
     def __init__(self, controller: Controller, parent: Any = None) -> None:
         super().__init__(parent)
@@ -93,6 +100,7 @@ class ChecklistModel(QAbstractItemModel):
         self.self_editing = False
         self.errors: dict[str, str] = {}
         self._refused_text: str | None = None
+        self._confirmed: set[tuple[str, str]] = set()  # (code, text) asked about once already
 
     # -- loading ---------------------------------------------------------------------------
     def set_agency(self, agency_id: str | None) -> None:
@@ -389,6 +397,8 @@ class ChecklistModel(QAbstractItemModel):
         assert node.criterion is not None
         code = node.criterion.code
         try:
+            if self._ask_first(node, index.column(), value, role):
+                return False
             change, label = self._change_for(node, index.column(), value, role)
             if change is None:
                 return False
@@ -409,12 +419,15 @@ class ChecklistModel(QAbstractItemModel):
         if column == COL_INPUT:
             if role == CHOICE_ROLE:
                 appraisal = None if value is None else Appraisal(input=value)
+            elif text:
+                reading = read_input(node.criterion.rule, text, node.criterion.maximum)
+                appraisal = Appraisal(input=reading.appraisal_input, override=reading.override)
             else:
-                appraisal = Appraisal(input=parse_input(node.criterion.rule, text)) if text else None
+                appraisal = None
             label = _tr("Chấm tiêu chí {c}").format(c=code)
             return [svc.appraisal_change(ws, agency_id, code, appraisal)], label
         if column == COL_POINTS:
-            appraisal = Appraisal(override=parse_decimal(text, what=_tr("Điểm thẩm định"))) if text else None
+            appraisal = Appraisal(override=_points(text)) if text else None
             return [svc.appraisal_change(ws, agency_id, code, appraisal)], _tr("Nhập điểm {c}").format(c=code)
         if column == COL_SELF:
             changes = [
@@ -425,6 +438,38 @@ class ChecklistModel(QAbstractItemModel):
         if column == COL_NOTE:
             return [Change(f"agency/{agency_id}/crit/{code}/note", text)], _tr("Ghi chú {c}").format(c=code)
         return None, ""
+
+    def _ask_first(self, node: Node, column: int, value: Any, role: int) -> bool:
+        """A count that may be points typed by habit is asked about once, not recorded unseen."""
+        assert node.criterion is not None
+        text = "" if value is None else " ".join(str(value).split())
+        if column != COL_INPUT or role == CHOICE_ROLE or not text:
+            return False
+        doubt = read_input(node.criterion.rule, text, node.criterion.maximum).doubt
+        key = (node.criterion.code, text)
+        if not doubt or key in self._confirmed:
+            return False
+        self._confirmed.add(key)
+        self._refused_text = text  # back in the editor: Enter again records it as typed
+        self.asked.emit(node.criterion.code, doubt)
+        return True
+
+    def preview(self, index: ModelIndex, text: str) -> tuple[str, str]:
+        """(what the typed text gives, why it may not be meant) for the hint line while typing."""
+        node = self.node(index)
+        if node.criterion is None or not text.strip():
+            return "", ""
+        criterion = node.criterion
+        try:
+            if index.column() == COL_INPUT and not input_choices(criterion.rule):
+                reading = read_input(criterion.rule, text, criterion.maximum)
+                return reading.result, reading.doubt
+            points = _points(text)
+        except ValueError as error:
+            return str(error), ""
+        if points < 0 or points > criterion.maximum:
+            return _tr("Điểm phải từ 0 đến {m}").format(m=format_points(criterion.maximum)), ""
+        return _tr("{p} điểm").format(p=format_points(points)), ""
 
     def take_refused_text(self) -> str | None:
         """The text of the last refused edit (once), so the view can put it back to correct."""

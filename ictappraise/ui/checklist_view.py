@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QInputMethodEvent, QKeyEvent, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QStyle,
     QStyledItemDelegate,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ictappraise.domain.input_text import input_hint
+from ictappraise.domain.input_text import choice_for_points, input_hint, input_unit
 from ictappraise.domain.numbers import format_points
 from ictappraise.ui.agency_model import fold
 from ictappraise.ui.checklist_model import (
@@ -51,6 +52,28 @@ CURRENT_CELL_FRAME = QColor("#0d47a1")
 CURRENT_CELL_BACKGROUND = QColor("#ffffff")
 
 
+POINTS_ROLE = Qt.ItemDataRole.UserRole + 1  # what a choice of a ChoiceBox is worth
+
+
+class UnitLineEdit(QLineEdit):
+    """A line edit that shows what it takes ("Số quy chế:", "Tỷ lệ a/b:", "Điểm:") in front."""
+
+    def __init__(self, unit: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.unit = QLabel(unit, self)
+        self.unit.setStyleSheet("color: #0d47a1; padding-left: 3px;")
+        self.unit.adjustSize()
+        self.setTextMargins(self.unit.width() + 2, 0, 0, 0)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 — Qt override
+        super().resizeEvent(event)
+        self.unit.move(0, (self.height() - self.unit.height()) // 2)
+
+    def minimum_width(self) -> int:
+        """Room for the unit and a few characters, however narrow the column."""
+        return self.unit.width() + self.fontMetrics().horizontalAdvance("00000/00000")
+
+
 class ChoiceBox(QComboBox):
     """A pick list whose type-ahead follows the whole text typed since it opened: the choice
     that begins with it (diacritics optional), else the value it had before typing. A note
@@ -61,6 +84,7 @@ class ChoiceBox(QComboBox):
         self.setEditable(False)
         self.typed = ""
         self._before = 0
+        self.points_of: Any = None  # typed text → the choice worth those points, or None
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text()
@@ -88,11 +112,26 @@ class ChoiceBox(QComboBox):
             (i for i in range(self.count()) if wanted and fold(self.itemText(i)).startswith(wanted)),
             None,
         )
+        if match is None and self.points_of is not None:
+            # Points typed where a choice is asked ("0", "10đ") pick the choice worth them.
+            value = self.points_of(typed)
+            match = next(
+                (
+                    i
+                    for i in range(1, self.count())
+                    if value is not None
+                    and self.itemData(i) == value
+                    and type(self.itemData(i)) is type(value)
+                ),
+                None,
+            )
         self.setCurrentIndex(self._before if match is None else match)
 
 
 class ChecklistDelegate(QStyledItemDelegate):
     """A pick list for yes/no, level and timeliness; a line edit ("7,5", "45/50") otherwise."""
+
+    typing = Signal(str, str, str)  # (code, what the text gives, why it may not be meant)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
         view = self.parent()
@@ -124,14 +163,40 @@ class ChecklistDelegate(QStyledItemDelegate):
                 points = criterion.rule.points(value, criterion.maximum) if criterion else None
                 shown = f"{label} — {format_points(points)} đ" if points is not None else label
                 combo.addItem(shown, value)  # the points show what each choice is worth
+            if criterion is not None:
+                combo.points_of = lambda text: choice_for_points(criterion.rule, text, criterion.maximum)
             return combo
-        editor = QLineEdit(parent)
         node = model.node(index)
         if index.column() == COL_INPUT and node.criterion is not None:
-            editor.setPlaceholderText(input_hint(node.criterion.rule))
+            editor = UnitLineEdit(input_unit(node.criterion.rule), parent)
+            editor.setPlaceholderText(input_hint(node.criterion.rule) + self.tr(" (điểm: gõ thêm đ)"))
         elif index.column() in (COL_POINTS, COL_SELF):
-            editor.setPlaceholderText(self.tr("Điểm, ví dụ 7,5"))
+            editor = UnitLineEdit(self.tr("Điểm:"), parent)
+            editor.setPlaceholderText(self.tr("ví dụ 7,5"))
+        else:
+            return QLineEdit(parent)
+        code = node.criterion.code if node.criterion else ""
+        cell = QPersistentModelIndex(index)
+        editor.textEdited.connect(lambda text: self.typing.emit(code, *model.preview(cell, text)))
         return editor
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> Any:
+        size = super().sizeHint(option, index)
+        view = self.parent()
+        if index.column() != COL_NAME or not isinstance(view, QTreeView):
+            return size
+        # A criterion name takes two lines when one is too short for it (the tooltip has all).
+        width = view.header().sectionSize(COL_NAME) - 8
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        metrics = option.fontMetrics
+        lines = 2 if metrics.horizontalAdvance(text) > width else 1
+        size.setHeight(max(size.height(), lines * metrics.lineSpacing() + 6))
+        return size
+
+    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: ModelIndex) -> None:
+        super().updateEditorGeometry(editor, option, index)
+        if isinstance(editor, UnitLineEdit) and editor.width() < editor.minimum_width():
+            editor.resize(editor.minimum_width(), editor.height())  # over the next cell while typing
 
     def setEditorData(self, editor: QWidget, index: ModelIndex) -> None:
         if isinstance(editor, QComboBox):
@@ -164,7 +229,7 @@ class ChecklistView(QTreeView):
         super().__init__(parent)
         self.setItemDelegate(ChecklistDelegate(self))
         self.setAlternatingRowColors(True)
-        self.setUniformRowHeights(True)
+        self.setUniformRowHeights(False)  # long criterion names take two lines
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
@@ -172,7 +237,8 @@ class ChecklistView(QTreeView):
             | QAbstractItemView.EditTrigger.AnyKeyPressed
             | QAbstractItemView.EditTrigger.SelectedClicked
         )
-        self.setWordWrap(False)
+        self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setAllColumnsShowFocus(True)
         self.setIndentation(12)
 
@@ -180,19 +246,47 @@ class ChecklistView(QTreeView):
         """Widths that fit 1366×768 without horizontal scrolling of the main columns."""
         header = self.header()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        # Widths from the font, so a larger system font does not cut the numbers; the name
+        # column gets what is left and wraps to two lines, the note grows with the window.
+        metrics = self.fontMetrics()
+
+        def room(column: int, sample: str) -> int:
+            title = str(self.model().headerData(column, Qt.Orientation.Horizontal))
+            return max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(title)) + 14
+
         widths = (
-            (COL_CODE, 82),
-            (COL_MAX, 46),
-            (COL_SELF, 58),
-            (COL_INPUT, 100),
-            (COL_POINTS, 74),
-            (COL_DIFF, 50),
-            (COL_NOTE, 122),
+            (COL_CODE, room(COL_CODE, "III.10.a") + 3 * self.indentation()),  # two levels + root
+            (COL_MAX, room(COL_MAX, "800")),
+            (COL_SELF, room(COL_SELF, "109,83")),
+            (COL_INPUT, room(COL_INPUT, "45/50 quy chế")),
+            (COL_POINTS, room(COL_POINTS, "chưa chấm")),
+            (COL_DIFF, room(COL_DIFF, "+10,5")),
         )
         for column, width in widths:
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
+        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_NOTE, QHeaderView.ResizeMode.Interactive)
+        self.note_minimum = metrics.horizontalAdvance("Ghi chú / m") + 12  # header cut, tooltip whole
+        self.share_width()
+        # Rows re-measure when the name column changes width (window or splitter resized).
+        header.sectionResized.connect(
+            lambda column, *_: column == COL_NAME and self.scheduleDelayedItemsLayout()
+        )
+
+    def share_width(self) -> None:
+        """The width left by the number columns: about two thirds to the name, the rest to the note."""
+        header = self.header()
+        fixed = sum(header.sectionSize(c) for c in range(header.count()) if c not in (COL_NAME, COL_NOTE))
+        free = max(self.viewport().width() - fixed, 0)
+        note = max(self.note_minimum, free // 3)
+        header.resizeSection(COL_NOTE, note)
+        header.resizeSection(COL_NAME, max(free - note, 120))
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 — Qt override
+        super().resizeEvent(event)
+        if hasattr(self, "note_minimum"):
+            self.share_width()
 
     def model(self) -> ChecklistModel:  # type: ignore[override]
         model = super().model()

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     QStringListModel,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListView,
@@ -44,7 +46,8 @@ from PySide6.QtWidgets import (
 from ictappraise.services import merge
 from ictappraise.services.conflicts import Conflict, Head, parse_typed, time_text
 from ictappraise.services.workspace import Workspace
-from ictappraise.ui.dialogs.common import ListTableModel
+from ictappraise.settings import ROLE_LEAD
+from ictappraise.ui.dialogs.common import ListTableModel, ask_save_file
 
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -56,8 +59,12 @@ class ConflictTableModel(ListTableModel[Conflict]):
 
     COL_AGENCY, COL_CODE, COL_WHAT, COL_HEADS = range(4)
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.names: dict[tuple[str | None, str | None], str] = {}  # criterion names, "I.1. Ban hành…"
+
     def headers(self) -> list[str]:
-        return [self.tr("Đơn vị"), self.tr("Tiêu chí"), self.tr("Nội dung"), self.tr("Số phiên bản")]
+        return [self.tr("Đơn vị"), self.tr("Tiêu chí"), self.tr("Nội dung"), self.tr("Phiên bản")]
 
     @property
     def conflicts(self) -> list[Conflict]:
@@ -74,7 +81,8 @@ class ConflictTableModel(ListTableModel[Conflict]):
         if column == self.COL_AGENCY:
             return conflict.agency_name
         if column == self.COL_CODE:
-            return conflict.code or ""
+            name = self.names.get((conflict.agency_id, conflict.code))
+            return f"{conflict.code}. {name}" if name else conflict.code or ""
         if column == self.COL_WHAT:
             return conflict.what
         return len(conflict.heads)
@@ -117,6 +125,16 @@ def _table(model: QAbstractTableModel, parent: QWidget) -> tuple[QTableView, QSo
     return view, proxy
 
 
+def _columns(view: QTableView, *, stretch: int) -> None:
+    """One column takes the spare width; the others fit their content."""
+    header = view.horizontalHeader()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    view.setWordWrap(True)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+
+
 class ConflictDialog(QDialog):
     """The lead settles conflicts: pick one version or type a new value, always with a reason."""
 
@@ -132,6 +150,12 @@ class ConflictDialog(QDialog):
         self.head_model = HeadTableModel(self)
         self.conflict_view, self.conflict_proxy = _table(self.conflict_model, self)
         self.head_view, self.head_proxy = _table(self.head_model, self)
+        # Room by need: the criterion and the reason stretch, short columns fit their text.
+        _columns(self.conflict_view, stretch=ConflictTableModel.COL_CODE)
+        _columns(self.head_view, stretch=HeadTableModel.COL_REASON)
+        self.notes_label = QLabel(self)  # the members' notes on the criterion in conflict
+        self.notes_label.setWordWrap(True)
+        self.notes_label.setTextFormat(Qt.TextFormat.PlainText)
         self.pick_radio = QRadioButton(self.tr("Giữ phiên bản đã chọn ở bảng trên"), self)
         self.new_radio = QRadioButton(self.tr("Nhập giá trị mới:"), self)
         self.value_edit = QLineEdit(self)
@@ -159,6 +183,7 @@ class ConflictDialog(QDialog):
         layout.addWidget(self.conflict_view, 2)
         layout.addWidget(QLabel(self.tr("Các phiên bản của trường đã chọn:"), self))
         layout.addWidget(self.head_view, 1)
+        layout.addWidget(self.notes_label)
         row = QHBoxLayout()
         row.addWidget(self.new_radio)
         row.addWidget(self.value_edit, 1)
@@ -174,7 +199,9 @@ class ConflictDialog(QDialog):
 
     def reload(self) -> None:
         """Re-read the open conflicts and select the first."""
-        self.conflict_model.set_rows(merge.list_conflicts(self.ws, self.agency_id))
+        conflicts = merge.list_conflicts(self.ws, self.agency_id)
+        self.conflict_model.names = self._criterion_names(conflicts)
+        self.conflict_model.set_rows(conflicts)
         count = self.conflict_model.rowCount()
         self.status_label.setText(
             self.tr("Còn %n xung đột.", "", count) if count else self.tr("Không còn xung đột nào.")
@@ -183,6 +210,27 @@ class ConflictDialog(QDialog):
         if count:
             self.conflict_view.selectRow(0)
         self._show_heads()
+
+    def _criterion_names(self, conflicts: list[Conflict]) -> dict[tuple[str | None, str | None], str]:
+        names: dict[tuple[str | None, str | None], str] = {}
+        for conflict in conflicts:
+            if conflict.agency_id and conflict.code and (conflict.agency_id, conflict.code) not in names:
+                criterion = self.ws.detail(conflict.agency_id).catalog.find(conflict.code)
+                if criterion is not None:
+                    names[(conflict.agency_id, conflict.code)] = criterion.name
+        return names
+
+    def _notes_text(self, conflict: Conflict | None) -> str:
+        """Each member's note on the criterion, so the lead reads why they scored as they did."""
+        if conflict is None or not conflict.agency_id or not conflict.code:
+            return ""
+        note_name = f"agency/{conflict.agency_id}/crit/{conflict.code}/note"
+        state = self.ws.state(conflict.agency_id).fields.get(note_name)
+        heads = [h for h in (state.heads if state else ()) if str(h.value or "").strip()]
+        if not heads:
+            return self.tr("Ghi chú của thành viên: (không có)")
+        lines = [f"{self.ws.member_name(h.author)}: {str(h.value).strip()}" for h in heads]
+        return self.tr("Ghi chú của thành viên:") + "\n" + "\n".join(lines)
 
     def current_conflict(self) -> Conflict | None:
         index = self.conflict_view.currentIndex()
@@ -199,6 +247,7 @@ class ConflictDialog(QDialog):
     def _show_heads(self) -> None:
         conflict = self.current_conflict()
         self.head_model.set_rows(conflict.heads if conflict else ())
+        self.notes_label.setText(self._notes_text(conflict))
         self.head_view.clearSelection()
         hint = self.tr("Điểm, ví dụ 12,5") if conflict and conflict.field.endswith("/appraised") else ""
         self.value_edit.setPlaceholderText(hint)
@@ -302,6 +351,7 @@ class MergeDialog(QDialog):
             self.show_error(str(error))
             return
         self.report.setPlainText("\n".join(merge.describe_plan(self.plan)))
+        self._progress_done(self.tr("Đã kiểm tra {n} gói.").format(n=len(paths)))
         self.merge_button.setEnabled(True)
 
     def apply(self) -> bool:
@@ -315,11 +365,18 @@ class MergeDialog(QDialog):
         except ValueError as error:
             return self.show_error(str(error))
         self.plan = None
+        self._progress_done(self.tr("Đã tổng hợp xong."))
         self.merge_button.setEnabled(False)
         self.report.setPlainText("\n".join(merge.describe_summary(self.summary)))
         self.conflicts_button.setEnabled(bool(merge.list_conflicts(self.ws)))
         self.merged.emit()
         return True
+
+    def _progress_done(self, text: str) -> None:
+        """A full bar that says the work is over (the services report only the step begun)."""
+        self.progress.setMaximum(1)
+        self.progress.setValue(1)
+        self.progress.setFormat(text)
 
     def _progress(self, done: int, total: int, text: str) -> None:
         self.progress.setMaximum(max(total, 1))
@@ -342,13 +399,15 @@ def send_package(parent: QWidget, ws: Workspace, path: Path | None = None) -> me
     """File → Gửi dữ liệu cho Tổ trưởng: write a full package and say where it is."""
     if path is None:
         who = (ws.actor.name if ws.actor else "").replace(" ", "_") or "du_lieu"
-        suggested = Path.home() / f"{who}_{date.today():%Y%m%d}.ictx"
-        chosen, _ = QFileDialog.getSaveFileName(
-            parent, parent.tr("Gửi dữ liệu cho Tổ trưởng"), str(suggested), parent.tr("Gói dữ liệu (*.ictx)")
+        chosen = ask_save_file(
+            parent,
+            parent.tr("Gửi dữ liệu cho Tổ trưởng"),
+            f"{who}_{date.today():%Y%m%d}.ictx",
+            parent.tr("Gói dữ liệu (*.ictx)"),
         )
-        if not chosen:
+        if chosen is None:
             return None
-        path = Path(chosen)
+        path = chosen
     try:
         result = merge.export_package(ws, path)
     except ValueError as error:
@@ -357,7 +416,11 @@ def send_package(parent: QWidget, ws: Workspace, path: Path | None = None) -> me
     QMessageBox.information(
         parent,
         parent.tr("Đã tạo gói dữ liệu"),
-        parent.tr("Đã lưu %1 sửa đổi và %2 tệp minh chứng vào:\n%3\nHãy chép tệp này cho Tổ trưởng.")
+        (
+            parent.tr("Đã lưu %1 sửa đổi và %2 tệp minh chứng vào:\n%3\nHãy gửi tệp này cho các thành viên.")
+            if ws.actor is not None and ws.actor.role == ROLE_LEAD  # the lead sends to the team
+            else parent.tr("Đã lưu %1 sửa đổi và %2 tệp minh chứng vào:\n%3\nHãy chép tệp này cho Tổ trưởng.")
+        )
         .replace("%1", str(result.edits))
         .replace("%2", str(result.attachments))
         .replace("%3", str(result.path)),

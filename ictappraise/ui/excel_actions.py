@@ -7,10 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -24,6 +22,8 @@ from PySide6.QtWidgets import (
 from ictappraise.services import excel_import
 from ictappraise.services.workspace import ServiceError
 from ictappraise.store.database import StoreError
+from ictappraise.ui.day_edit import DayEdit
+from ictappraise.ui.dialogs.common import ask_save_file
 from ictappraise.ui.tasks import TaskCancelled, run_task
 
 if TYPE_CHECKING:
@@ -72,9 +72,7 @@ class ImportOptionsDialog(QDialog):
             QLabel(self.tr("{n} tệp: {names}").format(n=len(files), names=", ".join(f.name for f in files)))
         )
         self.has_date = QCheckBox(self.tr("Ghi ngày đơn vị gửi báo cáo (để xét gửi muộn):"))
-        self.sent = QDateEdit(QDate.currentDate())
-        self.sent.setCalendarPopup(True)
-        self.sent.setDisplayFormat("dd/MM/yyyy")
+        self.sent = DayEdit()  # empty until typed: a pre-filled day would be recorded unread
         self.sent.setEnabled(False)
         self.has_date.toggled.connect(self.sent.setEnabled)
         self.appraised = QCheckBox(self.tr("Tệp chứa điểm thẩm định của tôi (không phải phiếu tự đánh giá)"))
@@ -88,7 +86,7 @@ class ImportOptionsDialog(QDialog):
         layout.addWidget(buttons)
 
     def sent_date(self) -> date | None:
-        return self.sent.date().toPython() if self.has_date.isChecked() else None  # type: ignore[return-value]
+        return self.sent.day() if self.has_date.isChecked() else None
 
 
 def import_forms(window: MainWindow, files: Sequence[Path] | None = None) -> int:
@@ -140,9 +138,8 @@ def export_form(window: MainWindow) -> None:
     if window.agency_id is None:
         return
     agency = window.ws.agency(window.agency_id)
-    suggested = Path.home() / excel_import.form_file_name(agency)
-    path, _ = QFileDialog.getSaveFileName(
-        window, window.tr("Lưu phiếu tự đánh giá"), str(suggested), "Excel (*.xlsx)"
+    path = ask_save_file(
+        window, window.tr("Lưu phiếu tự đánh giá"), excel_import.form_file_name(agency), "Excel (*.xlsx)"
     )
     if path:
         _done(
@@ -163,9 +160,8 @@ def export_all_forms(window: MainWindow) -> None:
 
 
 def export_results(window: MainWindow) -> None:
-    suggested = Path.home() / "ket_qua_tham_dinh.xlsx"
-    path, _ = QFileDialog.getSaveFileName(
-        window, window.tr("Xuất kết quả ra Excel"), str(suggested), "Excel (*.xlsx)"
+    path = ask_save_file(
+        window, window.tr("Xuất kết quả ra Excel"), "ket_qua_tham_dinh.xlsx", "Excel (*.xlsx)"
     )
     if path:
         _done(window, lambda: excel_import.write_results(window.ws, Path(path)), window.tr("Đã xuất kết quả"))

@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import (
     QCoreApplication,
     QEvent,
+    QLocale,
     QMessageLogContext,
     QObject,
     QSettings,
@@ -56,9 +57,11 @@ def application(*, translated: bool = True) -> QApplication:
 
 
 def install_qt_translation(app: QApplication) -> None:
-    """Vietnamese for Qt's own buttons and dialogs (Hủy, Đóng…); Qt ships no Vietnamese."""
+    """Vietnamese for Qt's own buttons, dialogs and calendars (Hủy, Đóng, In…); Qt ships none."""
     if getattr(app, "_ictappraise_translator", None) is not None:
         return
+    # Month and day names of Qt's calendars, and its date formats, from the Vietnamese locale.
+    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     translator = QTranslator(app)
     if translator.load(str(resource_path("translations", "qt_vi.qm"))):
         app.installTranslator(translator)

@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 
 SETTINGS_GROUP = "main_window"
 HINT_STYLE = "color: #333; background: #f4f6f8; padding: 4px;"
+NOTICE_STYLE = "color: #3e2c00; background: #fff4d6; border: 1px solid #e0b84c; padding: 6px;"
+SELF_MODE_STYLE = "background: #fff4d6; color: #5d4000; font-weight: bold;"
+QUESTION_STYLE = "color: #5d4000; background: #fff4d6; padding: 4px;"
 REFUSAL_STYLE = "color: #a00000; background: #ffecec; padding: 4px; font-weight: bold;"
 # Aligned by the style sheet: the Qt namespace costs a noticeable part of the first frame.
 OPENING_STYLE = "color: #555; font-size: 15px; qproperty-alignment: AlignCenter;"
@@ -111,6 +114,7 @@ class MainWindow(QMainWindow):
         self.checklist.configure_columns()
         self.preview = PreviewPanel(self)
         self.facts = FactsPanel(controller, self)
+        self.facts.today = self.today  # a sent day after it is asked about
         self._build_layout()
         self._connect()
         self.attached = True
@@ -174,9 +178,15 @@ class MainWindow(QMainWindow):
         self.visit_panel = self._visit_panel()
         if self.visit_panel is not None:
             self.tabs.addTab(self.visit_panel, self.tr("Buổi thẩm định"))
+        self.notice = QLabel()  # a note to read once (e.g. sample data at a first start)
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet(NOTICE_STYLE)
+        self.notice.linkActivated.connect(lambda _link: self.notice.hide())
+        self.notice.hide()
         center = QWidget()
         center_layout = QVBoxLayout(center)
         center_layout.setContentsMargins(4, 4, 4, 4)
+        center_layout.addWidget(self.notice)
         center_layout.addLayout(top)
         center_layout.addLayout(buttons)
         center_layout.addWidget(self.tabs, 1)
@@ -184,8 +194,10 @@ class MainWindow(QMainWindow):
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(self.preview)
-        side_layout.addWidget(self.facts)
+        # The facts sit at the bottom, so a band or a reason that wraps above does not move
+        # the month boxes the clerk is typing in.
         side_layout.addStretch(1)
+        side_layout.addWidget(self.facts)
         scroll = self.side_scroll = SideScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(side)
@@ -195,12 +207,14 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(center)
         self.splitter.addWidget(scroll)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([360, 716, 290])
+        self.splitter.setSizes([360, 726, 280])
         self.setCentralWidget(self.splitter)
         who = self.ws.actor.name if self.ws.actor else self.tr("(chưa khai báo)")
-        self.statusBar().showMessage(
+        # A widget, not showMessage(): a menu's status tips would wipe a message for good.
+        self.user_label = QLabel(
             self.tr("Người dùng: {who} — Tệp: {path}").format(who=who, path=self.ws.db.path)
         )
+        self.statusBar().addWidget(self.user_label, 1)
         self.saved_label = QLabel()
         self.statusBar().addPermanentWidget(self.saved_label)
 
@@ -220,6 +234,8 @@ class MainWindow(QMainWindow):
             lambda text: QMessageBox.warning(self, self.tr("Không thực hiện được"), text)
         )
         self.checklist_model.refused.connect(self.show_refusal)
+        self.checklist_model.asked.connect(self.show_question)
+        self.checklist.itemDelegate().typing.connect(self.show_typing)  # type: ignore[attr-defined]
         self.checklist.selectionModel().currentChanged.connect(self._current_changed)
         self.ready_button.clicked.connect(self.mark_ready)
         self.minutes_button.clicked.connect(self.open_minutes)
@@ -256,9 +272,9 @@ class MainWindow(QMainWindow):
 
     # -- reacting to changes ---------------------------------------------------------------
     def show_agency(self, agency_id: str) -> None:
-        """Show one agency's checklist, preview, facts and visit."""
-        self.agency_id = agency_id
-        self.checklist_model.set_agency(agency_id)
+        """Show one agency's checklist, preview, facts and visit ("": none, e.g. filtered out)."""
+        self.agency_id = agency_id or None
+        self.checklist_model.set_agency(agency_id or None)
         self.checklist.expandAll()
         self._refresh_side()
         if self.visit_panel is not None:
@@ -287,6 +303,10 @@ class MainWindow(QMainWindow):
         self.facts.show_detail(detail)
         self.side_scroll.fit()
         if detail is None:
+            self.header.setText(self.tr("Chưa chọn đơn vị: chọn trong danh sách bên trái"))
+            self.status_label.clear()
+            self.ready_button.setEnabled(False)
+            self.hint.setText("")
             return
         agency = detail.agency
         when = agency.visit_date.strftime("%d/%m/%Y") if agency.visit_date else self.tr("chưa xếp lịch")
@@ -313,6 +333,29 @@ class MainWindow(QMainWindow):
         self.hint.setText(self.tr("Không nhận giá trị — {m}").format(m=message))
         self.hint.setStyleSheet(REFUSAL_STYLE)
 
+    def show_question(self, code: str, message: str) -> None:
+        """A typed value that may not be meant: asked once in the hint line, the editor kept."""
+        self.hint.setText(
+            self.tr(
+                "<b>Tiêu chí {c} — kiểm tra lại:</b> {m}<br>Enter lần nữa: ghi đúng như đã gõ; Esc: bỏ."
+            ).format(c=code, m=message)
+        )
+        self.hint.setStyleSheet(QUESTION_STYLE)
+
+    def show_typing(self, code: str, result: str, doubt: str) -> None:
+        """The rule and what the text typed so far gives, under the table while typing."""
+        detail = self.checklist_model.detail
+        criterion = detail.catalog.find(code) if detail and code else None
+        if criterion is None:
+            return
+        typed = self.tr("<b>Đang nhập:</b> {r}").format(r=result) if result else ""
+        if doubt:
+            typed += self.tr(" — <b>lưu ý:</b> {d}").format(d=doubt)
+        self.hint.setText(
+            self.tr("<b>{c}.</b> Cách tính điểm: {m}<br>{t}").format(c=code, m=criterion.method_text, t=typed)
+        )
+        self.hint.setStyleSheet(QUESTION_STYLE if doubt else HINT_STYLE)
+
     def _saved(self, when: str) -> None:
         self.saved_label.setText(self.tr("Đã lưu lúc {t}").format(t=when[11:19]))
         self.hint.setStyleSheet(HINT_STYLE)
@@ -338,6 +381,19 @@ class MainWindow(QMainWindow):
     def _toggle_self(self, checked: bool) -> None:
         self.checklist_model.self_editing = checked
         self.checklist_model.refresh()
+        # The mode is said in words, not only by a darker button: the self column takes typing.
+        self.self_toggle.setText(
+            self.tr("Đang nhập điểm tự ĐG (bấm để thôi)") if checked else self.tr("Nhập điểm tự đánh giá")
+        )
+        self.self_toggle.setStyleSheet(SELF_MODE_STYLE if checked else "")
+        if checked:
+            self.hint.setText(
+                self.tr(
+                    "<b>Chế độ nhập điểm tự đánh giá:</b> cột «Tự ĐG» nhận điểm của đơn vị (bản giấy); "
+                    "Tab đi qua cột này trước cột nhập liệu."
+                )
+            )
+            self.hint.setStyleSheet(QUESTION_STYLE)
 
     # -- actions ---------------------------------------------------------------------------
     def current_code(self) -> str | None:
@@ -381,6 +437,15 @@ class MainWindow(QMainWindow):
             lambda agency_id: self.controller.announce({f"agency/{agency_id}/crit/{code}"})
         )
         dialog.exec()
+
+    def show_notice(self, html: str) -> None:
+        """A note above the checklist until the clerk hides it ("Đã hiểu, ẩn")."""
+        self.notice.setText(html + " " + self.tr("<a href='hide'>Đã hiểu, ẩn</a>"))
+        self.notice.show()
+
+    def focus_facts(self) -> None:
+        """The penalty facts from the keyboard (F6): "Đã gửi", then Tab to the date and months."""
+        self.facts.sent_known.setFocus()
 
     def focus_first_input(self) -> None:
         """Start scoring (F2): the selected row's input, else the first input, in edit mode."""

@@ -103,10 +103,9 @@ class MinutesDialog(QDialog):
     # -- intents (tests replace these) ----------------------------------------------------------
     def ask_save_path(self, suggested: str) -> Path | None:
         """Where to save the PDF (None: the user cancelled)."""
-        name, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Lưu biên bản"), suggested, self.tr("Tệp PDF (*.pdf)")
-        )
-        return Path(name) if name else None
+        from ictappraise.ui.dialogs.common import ask_save_file
+
+        return ask_save_file(self, self.tr("Lưu biên bản"), suggested, self.tr("Tệp PDF (*.pdf)"))
 
     def ask_printer(self) -> QPrinter | None:
         """A printer chosen in the system's print dialog (None: cancelled)."""
@@ -234,8 +233,10 @@ class MinutesDialog(QDialog):
         problems = readiness_problems(self.ws, self.agency_id)
         if problems:
             return problems_text(self.tr("Dự thảo — chưa ký được"), problems)
-        text = self.tr("Sẵn sàng ký (lần lập {r}). In, ký trên giấy, rồi bấm «Ghi nhận đã ký».").format(
-            r=revision
+        # The agency's status first, in the main window's words: after a reopen it is "Đang thẩm
+        # định" there and here, and the minutes can still be signed once printed again.
+        text = self.tr("{s} — sẵn sàng ký (lần lập {r}). In, ký trên giấy, rồi bấm «Ghi nhận đã ký».").format(
+            s=self.tr(detail.status_label), r=revision
         )
         text += " " + self._check_code_text(print_)
         sample = catalog_warning(self.ws.detail(self.agency_id))
@@ -302,6 +303,7 @@ class MinutesDialog(QDialog):
                 self.tr("Không ghi được tệp {path}: {why}").format(path=target, why=error.strerror)
             )
             return None
+        self.status_label.setText(self.tr("Đã lưu biên bản vào {path}").format(path=target))
         return target
 
     def save_signed_pdf(self) -> Path | None:

@@ -7,7 +7,10 @@ with whether it changed the band, the final band ("tạm tính" while criteria a
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Qt
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -22,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ictappraise.domain.dates import format_day
 from ictappraise.domain.fields import fact_field, portal_field
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.rating import CHECKED, UNCHECKED
@@ -33,8 +37,18 @@ from ictappraise.services.workspace import Change, ServiceError
 from ictappraise.store.database import StoreError
 from ictappraise.ui.commands import push_changes
 from ictappraise.ui.controller import Controller
-from ictappraise.ui.dialogs.common import date_box, to_qdate
+from ictappraise.ui.dialogs.common import date_box
 from ictappraise.ui.style import band_css
+
+BAND_FONT_CSS = " font-size: 20px; font-weight: bold;"
+
+
+def band_font() -> QFont:
+    """The font of the band line (BAND_FONT_CSS), to reserve its height."""
+    font = QFont()
+    font.setPixelSize(20)
+    font.setBold(True)
+    return font
 
 
 class PreviewPanel(QWidget):
@@ -66,6 +80,8 @@ class PreviewPanel(QWidget):
         self.band = QLabel()
         self.band.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.band.setWordWrap(True)
+        # Room for two lines always, so the panel below does not jump when a band wraps.
+        self.band.setMinimumHeight(2 * QFontMetrics(band_font()).lineSpacing() + 8)
         layout.addWidget(self.band)
         self.remaining = QLabel()
         self.remaining.setWordWrap(True)
@@ -98,6 +114,11 @@ class PreviewPanel(QWidget):
             )
             self.penalties.clear()
             self._band_text(None, self.tr("CÓ XUNG ĐỘT — Tổ trưởng cần giải quyết"))
+        elif rating is not None and all(row.points is None for row in card.rows.values()):
+            # Nothing scored yet: no band to alarm anyone with (the list says "Chưa chấm" too).
+            self.base.setText(self.tr("Chưa chấm tiêu chí nào."))
+            self.penalties.clear()
+            self._band_text(None, self.tr("CHƯA CHẤM"))
         elif rating is not None:
             self.base.setText(self.tr("Xếp loại theo điểm: {b}").format(b=rating.base_band.value))
             # A fact not recorded yet comes as a "Chưa kiểm tra được" line from the domain.
@@ -129,7 +150,7 @@ class PreviewPanel(QWidget):
 
     def _band_text(self, band: object, text: str) -> None:
         self.band.setText(text)
-        self.band.setStyleSheet(band_css(band) + " font-size: 20px; font-weight: bold;")  # type: ignore[arg-type]
+        self.band.setStyleSheet(band_css(band) + BAND_FONT_CSS)  # type: ignore[arg-type]
 
     def _penalty_html(self, reasons: tuple[str, ...]) -> str:
         lines = []
@@ -162,6 +183,11 @@ class FactsPanel(QGroupBox):
         self.agency_id: str | None = None
         self._loading = False
         self._recorded_sent: str | None = None
+        self._visit_day: date | None = None
+        self.today = date.today()
+        self._recorded_months: dict[int, int | None] = {}
+        self._asked: set[date] = set()  # days the clerk already confirmed: asked once only
+        self._asking = False
         form = QFormLayout(self)
         self.sent = date_box()
         self.sent_known = QCheckBox(self.tr("Đã gửi, ngày:"))
@@ -187,16 +213,20 @@ class FactsPanel(QGroupBox):
             box.setToolTip(self.tr("Số tin, bài tháng {m}").format(m=month))
             box.setAccessibleName(self.tr("Tháng {m}").format(m=month))
             box.editingFinished.connect(lambda m=month: self._month_changed(m))
+            # Six months a row, no arrow buttons (↑/↓ still step): all twelve fit at 1366×768.
+            box.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
+            box.setAlignment(Qt.AlignmentFlag.AlignRight)
             label = QLabel(self.tr("T{m}").format(m=month))
-            grid.addWidget(label, (month - 1) // 4 * 2, (month - 1) % 4)
-            grid.addWidget(box, (month - 1) // 4 * 2 + 1, (month - 1) % 4)
+            grid.addWidget(label, (month - 1) // 6 * 2, (month - 1) % 6)
+            grid.addWidget(box, (month - 1) // 6 * 2 + 1, (month - 1) % 6)
             self.months.append(box)
         form.addRow(grid)
         self.short = QLabel()
         self.short.setWordWrap(True)
+        self.short.setMinimumHeight(2 * self.short.fontMetrics().lineSpacing())  # no jump on wrap
         form.addRow(self.short)
-        self.sent_known.toggled.connect(self._sent_changed)
-        # Written when the date is done (Enter, leaving the field, a click in the calendar),
+        self.sent_known.toggled.connect(self._sent_toggled)
+        # Written when the date is done (Enter, Tab, leaving the field, a click in the calendar),
         # not on every keystroke: "08/11" on the way to "08/12" is not a fact to record.
         self.sent.editingFinished.connect(self._sent_changed)
         self.sent.calendarWidget().clicked.connect(lambda _day: self._sent_changed())
@@ -212,11 +242,12 @@ class FactsPanel(QGroupBox):
             facts = detail.facts
             sent = facts.report_sent or facts.report_received
             self._recorded_sent = facts.report_sent.isoformat() if facts.report_sent else None
-            self.sent_known.setChecked(sent is not None)
-            self.sent.setEnabled(sent is not None)
-            self.sent.setDate(
-                to_qdate(sent or facts.deadline) if (sent or facts.deadline) else QDate.currentDate()
-            )
+            self._visit_day = detail.visit.date
+            # Only a recorded sent day fills the field: never the deadline, today or the day
+            # it was received (the timing line below still says what the rating counts).
+            self.sent_known.setChecked(facts.report_sent is not None)
+            self.sent.setEnabled(facts.report_sent is not None)
+            self.sent.set_day(facts.report_sent)
             deadline = facts.deadline.strftime("%d/%m/%Y") if facts.deadline else "—"
             if sent is None:
                 timing = self.tr("chưa ghi ngày gửi báo cáo, chưa xét được gửi muộn")
@@ -235,6 +266,7 @@ class FactsPanel(QGroupBox):
             )
             for box, count in zip(self.months, facts.portal_counts, strict=True):
                 box.setValue(-1 if count is None else count)
+            self._recorded_months = dict(enumerate(facts.portal_counts, start=1))
             self.short.setText(self._portal_text(detail.scorecard.facts))
         finally:
             self._loading = False
@@ -273,18 +305,58 @@ class FactsPanel(QGroupBox):
             QMessageBox.warning(self, self.tr("Không lưu được"), str(error))
             self.show_detail(self.controller.ws.detail(self.agency_id))
 
-    def _sent_changed(self) -> None:
+    def _sent_toggled(self, checked: bool) -> None:
         if self._loading or self.agency_id is None:
             return
-        self.sent.setEnabled(self.sent_known.isChecked())
-        value = self.sent.date().toPython().isoformat() if self.sent_known.isChecked() else None  # type: ignore[union-attr]
+        self.sent.setEnabled(checked)
+        if not checked:
+            self.sent.set_day(None)  # ticked again, it starts empty: a stale day is not kept
+        elif self.sent.day() is None:
+            self.sent.setFocus()  # the day is typed next; nothing is recorded until it is
+            return
+        self._sent_changed()
+
+    def _sent_changed(self) -> None:
+        if self._loading or self.agency_id is None or self._asking:
+            return
+        day = self.sent.day() if self.sent_known.isChecked() else None
+        value = day.isoformat() if day else None
         if value == self._recorded_sent:
             return  # nothing new: leaving the field must not write an edit
+        if day is not None and not self._confirm_day(day):
+            recorded = date.fromisoformat(self._recorded_sent) if self._recorded_sent else None
+            self.sent.set_day(recorded)
+            return
         self._recorded_sent = value
         self._write([Change(fact_field(self.agency_id, "report_sent"), value)], self.tr("Ngày gửi báo cáo"))
 
+    def _confirm_day(self, day: date) -> bool:
+        """A sent day after the visit or after today is asked about, once per day."""
+        late = [
+            text.format(d=format_day(limit))
+            for text, limit in (
+                (self.tr("sau ngày thẩm định {d}"), self._visit_day),
+                (self.tr("sau hôm nay {d}"), self.today),
+            )
+            if limit is not None and day > limit
+        ]
+        if not late or day in self._asked:
+            return True
+        when = self.tr(" và ").join(late)
+        self._asking = True  # the question takes the focus: that is not the end of the typing
+        try:
+            answer = QMessageBox.question(
+                self,
+                self.tr("Ngày gửi báo cáo"),
+                self.tr("Ngày gửi {d} {w}. Vẫn ghi ngày này?").format(d=format_day(day), w=when),
+            )
+        finally:
+            self._asking = False
+        self._asked.add(day)
+        return answer == QMessageBox.StandardButton.Yes
+
     def _attached_changed(self, checked: bool) -> None:
-        if self.agency_id is not None:
+        if self.agency_id is not None and not self._loading:
             self._write(
                 [Change(fact_field(self.agency_id, "report_attached"), checked)], self.tr("Kèm báo cáo")
             )
@@ -293,6 +365,10 @@ class FactsPanel(QGroupBox):
         if self.agency_id is None:
             return
         value = self.months[month - 1].value()
+        count = None if value < 0 else value
+        if month in self._recorded_months and self._recorded_months[month] == count:
+            return  # Tab through an unchanged month: no edit, no undo step that does nothing
+        self._recorded_months[month] = count
         self._write(
             [Change(portal_field(self.agency_id, month), None if value < 0 else value)],
             self.tr("Tin, bài tháng {m}").format(m=month),

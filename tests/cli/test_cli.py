@@ -230,6 +230,8 @@ def test_identity_unset_then_set(user_env: dict[str, str]) -> None:
     saved = run(user_env, "identity", "--set", "Chuyên viên A")
     assert saved.returncode == 0, saved.stderr
     assert "Người dùng: Chuyên viên A" in saved.stdout
+    assert "— Thành viên" not in saved.stdout  # the role is the round's, not a guess
+    assert "Vai trò: theo danh sách Tổ thẩm định trong tệp dữ liệu" in saved.stdout
 
     shown = run(user_env, "identity")
     assert shown.returncode == 0
@@ -299,7 +301,9 @@ def test_file_open_in_another_window(user_env: dict[str, str], demo_db: Path) ->
 
     db = open_database(demo_db)  # as if the GUI had it open
     try:
-        assert_user_error(run(user_env, "results", "--db", str(demo_db)), "đang được mở")
+        # Reading commands run beside the window (tests/cli/test_read_beside_window.py); writing waits.
+        signing = run(user_env, "sign", "--db", str(demo_db), "--agency", "TUPT", "--as", "Nguyễn Thị Thắng")
+        assert_user_error(signing, "đang được mở")
     finally:
         db.close()
 

@@ -18,8 +18,9 @@ import pytest
 
 from ictappraise.domain.fields import crit_field
 from ictappraise.services.seed import seed_round
-from ictappraise.services.workspace import Actor, Workspace
+from ictappraise.services.workspace import Workspace
 from ictappraise.store.database import open_database
+from tests.support import member_ws as acting
 
 REPO = Path(__file__).resolve().parents[2]
 LEAD = "Nguyễn Thị Thắng"
@@ -59,15 +60,6 @@ def assert_quiet(result: subprocess.CompletedProcess[str], *, ok: bool) -> None:
     for number, line in enumerate(lines):
         continued = number > 0 and CONTINUATION.match(line)  # a list item of the message above
         assert (OURS.match(line) or continued) and not NOISE.search(line), f"not ours: {line!r}\n{where}"
-
-
-def acting(db_path: Path, name: str) -> Workspace:
-    """A Workspace on a database file acting as a demo member (the caller closes ws.db)."""
-    ws = Workspace(open_database(db_path))
-    member = ws.find_member(name)
-    assert member is not None, name
-    ws.actor = Actor(member.id, "test-device", member.name, member.role)
-    return ws
 
 
 @pytest.fixture

@@ -138,3 +138,17 @@ def test_cli_export(demo_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "kq.xlsx"
     assert main(["export-xlsx", "--db", str(demo_db), "--out", str(out)]) == 0
     assert load_workbook(out).sheetnames[0] == excel_results.SUMMARY_SHEET
+
+
+def test_an_unscored_agency_has_blank_sections_not_zeros(results_book) -> None:
+    workbook, _results, ws = results_book
+    detail = ws.detail(ws.find_agency("HUPQ").id)  # not started: nothing scored
+    assert all(row.points is None for row in detail.scorecard.rows.values())
+    sheet = workbook["HUPQ"]
+    rows = {sheet.cell(r, 1).value: r for r in range(excel_results.AGENCY_HEADER_ROW + 1, sheet.max_row + 1)}
+    for group in detail.catalog.groups:
+        assert sheet.cell(rows[group.code], 5).value is None  # blank, not 0
+    texts = [str(sheet.cell(r, 2).value) for r in range(1, sheet.max_row + 1)]
+    total_row = texts.index("TỔNG CỘNG") + 1
+    assert sheet.cell(total_row, 5).value is None and sheet.cell(total_row, 6).value is None
+    assert sheet.cell(total_row, 3).value is not None  # the maximum is still shown

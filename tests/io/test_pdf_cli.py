@@ -45,7 +45,8 @@ def test_minutes_of_one_agency_and_of_a_day(demo_db: Path, tmp_path: Path) -> No
     assert "Đã ghi biên bản Huyện ủy Tuy Phong" in result.stdout
     assert "tại Huyện ủy Tuy Phong" in full_text(one)
     day = tmp_path / "day"
-    result = run(tmp_path, "minutes", "--db", str(demo_db), "--date", "2022-12-09", "--out-dir", str(day))
+    # Written as a clerk writes it, like import-xlsx --sent (domain.dates.parse_day).
+    result = run(tmp_path, "minutes", "--db", str(demo_db), "--date", "09/12/2022", "--out-dir", str(day))
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in day.iterdir()) == [
         "2022-12-09_HUBB_bien-ban-tham-dinh.pdf",

@@ -91,10 +91,16 @@ def test_lists_each_conflict_in_words_with_every_version(qtbot, qtmodeltester, c
     dialog = open_dialog(qtbot, ws, agency_id)
     model = dialog.conflict_model
     rows = [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
+    named = (
+        f"{code}. {ws.detail(agency_id).catalog.find(code).name}"  # the criterion's name, not only its code
+    )
     assert rows == [
-        ["Huyện ủy Phú Quý", code, "Điểm thẩm định", 2],
-        ["Huyện ủy Phú Quý", code, "Ghi chú", 2],
+        ["Huyện ủy Phú Quý", named, "Điểm thẩm định", 2],
+        ["Huyện ủy Phú Quý", named, "Ghi chú", 2],
     ]
+    assert (
+        dialog.notes_label.text() == f"Ghi chú của thành viên:\n{MEMBER_A}: Ghi chú A\n{MEMBER_B}: Ghi chú B"
+    )
     heads = dialog.head_model
     shown = sorted(tuple(heads.index(r, c).data() for c in range(3)) for r in range(heads.rowCount()))
     assert shown == [
@@ -182,11 +188,15 @@ def test_merge_dialog_shows_the_plan_then_merges(qtbot, demo_db: Path, tmp_path:
         qtbot.addWidget(dialog)
         assert "a.ictx: từ Chuyên viên A" in dialog.report.toPlainText()
         assert dialog.merge_button.isEnabled()
+        # The check is over: a full bar that says so, not half full on "Đang kiểm tra a.ictx…".
+        assert dialog.progress.value() == dialog.progress.maximum()
+        assert dialog.progress.format() == "Đã kiểm tra 1 gói."
         with qtbot.waitSignal(dialog.merged):
             qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
         assert "1 sửa đổi mới" in dialog.report.toPlainText() and not dialog.merge_button.isEnabled()
         assert lead.detail(agency.id).entries["I.1"].note == "Ghi chú của A"
         assert dialog.progress.value() == dialog.progress.maximum()
+        assert dialog.progress.format() == "Đã tổng hợp xong."  # not "Đang ghi vào tệp dữ liệu…"
         dialog.set_packages([tmp_path / "missing.ictx"])
         assert warnings[-1].startswith("Không tìm thấy gói dữ liệu") and not dialog.merge_button.isEnabled()
     finally:
@@ -243,3 +253,22 @@ def test_merge_dialog_asks_before_a_stranger_package(
         assert "Người gửi không thuộc Tổ thẩm định: Ai đó." in dialog.report.toPlainText()
     finally:
         lead.db.close()
+
+
+def test_a_settled_score_does_not_ask_for_a_difference_note_again(
+    qtbot, lead_ws: Workspace, warnings
+) -> None:  # noqa: ANN001
+    agency = lead_ws.find_agency("HUPQ")
+    code = next(iter(lead_ws.catalog(agency.category).leaves())).code
+    field = crit_field(agency.id, code, "appraised")
+    concurrent(lead_ws, field, {MEMBER_A: {"override": "1"}, MEMBER_B: {"override": "2"}})
+    dialog = open_dialog(qtbot, lead_ws, agency.id)
+    assert dialog.notes_label.text() == "Ghi chú của thành viên: (không có)"
+    dialog.select_head(head_row(dialog, MEMBER_B))
+    type_text(dialog.reason_edit, "Đối chiếu biên bản kiểm tra")
+    qtbot.mouseClick(dialog.resolve_button, Qt.MouseButton.LeftButton)
+    detail = lead_ws.detail(agency.id)
+    assert detail.scorecard.rows[code].difference not in (None, Decimal(0))  # it differs from the self score…
+    assert code not in detail.missing_reasons  # …and the lead's reason is its note
+    assert detail.entries[code].note == "Tổ trưởng giải quyết xung đột: Đối chiếu biên bản kiểm tra"
+    assert warnings == []

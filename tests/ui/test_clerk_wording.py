@@ -41,7 +41,7 @@ def test_signed_minutes_name_the_code_printed_in_the_footer(qtbot: QtBot, lead_w
 
 def test_ready_minutes_say_the_code_and_why_reopen_is_off(qtbot: QtBot, lead_ws: Workspace) -> None:
     dialog = _dialog(qtbot, lead_ws, "TUPT")
-    assert "Sẵn sàng ký (lần lập 1)." in dialog.status_label.text()
+    assert "sẵn sàng ký (lần lập 1)." in dialog.status_label.text()
     assert "Mã đối chiếu in ở chân trang biên bản:" in dialog.status_label.text()
     assert not dialog.reopen_button.isEnabled()
     assert dialog.reopen_button.toolTip() == "Biên bản chưa ký nên không cần mở lại."

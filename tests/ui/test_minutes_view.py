@@ -62,6 +62,7 @@ def test_save_as_pdf_writes_the_minutes(qtbot: QtBot, lead_ws: Workspace, tmp_pa
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     text = " ".join(p.extract_text() for p in PdfReader(str(target)).pages)
     assert "Huyện ủy Tuy Phong" in text
+    assert f"Đã lưu biên bản vào {target}" in dialog.status_label.text()  # said, not silent
 
 
 def test_print_sends_every_page_to_the_printer(qtbot: QtBot, lead_ws: Workspace, tmp_path: Path) -> None:
@@ -81,7 +82,7 @@ def test_sign_then_reopen_with_a_reason(qtbot: QtBot, lead_ws: Workspace) -> Non
     dialog = _dialog(qtbot, lead_ws, "TUPT")
     agency_id = dialog.agency_id
     assert dialog.sign_button.isEnabled() and not dialog.reopen_button.isEnabled()
-    assert "Sẵn sàng ký" in dialog.status_label.text()
+    assert "sẵn sàng ký" in dialog.status_label.text()
     with qtbot.waitSignal(dialog.status_changed, timeout=5000) as signal:
         qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
     assert signal.args == [agency_id] and lead_ws.is_signed(agency_id)
@@ -96,6 +97,9 @@ def test_sign_then_reopen_with_a_reason(qtbot: QtBot, lead_ws: Workspace) -> Non
     reopened = [h for h in lead_ws.history(status_field(agency_id)) if h.new_value.get("state") == "reopened"]
     assert reopened[-1].edit.reason == "Đơn vị xin bổ sung minh chứng"
     assert dialog.sign_button.isEnabled()
+    # The two statuses agree after a reopen: the main window's label starts the dialog's line.
+    status = lead_ws.detail(agency_id).status_label
+    assert dialog.status_label.text().startswith(f"{status} — sẵn sàng ký (lần lập 2)")
 
 
 def test_cancelling_the_sign_confirmation_changes_nothing(qtbot: QtBot, lead_ws: Workspace) -> None:
@@ -105,7 +109,7 @@ def test_cancelling_the_sign_confirmation_changes_nothing(qtbot: QtBot, lead_ws:
         qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
     assert dialog.confirmations == ["Thành ủy Phan Thiết"]  # type: ignore[attr-defined]
     assert _edit_count(lead_ws) == before and not lead_ws.is_signed(dialog.agency_id)
-    assert dialog.sign_button.isEnabled() and "Sẵn sàng ký" in dialog.status_label.text()
+    assert dialog.sign_button.isEnabled() and "sẵn sàng ký" in dialog.status_label.text()
     assert not dialog.errors  # type: ignore[attr-defined]
 
 

@@ -64,3 +64,38 @@ def test_the_save_dialog_has_one_access_key_per_field(qtbot, tmp_path) -> None: 
     keys = [text[text.index("&") + 1].casefold() for text in texts]
     assert len(texts) >= 4, texts
     assert len(keys) == len(set(keys)), texts
+
+
+def test_the_print_dialog_is_vietnamese(qtbot) -> None:  # noqa: ANN001
+    """Qt's own print dialog: "Printer", "Properties", "Print to File (PDF)", "Options >>"."""
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QGroupBox, QLabel
+
+    application()
+    printer = QPrinter()
+    dialog = QPrintDialog(printer)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    texts = {w.text().replace("&", "") for w in dialog.findChildren(QAbstractButton)}
+    texts |= {w.text().replace("&", "") for w in dialog.findChildren(QLabel)}
+    texts |= {w.title() for w in dialog.findChildren(QGroupBox)}
+    names = {combo.itemText(i) for combo in dialog.findChildren(QComboBox) for i in range(combo.count())}
+    assert {"Máy in", "Thuộc tính", "Tùy chọn >>", "In"} <= texts
+    assert "In ra tệp (PDF)" in names
+    english = {"Printer", "Properties", "Options >>", "Print", "Cancel"}
+    assert not english & texts
+    assert "Print to File (PDF)" not in names
+
+
+def test_the_calendar_speaks_vietnamese(qtbot) -> None:  # noqa: ANN001
+    from PySide6.QtCore import QDate, QLocale
+    from PySide6.QtWidgets import QCalendarWidget
+
+    application()
+    calendar = QCalendarWidget()
+    qtbot.addWidget(calendar)
+    calendar.setSelectedDate(QDate(2022, 11, 27))
+    assert calendar.locale().language() == QLocale.Language.Vietnamese
+    assert calendar.locale().standaloneMonthName(11) != "November"
+    assert "tháng" in calendar.locale().standaloneMonthName(11).lower()
+    assert calendar.locale().dayName(1, QLocale.FormatType.ShortFormat) != "Mon"

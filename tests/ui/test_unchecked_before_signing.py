@@ -50,7 +50,7 @@ def test_no_report_date_is_named_in_the_sign_confirmation(qtbot: QtBot, lead_ws:
     assert "bị khóa" in text  # the usual consequence is still said
     assert dialog.sign_button.isEnabled()  # not refused
     status = dialog.status_label.text()
-    assert "Sẵn sàng ký" in status and "còn 1 điều kiện hạ bậc chưa kiểm tra được" in status
+    assert "sẵn sàng ký" in status and "còn 1 điều kiện hạ bậc chưa kiểm tra được" in status
 
 
 def test_praise_the_table_contradicts_is_named_before_signing(qtbot: QtBot, lead_ws: Workspace) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
@@ -15,15 +16,17 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSettings,
     QSortFilterProxyModel,
+    QStandardPaths,
     Qt,
 )
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -37,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from ictappraise.settings import ROLE_LEAD, ROLE_MEMBER, ROLE_SECRETARY
 from ictappraise.store.database import StoreError
+from ictappraise.ui.day_edit import DayEdit
 
 Row = TypeVar("Row")
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -81,25 +85,37 @@ def from_qdate(value: QDate) -> date | None:
     return date(value.year(), value.month(), value.day()) if value.isValid() else None
 
 
-def date_box(empty_text: str = "", value: date | None = None) -> QDateEdit:
-    """A dd/MM/yyyy date box with a calendar that may hold no date (shown as empty_text)."""
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("dd/MM/yyyy")
-    edit.setMinimumDate(NO_DATE)
-    edit.setSpecialValueText(empty_text)
-    set_box_date(edit, value)
+LAST_SAVE_FOLDER_KEY = "dialogs/last_save_folder"
+
+
+def ask_save_file(parent: QWidget | None, title: str, file_name: str, file_filter: str) -> Path | None:
+    """A save dialog that starts where the last file was saved (else Documents), remembered."""
+    folder = QSettings().value(LAST_SAVE_FOLDER_KEY)
+    if not (isinstance(folder, str) and Path(folder).is_dir()):
+        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        folder = documents if documents and Path(documents).is_dir() else str(Path.home())
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, str(Path(folder) / file_name), file_filter)
+    if not chosen:
+        return None
+    QSettings().setValue(LAST_SAVE_FOLDER_KEY, str(Path(chosen).parent))
+    return Path(chosen)
+
+
+def date_box(empty_text: str = "", value: date | None = None) -> DayEdit:
+    """A date field typed as written (05/12/2022, 5-12-2022…) that may hold no date."""
+    edit = DayEdit(empty_text)
+    edit.set_day(value)
     return edit
 
 
-def set_box_date(edit: QDateEdit, value: date | None) -> None:
+def set_box_date(edit: DayEdit, value: date | None) -> None:
     """Show a date (None: no date) in a date_box."""
-    edit.setDate(to_qdate(value) if value else NO_DATE)
+    edit.set_day(value)
 
 
-def box_date(edit: QDateEdit) -> date | None:
+def box_date(edit: DayEdit) -> date | None:
     """The date of a date_box (None when it holds no date)."""
-    return None if edit.date() == NO_DATE else from_qdate(edit.date())
+    return edit.day()
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,6 @@ from ictappraise.services import new_round, round_admin
 from ictappraise.services.new_round import NewRound, NewRoundResult
 from ictappraise.services.workspace import Workspace
 from ictappraise.ui.dialogs.common import (
-    NO_DATE,
     box_date,
     call_service,
     date_box,
@@ -104,7 +103,7 @@ class NewRoundDialog(QDialog):
         for edit in (self.key_edit, self.name_edit, self.path_edit):
             edit.setText(edit.text().replace(str(old), str(year)))
         for edit in (self.deadline_edit, self.start_edit, self.end_edit):
-            if edit.date() != NO_DATE:
+            if edit.day() is not None:
                 edit.setDate(edit.date().addYears(year - old))
 
     def choose_path(self) -> None:

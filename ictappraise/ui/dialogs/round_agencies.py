@@ -7,7 +7,6 @@ from datetime import date
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -24,20 +23,19 @@ from ictappraise.domain.rating import CATEGORIES
 from ictappraise.services import round_admin
 from ictappraise.services.round_admin import AgencyRow
 from ictappraise.services.workspace import Workspace
+from ictappraise.ui.day_edit import DayEdit
 from ictappraise.ui.dialogs.common import (
     Column,
     RecordTableModel,
     SortProxy,
     call_service,
     form_dialog_layout,
-    from_qdate,
     left_row,
     push_button,
     record_view,
     select_record,
     selected_record,
     selected_row,
-    to_qdate,
 )
 
 
@@ -120,9 +118,8 @@ class ScheduleDialog(QDialog):
     def __init__(self, parent: QWidget | None, agency_name: str, day: date | None, start: str) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Lịch thẩm định — {agency}").format(agency=agency_name))
-        self.date_edit = QDateEdit(to_qdate(day or date.today()))
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("dd/MM/yyyy")
+        self.date_edit = DayEdit()
+        self.date_edit.set_day(day or date.today())
         self.time_edit = QLineEdit(start)
         self.time_edit.setPlaceholderText(self.tr("hh:mm, ví dụ 07:30"))
         form = QFormLayout()
@@ -131,7 +128,7 @@ class ScheduleDialog(QDialog):
         form_dialog_layout(self, form)
 
     def values(self) -> tuple[date | None, str]:
-        return from_qdate(self.date_edit.date()), self.time_edit.text()
+        return self.date_edit.day(), self.time_edit.text()
 
 
 class AgenciesTab(QWidget):

@@ -13,7 +13,6 @@ from PySide6.QtCore import QAbstractTableModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
-    QDateEdit,
     QFormLayout,
     QGroupBox,
     QHeaderView,
@@ -279,10 +278,6 @@ class VisitPanel(QWidget):
         for text in self._texts().values():
             text.setReadOnly(not editable)
         self.date_edit.setReadOnly(not editable)
-        self.date_edit.setButtonSymbols(
-            QDateEdit.ButtonSymbols.UpDownArrows if editable else QDateEdit.ButtonSymbols.NoButtons
-        )
-        self.date_edit.setCalendarPopup(editable)
         for widget in (self.add_rep_button, self.remove_rep_button, self.agree_radio, self.reserve_radio):
             widget.setEnabled(editable)
 

@@ -1,0 +1,56 @@
+"""Nothing that matters cut at 1366×768, and the room grows with the window (issue 15 §3)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from ictappraise.ui.agency_model import COL_BAND
+from ictappraise.ui.checklist_model import COL_NAME, COL_NOTE
+from ictappraise.ui.main_window import MainWindow
+
+
+def settle(window: MainWindow, code: str = "HUPQ") -> None:
+    window.agencies.select(window.ws.find_agency(code).id)
+    for _ in range(3):
+        QApplication.processEvents()
+
+
+def test_penalty_panel_shows_twelve_months_without_scrolling(window: MainWindow) -> None:
+    settle(window)
+    assert window.side_scroll.verticalScrollBar().maximum() == 0
+    viewport = window.side_scroll.viewport()
+    for box in window.facts.months:
+        corner = box.mapTo(viewport, box.rect().bottomRight())
+        assert viewport.rect().contains(corner), box.accessibleName()
+
+
+def test_month_boxes_do_not_jump_when_the_band_wraps(window: MainWindow) -> None:
+    january = window.facts.months[0]
+    settle(window, "HUTP")  # "XẾP LOẠI: TỐT": one line; every criterion scored
+    where = january.mapTo(window, january.rect().topLeft())
+    settle(window, "HUPQ")  # "XẾP LOẠI: YẾU (tạm tính)": two lines; a list of unscored ones
+    assert january.mapTo(window, january.rect().topLeft()) == where
+
+
+def test_agency_names_wrap_and_bands_fit(window: MainWindow) -> None:
+    settle(window)
+    table = window.agencies.table
+    assert table.textElideMode() == Qt.TextElideMode.ElideRight and table.wordWrap()
+    needed = table.fontMetrics().horizontalAdvance("Có xung đột")
+    assert table.columnWidth(COL_BAND) >= needed + 6
+
+
+def test_criterion_names_get_two_lines_and_the_room_grows(window: MainWindow) -> None:
+    settle(window)
+    view = window.checklist
+    at_1366 = view.columnWidth(COL_NAME)
+    assert at_1366 >= 160 and view.columnWidth(COL_NOTE) >= 80
+    assert view.wordWrap()
+    i2 = window.checklist_model.index_of_code("I.2", COL_NAME)
+    line = view.fontMetrics().lineSpacing()
+    assert view.visualRect(i2).height() >= 2 * line  # a long name: two lines, not one cut line
+    window.resize(1920, 1080)
+    for _ in range(3):
+        QApplication.processEvents()
+    assert view.columnWidth(COL_NAME) > at_1366 + 300
