@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from ictappraise.cli.common import CommandError, add_db_argument, err, out, print_warnings, workspace
 from ictappraise.domain.numbers import format_points
+from ictappraise.domain.trends import PreviousResult, Trends, trend_text
+from ictappraise.services import chain
 from ictappraise.services.demo import build_demo
 from ictappraise.services.model import STATUS_LABELS, AgencyResult
 from ictappraise.settings import ROLE_LABELS, ROLE_MEMBER, Identity, load_config, save_config
@@ -77,14 +80,16 @@ def run_identity(args: argparse.Namespace) -> int:
 def run_results(args: argparse.Namespace) -> int:
     with workspace(args) as ws:
         results = ws.results()
+        trends = chain.trends(ws)
         if args.json:
-            print(json.dumps([result_json(r) for r in results], ensure_ascii=False, indent=2))
+            rows = [result_json(r, trends.of(r.agency.code)) for r in results]
+            print(json.dumps(rows, ensure_ascii=False, indent=2))
         else:
-            _print_table(results)
+            _print_table(results, trends)
     return 0
 
 
-def result_json(result: AgencyResult) -> dict[str, Any]:
+def result_json(result: AgencyResult, previous: Sequence[PreviousResult] = ()) -> dict[str, Any]:
     """Stable keys for scripts."""
     card = result.scorecard
     rating = card.rating
@@ -109,10 +114,11 @@ def result_json(result: AgencyResult) -> dict[str, Any]:
         "portal_unentered_months": card.facts.portal_unentered_months,
         "conflicts": list(result.conflicts),
         "reasons": list(rating.reasons) if rating else [],
+        "previous": [p.to_json() for p in previous],
     }
 
 
-def _print_table(results: list[AgencyResult]) -> None:
+def _print_table(results: list[AgencyResult], trends: Trends) -> None:
     category = None
     for result in results:
         if result.agency.category != category:
@@ -143,3 +149,5 @@ def _print_table(results: list[AgencyResult]) -> None:
         if rating and not card.provisional:
             for reason in rating.applied:
                 out(f"{'':>12}{reason}")
+        if trends.of(result.agency.code):
+            out(f"{'':>12}Kết quả các năm trước — {trend_text(trends.of(result.agency.code), card.maximum)}")
