@@ -29,6 +29,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from ictappraise.io.pdf_followup import followup_section
 from ictappraise.io.pdf_fonts import FontSet, document_fonts
 from ictappraise.io.pdf_layout import (
     TEXT_WIDTH,
@@ -132,6 +133,11 @@ class MinutesDoc:
     draft_reason: str = ""
     provisional_note: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    #: Last year's recommendations and what was done ("1. … — Đã khắc phục: …"), and their year.
+    followups: tuple[str, ...] = ()
+    followup_year: int | None = None
+    #: "Kết quả các năm trước: 2021: Khá (741,5/800)" or "".
+    trend: str = ""
 
     @property
     def draft(self) -> bool:
@@ -318,6 +324,7 @@ def _remarks(doc: MinutesDoc, w: _Writer) -> list[Flowable]:
     ):
         heads = ("III. NHẬN XÉT, KIẾN NGHỊ", title) if title.startswith("1.") else (title,)
         out += w.head(*heads) + [w.p(text_or_dots(text))]
+    out += followup_section(doc.followups, w.head, w.p, doc.followup_year, doc.trend)
     out += w.head(f"IV. Ý KIẾN CỦA {doc.agency_name.upper()}")
     if doc.opinion == "reserve":
         lead = f"{doc.agency_name} bảo lưu ý kiến"

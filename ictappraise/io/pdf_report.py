@@ -24,6 +24,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from ictappraise.io.pdf_followup import report_tables
 from ictappraise.io.pdf_fonts import FontSet, document_fonts
 from ictappraise.io.pdf_layout import (
     TEXT_WIDTH,
@@ -41,6 +42,7 @@ from ictappraise.io.pdf_layout import (
     para_text,
     pdf_bytes,
 )
+from ictappraise.io.tables import PlainTable
 
 RESULT_HEADER = (
     "Hạng",
@@ -96,6 +98,8 @@ class ReportDoc:
     signed: int
     total_agencies: int
     fingerprint: str
+    #: Previous years, follow-ups, commendation proposals (sections III…; services.chain_report).
+    extra_tables: tuple[PlainTable, ...] = ()
 
     @property
     def footer(self) -> str:
@@ -156,6 +160,7 @@ def _story(doc: ReportDoc, fonts: FontSet, st: Styles) -> list[Flowable]:
             st.note,
         )
     )
+    story += report_tables(doc.extra_tables, fonts, st)
     story.append(_signature(doc, fonts, st))
     return story
 

@@ -35,7 +35,7 @@ from ictappraise.io.pdf_minutes import (
     minutes_bytes,
     render_minutes,
 )
-from ictappraise.services import appraisal, round_admin
+from ictappraise.services import appraisal, followup, round_admin
 from ictappraise.services.model import Agency, AgencyDetail, Member
 from ictappraise.services.workspace import ServiceError, Workspace
 from ictappraise.settings import ROLE_LABELS, ROLE_LEAD, ROLE_SECRETARY
@@ -192,6 +192,7 @@ def minutes_doc(ws: Workspace, agency_id: str) -> MinutesDoc:
         provisional_note=f"tạm tính: còn {len(card.unscored_criteria)} tiêu chí chưa chấm"
         if card.unscored
         else "",
+        **followup.minutes_fields(ws, agency_id),
     )
 
 

@@ -12,6 +12,7 @@ from ictappraise.domain.catalog import Catalog
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.rating import Band, CategoryRules
 from ictappraise.io.pdf_report import ReportCategory, ReportDoc, ReportLine, render_report
+from ictappraise.services import chain_report
 from ictappraise.services.model import (
     STATUS_NOT_STARTED,
     STATUS_READY,
@@ -118,6 +119,7 @@ def report_doc(ws: Workspace, day: date | None = None) -> ReportDoc:
         signed=signed,
         total_agencies=len(results),
         fingerprint="",
+        extra_tables=chain_report.tables(ws, results),
     )
     return _with_fingerprint(doc)
 
