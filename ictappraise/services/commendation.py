@@ -156,6 +156,8 @@ def decide(
 
     require_lead(ws, "quyết định đề xuất khen thưởng")
     ws.agency(agency_id)
+    if model_reason is not None and not model_reason.strip():
+        raise ServiceError("Hãy ghi lý do đề xuất đơn vị điển hình.")
     value: dict[str, Any] = {
         "model": " ".join(model_reason.split()) if model_reason and model_reason.strip() else None,
         "individuals": [
