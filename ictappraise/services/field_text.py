@@ -17,6 +17,7 @@ from ictappraise.domain.numbers import format_points, parse_decimal
 from ictappraise.domain.scorecard import Appraisal, score_row
 from ictappraise.domain.scoring_rules import TIMELINESS_CHOICES
 from ictappraise.services.evidence import format_size
+from ictappraise.services.field_rules_chain import FOLLOWUP_STATES
 from ictappraise.services.round_admin import member_names
 from ictappraise.services.workspace import Workspace
 from ictappraise.settings import ROLE_LABELS
@@ -268,6 +269,13 @@ def visit_value_text(ws: Workspace, key: str, value: Any) -> str:
         )
     if key == "opinion":
         return OPINION_LABELS.get(str(value), str(value))
+    if key == "followup" and isinstance(value, Mapping):  # visit/followup/<n>: "Đã khắc phục: note"
+        label = FOLLOWUP_STATES.get(str(value.get("state")), str(value.get("state")))
+        return f"{label}: {value['note']}" if value.get("note") else label
+    if key == "individuals":
+        return "; ".join(
+            f"{p.get('name', '')} — {p.get('reason', '')}" for p in value if isinstance(p, Mapping)
+        )
     return plain_text(value)
 
 

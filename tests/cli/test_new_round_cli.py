@@ -47,3 +47,27 @@ def test_new_round_refusals_change_nothing(tmp_path: Path) -> None:
         run(env, "new-round", "--db", str(demo), "--out", str(new), "--as", "Chuyên viên A"), "Chỉ Tổ trưởng"
     )
     assert not new.exists()
+
+
+def test_map_codes_follows_a_renamed_agency(tmp_path: Path) -> None:
+    env = make_env(tmp_path)
+    demo, new = tmp_path / "demo.db", tmp_path / "dot-2023.db"
+    assert run(env, "demo", "--db", str(demo)).returncode == 0
+    assert run(env, "new-round", "--db", str(demo), "--out", str(new), "--as", LEAD).returncode == 0
+    # Suppose Thị ủy La Gi became "TXLG" in 2023 (renamed by the lead, as in the round settings).
+    from ictappraise.services.round_admin import rename_agency
+    from tests.support import member_ws
+
+    ws = member_ws(new, LEAD)
+    try:
+        agency = ws.find_agency("TULG")
+        rename_agency(ws, agency.id, agency.name, code="TXLG")
+    finally:
+        ws.db.close()
+    before = {r["code"]: r for r in json.loads(run(env, "results", "--db", str(new), "--json").stdout)}
+    assert before["TXLG"]["previous"] == []
+    assert_user_error(run(env, "map-codes", "--db", str(new), "--set", "TULG", "--as", LEAD), "MÃ_CŨ=MÃ_MỚI")
+    mapped = run(env, "map-codes", "--db", str(new), "--set", "TULG=TXLG", "--as", LEAD)
+    assert mapped.returncode == 0 and "TULG → TXLG (Thị ủy La Gi)" in mapped.stdout
+    after = {r["code"]: r for r in json.loads(run(env, "results", "--db", str(new), "--json").stdout)}
+    assert [(p["year"], p["code"]) for p in after["TXLG"]["previous"]] == [(2022, "TULG"), (2021, "TULG")]
