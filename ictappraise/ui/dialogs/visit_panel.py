@@ -33,7 +33,7 @@ from ictappraise.services.round_admin import member_names
 from ictappraise.services.visit_details import current_visit, update_visit
 from ictappraise.services.workspace import Workspace
 from ictappraise.ui.dialogs.common import box_date, call_service, date_box, left_row, set_box_date
-from ictappraise.ui.dialogs.followup_panel import FollowUpBox
+from ictappraise.ui.dialogs.followup_panel import FollowUpBox, IndividualsBox
 from ictappraise.ui.dialogs.visit_models import (
     CommitPlainTextEdit,
     RepresentativeTableModel,
@@ -146,7 +146,9 @@ class VisitPanel(QWidget):
         content_layout.setContentsMargins(0, 0, 0, 0)
         self.followup_box = FollowUpBox()
         self.followup_box.changed.connect(self.changed)
-        for box in (when, team_box, rep_box, remarks, self.followup_box, opinion):
+        self.individuals_box = IndividualsBox()
+        self.individuals_box.changed.connect(self.changed)
+        for box in (when, team_box, rep_box, remarks, self.followup_box, self.individuals_box, opinion):
             # Boxes never grow taller than their contents: spare height goes below the last one.
             box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
             content_layout.addWidget(box)
@@ -268,6 +270,7 @@ class VisitPanel(QWidget):
         self.locked_label.setVisible(locked)
         self._set_editable(not locked)
         self.followup_box.set_agency(self.ws, self.agency_id, editable=not locked)
+        self.individuals_box.set_agency(self.ws, self.agency_id, editable=not locked)
         self._fit_height(self.team_view)
         self._fit_height(self.rep_view, spare=1)
 

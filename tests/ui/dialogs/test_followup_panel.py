@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from ictappraise.services import followup
@@ -64,3 +65,34 @@ def test_header_and_preview_show_the_previous_band(window):
     window.agencies.select(btc.id)
     QApplication.processEvents()
     assert window.trend_label.text() == "Năm trước — 2021: Tốt (95,8% tối đa)"
+
+
+def test_team_names_an_exemplary_individual(lead_ws, qtbot, qtmodeltester):
+    from ictappraise.services import commendation
+
+    panel, agency = _panel(qtbot, lead_ws, "HUPQ")
+    box = panel.individuals_box
+    qtmodeltester.check(box.model)
+    qtbot.mouseClick(box.add_button, Qt.MouseButton.LeftButton)
+    model = box.model
+    model.setData(model.index(0, 0), "  Đặng Văn H ")
+    model.setData(model.index(0, 1), "Chuyên viên phụ trách CNTT")
+    assert commendation.named_individuals(lead_ws, agency.id) == ()  # no reason yet: nothing saved
+    with qtbot.waitSignal(panel.changed):
+        model.setData(model.index(0, 2), "Tự viết phần mềm quản lý văn bản mật")
+    assert commendation.named_individuals(lead_ws, agency.id) == (
+        commendation.Person(
+            "Đặng Văn H", "Chuyên viên phụ trách CNTT", "Tự viết phần mềm quản lý văn bản mật"
+        ),
+    )
+    box.view.setCurrentIndex(model.index(0, 0))
+    with qtbot.waitSignal(panel.changed):
+        qtbot.mouseClick(box.remove_button, Qt.MouseButton.LeftButton)
+    assert commendation.named_individuals(lead_ws, agency.id) == ()
+
+
+def test_signed_minutes_lock_the_individuals(lead_ws, qtbot):
+    panel, _agency = _panel(qtbot, lead_ws, "HUTP")
+    box = panel.individuals_box
+    assert box.model.rowCount() == 1 and not box.add_button.isEnabled()
+    assert not (box.model.flags(box.model.index(0, 2)) & Qt.ItemFlag.ItemIsEditable)
