@@ -111,7 +111,8 @@ def _agency_problem(row: Any) -> str | None:
     if not isinstance(row, Mapping) or not set(row) <= AGENCY_KEYS or not {"total", "maximum"} <= set(row):
         return "phải có ít nhất total và maximum"
     for key in ("total", "maximum"):
-        if _decimal(row[key]) is None or _decimal(row[key]) < 0:
+        amount = _decimal(row[key])
+        if amount is None or amount < 0:
             return f"«{key}» phải là số không âm, không phải {row[key]!r}"
     if row.get("band") is not None and row["band"] not in BAND_VALUES:
         return f"xếp loại phải là một trong {', '.join(BAND_VALUES)}"

@@ -55,10 +55,10 @@ def trend_table(ws: Workspace, results: list[AgencyResult], years: int = 2) -> P
         else:
             cells.append(f"{_band_now(result)} ({_points(card.total, card.maximum, as_share)})")
         for y in shown:
-            item = previous.get(y)
+            found = previous.get(y)
             cells.append(
-                f"{item.band or 'Chưa xếp loại'} ({_points(item.total, item.maximum, as_share)})"
-                if item
+                f"{found.band or 'Chưa xếp loại'} ({_points(found.total, found.maximum, as_share)})"
+                if found
                 else "—"
             )
         rows.append(tuple(cells))

@@ -33,6 +33,7 @@ from ictappraise.ui.actions import add_undo_actions, install_menus
 
 if TYPE_CHECKING:
     from datetime import date
+    from decimal import Decimal
 
     from ictappraise.ui.controller import Controller
 
@@ -313,7 +314,7 @@ class MainWindow(QMainWindow):
                 self.tr("Chọn một tiêu chí để xem cách tính điểm và tài liệu kiểm chứng. F2: bắt đầu chấm.")
             )
 
-    def _show_previous(self, code: str, maximum: object) -> None:
+    def _show_previous(self, code: str, maximum: Decimal) -> None:
         """Previous years' bands under the header and in the preview (issue 14)."""
         from ictappraise.domain.trends import trend_text  # not at start-up (issue 7)
         from ictappraise.services.chain import previous_of

@@ -56,9 +56,10 @@ class FollowUpBox(QGroupBox):
 
     def _rebuild(self, editable: bool) -> None:
         while self.grid.count():
-            item = self.grid.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()  # type: ignore[union-attr]
+            taken = self.grid.takeAt(0)
+            widget = taken.widget() if taken is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.states, self.notes = [], []
         self.setVisible(bool(self.items))
         if not self.items:
