@@ -124,6 +124,7 @@ def bench_chain(ctx: Context) -> list[dict[str, object]]:
                 ref_label="1 năm trước",
             )
         )
+    rows.append(_window_checklist(ctx, three))
     first = timed(lambda: _results_command(ctx.demo), ctx.runs(10, 3))
     reference = sorted(first)[len(first) // 2]
     for path, label in (
@@ -141,3 +142,30 @@ def bench_chain(ctx: Context) -> list[dict[str, object]]:
             )
         )
     return rows
+
+
+def _window_checklist(ctx: Context, path: Path) -> dict[str, object]:
+    """The same in the real window: select another agency, then Huyện ủy Tuy Phong (header, preview, visit)."""
+    from ictappraise.ui.app import build_window
+    from ictappraise.ui.launch import application
+
+    application()
+    db = open_database(path, backup=False)
+    try:
+        ws = Workspace(db)
+        ws.actor = lead_actor(ws, "bench")
+        window = build_window(ws)
+        window.resize(1366, 768)
+        window.show()
+        target = ws.find_agency("HUTP").id
+        other = ws.find_agency("HUBB").id
+
+        def open_checklist() -> None:
+            window.agencies.select(other)
+            window.show_agency(target)
+
+        times = timed(open_checklist, ctx.runs(30, 8))
+        window.close()
+    finally:
+        db.close()
+    return summary_row("Cửa sổ: mở bảng chấm Huyện ủy Tuy Phong, 3 năm trước", times, CHECKLIST_TARGET)
