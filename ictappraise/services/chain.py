@@ -51,7 +51,8 @@ def snapshot(ws: Workspace) -> ArchivedRound:
             "band": rating.band.value if rating and card.complete and not result.conflicts else None,
             "signed": result.status == STATUS_SIGNED,
             "penalties": list(rating.applied) if rating else [],
-            "recommendations": detail.visit.recommendations.strip(),
+            # Only signed minutes' recommendations are followed up next year (drafts are not final).
+            "recommendations": detail.visit.recommendations.strip() if result.status == STATUS_SIGNED else "",
         }
     return ArchivedRound(info.key, info.year, info.name, agencies)
 

@@ -42,18 +42,21 @@ class FollowUp:
 def items(ws: Workspace, agency_id: str) -> list[FollowUp]:
     """The agency's recommendations of its last archived year, numbered from 1, with their follow-up."""
     agency = ws.agency(agency_id)
-    last = next((p for p in chain.previous_of(ws, agency.code) if p.recommendations.strip()), None)
-    if last is None:
+    previous = chain.previous_of(ws, agency.code)
+    if not previous:
         return []
+    # Last year only (two rows when agencies were merged into this one), never an older year.
+    year = previous[0].year
+    texts = [p.recommendations for p in previous if p.year == year and p.recommendations.strip()]
     state = ws.state(agency_id)
     found = []
-    for number, text in enumerate(recommendation_items(last.recommendations), start=1):
+    for number, text in enumerate(recommendation_items("\n".join(texts)), start=1):
         value = state.value(followup_field(agency_id, number))
         ok = isinstance(value, dict) and followup_problem(value) is None
         found.append(
             FollowUp(
                 number,
-                last.year,
+                year,
                 text,
                 value["state"] if ok else None,
                 value["note"] if ok else "",

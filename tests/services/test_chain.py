@@ -36,6 +36,11 @@ def test_new_round_archives_this_year_and_carries_the_chain(lead_ws: Workspace, 
         items = followup.items(ws, ws.find_agency("HUTP").id)
         assert [i.year for i in items] == [2022, 2022]
         assert items[0].recommendation.startswith("Tiếp tục đẩy mạnh ký số")
+        # Only last year's signed minutes count: VPTU's 2022 remarks are a draft, and HUPQ's 2021
+        # recommendations are two years old.
+        assert followup.items(ws, ws.find_agency("VPTU").id) == []
+        assert followup.items(ws, ws.find_agency("HUPQ").id) == []
+        assert chain.previous_of(ws, "HUPQ")[1].recommendations.startswith("Bố trí cán bộ")
     finally:
         db.close()
 
