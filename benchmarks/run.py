@@ -54,6 +54,7 @@ OWNER_MODULES = (
     ("bench_pdf", "bench_pdf"),
     ("bench_merge", "bench_merge"),
     ("bench_gui", "bench_gui"),
+    ("bench_chain", "bench_chain"),
 )
 
 

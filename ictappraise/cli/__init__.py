@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "ictappraise.cli.excel",
     "ictappraise.cli.exchange",
     "ictappraise.cli.pdf",
+    "ictappraise.cli.chain",
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from ictappraise.cli.common import (
@@ -17,6 +18,8 @@ from ictappraise.cli.common import (
     workspace,
 )
 from ictappraise.domain.numbers import format_points
+from ictappraise.domain.trends import PreviousResult, Trends, trend_text
+from ictappraise.services import chain
 from ictappraise.services.band_text import band_view
 from ictappraise.services.demo import build_demo
 from ictappraise.services.fingerprint import MISMATCH_MARK, fingerprint_mismatch
@@ -160,16 +163,20 @@ def run_results(args: argparse.Namespace) -> int:
     with workspace(args) as ws:
         warn_damage(ws)
         results = ws.results()
+        trends = chain.trends(ws)
         mismatches = {r.agency.id: fingerprint_mismatch(ws.detail(r.agency.id)) for r in results}
         if args.json:
-            rows = [result_json(r) | _mismatch_json(mismatches[r.agency.id]) for r in results]
+            rows = [
+                result_json(r, trends.of(r.agency.code)) | _mismatch_json(mismatches[r.agency.id])
+                for r in results
+            ]
             print(json.dumps(rows, ensure_ascii=False, indent=2))
         else:
-            _print_table(results, {a for a, found in mismatches.items() if found})
+            _print_table(results, trends, {a for a, found in mismatches.items() if found})
     return 0
 
 
-def result_json(result: AgencyResult) -> dict[str, Any]:
+def result_json(result: AgencyResult, previous: Sequence[PreviousResult] = ()) -> dict[str, Any]:
     """Stable keys for scripts."""
     card = result.scorecard
     rating = card.rating
@@ -195,6 +202,7 @@ def result_json(result: AgencyResult) -> dict[str, Any]:
         "portal_unentered_months": card.facts.portal_unentered_months,
         "conflicts": list(result.conflicts),
         "reasons": list(rating.reasons) if rating else [],
+        "previous": [p.to_json() for p in previous],
     }
 
 
@@ -204,7 +212,7 @@ def _mismatch_json(found: tuple[str, str] | None) -> dict[str, Any]:
     return {"fingerprint_mismatch": value}
 
 
-def _print_table(results: list[AgencyResult], mismatched: set[str]) -> None:
+def _print_table(results: list[AgencyResult], trends: Trends, mismatched: set[str]) -> None:
     category = None
     for result in results:
         if result.agency.category != category:
@@ -228,3 +236,5 @@ def _print_table(results: list[AgencyResult], mismatched: set[str]) -> None:
         if rating and view.final:
             for reason in rating.applied:
                 out(f"{'':>12}{reason}")
+        if trends.of(result.agency.code):
+            out(f"{'':>12}Kết quả các năm trước — {trend_text(trends.of(result.agency.code), card.maximum)}")

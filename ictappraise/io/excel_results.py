@@ -22,7 +22,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ictappraise.domain.catalog import Catalog, Criterion, Group
 from ictappraise.domain.scorecard import Scorecard
 from ictappraise.domain.text_safety import FORBIDDEN
+from ictappraise.io.excel_followup import add_table_sheets
 from ictappraise.io.excel_form import row_height, set_text, setup_print
+from ictappraise.io.tables import PlainTable
 
 POINTS = "0.00"
 DIFFERENCE = "+0.00;-0.00;0.00"
@@ -78,8 +80,10 @@ class ResultEntry:
     final: bool = False
 
 
-def write_results(path: Path, year: int, round_name: str, results: Sequence[ResultEntry]) -> Path:
-    """Write the results workbook to a path."""
+def write_results(
+    path: Path, year: int, round_name: str, results: Sequence[ResultEntry], extra: Sequence[PlainTable] = ()
+) -> Path:
+    """Write the results workbook to a path; ``extra`` tables become sheets after the summary."""
     workbook = Workbook()
     summary = workbook.active
     summary.title = SUMMARY_SHEET
@@ -88,6 +92,7 @@ def write_results(path: Path, year: int, round_name: str, results: Sequence[Resu
     used: set[str] = {SUMMARY_SHEET}
     for result in results:
         _agency_sheet(workbook.create_sheet(_sheet_name(result, used)), year, result)
+    add_table_sheets(workbook, extra, year)  # previous years, follow-ups, proposals
     workbook.properties.title = f"Kết quả xếp hạng ứng dụng công nghệ thông tin năm {year}"
     workbook.properties.creator = "ictappraise"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -31,6 +31,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from ictappraise.io.pdf_followup import followup_section
 from ictappraise.io.pdf_fonts import FontSet, document_fonts
 from ictappraise.io.pdf_layout import (
     TEXT_WIDTH,
@@ -139,6 +140,11 @@ class MinutesDoc:
     extra: dict[str, str] = field(default_factory=dict)
     #: Across every page when set (signed minutes whose data changed since: pdf_watermark).
     watermark: str = ""
+    #: Last year's recommendations and what was done ("1. … — Đã khắc phục: …"), and their year.
+    followups: tuple[str, ...] = ()
+    followup_year: int | None = None
+    #: "Kết quả các năm trước: 2021: Khá (741,5/800)" or "".
+    trend: str = ""
 
     @property
     def draft(self) -> bool:
@@ -378,6 +384,7 @@ def _remarks(doc: MinutesDoc, w: _Writer) -> list[Flowable]:
         heads = ("III. NHẬN XÉT, KIẾN NGHỊ", title) if title.startswith("1.") else (title,)
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         out += w.head(*heads) + [w.p(line) for line in lines or [text_or_dots("")]]
+    out += followup_section(doc.followups, w.head, w.p, doc.followup_year, doc.trend)
     out += w.head(f"IV. Ý KIẾN CỦA {doc.agency_name.upper()}")
     if doc.opinion == "reserve":
         lead = f"{doc.agency_name} bảo lưu ý kiến"

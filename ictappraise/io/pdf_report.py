@@ -25,6 +25,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from ictappraise.io.pdf_followup import ROMAN, report_tables
 from ictappraise.io.pdf_fonts import FontSet, document_fonts
 from ictappraise.io.pdf_layout import (
     TEXT_WIDTH,
@@ -44,6 +45,7 @@ from ictappraise.io.pdf_layout import (
     para_text,
     pdf_bytes,
 )
+from ictappraise.io.tables import PlainTable
 
 RESULT_HEADER = (
     "Hạng",
@@ -108,6 +110,8 @@ class ReportDoc:
     weaknesses: tuple[str, ...] = ()
     proposals: tuple[str, ...] = ()
     recipients: tuple[str, ...] = ()
+    #: Previous years, follow-ups, commendation proposals (sections III…; services.chain_report).
+    extra_tables: tuple[PlainTable, ...] = ()
 
     @property
     def footer(self) -> str:
@@ -181,7 +185,9 @@ def _story(doc: ReportDoc, fonts: FontSet, st: Styles) -> list[Flowable]:
     )
     story += [CondPageBreak(40 * mm), p("II. HẠN CHẾ CHUNG", st.heading)]
     story += [p(f"- {text}") for text in doc.weaknesses]
-    story += [CondPageBreak(40 * mm), p("III. ĐỀ XUẤT", st.heading)]
+    # Sections III… of the chain of rounds (previous years, follow-ups, commendation), then proposals.
+    story += report_tables(doc.extra_tables, fonts, st, first=3)
+    story += [CondPageBreak(40 * mm), p(f"{ROMAN[2 + len(doc.extra_tables)]}. KIẾN NGHỊ", st.heading)]
     story += [p(text) for text in doc.proposals]
     story.append(_closing(doc, fonts, st))
     story += [PageBreak(), p("PHỤ LỤC", st.title)]

@@ -19,10 +19,11 @@ from ictappraise.domain.catalog import Catalog, Criterion
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.scorecard import Appraisal
 from ictappraise.services import appraisal as svc
-from ictappraise.services import remarks
+from ictappraise.services import chain, commendation, followup, remarks
 from ictappraise.services.model import AgencyDetail, Representative
-from ictappraise.services.seed import member_id, seed_round
+from ictappraise.services.seed import load_round_file, member_id, seed_round
 from ictappraise.services.workspace import Actor, Change, Workspace
+from ictappraise.settings import resource_path
 from ictappraise.store.database import Database
 
 ROUND_KEY = "binh-thuan-2022"
@@ -127,6 +128,7 @@ def build_demo(db: Database) -> Workspace:
     rng = random.Random(SEED)
     ws = Workspace(db, new_id=lambda: str(uuid.UUID(int=rng.getrandbits(128), version=4)))
     seed_round(ws)
+    _seed_previous(ws)
     actors = {
         key: Actor(member_id(ROUND_KEY, key), f"demo-laptop-{key}", name, role)
         for key, name, role in (
@@ -383,6 +385,7 @@ def _visit_details(
             ),
         )
     svc.set_visit(ws, aid, **values)
+    _follow_up(ws, aid)
 
 
 def _fitting(detail: AgencyDetail, strengths: str) -> str:
@@ -450,3 +453,56 @@ LEADER_TITLES = (
     ("Trường Chính trị", "Phó Hiệu trưởng"),
     ("Báo", "Phó Tổng Biên tập"),
 )
+
+
+PREVIOUS_RESULTS = "binh_thuan_2021_results.yaml"
+# Named by the team at the visit (exemplary individuals; placeholders like the team's names).
+INDIVIDUALS = {
+    "HUTP": [
+        {
+            "name": "Lê Văn E",
+            "title": "Chuyên viên Văn phòng Huyện ủy Tuy Phong, phụ trách công nghệ thông tin",
+            "reason": "Tự xây dựng quy trình sao lưu dữ liệu hằng tuần; hướng dẫn 100% cán bộ ký số văn bản đi.",
+        }
+    ],
+    "TUPT": [
+        {
+            "name": "Võ Thị G",
+            "title": "Chuyên viên Văn phòng Thành ủy Phan Thiết",
+            "reason": "Cung cấp đều đặn tin, bài cho Cổng thông tin điện tử Đảng bộ tỉnh suốt 12 tháng.",
+        }
+    ],
+}
+FOLLOWUP_CYCLE = ("done", "in_progress", "done", "not_done")
+FOLLOWUP_NOTES = {
+    "done": "Tổ thẩm định xem xét thực tế tại đơn vị, có văn bản triển khai.",
+    "in_progress": "Đơn vị đã có kế hoạch, đang triển khai; hoàn thành trong quý I năm sau.",
+    "not_done": "Chưa bố trí được kinh phí.",
+}
+
+
+def _seed_previous(ws: Workspace) -> None:
+    """The 2021 round's results, kept by the 2022 round and linked to it (resources/rounds/)."""
+    data = load_round_file(resource_path("rounds", PREVIOUS_RESULTS))
+    chain.seed_archive(ws, chain.archive_from_file(ws, data), "2022-11-01T08:00:00+07:00")
+
+
+def _follow_up(ws: Workspace, aid: str) -> None:
+    """The team ticks last year's recommendations at the visit (fixed pattern, own ids: the
+    random choices of the rest of the demo stay as they were)."""
+    found = followup.items(ws, aid)
+    people = INDIVIDUALS.get(ws.agency(aid).code)
+    if not found and not people:
+        return
+    counter = iter(range(1, 1000))
+    own = ws.new_id
+    ws.new_id = lambda: str(uuid.uuid5(uuid.NAMESPACE_URL, f"demo-followup/{aid}/{next(counter)}"))
+    try:
+        offset = len(ws.agency(aid).code)
+        for item in found:
+            state = FOLLOWUP_CYCLE[(item.number - 1 + offset) % len(FOLLOWUP_CYCLE)]
+            followup.set_followup(ws, aid, item.number, state, FOLLOWUP_NOTES[state])
+        if people:
+            commendation.set_individuals(ws, aid, people)
+    finally:
+        ws.new_id = own

@@ -10,6 +10,7 @@ from ictappraise.domain.catalog import Criterion
 from ictappraise.domain.numbers import CENT, format_points, parse_decimal
 from ictappraise.domain.rating import CATEGORIES
 from ictappraise.domain.scorecard import Appraisal, score_row
+from ictappraise.services.field_rules_chain import visit_chain_problem
 from ictappraise.services.field_shapes import (
     _DIGEST,
     _MONTHS,
@@ -42,8 +43,10 @@ def _agency(context: FieldContext | None, agency_id: str, rest: list[str], value
         return _crit(context, agency_id, rest[1:], value)
     if head == "fact":
         return _fact(rest[1:], value)
-    if head == "visit" and len(rest) == 2:
+    if head == "visit" and len(rest) == 2 and rest[1] in VISIT_KEYS:
         return _visit(rest[1], value)
+    if head == "visit" and len(rest) >= 2:
+        return visit_chain_problem(rest[1:], value)  # follow-ups, exemplary individuals
     return UNKNOWN
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ictappraise.domain.catalog import catalog_from_dict
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.rating import CategoryRules
+from ictappraise.services.field_rules_chain import ROUND_CHAIN_KEYS, round_chain_problem
 from ictappraise.services.field_shapes import (
     _DIGEST,
     _SEGMENTS,
@@ -35,6 +36,8 @@ def _round(context: FieldContext | None, rest: list[str], value: Any) -> str | N
         return _trust_round(rest, value)
     if len(rest) == 2 and rest[0] == "rules":
         return _rules_problem(context, rest[1], value)
+    if rest and rest[0] in ROUND_CHAIN_KEYS:
+        return round_chain_problem(rest, value)  # archive, link, code map, commendations
     if len(rest) != 1 or rest[0] not in ROUND_KEYS:
         return UNKNOWN
     key = rest[0]

@@ -17,6 +17,7 @@ from ictappraise.domain.numbers import format_points, parse_decimal
 from ictappraise.domain.scorecard import Appraisal, score_row
 from ictappraise.domain.scoring_rules import TIMELINESS_CHOICES
 from ictappraise.services.evidence import format_size
+from ictappraise.services.field_rules_chain import FOLLOWUP_STATES
 from ictappraise.services.round_admin import member_names
 from ictappraise.services.workspace import Workspace
 from ictappraise.settings import ROLE_LABELS
@@ -47,6 +48,7 @@ VISIT_LABELS = {
     "opinion": "Ý kiến của đơn vị",
     "opinion_text": "Nội dung ý kiến của đơn vị",
     "minutes_number": "Số biên bản",
+    "individuals": "Cá nhân tiêu biểu do Tổ ghi nhận",
 }
 AGENCY_LABELS = {
     "name": "Tên đơn vị",
@@ -71,6 +73,9 @@ ROUND_LABELS = {
     "portal_quota": "Số tin, bài phải đăng mỗi tháng trên Cổng TTĐT",
     "minutes_copies": "Số bản biên bản",
     "minutes_number_suffix": "Ký hiệu số biên bản",
+    "link": "Liên kết với đợt đánh giá năm trước",
+    "code_map": "Ghép mã đơn vị giữa các năm",
+    "commendation_rules": "Tiêu chí đề xuất khen thưởng",
 }
 MEMBER_LABELS = {
     "name": "Họ tên",
@@ -100,6 +105,8 @@ def agency_field_label(rest: str) -> tuple[str, str | None, str]:
         return "fact", None, f"Số tin, bài trên Cổng TTĐT tháng {parts[2]}"
     if head == "fact" and len(parts) >= 2:
         return "fact", None, FACT_LABELS.get(parts[1], parts[1])
+    if head == "visit" and len(parts) == 3 and parts[1] == "followup":
+        return "visit", None, f"Khắc phục kiến nghị năm trước, mục {parts[2]}"
     if head == "visit" and len(parts) >= 2:
         return "visit", None, VISIT_LABELS.get(parts[1], parts[1])
     return "agency", None, AGENCY_LABELS.get(head, rest)
@@ -115,6 +122,10 @@ def field_title(field_name: str) -> str:
     parts = field_name.split("/")
     if parts[:2] == ["round", "rules"] and len(parts) == 3:
         return f"Ngưỡng xếp loại Phụ lục {parts[2]}"
+    if parts[:2] == ["round", "previous"] and len(parts) == 3:
+        return f"Kết quả lưu trữ của đợt đánh giá năm {parts[2]}"
+    if parts[:2] == ["round", "commend"] and len(parts) == 3:
+        return "Đề xuất khen thưởng của Tổ trưởng"
     if parts[0] == "round" and len(parts) == 2:
         return round_field_label(parts[1])
     if parts[0] == "catalog" and len(parts) == 2:
@@ -266,6 +277,13 @@ def visit_value_text(ws: Workspace, key: str, value: Any) -> str:
         )
     if key == "opinion":
         return OPINION_LABELS.get(str(value), str(value))
+    if key == "followup" and isinstance(value, Mapping):  # visit/followup/<n>: "Đã khắc phục: note"
+        label = FOLLOWUP_STATES.get(str(value.get("state")), str(value.get("state")))
+        return f"{label}: {value['note']}" if value.get("note") else label
+    if key == "individuals":
+        return "; ".join(
+            f"{p.get('name', '')} — {p.get('reason', '')}" for p in value if isinstance(p, Mapping)
+        )
     return plain_text(value)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ictappraise.domain.fields import crit_field
 from ictappraise.io import excel_form, excel_results
+from ictappraise.services import chain_report
 from ictappraise.services.band_text import band_view
 from ictappraise.services.fingerprint import mismatch_text
 from ictappraise.services.model import STATUS_LABELS, Agency, AgencyResult
@@ -56,7 +57,8 @@ def _status_label(ws: Workspace, result: AgencyResult) -> str:
 def write_results(ws: Workspace, path: Path) -> Path:
     """The results workbook: summary sheet and one sheet per agency."""
     entries = []
-    for result in ws.results():
+    results = ws.results()
+    for result in results:
         agency = result.agency
         state = ws.state(agency.id)
         catalog = ws.catalog(agency.category)
@@ -80,4 +82,5 @@ def write_results(ws: Workspace, path: Path) -> Path:
             )
         )
     info = ws.round_info()
-    return excel_results.write_results(Path(path), info.year, info.name, entries)
+    extra = chain_report.tables(ws, results)  # previous years, follow-ups, proposals
+    return excel_results.write_results(Path(path), info.year, info.name, entries, extra)

@@ -32,7 +32,7 @@ from ictappraise.io.pdf_minutes import (
     minutes_bytes,
     render_minutes,
 )
-from ictappraise.services import appraisal, remarks, round_admin
+from ictappraise.services import appraisal, followup, remarks, round_admin
 from ictappraise.services.fingerprint import (  # noqa: F401  # re-exported: the minutes' public names
     FINGERPRINT_LENGTH,
     MISMATCH_MARK,
@@ -141,6 +141,7 @@ def minutes_doc(ws: Workspace, agency_id: str) -> MinutesDoc:
         watermark=MISMATCH_MARK if fingerprint_mismatch(detail) else "",
         draft_reason=_draft_reason(problems),
         provisional_note=no_band,
+        **followup.minutes_fields(ws, agency_id),
     )
 
 

@@ -25,6 +25,7 @@ from ictappraise.domain.fields import (
     visit_field,
 )
 from ictappraise.domain.rating import CATEGORIES
+from ictappraise.services import chain
 from ictappraise.services.round_admin import agency_rows, require_lead
 from ictappraise.services.seed import ROUND_KEYS, SEED_DEVICE, stable_id
 from ictappraise.services.workspace import SYSTEM_AUTHOR, ServiceError, Workspace, now_iso
@@ -69,22 +70,33 @@ def _shift(day: date | None, years: int) -> date | None:
 def suggest(ws: Workspace) -> NewRound:
     """The next year's round: the key and name with the year changed, dates a year later."""
     info = ws.round_info()
-    old = info.year or date.today().year - 1
-    new = old + 1
+    return for_year(ws, (info.year or date.today().year - 1) + 1)
+
+
+def for_year(ws: Workspace, new: int) -> NewRound:
+    """The round of year ``new``: the key and name with the year changed, dates shifted."""
+    info = ws.round_info()
+    old = info.year or new - 1
     key = info.key.replace(str(old), str(new)) if str(old) in info.key else f"{info.key}-{new}"
     name = info.name.replace(str(old), str(new)) if str(old) in info.name else f"{info.name} {new}"
     return NewRound(
         key=key,
         year=new,
         name=name,
-        report_deadline=_shift(info.report_deadline, 1),
-        visit_start=_shift(info.visit_start, 1),
-        visit_end=_shift(info.visit_end, 1),
+        report_deadline=_shift(info.report_deadline, new - old),
+        visit_start=_shift(info.visit_start, new - old),
+        visit_end=_shift(info.visit_end, new - old),
     )
 
 
 def validate(ws: Workspace, plan: NewRound) -> None:
     """Refuse a plan that cannot make a usable round (Vietnamese ServiceError)."""
+    if not 2000 <= plan.year <= 2100:
+        raise ServiceError(f"Năm đánh giá {plan.year} không hợp lệ.")
+    if ws.round_info().year and plan.year <= ws.round_info().year:
+        raise ServiceError(
+            f"Năm của đợt mới ({plan.year}) phải sau năm của đợt đang mở ({ws.round_info().year})."
+        )
     if not _KEY.match(plan.key or ""):
         raise ServiceError(
             f"Mã đợt «{plan.key}» không hợp lệ: chỉ gồm chữ thường không dấu, số và dấu gạch nối, "
@@ -92,8 +104,6 @@ def validate(ws: Workspace, plan: NewRound) -> None:
         )
     if plan.key == ws.round_info().key:
         raise ServiceError(f"Mã đợt mới phải khác mã đợt đang mở ({plan.key}).")
-    if not 2000 <= plan.year <= 2100:
-        raise ServiceError(f"Năm đánh giá {plan.year} không hợp lệ.")
     if not " ".join((plan.name or "").split()):
         raise ServiceError("Tên đợt đánh giá không được để trống.")
     if plan.visit_start and plan.visit_end and plan.visit_start > plan.visit_end:
@@ -183,6 +193,7 @@ def _values(ws: Workspace, plan: NewRound) -> tuple[dict[str, Any], list[str]]:
         place = ws.state(agency.id).value(visit_field(agency.id, "place"))
         if place:
             values[visit_field(agency.id, "place")] = place
+    values.update(chain.carried_values(ws))  # previous results archived, linked by fingerprint
     return values, signatures
 
 

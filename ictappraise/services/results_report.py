@@ -15,6 +15,7 @@ from ictappraise.domain.numbers import format_points
 from ictappraise.domain.rating import Band, CategoryRules
 from ictappraise.io.pdf_layout import body_dates
 from ictappraise.io.pdf_report import ReportCategory, ReportDoc, ReportLine, render_report
+from ictappraise.services import chain_report
 from ictappraise.services.band_text import (
     CONFLICT,
     PARTIAL,
@@ -153,6 +154,7 @@ def report_doc(ws: Workspace, day: date | None = None) -> ReportDoc:
         weaknesses=common_weaknesses(ws, results),
         proposals=proposals(ws, results),
         recipients=RECIPIENTS,
+        extra_tables=chain_report.tables(ws, results),
     )
     return _with_fingerprint(doc)
 
@@ -251,11 +253,7 @@ def common_weaknesses(ws: Workspace, results: list[AgencyResult], per_group: int
 
 
 def proposals(ws: Workspace, results: list[AgencyResult]) -> tuple[str, ...]:
-    """The proposals section (III. ĐỀ XUẤT): paragraphs as printed.
-
-    The hook for issue 14 (previous results, follow-up, commendations): extend what this
-    returns; the report prints each paragraph in order under "III. ĐỀ XUẤT".
-    """
+    """The closing section (KIẾN NGHỊ, after the chain of rounds' sections): paragraphs as printed."""
     info = ws.round_info()
     return (
         f"Tổ thẩm định đề xuất Ban Thường vụ Tỉnh ủy xem xét, công nhận kết quả xếp loại ứng dụng công nghệ "

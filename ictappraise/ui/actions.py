@@ -86,6 +86,7 @@ def install_menus(window: MainWindow) -> None:
     round_menu = bar.addMenu(window.tr("Đợt đánh &giá"))
     _action(round_menu, window.tr("&Cài đặt đợt, đơn vị, Tổ thẩm định…"), lambda: open_round_settings(window))
     _action(round_menu, window.tr("Giải quyết &xung đột…"), lambda: open_conflicts(window))
+    _action(round_menu, window.tr("Đề xuất &khen thưởng…"), lambda: open_commendation(window))
     round_menu.addSeparator()
     _action(round_menu, window.tr("Bắt đầu đợt đánh giá &mới…"), lambda: open_new_round(window))
 
@@ -252,6 +253,15 @@ def open_round_settings(window: MainWindow) -> None:
 
     RoundSettingsDialog(window.ws, window).exec()
     window.controller.reload()
+
+
+def open_commendation(window: MainWindow) -> None:
+    """Model agencies and exemplary individuals proposed for the year's awards (issue 14)."""
+    from ictappraise.ui.dialogs.commendation import CommendationDialog
+
+    dialog = CommendationDialog(window.ws, window)
+    fit_to_screen(dialog)
+    dialog.exec()
 
 
 def open_new_round(window: MainWindow) -> None:

@@ -33,6 +33,7 @@ from ictappraise.ui.actions import add_undo_actions, install_menus
 
 if TYPE_CHECKING:
     from datetime import date
+    from decimal import Decimal
 
     from ictappraise.ui.controller import Controller
 
@@ -156,8 +157,14 @@ class MainWindow(QMainWindow):
         self.self_toggle.setToolTip(
             self.tr("Dành cho đơn vị gửi bản giấy: Tổ nhập điểm tự đánh giá thay đơn vị")
         )
+        self.trend_label = QLabel()
+        self.trend_label.setStyleSheet("color: #444;")
+        self.trend_label.setWordWrap(True)
+        heading = QVBoxLayout()
+        heading.addWidget(self.header)
+        heading.addWidget(self.trend_label)
         top = QHBoxLayout()
-        top.addWidget(self.header, 1)
+        top.addLayout(heading, 1)
         top.addWidget(self.status_label)
         buttons = QHBoxLayout()
         for button in (self.self_toggle, self.evidence_button, self.history_button):
@@ -313,6 +320,7 @@ class MainWindow(QMainWindow):
         self.header.setText(
             f"{agency.name} — {self.tr('Phụ lục')} {agency.category} — {when} {agency.visit_time}"
         )
+        self._show_previous(agency.code, detail.scorecard.maximum)
         self.status_label.setText(detail.status_label)
         self.ready_button.setEnabled(detail.status in ("in_progress", "not_started"))
         locked = detail.signed
@@ -325,6 +333,18 @@ class MainWindow(QMainWindow):
             self.hint.setText(
                 self.tr("Chọn một tiêu chí để xem cách tính điểm và tài liệu kiểm chứng. F2: bắt đầu chấm.")
             )
+
+    def _show_previous(self, code: str, maximum: Decimal) -> None:
+        """Previous years' bands under the header and in the preview (issue 14)."""
+        from ictappraise.domain.trends import trend_text  # not at start-up (issue 7)
+        from ictappraise.services.chain import previous_of
+
+        found = previous_of(self.ws, code)
+        self.trend_label.setText(
+            self.tr("Năm trước — {t}").format(t=trend_text(found, maximum)) if found else ""
+        )
+        self.trend_label.setVisible(bool(found))
+        self.preview.show_previous([trend_text([p], maximum) for p in found])
 
     def show_refusal(self, code: str, message: str) -> None:
         if code not in message:

@@ -86,7 +86,16 @@ class PreviewPanel(QWidget):
         self.remaining = QLabel()
         self.remaining.setWordWrap(True)
         layout.addWidget(self.remaining)
+        self.previous = QLabel()
+        self.previous.setWordWrap(True)
+        self.previous.setStyleSheet("color: #444; border-top: 1px solid #ccc; padding-top: 4px;")
+        layout.addWidget(self.previous)
         layout.addStretch(1)
+
+    def show_previous(self, lines: list[str]) -> None:
+        """The agency's results of previous years, one line each (hidden without any)."""
+        self.previous.setText("\n".join([self.tr("Các năm trước:"), *lines]) if lines else "")
+        self.previous.setVisible(bool(lines))
 
     def show_detail(self, detail: AgencyDetail | None) -> None:
         """Render the scorecard of an agency (or nothing)."""

@@ -81,7 +81,9 @@ def test_summary_sheet_ranks_every_agency(results_book) -> None:
 
 def test_agency_sheet_lists_every_criterion_with_subtotals_and_reasons(results_book) -> None:
     workbook, results, ws = results_book
-    assert len(workbook.sheetnames) == 26
+    # The summary, the sheets of previous years, follow-ups and proposals, one sheet per agency.
+    assert workbook.sheetnames[1:4] == ["Các năm trước", "Khắc phục kiến nghị", "Đề xuất khen thưởng"]
+    assert len(workbook.sheetnames) == 29
     detail = ws.detail(ws.find_agency("HUHTB").id)
     sheet = workbook["HUHTB"]
     rows = {sheet.cell(r, 1).value: r for r in range(excel_results.AGENCY_HEADER_ROW + 1, sheet.max_row + 1)}
@@ -152,3 +154,21 @@ def test_an_unscored_agency_has_blank_sections_not_zeros(results_book) -> None:
     total_row = texts.index("TỔNG CỘNG") + 1
     assert sheet.cell(total_row, 5).value is None and sheet.cell(total_row, 6).value is None
     assert sheet.cell(total_row, 3).value is not None  # the maximum is still shown
+
+
+def test_previous_years_followups_and_proposals_sheets(results_book) -> None:
+    workbook, _results, _ws = results_book
+    trend = workbook["Các năm trước"]
+    header = [c.value for c in trend[3]]
+    assert header == ["Đơn vị", "Phụ lục", "Năm 2022", "Năm 2021"]
+    rows = {r[0].value: [c.value for c in r] for r in trend.iter_rows(min_row=4) if r[0].value}
+    assert rows["Huyện ủy Tuy Phong"][3] == "Khá (741,5/800)"
+    assert rows["Ban Tổ chức Tỉnh ủy"][3] == "Tốt (95,8%)"  # the 2021 catalog's maximum was 450
+    hostile = next(r for r in trend.iter_rows(min_row=4) if str(r[0].value).startswith("=cmd"))
+    assert hostile[0].data_type == "s"  # text, not a formula
+    followups = workbook["Khắc phục kiến nghị"]
+    counts = {r[0].value: [c.value for c in r[1:]] for r in followups.iter_rows(min_row=4) if r[0].value}
+    assert counts["Huyện ủy Tuy Phong"] == [3, 2, 1, 0, 0]
+    proposals = workbook["Đề xuất khen thưởng"]
+    kinds = [(r[0].value, r[1].value) for r in proposals.iter_rows(min_row=4) if r[1].value]
+    assert ("Huyện ủy Tuy Phong", "Đơn vị điển hình") in kinds

@@ -60,6 +60,7 @@ class RulesHelpDialog(QDialog):
             self._decided_section(),
             self._signing_section(),
             self._merge_section(),
+            self._years_section(),
         ]
         return "\n".join(parts)
 
@@ -249,6 +250,28 @@ class RulesHelpDialog(QDialog):
             self.tr("Hoàn tác (Ctrl+Z) cũng là một thay đổi mới, khôi phục giá trị cũ; lịch sử vẫn giữ đủ."),
         ]
         return _list_section(self.tr("5. Nhiều máy, một kết quả: tổng hợp dữ liệu"), items)
+
+    def _years_section(self) -> str:
+        """Previous years, follow-ups and the commendation rules of this round (issue 14)."""
+        from ictappraise.services import chain, commendation
+
+        model, individual = commendation.rules_text(commendation.top_n(self.ws))
+        years = ", ".join(str(a.year) for a in chain.archives(self.ws)) or self.tr("chưa có")
+        items = [
+            self.tr("Kết quả các năm trước được lưu trong tệp dữ liệu của đợt này (năm: {y}).").format(
+                y=years
+            ),
+            self.tr(
+                "Kiến nghị của Tổ năm trước trở thành danh sách cần kiểm tra tại buổi thẩm định năm nay: Đã "
+                "khắc phục / Đang khắc phục / Chưa khắc phục, kèm ghi chú."
+            ),
+            escape(model),
+            escape(individual),
+            self.tr(
+                "Tổ trưởng xác nhận hoặc bỏ từng đề xuất; mỗi quyết định được lưu vết như mọi thay đổi khác."
+            ),
+        ]
+        return _list_section(self.tr("6. Các năm trước và đề xuất khen thưởng"), items)
 
 
 def _list_section(title: str, items: list[str], *, numbered: bool = False) -> str:

@@ -32,6 +32,7 @@ from ictappraise.services.round_admin import member_names
 from ictappraise.services.visit_details import current_visit, update_visit
 from ictappraise.services.workspace import Workspace
 from ictappraise.ui.dialogs.common import box_date, call_service, date_box, left_row, set_box_date
+from ictappraise.ui.dialogs.followup_panel import FollowUpBox, IndividualsBox
 from ictappraise.ui.dialogs.visit_models import (
     CommitPlainTextEdit,
     RepresentativeTableModel,
@@ -142,7 +143,11 @@ class VisitPanel(QWidget):
         self.content = QWidget()
         content_layout = QVBoxLayout(self.content)
         content_layout.setContentsMargins(0, 0, 0, 0)
-        for box in (when, team_box, rep_box, remarks, opinion):
+        self.followup_box = FollowUpBox()
+        self.followup_box.changed.connect(self.changed)
+        self.individuals_box = IndividualsBox()
+        self.individuals_box.changed.connect(self.changed)
+        for box in (when, team_box, rep_box, remarks, self.followup_box, self.individuals_box, opinion):
             # Boxes never grow taller than their contents: spare height goes below the last one.
             box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
             content_layout.addWidget(box)
@@ -263,6 +268,8 @@ class VisitPanel(QWidget):
         self.content.show()
         self.locked_label.setVisible(locked)
         self._set_editable(not locked)
+        self.followup_box.set_agency(self.ws, self.agency_id, editable=not locked)
+        self.individuals_box.set_agency(self.ws, self.agency_id, editable=not locked)
         self._fit_height(self.team_view)
         self._fit_height(self.rep_view, spare=1)
 
