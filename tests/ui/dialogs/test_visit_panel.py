@@ -114,3 +114,15 @@ def test_screenshot(lead_ws, qtbot):
     panel.resize(440, 1100)
     qtbot.wait(20)
     panel.grab().save("/tmp/ictappraise-visit.png")
+
+
+def test_a_bidi_override_in_the_place_is_refused_with_a_message(lead_ws, qtbot, monkeypatch):
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: shown.append(text))
+    panel, agency = _panel(qtbot, lead_ws, "HUPQ")
+    before = current_visit(lead_ws, agency.id).place
+    panel.place_edit.setText("Hội trường \u202eỦy ban")  # reads backwards when printed
+    panel.place_edit.editingFinished.emit()
+    assert shown and "U+202E" in shown[0] and "ký tự điều khiển" in shown[0]
+    assert current_visit(lead_ws, agency.id).place == before
+    assert panel.place_edit.text() == before  # the panel shows what is really recorded
