@@ -161,6 +161,8 @@ def _one(ws: Workspace, args: argparse.Namespace, stamp: Stamp | None) -> int:
     out(
         f"Đã ghi biên bản {agency.name}: {args.out} (lần lập {doc.revision}, mã nội dung {doc.fingerprint}){note}"
     )
+    if doc.watermark:  # signed minutes whose data changed since: never printed as the signed ones
+        err(f"Lưu ý: {minutes.mismatch_text(ws.detail(agency.id))}. Mọi trang có dòng chữ «{doc.watermark}».")
     if stamp:
         stamp(args.out)
     return 0

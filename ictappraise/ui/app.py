@@ -133,6 +133,9 @@ def open_workspace(
     try:
         _prepare(ws, actor, demo, parent, at_start)
     except (ServiceError, StoreError) as error:
+        # A loop in the edit graph can leave a catalog with no head: offer the backup first.
+        if isinstance(error, ServiceError) and _restored_after_damage(ws, parent):
+            return open_workspace(path, actor=actor, demo=demo, parent=parent, at_start=at_start)
         db.close()
         _cannot_open(parent, error)
         return None

@@ -108,3 +108,33 @@ def test_cli_results_flag_it_in_the_table_and_the_json(forged) -> None:  # noqa:
     assert by_code["TUPT"]["fingerprint_mismatch"]["signed"] == signed
     assert by_code["TUPT"]["fingerprint_mismatch"]["current"] != signed
     assert by_code["HUTP"]["fingerprint_mismatch"] is None
+
+
+def test_cli_minutes_say_so(forged, tmp_path: Path) -> None:  # noqa: ANN001
+    path, _agency_id, signed = forged
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = tmp_path / "bb.pdf"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ictappraise",
+            "minutes",
+            "--db",
+            str(path),
+            "--agency",
+            "TUPT",
+            "--out",
+            str(out),
+        ],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        encoding="utf-8",
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Lưu ý: " + MISMATCH_MARK in done.stderr and signed in done.stderr
+    assert signed not in done.stdout  # the code printed is the data's own
+    assert all(MISMATCH_MARK in squash(page) for page in page_texts(out))

@@ -7,6 +7,7 @@ message, and the database is unchanged.
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -104,3 +105,41 @@ def test_sound_edits_with_parents_and_basis_still_merge(laptops, tmp_path: Path)
     assert summary.new_edits == 2
     assert lead.state(agency).value(crit_field(agency, "IV.5", "note")) == "hai"
     assert lead.state(agency).broken == ()
+
+
+def test_a_hand_written_cycle_with_recomputed_checksums_is_refused(laptops, tmp_path: Path) -> None:
+    """The attack of issue 12: two lines added to a real package's edits.jsonl, manifest fixed."""
+    import json
+
+    from merge_helpers import rewrite
+
+    lead, a = laptops(LEAD, "lead"), laptops(MEMBER_A, "a")
+    real = merge.export_package(a, tmp_path / "real.ictx").path
+    with zipfile.ZipFile(real) as archive:
+        lines = archive.read("edits.jsonl").decode("utf-8").splitlines()
+    field = f"agency/{hupq(a)}/crit/IV.5/appraised"
+    for me, other, points in (("evil-1", "evil-2", "0"), ("evil-2", "evil-1", "0")):
+        lines.append(
+            json.dumps(
+                {
+                    "id": me,
+                    "field": field,
+                    "value": {"override": points},
+                    "author": a.actor.member_id,
+                    "device": "a",
+                    "created_at": "2022-12-20T08:00:00+07:00",
+                    "parents": [other],
+                    "reason": None,
+                    "basis": [],
+                },
+                ensure_ascii=False,
+            )
+        )
+    forged = rewrite(
+        real,
+        tmp_path / "forged.ictx",
+        members={"edits.jsonl": ("\n".join(lines) + "\n").encode()},
+        fix_checksums=True,
+        manifest=lambda meta: meta["counts"].update(edits=len(lines)),
+    )
+    _refused(lead, forged, "vòng lặp", "evil-")

@@ -6,6 +6,7 @@ offers the backup taken before the merge that brought the loop, and opens either
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,3 +74,32 @@ def test_the_offered_backup_is_restored(qtbot, dialogs: Dialogs, demo_db: Path) 
     window.ws.db.close()
     with sqlite3.connect(demo_db) as connection:
         assert connection.execute("SELECT count(*) FROM edits WHERE id LIKE 'loop-%'").fetchone()[0] == 0
+
+
+def _headless_catalog(path: Path) -> None:
+    """Two versions of a catalog that name each other (and the seed) as parent: no catalog at all."""
+    with sqlite3.connect(path) as connection:
+        field_name = "catalog/2"
+        value, heads = connection.execute(
+            "SELECT value, json_group_array(id) FROM edits WHERE field = ?", (field_name,)
+        ).fetchone()
+        seeds = json.loads(heads)
+        for me, other in (("loop-1", "loop-2"), ("loop-2", "loop-1")):
+            connection.execute(
+                "INSERT INTO edits (id, scope, field, value, author, device, created_at, parents, basis) "
+                "VALUES (?, 'round', ?, ?, 'x', 'd', '2022-12-09T08:00:00+07:00', ?, '[]')",
+                (me, field_name, value, json.dumps([other, *seeds])),
+            )
+
+
+def test_a_loop_that_hides_a_catalog_still_offers_the_backup(qtbot, dialogs: Dialogs, demo_db: Path) -> None:  # noqa: ANN001
+    backup.backup_database(demo_db, backup.REASON_MERGE)
+    _headless_catalog(demo_db)
+    dialogs.answers.append(QMessageBox.StandardButton.Yes)
+    window = gui.open_window(demo_db, actor=None, demo=True)
+    assert window is not None
+    qtbot.addWidget(window)
+    assert "vòng lặp" in dialogs.shown[0] and "Bộ tiêu chí Phụ lục 2" in dialogs.shown[0], dialogs.shown
+    assert find_damage(window.ws) is None and len(window.ws.agencies()) == 25
+    window.close()
+    window.ws.db.close()

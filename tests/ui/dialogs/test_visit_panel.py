@@ -105,3 +105,15 @@ def test_signed_visit_is_locked(lead_ws, qtbot):
     assert not panel.team_model.flags(panel.team_model.index(0, 0)) & Qt.ItemFlag.ItemIsUserCheckable
     assert panel.place_edit.text() == "Hội trường Huyện ủy Tuy Phong"
     assert panel.rep_model.rowCount() == 2
+
+
+def test_a_bidi_override_in_the_place_is_refused_with_a_message(lead_ws, qtbot, monkeypatch):
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: shown.append(text))
+    panel, agency = _panel(qtbot, lead_ws, "HUPQ")
+    before = current_visit(lead_ws, agency.id).place
+    panel.place_edit.setText("Hội trường \u202eỦy ban")  # reads backwards when printed
+    panel.place_edit.editingFinished.emit()
+    assert shown and "U+202E" in shown[0] and "ký tự điều khiển" in shown[0]
+    assert current_visit(lead_ws, agency.id).place == before
+    assert panel.place_edit.text() == before  # the panel shows what is really recorded
