@@ -102,7 +102,7 @@ def test_report_is_a_party_document_the_standing_committee_can_decide_on(
     assert text.index("Nơi nhận") < text.index("PHỤ LỤC") < text.index("1. Phụ lục 2")
     # Unsigned bands caveated; no provisional band anywhere; one verification line.
     assert "Thành ủy Phan Thiết Chờ ký biên bản; kết quả chưa chính thức 789 800 Tốt" in text
-    assert "tạm tính" not in text and "lập ngày" not in text
+    assert "tạm tính" not in text and "lập ngày" not in text and "→" not in text
     fonts = fonts_embedded(path)
     assert fonts and all(fonts.values()) and not [f for f in fonts if "Helvetica" in f], fonts
 

@@ -97,8 +97,17 @@ def test_the_current_cell_is_framed_inside_the_highlighted_row(window: MainWindo
     assert not near(highlight, CURRENT_CELL_FRAME)
 
 
+def _on_time(window: MainWindow) -> None:
+    """Thành ủy Phan Thiết's I.1 scored "Đúng hạn", whatever the demo drew."""
+    from ictappraise.domain.scorecard import Appraisal
+    from ictappraise.services.appraisal import set_appraisal
+
+    set_appraisal(window.ws, window.ws.find_agency("TUPT").id, "I.1", Appraisal(input="on_time"))
+
+
 def test_a_note_typed_into_a_pick_list_leaves_the_score_unchanged(window: MainWindow, qtbot) -> None:  # noqa: ANN001
-    select(window, "TUPT")  # I.1 is scored "Đúng hạn" (20)
+    _on_time(window)
+    select(window, "TUPT")  # I.1 scored "Đúng hạn" (20)
     combo = pick_list(window)
     assert combo.currentText() == "Đúng hạn — 20 đ"
     qtbot.keyClick(combo, "K")  # alone, "K" begins "Không có": shown as the choice
@@ -138,6 +147,7 @@ def test_type_ahead_follows_the_choice_labels(window: MainWindow, qtbot) -> None
 
 
 def test_vietnamese_typed_into_a_pick_list_changes_nothing(window: MainWindow, qtbot) -> None:  # noqa: ANN001
+    _on_time(window)
     select(window, "TUPT")
     combo = pick_list(window)
     for text in ("Chưa", " nộp báo cáo"):  # "Chưa" begins no choice ("Chậm" does not match)
