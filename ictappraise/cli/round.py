@@ -62,6 +62,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_actor_argument(admit)
     admit.set_defaults(handler=run_admit_key)
 
+    adopt = commands.add_parser(
+        "adopt", help="Tổ trưởng xác nhận các sửa đổi chưa ký (ghi trước khi có khóa) đang bị giữ lại"
+    )
+    add_db_argument(adopt)
+    add_actor_argument(adopt)
+    adopt.set_defaults(handler=run_adopt)
+
     results = commands.add_parser("results", help="kết quả xếp loại của mọi đơn vị")
     add_db_argument(results)
     results.add_argument("--json", action="store_true", help="xuất JSON (UTF-8) cho chương trình khác")
@@ -140,6 +147,22 @@ def run_announce_key(args: argparse.Namespace) -> int:
         announce(ws, actor, config.identity.title)
         out(f"Đã ghi thông báo khóa của {config.identity.name}, vân tay {signer.fingerprint}.")
         out("Hãy xuất gói dữ liệu gửi Tổ trưởng và đọc vân tay này cho Tổ trưởng đối chiếu.")
+    return 0
+
+
+def run_adopt(args: argparse.Namespace) -> int:
+    from ictappraise.services.trust import adopt
+
+    with workspace(args, acting=True) as ws:
+        if not ws.roster.founded:
+            raise CommandError(
+                "Đợt này chưa có khóa của Tổ trưởng: Tổ trưởng mở tệp trên máy của mình trước."
+            )
+        edit = adopt(ws)
+        count = len(edit.value["edits"]) if edit is not None else 0
+        out(
+            f"Đã xác nhận {count} sửa đổi chưa ký." if count else "Không có sửa đổi chưa ký nào cần xác nhận."
+        )
     return 0
 
 

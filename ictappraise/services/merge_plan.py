@@ -61,12 +61,14 @@ class MergePlan:
     #: New edits the roster will hold, with why; keys announced for the lead to admit (§9).
     untrusted: tuple[tuple[Edit, str], ...] = ()
     announced: tuple[tuple[str, str], ...] = ()
+    #: Who would found this (not yet founded) round with the package's founding edit.
+    founding: str | None = None
 
     @property
     def needs_confirmation(self) -> bool:
         """True when a sender is not a member of the team, or an edit will be held as
         untrusted, or a key is announced: show the plan first."""
-        return bool(self.unknown_senders or self.untrusted or self.announced)
+        return bool(self.unknown_senders or self.untrusted or self.announced or self.founding)
 
     @property
     def new_edits(self) -> int:
@@ -314,7 +316,28 @@ def _plan(ws: Workspace, packages: Sequence[Package], known: set[str]) -> MergeP
             f"Khóa mới của «{name}», vân tay {fingerprint}: chỉ công nhận sau khi đối chiếu vân tay với "
             "người đó (ictappraise admit-key)."
         )
-    return MergePlan(tuple(packages), tuple(reports), tuple(warnings), tuple(unknown), untrusted, announced)
+    founding = _arriving_founding(ws, packages)
+    if founding is not None:
+        warnings.append(
+            f"Gói mang khóa gốc của đợt do «{founding}» lập: sau khi tổng hợp, «{founding}» là Tổ trưởng gốc "
+            "của đợt trên máy này và mọi sửa đổi chưa ký khác bị giữ lại. Chỉ đồng ý khi gói đến từ Tổ trưởng."
+        )
+    return MergePlan(
+        tuple(packages), tuple(reports), tuple(warnings), tuple(unknown), untrusted, announced, founding
+    )
+
+
+def _arriving_founding(ws: Workspace, packages: Sequence[Package]) -> str | None:
+    """The founder named by a package's founding edit when this file has none yet (the upgrade
+    reaching a member): trusting a round's root is the person's decision, so it is asked."""
+    ws.state()
+    if ws.roster.founded:
+        return None
+    for package in packages:
+        for edit in package.edits:
+            if edit.field == FOUNDING_FIELD:
+                return _founder_name(edit)
+    return None
 
 
 def _trust_preview(

@@ -32,7 +32,8 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL 
 
 def merge_process(db: Path, package: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "ictappraise", "merge", "--db", str(db), str(package)],
+        # --yes: the package founds the seeded round here (the plan asks first, domain.md §9)
+        [sys.executable, "-m", "ictappraise", "merge", "--db", str(db), str(package), "--yes"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

@@ -100,3 +100,26 @@ def test_a_member_joins_announces_and_the_lead_admits_by_fingerprint(tmp_path: P
     assert member is not None and member.role == "member"  # whatever role was typed
     assert ws.roster.keys  # the newcomer's key is on the roster now
     ws.db.close()
+
+
+def test_the_lead_adopts_unsigned_edits_from_the_command_line(tmp_path: Path) -> None:
+    from ictappraise.domain.editlog import Edit
+
+    db = founded_round(tmp_path)
+    ws = Workspace(open_database(db))
+    agency = ws.find_agency("HUBB").id
+    field = f"agency/{agency}/crit/I.1/note"
+    member = ws.find_member("Chuyên viên A")
+    assert member is not None
+    ws.append(
+        [Edit("old-unsigned-1", field, "Trước khi có khóa", member.id, "old", "2022-12-10T08:00:00+07:00")]
+    )
+    assert ws.state(agency).untrusted
+    ws.db.close()
+    lead_laptop = env_of(Path(os.environ["ICTAPPRAISE_CONFIG_DIR"]).parent)
+    done = run(lead_laptop, "adopt", "--db", str(db), "--as", LEAD)
+    assert done.returncode == 0, done.stderr
+    assert "Đã xác nhận 1 sửa đổi chưa ký." in done.stdout
+    ws = Workspace(open_database(db))
+    assert ws.state(agency).value(field) == "Trước khi có khóa" and not ws.state(agency).untrusted
+    ws.db.close()

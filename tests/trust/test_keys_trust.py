@@ -251,3 +251,24 @@ def test_upgrade_of_a_version_1_file_is_adopted_by_the_lead(tmp_path: Path) -> N
     assert ws.state(ws.find_agency("HUPQ").id).value(_note(ws)) == "Ghi chú từ trước khi có chữ ký"
     assert ws.set(_note(ws), "Sau nâng cấp")[0].signature is not None
     ws.db.close()
+
+
+def test_a_founding_reaching_an_unfounded_file_is_asked_first(tmp_path: Path) -> None:
+    old = tmp_path / "member.db"
+    ws = Workspace(open_database(old, create=True, backup=False))
+    seed_round(ws)
+    ws.db.close()
+    lead_file = tmp_path / "lead.db"
+    lead_file.write_bytes(old.read_bytes())
+    lead = Workspace(open_database(lead_file, backup=False))
+    lead.actor = actor_for(lead, Identity(LEAD), "lead-laptop")  # the upgrade on the lead's laptop
+    package = merge.export_package(lead, tmp_path / "lead.ictx").path
+    lead.db.close()
+    member = Workspace(open_database(old, backup=False))
+    plan = merge.plan_merge(member, [package])
+    assert plan.founding == LEAD and plan.needs_confirmation
+    with pytest.raises(MergeRefused, match="khóa gốc của đợt"):
+        merge.merge_packages(member, [package])
+    merge.merge_packages(member, [package], accept_unknown=True)
+    assert member.roster.founded and member.roster.founder == lead.actor.member_id
+    member.db.close()
