@@ -15,3 +15,12 @@ def member_ws(db_path: Path, name: str, device: str = "test-device") -> Workspac
     assert member is not None, name
     ws.actor = Actor(member.id, device, member.name, member.role)
     return ws
+
+
+def reopen_signed(ws: Workspace, reason: str = "Sửa thiết lập của đợt") -> None:
+    """As the lead, reopen every signed agency: round settings that decide bands may then change."""
+    from ictappraise.services import appraisal
+
+    for agency in ws.agencies():
+        if ws.is_signed(agency.id):
+            appraisal.reopen(ws, agency.id, reason)

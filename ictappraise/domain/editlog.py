@@ -25,10 +25,15 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from ictappraise.domain.roster import Roster
+
+if TYPE_CHECKING:
+    from ictappraise.domain.authority import SignedAgency
 
 LOCKABLE_PARTS = frozenset({"crit", "fact", "visit"})
 
@@ -132,6 +137,10 @@ class LogState:
 
     fields: dict[str, FieldState] = field(default_factory=dict)
     held: tuple[Edit, ...] = ()
+    #: Why each held edit is held (edit id → Vietnamese reason).
+    held_reasons: dict[str, str] = field(default_factory=dict)
+    #: The roster the edits were judged against (None: no authority check).
+    roster: Roster | None = None
 
     def value(self, field_name: str, default: Any = None) -> Any:
         state = self.fields.get(field_name)
@@ -147,16 +156,37 @@ class LogState:
         return state.head_ids if state else ()
 
 
-def derive(edits: Iterable[Edit]) -> LogState:
-    """The state of a set of edits: heads per field, conflicts, held edits."""
+SIGNED_HELD = "đến sau khi biên bản đã ký (không thuộc bản đã ký, không sau lần mở lại)"
+
+
+def derive(
+    edits: Iterable[Edit], roster: Roster | None = None, signed: Sequence[SignedAgency] = ()
+) -> LogState:
+    """The state of a set of edits: heads per field, conflicts, held edits (with reasons).
+
+    With a roster, an edit its author may not make is held (domain.authority); ``signed``
+    holds round-setting edits a signing has not seen (domain.authority.signed_band_problems).
+    Without a roster nothing is judged by authority (a pure graph, as before roles existed).
+    """
     unique = {edit.id: edit for edit in edits}
-    held = held_edits(unique)
+    reasons: dict[str, str] = {}
+    if roster is not None:
+        from ictappraise.domain import authority  # authority reads this module's names
+
+        reasons = authority.unauthorised(unique, roster)
+        if signed:
+            allowed = {i: e for i, e in unique.items() if i not in reasons}
+            reasons.update(authority.signed_band_problems(allowed, signed))
+    allowed = {i: e for i, e in unique.items() if i not in reasons} if reasons else unique
+    for edit_id in held_edits(allowed):
+        reasons[edit_id] = SIGNED_HELD
     by_field: dict[str, list[Edit]] = defaultdict(list)
     for edit in unique.values():
-        if edit.id not in held:
+        if edit.id not in reasons:
             by_field[edit.field].append(edit)
     fields = {name: FieldState(name, _heads(group)) for name, group in by_field.items()}
-    return LogState(fields, tuple(sorted((unique[i] for i in held), key=_order)))
+    held = tuple(sorted((unique[i] for i in reasons), key=_order))
+    return LogState(fields, held, reasons, roster)
 
 
 def _heads(edits: list[Edit]) -> tuple[Edit, ...]:

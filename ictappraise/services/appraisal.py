@@ -39,8 +39,8 @@ def is_lead(ws: Workspace) -> bool:
     """Whether the acting person is the team's lead."""
     if ws.actor is None:
         return False
-    member = ws.member(ws.actor.member_id)
-    return member is not None and member.role == ROLE_LEAD
+    # The role derived from the edits (domain.authority), never the one a laptop typed.
+    return ws.roster().role_of(ws.actor.member_id) == ROLE_LEAD
 
 
 def require_lead(ws: Workspace, what: str = "thay đổi thiết lập của đợt đánh giá") -> None:

@@ -426,8 +426,8 @@ def resolve_pick(ws: Workspace, field_name: str, edit_id: str, reason: str) -> E
 
 def _check_resolver(ws: Workspace, reason: str) -> None:
     actor = ws.require_actor()
-    member = ws.member(actor.member_id)
-    if member is None or member.role != ROLE_LEAD:
+    # The role derived from the edits (domain.authority), never the one a laptop typed.
+    if ws.roster().role_of(actor.member_id) != ROLE_LEAD:
         raise ServiceError("Chỉ Tổ trưởng được giải quyết xung đột.")
     if not reason or not reason.strip():
         raise ServiceError("Giải quyết xung đột phải ghi rõ lý do.")

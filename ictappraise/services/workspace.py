@@ -14,11 +14,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ictappraise.domain import authority
+from ictappraise.domain.authority import CATEGORY_RATING_PREFIXES, RATING_INPUTS, SignedAgency
 from ictappraise.domain.catalog import Catalog
-from ictappraise.domain.editlog import Edit, FieldState, LogState, canonical, derive, held_edits, is_lockable
+from ictappraise.domain.editlog import (
+    SIGNED_HELD,
+    STATE_SIGNED,
+    Edit,
+    FieldState,
+    LogState,
+    canonical,
+    derive,
+    held_edits,
+    is_lockable,
+)
 from ictappraise.domain.fields import status_field
 from ictappraise.domain.ranking import rank
 from ictappraise.domain.rating import Band, CategoryRules
+from ictappraise.domain.roster import SYSTEM_AUTHOR, Roster
 from ictappraise.domain.scorecard import score_agency
 from ictappraise.services import reading
 from ictappraise.services.errors import ServiceError, VisitLocked  # noqa: F401  # re-exported
@@ -34,7 +47,8 @@ from ictappraise.services.model import (
 from ictappraise.store import repository
 from ictappraise.store.database import Database
 
-SYSTEM_AUTHOR = "00000000-0000-0000-0000-000000000000"
+__all__ = ["CATEGORY_RATING_PREFIXES", "RATING_INPUTS", "SYSTEM_AUTHOR"]  # re-exported
+
 SYSTEM_AUTHOR_NAME = "Dữ liệu ban đầu của đợt"
 
 
@@ -57,11 +71,6 @@ class Change:
     reason: str | None = None
     #: Only the lead's conflict resolution may write over a field in conflict (domain.md §7).
     resolution: bool = False
-
-
-# Round fields the band of every agency (or of one category) depends on.
-RATING_INPUTS = ("round/report_deadline", "round/portal_quota")
-CATEGORY_RATING_PREFIXES = ("round/rules/", "catalog/")
 
 
 def now_iso() -> str:
@@ -93,10 +102,26 @@ class Workspace:
         if self._states is None:
             with self.db.reading() as session:
                 self._edits = repository.load_edits_by_scope(session)
-            self._states = {scope: derive(edits) for scope, edits in self._edits.items()}
-            self._details.clear()
-            self._round_cache.clear()
+            self._states = {}
+            self._derive_all()
         return self._states
+
+    def _derive_all(self) -> None:
+        """Derive every scope: the roster first, then the agencies, then the round (domain.md §9)."""
+        assert self._states is not None
+        self._states.clear()
+        self._states.update(authority.derive_all(self._edits, repository.ROUND_SCOPE))
+        self._details.clear()
+        self._round_cache.clear()
+
+    def roster(self) -> Roster:
+        """Who is on the team, with which role, as derived from the edits."""
+        return self.state().roster or Roster()
+
+    def _signed(self) -> list[SignedAgency]:
+        """Agencies whose status heads include a signing: round changes they did not see are held."""
+        assert self._states is not None
+        return authority.signed_agencies(self._states, repository.ROUND_SCOPE)
 
     def state(self, scope: str = repository.ROUND_SCOPE) -> LogState:
         """The derived state of a scope (the round, or an agency id)."""
@@ -119,12 +144,32 @@ class Workspace:
     def _rederive(self, scopes: set[str]) -> None:
         """Derive the given scopes again from the edits held in memory; drop what depends on them."""
         assert self._states is not None
-        for scope in scopes:
-            self._states[scope] = derive(self._edits.get(scope, []))
+        before = self.roster()
+        if repository.ROUND_SCOPE in scopes:
+            round_edits = self._edits.get(repository.ROUND_SCOPE, [])
+            if authority.derive_roster({e.id: e for e in round_edits})[0] != before:
+                self._derive_all()  # a role changed: every edit is judged again
+                return
+        agencies = scopes - {repository.ROUND_SCOPE}
+        signed_before = self._signed_keys(agencies)
+        for scope in agencies:
+            self._states[scope] = derive(self._edits.get(scope, []), before)
             self._details.pop(scope, None)
-        if repository.ROUND_SCOPE in scopes:  # catalogs, rules and settings feed every agency
-            self._round_cache.clear()
+        if repository.ROUND_SCOPE in scopes or self._signed_keys(agencies) != signed_before:
+            # A signing or a reopening decides which round changes are held (domain.authority).
+            edits = self._edits.get(repository.ROUND_SCOPE, [])
+            self._states[repository.ROUND_SCOPE] = derive(edits, before, self._signed())
+            self._round_cache.clear()  # catalogs, rules and settings feed every agency
             self._details.clear()
+
+    def _signed_keys(self, scopes: Iterable[str]) -> set[tuple[str, str]]:
+        assert self._states is not None
+        found = set()
+        for scope in scopes:
+            state = self._states.get(scope)
+            status = state.fields.get(status_field(scope)) if state else None
+            found.update((scope, h.id) for h in (status.heads if status else ()) if _is_signing(h))
+        return found
 
     # -- reads -----------------------------------------------------------------------------
     def _round_derived(self, key: str, build: Callable[[LogState], Any]) -> Any:
@@ -326,7 +371,11 @@ class Workspace:
             return None
         if current is None and change.value is None:
             return None
+        self._check_authority(change, current, actor)
         self._check_signed_results(change.field)
+        basis = state.heads(status_field(scope)) if is_lockable(change.field) else ()
+        if change.field == status_field(scope) and _is_signing_value(change.value):
+            basis = self._rating_heads(scope)  # what this signing was rated with (domain.authority)
         edit = Edit(
             id=self.new_id(),
             field=change.field,
@@ -336,15 +385,41 @@ class Workspace:
             created_at=self.clock(),
             parents=current.head_ids if current else (),
             reason=change.reason or None,
-            basis=state.heads(status_field(scope)) if is_lockable(change.field) else (),
+            basis=basis,
         )
         if is_lockable(change.field):
             self._check_unlocked(scope, edit)
         return edit
 
+    def _check_authority(self, change: Change, current: FieldState | None, actor: Actor) -> None:
+        """The one authority table (domain.authority), as a merge would judge the same edit."""
+        role = self.roster().role_of(actor.member_id)
+        if role is None:
+            raise ServiceError(
+                f"{actor.name or actor.member_id} không có trong Tổ thẩm định của đợt này: "
+                "không ghi được thay đổi."
+            )
+        replaced = [head.value for head in current.heads] if current else []
+        problem = authority.authority_problem(
+            change.field, change.value, role, replaced=replaced, author=actor.member_id
+        )
+        if problem is not None:
+            raise ServiceError(problem[0].upper() + problem[1:] + ".")
+
+    def _rating_heads(self, agency_id: str) -> tuple[str, ...]:
+        """The heads of the round fields this agency is rated with (a signing's basis)."""
+        category = reading.agency(agency_id, self.state(agency_id))
+        if category is None:
+            return ()
+        names = authority.rating_fields(category.category)
+        return tuple(sorted(h for name in names for h in self.state().heads(name)))
+
     def _check_unlocked(self, agency_id: str, edit: Edit) -> None:
         """Refuse an edit the signing rule would hold: never accept a write that cannot apply."""
-        if edit.id not in held_edits({e.id: e for e in [*self._edits.get(agency_id, []), edit]}):
+        # Edits held for authority (a forged signing, say) lock nothing: judge the others only.
+        reasons = self.state(agency_id).held_reasons
+        pool = [e for e in self._edits.get(agency_id, []) if reasons.get(e.id, SIGNED_HELD) == SIGNED_HELD]
+        if edit.id not in held_edits({e.id: e for e in [*pool, edit]}):
             return
         found = reading.agency(agency_id, self.state(agency_id))
         label = found.name if found else agency_id
@@ -370,6 +445,14 @@ class Workspace:
 
     def is_signed(self, agency_id: str) -> bool:
         return reading.status_value(agency_id, self.state(agency_id)).get("state") == STATUS_SIGNED
+
+
+def _is_signing_value(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("state") == STATE_SIGNED
+
+
+def _is_signing(edit: Edit) -> bool:
+    return _is_signing_value(edit.value)
 
 
 def _final_band(detail: AgencyDetail) -> Band | None:

@@ -215,8 +215,9 @@ def test_attachments_travel_and_are_checked(laptops, tmp_path: Path) -> None:
 
 
 def test_unknown_sender_is_shown_before_anything_is_applied(laptops, tmp_path: Path) -> None:
-    lead, outsider = laptops(LEAD, "lead"), laptops(MEMBER_A, "x")
-    # Someone adds themself to the team on their own copy and sends a package.
+    # Someone adds themself to the team on a copy where they act as the lead (no keys yet: a
+    # typed name) and sends a package.
+    lead, outsider = laptops(LEAD, "lead"), laptops(LEAD, "x")
     newcomer = "11111111-2222-4333-8444-555555555555"
     outsider.write(
         [
