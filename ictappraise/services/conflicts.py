@@ -77,13 +77,15 @@ class Conflict:
 
 @dataclass(frozen=True)
 class HeldEdit:
-    """An edit kept but not applied because it reached a signed visit."""
+    """An edit kept but not applied: it reached a signed visit, or its author may not make it."""
 
     edit: Edit
     agency_name: str
     what: str
     text: str
     author_name: str
+    #: Why it is held, in Vietnamese ("chỉ Tổ trưởng được mở lại biên bản đã ký"…).
+    reason: str = ""
 
     @property
     def title(self) -> str:
@@ -121,12 +123,17 @@ def list_held(ws: Workspace, scopes: Iterable[str] | None = None) -> list[HeldEd
     found = []
     for scope in known_scopes(ws):
         if wanted is None or scope in wanted:
-            for edit in ws.state(scope).held:
-                agency_name, code, what = field_label(ws, edit.field)
-                label = f"tiêu chí {code} — {what}" if code else what
-                text = value_text(ws, edit.field, edit.value)
-                found.append(HeldEdit(edit, agency_name, label, text, ws.member_name(edit.author)))
+            state = ws.state(scope)
+            found.extend(held_edit(ws, edit, state.held_reasons.get(edit.id, "")) for edit in state.held)
     return found
+
+
+def held_edit(ws: Workspace, edit: Edit, reason: str) -> HeldEdit:
+    """A held edit in words, with why."""
+    agency_name, code, what = field_label(ws, edit.field)
+    label = f"tiêu chí {code} — {what}" if code else what
+    text = value_text(ws, edit.field, edit.value)
+    return HeldEdit(edit, agency_name, label, text, ws.member_name(edit.author), reason)
 
 
 def _agency_id(field_name: str) -> str | None:

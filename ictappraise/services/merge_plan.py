@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ictappraise.domain import authority
 from ictappraise.domain.editlog import Edit, canonical
 from ictappraise.io import exchange
 from ictappraise.io.exchange import Package, PackageError
@@ -22,6 +23,7 @@ from ictappraise.services import conflicts as conflict_text
 from ictappraise.services import field_values
 from ictappraise.services.package_export import _round_key
 from ictappraise.services.workspace import SYSTEM_AUTHOR, ServiceError, Workspace
+from ictappraise.store import repository
 from ictappraise.store.database import SCHEMA_VERSION
 from ictappraise.store.models import EditRow
 
@@ -56,11 +58,16 @@ class MergePlan:
     reports: tuple[PackagePlan, ...]
     warnings: tuple[str, ...]
     unknown_senders: tuple[str, ...]
+    #: Status, team and round-setting changes the packages bring, each with its author (words).
+    authority_changes: tuple[str, ...] = ()
+    #: What merging would hold, and why (words): kept, listed, not applied.
+    to_hold: tuple[conflict_text.HeldEdit, ...] = ()
 
     @property
     def needs_confirmation(self) -> bool:
-        """True when a sender is not a member of the team: show the plan first."""
-        return bool(self.unknown_senders)
+        """True when the lead must see the plan first (domain.md §9): a sender outside the team,
+        a status, team or round-setting change, or anything that would be held."""
+        return bool(self.unknown_senders or self.authority_changes or self.to_hold)
 
     @property
     def new_edits(self) -> int:
@@ -225,4 +232,46 @@ def _plan(ws: Workspace, packages: Sequence[Package], known: set[str]) -> MergeP
                 len(package.attachments),
             )
         )
-    return MergePlan(tuple(packages), tuple(reports), tuple(warnings), tuple(unknown))
+    changes, held = _authority(ws, packages, known)
+    return MergePlan(tuple(packages), tuple(reports), tuple(warnings), tuple(unknown), changes, held)
+
+
+#: Field kinds whose every change the lead sees before accepting (domain.md §9).
+SHOWN_KINDS = frozenset(
+    {
+        authority.STATUS,
+        authority.MEMBER,
+        authority.ROUND_SETTING,
+        authority.RULES,
+        authority.CATALOG,
+        authority.AGENCY,
+        authority.VISIT_DATE,
+        authority.UNKNOWN,
+    }
+)
+
+
+def _authority(
+    ws: Workspace, packages: Sequence[Package], known: set[str]
+) -> tuple[tuple[str, ...], tuple[conflict_text.HeldEdit, ...]]:
+    """The changes of authority the packages bring, and what the merged set would hold (and why)."""
+    arriving = {e.id: e for p in packages for e in p.edits if e.id not in known}
+    if not arriving:
+        return (), ()
+    by_scope = ws.edits_by_scope()
+    for edit in arriving.values():
+        by_scope.setdefault(repository.scope_of(edit.field), []).append(edit)
+    after = authority.derive_all(by_scope, repository.ROUND_SCOPE)
+    changes = []
+    for edit in sorted(arriving.values(), key=lambda e: (e.field, e.created_at, e.id)):
+        if authority.kind_of(edit.field) in SHOWN_KINDS:
+            place, _code, what = conflict_text.field_label(ws, edit.field)
+            text = conflict_text.value_text(ws, edit.field, edit.value)
+            changes.append(f"{place} — {what}: {text} (do {ws.member_name(edit.author)})")
+    held = []
+    for scope, state in after.items():
+        before = ws.state(scope).held_reasons
+        for edit in state.held:
+            if edit.id not in before:
+                held.append(conflict_text.held_edit(ws, edit, state.held_reasons[edit.id]))
+    return tuple(changes), tuple(held)

@@ -114,6 +114,11 @@ class Workspace:
         self._details.clear()
         self._round_cache.clear()
 
+    def edits_by_scope(self) -> dict[str, list[Edit]]:
+        """Every edit held in memory, by scope (a copy: a merge plan adds to it)."""
+        self._all_states()
+        return {scope: list(edits) for scope, edits in self._edits.items()}
+
     def roster(self) -> Roster:
         """Who is on the team, with which role, as derived from the edits."""
         return self.state().roster or Roster()

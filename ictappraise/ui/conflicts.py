@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -259,6 +260,16 @@ class MergeDialog(QDialog):
         self.choose_button = QPushButton(self.tr("&Chọn gói dữ liệu…"), self)
         self.merge_button = QPushButton(self.tr("&Tổng hợp"), self)
         self.conflicts_button = QPushButton(self.tr("Giải quyết &xung đột…"), self)
+        # What the lead must see before accepting (domain.md §9): authority changes, then what is held.
+        self.authority_label = QLabel(self)
+        self.authority_model = QStringListModel(self)
+        self.authority_view = QListView(self)
+        self.held_label = QLabel(self)
+        self.held_model = QStringListModel(self)
+        self.held_view = QListView(self)
+        self.reviewed = QCheckBox(
+            self.tr("Tôi đã xem các thay đổi và sửa đổi bị giữ lại ở trên, đồng ý tổng hợp"), self
+        )
         self._build()
         if paths:
             self.set_packages(paths)
@@ -269,13 +280,24 @@ class MergeDialog(QDialog):
         self.choose_button.clicked.connect(self.choose)
         self.merge_button.clicked.connect(self.apply)
         self.conflicts_button.clicked.connect(self.conflicts_requested.emit)
+        self.reviewed.toggled.connect(self._update_merge_button)
+        for view, model in ((self.authority_view, self.authority_model), (self.held_view, self.held_model)):
+            view.setModel(model)
+            view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            view.setWordWrap(True)
         closing = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         closing.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("Gói dữ liệu (.ictx) nhận từ các thành viên:"), self))
         layout.addWidget(self.file_view, 1)
         layout.addWidget(self.report, 2)
+        layout.addWidget(self.authority_label)
+        layout.addWidget(self.authority_view, 2)
+        layout.addWidget(self.held_label)
+        layout.addWidget(self.held_view, 2)
+        layout.addWidget(self.reviewed)
         layout.addWidget(self.progress)
+        self._show_review()
         row = QHBoxLayout()
         for button in (self.choose_button, self.merge_button, self.conflicts_button):
             row.addWidget(button)
@@ -295,6 +317,7 @@ class MergeDialog(QDialog):
         self.files.setStringList([str(p) for p in paths])
         self.plan, self.summary = None, None
         self.merge_button.setEnabled(False)
+        self._show_review()
         try:
             self.plan = merge.plan_merge(self.ws, list(paths), self._progress)
         except ValueError as error:
@@ -302,20 +325,56 @@ class MergeDialog(QDialog):
             self.show_error(str(error))
             return
         self.report.setPlainText("\n".join(merge.describe_plan(self.plan)))
-        self.merge_button.setEnabled(True)
+        self._show_review()
+
+    @property
+    def needs_review(self) -> bool:
+        """Whether the plan changes authority or holds something: the lead ticks the box first."""
+        return self.plan is not None and bool(self.plan.authority_changes or self.plan.to_hold)
+
+    def _show_review(self) -> None:
+        plan = self.plan
+        changes = list(plan.authority_changes) if plan else []
+        held = [f"{h.title} ({h.author_name}) — {h.reason}" for h in plan.to_hold] if plan else []
+        self.authority_model.setStringList(changes)
+        self.held_model.setStringList(held)
+        self.authority_label.setText(
+            self.tr("Thay đổi trạng thái, Tổ thẩm định và thiết lập đợt (%1):").replace(
+                "%1", str(len(changes))
+            )
+            if changes
+            else self.tr("Không có thay đổi trạng thái, Tổ thẩm định hay thiết lập đợt.")
+        )
+        self.held_label.setText(
+            self.tr("Sẽ bị giữ lại, không áp dụng (%1):").replace("%1", str(len(held)))
+            if held
+            else self.tr("Không có sửa đổi nào bị giữ lại.")
+        )
+        self.authority_view.setVisible(bool(changes))
+        self.held_view.setVisible(bool(held))
+        self.reviewed.setChecked(False)
+        self.reviewed.setVisible(self.needs_review)
+        self._update_merge_button()
+
+    def _update_merge_button(self) -> None:
+        self.merge_button.setEnabled(
+            self.plan is not None and (not self.needs_review or self.reviewed.isChecked())
+        )
 
     def apply(self) -> bool:
-        """Merge the checked packages (after confirming a sender outside the team)."""
+        """Merge the checked packages (after the lead's review, and confirming a stranger sender)."""
         if self.plan is None:
             return False
-        if self.plan.needs_confirmation and not self.confirm("\n\n".join(self.plan.warnings)):
+        if self.needs_review and not self.reviewed.isChecked():
+            return False
+        if self.plan.unknown_senders and not self.confirm("\n\n".join(self.plan.warnings)):
             return False
         try:
             self.summary = merge.apply_merge(self.ws, self.plan, self._progress)
         except ValueError as error:
             return self.show_error(str(error))
         self.plan = None
-        self.merge_button.setEnabled(False)
+        self._show_review()
         self.report.setPlainText("\n".join(merge.describe_summary(self.summary)))
         self.conflicts_button.setEnabled(bool(merge.list_conflicts(self.ws)))
         self.merged.emit()
