@@ -242,3 +242,51 @@ def test_merge_dialog_asks_before_a_stranger_package(
         assert "Người gửi không thuộc Tổ thẩm định: Ai đó." in dialog.report.toPlainText()
     finally:
         lead.db.close()
+
+
+def test_merge_dialog_shows_authority_and_held_edits_and_needs_the_review_box(
+    qtbot, demo_db: Path, tmp_path: Path
+) -> None:
+    """domain.md §9: status changes with their author, then what is held and why; then a tick."""
+    member_db, lead_db = tmp_path / "a.db", tmp_path / "lead.db"
+    shutil.copyfile(demo_db, member_db)
+    shutil.copyfile(demo_db, lead_db)
+    a = open_as(member_db, MEMBER_A, "a")
+    hutp = a.find_agency("HUTP")
+    forged = Edit(  # A reopens signed minutes by hand: held, whoever merges it
+        "forged-reopen",
+        status_field(hutp.id),
+        {"state": "reopened"},
+        a.actor.member_id,
+        "a",  # type: ignore[union-attr]
+        "2022-12-20T22:00:00+07:00",
+        a.state(hutp.id).heads(status_field(hutp.id)),
+        "Sửa",
+    )
+    a.append([forged])
+    path = merge.export_package(a, tmp_path / "a.ictx").path
+    a.db.close()
+    lead = open_as(lead_db, LEAD, "lead")
+    try:
+        dialog = MergeDialog(lead, paths=[path])
+        qtbot.addWidget(dialog)
+        dialog.resize(1366, 768)
+        changes = dialog.authority_model.stringList()
+        held = dialog.held_model.stringList()
+        assert len(changes) == 1 and "Huyện ủy Tuy Phong" in changes[0] and "(do Chuyên viên A)" in changes[0]
+        assert len(held) == 1 and "chỉ Tổ trưởng được mở lại biên bản đã ký" in held[0]
+        assert "(1)" in dialog.authority_label.text() and "(1)" in dialog.held_label.text()
+        assert not dialog.merge_button.isEnabled() and not dialog.reviewed.isChecked()
+        before = fingerprint(lead_db)
+        assert dialog.apply() is False and fingerprint(lead_db) == before
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.grab().save(str(tmp_path / "merge-review.png"))
+        dialog.reviewed.click()
+        assert dialog.merge_button.isEnabled()
+        with qtbot.waitSignal(dialog.merged):
+            qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+        assert "giữ lại, không áp dụng: 1" in dialog.report.toPlainText()
+        assert lead.is_signed(hutp.id) and not dialog.reviewed.isVisible()
+    finally:
+        lead.db.close()

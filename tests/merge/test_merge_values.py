@@ -126,8 +126,8 @@ def test_valid_values_merge_and_a_catalog_in_the_same_package_counts(laptops, tm
     lead_laptop = laptops(LEAD, "lead-laptop")
     reopen_signed(lead_laptop)
     reopened = merge.export_package(lead_laptop, tmp_path / "l.ictx").path
-    merge.merge_packages(a, [reopened])
-    merge.merge_packages(lead, [reopened])
+    merge.merge_packages(a, [reopened], confirmed=True)
+    merge.merge_packages(lead, [reopened], confirmed=True)
     agency = a.find_agency("HCCB")  # Phụ lục 7
     data = copy.deepcopy(a.state().value(catalog_field(7)))
     data["groups"][0]["criteria"][0]["code"] = "I.1-moi"
@@ -153,7 +153,7 @@ def test_valid_values_merge_and_a_catalog_in_the_same_package_counts(laptops, tm
         edit(a, f"agency/{agency.id}/visit/start", "07:30"),
         edit(a, f"agency/{agency.id}/visit/opinion", "reserve"),
     ]
-    summary = merge.merge_packages(lead, [package(a, tmp_path / "fine.ictx", fine)])
+    summary = merge.merge_packages(lead, [package(a, tmp_path / "fine.ictx", fine)], confirmed=True)
     assert summary.new_edits == len(fine)
     detail = lead.detail(agency.id)
     assert detail.catalog.find("I.1-moi") is not None
