@@ -69,6 +69,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_actor_argument(resolve)
     resolve.set_defaults(handler=run_resolve)
 
+    accept = commands.add_parser("accept-held", help="Tổ trưởng chấp nhận một sửa đổi bị giữ lại (kèm lý do)")
+    add_db_argument(accept)
+    accept.add_argument(
+        "--edit", required=True, metavar="MÃ_SỬA_ĐỔI", help="mã (hoặc 8 ký tự đầu), xem lệnh conflicts"
+    )
+    accept.add_argument("--reason", required=True, metavar="LÝ_DO", help="lý do (bắt buộc)")
+    add_actor_argument(accept)
+    accept.set_defaults(handler=run_accept_held)
+
 
 def run_export(args: argparse.Namespace) -> int:
     with workspace(args, acting=True) as ws:
@@ -177,6 +186,13 @@ def _print_conflicts(conflicts: list[Conflict], held: list[HeldEdit], db: Path) 
                 f"  [{item.edit.id[:8]}] {item.title} — {item.author_name}, {time_text(item.edit.created_at)}"
                 f" — lý do: {item.reason}"
             )
+
+
+def run_accept_held(args: argparse.Namespace) -> int:
+    with workspace(args, acting=True) as ws:
+        edit = merge.accept_held(ws, args.edit, args.reason)
+    out(f"Đã chấp nhận: trường {edit.field} nhận giá trị của sửa đổi bị giữ lại (sửa đổi mới {edit.id[:8]}).")
+    return 0
 
 
 def run_resolve(args: argparse.Namespace) -> int:

@@ -440,6 +440,37 @@ def _check_resolver(ws: Workspace, reason: str) -> None:
         raise ServiceError("Giải quyết xung đột phải ghi rõ lý do.")
 
 
+def accept_held(ws: Workspace, edit_id: str, reason: str) -> Edit:
+    """The lead accepts a held edit: a new edit of the lead re-applies its value, with a reason.
+
+    The held edit stays held (nothing is deleted); the new one is judged like any change the
+    lead types, so a signed visit must be reopened first and a setting that would change
+    signed results is refused as it would be when typed.
+    """
+    actor = ws.require_actor()
+    if ws.roster().role_of(actor.member_id) != ROLE_LEAD:
+        raise ServiceError("Chỉ Tổ trưởng được chấp nhận sửa đổi bị giữ lại.")
+    if not reason or not reason.strip():
+        raise ServiceError("Chấp nhận sửa đổi bị giữ lại phải ghi rõ lý do.")
+    wanted = edit_id.strip().lower()
+    found = [
+        e
+        for scope in known_scopes(ws)
+        for e in ws.state(scope).held
+        if wanted and e.id.lower().startswith(wanted)
+    ]
+    if len(found) != 1:
+        raise ServiceError(f"«{edit_id}» không chỉ đúng một sửa đổi bị giữ lại (xem lệnh conflicts).")
+    held = found[0]
+    current = ws.state(repository.scope_of(held.field)).fields.get(held.field)
+    edits = ws.write(
+        [Change(held.field, held.value, reason.strip(), resolution=bool(current and current.conflict))]
+    )
+    if not edits:
+        raise ServiceError("Giá trị của sửa đổi này đã đang được áp dụng; không cần chấp nhận.")
+    return edits[0]
+
+
 def current_conflict(ws: Workspace, field_name: str) -> FieldState:
     """The field's state, which must be in conflict."""
     state = ws.state(repository.scope_of(field_name)).fields.get(field_name)

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from ictappraise.io import exchange
 from ictappraise.services import conflicts as conflict_text
-from ictappraise.services.conflicts import current_conflict, resolve_conflict, resolve_pick
+from ictappraise.services.conflicts import accept_held, current_conflict, resolve_conflict, resolve_pick
 from ictappraise.services.merge_plan import MergePlan, MergeRefused, PackagePlan, Progress, plan_merge
 from ictappraise.services.package_export import ExportResult, export_package
 from ictappraise.services.workspace import Workspace, now_iso
@@ -46,6 +46,7 @@ __all__ = [
     "MergeRefused",
     "MergeSummary",
     "PackagePlan",
+    "accept_held",
     "apply_merge",
     "authority_lines",
     "current_conflict",
