@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ictappraise.domain.editlog import (
@@ -96,6 +97,7 @@ assert {STATE_DRAFT, STATE_READY, STATE_SIGNED, STATE_REOPENED} == set(STATE_ROL
 assert set(_AGENCY_PARTS) == LOCKABLE_PARTS
 
 
+@lru_cache(maxsize=1 << 16)  # derive() asks once per edit, again on every write: fields repeat
 def kind_of(field_name: str) -> FieldKind:
     """The declared kind of a field (unknown paths need the lead)."""
     parts = field_name.split("/")
@@ -144,7 +146,7 @@ def authority_problem(
     if role is None:
         return NOT_ON_TEAM
     replaced = list(replaced)
-    if len({canonical(v) for v in replaced}) > 1 and role != ROLE_LEAD:
+    if len(replaced) > 1 and role != ROLE_LEAD and len({canonical(v) for v in replaced}) > 1:
         return "chỉ Tổ trưởng được giải quyết xung đột"
     if author is not None and field_name == f"member/{author}/signature":
         return None
@@ -168,8 +170,12 @@ def edit_problem(edit: Edit, roster: Roster, edits: Mapping[str, Edit]) -> str |
     if edit.author == SYSTEM_AUTHOR:
         # The founding data: written once, never replacing anything.
         return None if not edit.parents else "dữ liệu ban đầu của đợt không được sửa đè"
-    replaced = [edits[p].value for p in edit.parents if p in edits]
     role = roster.role_of(edit.author)
+    if role is not None and len(edit.parents) < 2:  # the common case, without building anything
+        kind = kind_of(edit.field)
+        if kind is not STATUS and role in kind.roles:
+            return None
+    replaced = [edits[p].value for p in edit.parents if p in edits]
     return authority_problem(edit.field, edit.value, role, replaced=replaced, author=edit.author)
 
 

@@ -316,11 +316,14 @@ class Workspace:
         with self.db.reading() as session:
             edits = [e for e in repository.load_edits(session, scope) if e.field.startswith(field_prefix)]
         by_id = {e.id: e for e in edits}
-        held = {e.id for e in self.state(scope).held}
+        reasons = self.state(scope).held_reasons
         lines = []
         for edit in sorted(edits, key=lambda e: (e.created_at, e.id)):
             old = tuple(by_id[p].value for p in edit.parents if p in by_id)
-            lines.append(HistoryLine(edit, self.member_name(edit.author), old, edit.value, edit.id in held))
+            why = reasons.get(edit.id, "")
+            lines.append(
+                HistoryLine(edit, self.member_name(edit.author), old, edit.value, edit.id in reasons, why)
+            )
         return lines
 
     # -- writes ----------------------------------------------------------------------------

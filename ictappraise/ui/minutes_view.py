@@ -39,7 +39,13 @@ from PySide6.QtWidgets import (
 
 from ictappraise.domain.rating import UNCHECKED
 from ictappraise.services import minutes
-from ictappraise.services.appraisal import is_lead, problems_text, readiness_problems, unchecked_rules
+from ictappraise.services.appraisal import (
+    is_lead,
+    may_record_signing,
+    problems_text,
+    readiness_problems,
+    unchecked_rules,
+)
 from ictappraise.services.workspace import Workspace
 from ictappraise.ui.pdf_zoom import PdfZoom
 
@@ -247,7 +253,8 @@ class MinutesDialog(QDialog):
         )
 
     def _can_sign(self, signed: bool) -> bool:
-        return not signed and not readiness_problems(self.ws, self.agency_id)
+        # Recording a signing is the lead's or the secretary's (domain.authority).
+        return not signed and may_record_signing(self.ws) and not readiness_problems(self.ws, self.agency_id)
 
     def _enable(self, signed: bool, *, printable: bool) -> None:
         for button in (self.print_button, self.save_button, self.digital_button):

@@ -9,14 +9,19 @@ lead must be told why — after having been asked to confirm (``--yes``).
 from __future__ import annotations
 
 import copy
+import io
 import json
 import subprocess
 import sys
 from collections.abc import Callable
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
+
+from ictappraise.cli import main
 
 sys.path.insert(0, str(Path(__file__).parent))
 from ictx_writer import Forger  # noqa: E402
@@ -26,6 +31,22 @@ MEMBER_A = "Chuyên viên A"
 
 
 def cli(*args: str | Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """The command line, run in this process (its entry point, without a new interpreter each time)."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err), mock.patch.object(sys, "stdin", io.StringIO()):
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else 1
+    done = subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
+    assert "Traceback" not in done.stderr, done.stderr
+    if check:
+        assert done.returncode == 0, done.stderr
+    return done
+
+
+def cli_process(*args: str | Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """The command line in a fresh interpreter, as the lead runs it."""
     done = subprocess.run(
         [sys.executable, "-m", "ictappraise", *map(str, args)],
         capture_output=True,

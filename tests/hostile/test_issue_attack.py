@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from ictx_writer import Forger  # noqa: E402
-from test_hostile_packages import MEMBER_A, cli, results  # noqa: E402
+from test_hostile_packages import MEMBER_A, cli_process, results  # noqa: E402
 
 from ictappraise.services import appraisal as svc  # noqa: E402
 from ictappraise.services.errors import ServiceError  # noqa: E402
@@ -35,7 +35,7 @@ def test_five_edit_attack_changes_nothing(demo_db: Path, tmp_path: Path) -> None
     forger.write("round/rules/2", {"maximum": "800", "tot": "600", "kha": "500", "trung_binh": "400"})
     package = forger.package(tmp_path / "a.ictx", MEMBER_A)
 
-    asked = cli("merge", "--db", demo_db, package, check=False)
+    asked = cli_process("merge", "--db", demo_db, package, check=False)
     assert asked.returncode == 1 and "--yes" in asked.stderr
     shown = asked.stdout
     assert "Thay đổi trạng thái, Tổ thẩm định và thiết lập đợt (4)" in shown
@@ -44,7 +44,7 @@ def test_five_edit_attack_changes_nothing(demo_db: Path, tmp_path: Path) -> None
     assert "chỉ Tổ trưởng được mở lại biên bản đã ký" in shown
     assert "chỉ Tổ trưởng được thay đổi ngưỡng xếp loại" in shown
 
-    merged = cli("merge", "--db", demo_db, package, "--yes")
+    merged = cli_process("merge", "--db", demo_db, package, "--yes")
     assert "giữ lại, không áp dụng: 5" in merged.stdout
 
     after = {row["code"]: row for row in results(demo_db)}
@@ -64,7 +64,7 @@ def test_five_edit_attack_changes_nothing(demo_db: Path, tmp_path: Path) -> None
             raise AssertionError("a member reopened signed minutes")
     finally:
         ws.db.close()
-    refused = cli(
+    refused = cli_process(
         "reopen", "--db", demo_db, "--agency", "HUTP", "--reason", "Thử", "--as", MEMBER_A, check=False
     )
     assert refused.returncode == 1 and "Chỉ Tổ trưởng" in refused.stderr
