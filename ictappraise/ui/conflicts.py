@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from ictappraise.services import merge
-from ictappraise.services.conflicts import Conflict, Head, parse_typed, time_text
+from ictappraise.services.conflicts import Conflict, Head, HeldEdit, parse_typed, time_text
 from ictappraise.services.workspace import Workspace
 from ictappraise.ui.dialogs.common import ListTableModel
 
@@ -105,6 +105,31 @@ class HeadTableModel(ListTableModel[Head]):
         ]
 
 
+class HeldTableModel(ListTableModel[HeldEdit]):
+    """Held edits (kept, not applied): what, value, author, why."""
+
+    def headers(self) -> list[str]:
+        return [
+            self.tr("Đơn vị"),
+            self.tr("Nội dung"),
+            self.tr("Giá trị"),
+            self.tr("Người nhập"),
+            self.tr("Lý do giữ lại"),
+        ]
+
+    @property
+    def held(self) -> list[HeldEdit]:
+        return self._rows
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid() or role not in (DISPLAY, TOOLTIP):
+            return None
+        item = self._rows[index.row()]
+        if role == TOOLTIP:
+            return f"{item.edit.id} — {item.edit.field}"
+        return (item.agency_name, item.what, item.text, item.author_name, item.reason)[index.column()]
+
+
 def _table(model: QAbstractTableModel, parent: QWidget) -> tuple[QTableView, QSortFilterProxyModel]:
     proxy = QSortFilterProxyModel(parent)
     proxy.setSourceModel(model)
@@ -141,6 +166,10 @@ class ConflictDialog(QDialog):
         self.reason_edit.setMaximumHeight(80)
         self.status_label = QLabel(self)
         self.resolve_button = QPushButton(self.tr("&Giải quyết"), self)
+        # Held edits (domain.md §9): the lead may accept one, with the same reason box.
+        self.held_model = HeldTableModel(self)
+        self.held_view, self.held_proxy = _table(self.held_model, self)
+        self.accept_button = QPushButton(self.tr("&Chấp nhận sửa đổi bị giữ lại"), self)
         self._build()
         self.reload()
 
@@ -151,6 +180,7 @@ class ConflictDialog(QDialog):
         self.head_view.clicked.connect(lambda _index: self.pick_radio.setChecked(True))
         self.conflict_view.selectionModel().currentRowChanged.connect(lambda *_: self._show_heads())
         self.resolve_button.clicked.connect(self.resolve)
+        self.accept_button.clicked.connect(self.accept_held)
         closing = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         closing.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -165,10 +195,13 @@ class ConflictDialog(QDialog):
         row.addWidget(self.value_edit, 1)
         layout.addWidget(self.pick_radio)
         layout.addLayout(row)
+        layout.addWidget(QLabel(self.tr("Sửa đổi bị giữ lại (được lưu, không áp dụng):"), self))
+        layout.addWidget(self.held_view, 1)
         layout.addWidget(QLabel(self.tr("Lý do:"), self))
         layout.addWidget(self.reason_edit)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status_label, 1)
+        bottom.addWidget(self.accept_button)
         bottom.addWidget(self.resolve_button)
         bottom.addWidget(closing)
         layout.addLayout(bottom)
@@ -184,6 +217,8 @@ class ConflictDialog(QDialog):
         if count:
             self.conflict_view.selectRow(0)
         self._show_heads()
+        self.held_model.set_rows(merge.list_held(self.ws, self.agency_id))
+        self.accept_button.setEnabled(self.held_model.rowCount() > 0)
 
     def current_conflict(self) -> Conflict | None:
         index = self.conflict_view.currentIndex()
@@ -230,6 +265,21 @@ class ConflictDialog(QDialog):
             return self.show_error(str(error))
         self.reason_edit.clear()
         self.resolved.emit(conflict.field)
+        self.reload()
+        return True
+
+    def accept_held(self) -> bool:
+        """The lead accepts the selected held edit, with the reason typed below."""
+        rows = self.held_view.selectionModel().selectedRows()
+        if not rows:
+            return self.show_error(self.tr("Hãy chọn một sửa đổi bị giữ lại trong danh sách."))
+        item = self.held_model.held[self.held_proxy.mapToSource(rows[0]).row()]
+        try:
+            merge.accept_held(self.ws, item.edit.id, self.reason_edit.toPlainText())
+        except ValueError as error:  # ServiceError: Vietnamese
+            return self.show_error(str(error))
+        self.reason_edit.clear()
+        self.resolved.emit(item.edit.field)
         self.reload()
         return True
 

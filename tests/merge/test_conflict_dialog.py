@@ -290,3 +290,43 @@ def test_merge_dialog_shows_authority_and_held_edits_and_needs_the_review_box(
         assert lead.is_signed(hutp.id) and not dialog.reviewed.isVisible()
     finally:
         lead.db.close()
+
+
+def test_lead_accepts_a_held_edit_in_the_conflict_dialog(
+    qtbot, demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A member's rename is held with its reason; the lead accepts it, with a reason."""
+    lead = open_as(demo_db, LEAD, "lead")
+    try:
+        hupq = lead.find_agency("HUPQ")
+        name = f"agency/{hupq.id}/name"
+        member = lead.find_member(MEMBER_A)
+        assert member is not None
+        forged = Edit(
+            "forged-name",
+            name,
+            "Tên mới",
+            member.id,
+            "a",
+            "2022-12-20T22:00:00+07:00",
+            lead.state(hupq.id).heads(name),
+        )
+        lead.append([forged])
+        dialog = ConflictDialog(lead)
+        qtbot.addWidget(dialog)
+        assert [h.edit.id for h in dialog.held_model.held] == ["forged-name"]
+        row = dialog.held_model.held.index(
+            next(h for h in dialog.held_model.held if h.edit.id == "forged-name")
+        )
+        assert "chỉ Tổ trưởng" in dialog.held_model.index(row, 4).data()
+        errors: list[str] = []
+        monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: errors.append(text))
+        assert dialog.accept_held() is False and "Hãy chọn" in errors[-1]
+        dialog.held_view.selectRow(0)
+        assert dialog.accept_held() is False and "lý do" in errors[-1]  # a reason is required
+        dialog.reason_edit.setPlainText("Tên theo quyết định mới")
+        with qtbot.waitSignal(dialog.resolved):
+            qtbot.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
+        assert lead.agency(hupq.id).name == "Tên mới"
+    finally:
+        lead.db.close()
