@@ -20,7 +20,7 @@ CONFIG_FILE = "config.json"
 DATABASE_FILE = "ictappraise.db"
 DEMO_DATABASE_FILE = "ictappraise-demo.db"  # a fresh copy of the demo, in data_dir()/demo
 
-from ictappraise.domain.roles import ROLE_LABELS, ROLE_LEAD, ROLE_MEMBER, ROLE_SECRETARY  # noqa: E402, F401
+from ictappraise.roles import ROLE_LABELS, ROLE_LEAD, ROLE_MEMBER, ROLE_SECRETARY  # noqa: E402, F401
 
 
 def config_dir() -> Path:

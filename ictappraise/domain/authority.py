@@ -43,8 +43,8 @@ from ictappraise.domain.editlog import (
     derive,
     status_field,
 )
-from ictappraise.domain.roles import ROLE_LABELS, ROLE_LEAD, ROLE_MEMBER, ROLE_SECRETARY
 from ictappraise.domain.roster import SYSTEM_AUTHOR, Roster, roster_from_roles
+from ictappraise.roles import ROLE_LABELS, ROLE_LEAD, ROLE_MEMBER, ROLE_SECRETARY
 
 ANY_MEMBER = frozenset({ROLE_LEAD, ROLE_MEMBER, ROLE_SECRETARY})
 LEAD_OR_SECRETARY = frozenset({ROLE_LEAD, ROLE_SECRETARY})
@@ -118,7 +118,7 @@ def kind_of(field_name: str) -> FieldKind:
 
 
 def roles_text(roles: frozenset[str]) -> str:
-    """ "Tổ trưởng", "Tổ trưởng hoặc Thư ký" or "thành viên Tổ thẩm định"."""
+    """Who may, in words: «Tổ trưởng», «Tổ trưởng hoặc Thư ký», «thành viên Tổ thẩm định»."""
     if roles == ANY_MEMBER:
         return "thành viên Tổ thẩm định"
     order = (ROLE_LEAD, ROLE_SECRETARY, ROLE_MEMBER)

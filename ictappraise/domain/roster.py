@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from ictappraise.domain.roles import ROLE_LEAD
+from ictappraise.roles import ROLE_LEAD
 
 #: The author of a round's founding edits (the shipped or planned round, written once).
 SYSTEM_AUTHOR = "00000000-0000-0000-0000-000000000000"
