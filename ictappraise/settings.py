@@ -20,10 +20,7 @@ CONFIG_FILE = "config.json"
 DATABASE_FILE = "ictappraise.db"
 DEMO_DATABASE_FILE = "ictappraise-demo.db"  # a fresh copy of the demo, in data_dir()/demo
 
-ROLE_LEAD = "lead"
-ROLE_MEMBER = "member"
-ROLE_SECRETARY = "secretary"
-ROLE_LABELS = {ROLE_LEAD: "Tổ trưởng", ROLE_MEMBER: "Thành viên", ROLE_SECRETARY: "Thư ký"}
+from ictappraise.roles import ROLE_LABELS, ROLE_LEAD, ROLE_MEMBER, ROLE_SECRETARY  # noqa: E402, F401
 
 
 def config_dir() -> Path:

@@ -29,3 +29,12 @@ def signed(ws: Workspace, edits: list[Edit]) -> list[Edit]:
         signer = signer_for(ws, edit.author)
         result.append(signer.sign(edit) if signer is not None else edit)
     return result
+
+
+def reopen_signed(ws: Workspace, reason: str = "Sửa thiết lập của đợt") -> None:
+    """As the lead, reopen every signed agency: round settings that decide bands may then change."""
+    from ictappraise.services import appraisal
+
+    for agency in ws.agencies():
+        if ws.is_signed(agency.id):
+            appraisal.reopen(ws, agency.id, reason)

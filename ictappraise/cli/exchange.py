@@ -36,7 +36,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_db_argument(merging)
     merging.add_argument("packages", nargs="+", type=Path, metavar="GÓI.ictx", help="các gói cần tổng hợp")
     merging.add_argument(
-        "--yes", action="store_true", help="vẫn tổng hợp gói của người gửi không thuộc Tổ (sau khi đã xem)"
+        "--yes",
+        action="store_true",
+        help="xác nhận đã xem các thay đổi quyền hạn, sửa đổi bị giữ lại, người gửi lạ (rồi vẫn tổng hợp)",
     )
     add_actor_argument(merging)
     merging.set_defaults(handler=run_merge)
@@ -67,6 +69,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_actor_argument(resolve)
     resolve.set_defaults(handler=run_resolve)
 
+    accept = commands.add_parser("accept-held", help="Tổ trưởng chấp nhận một sửa đổi bị giữ lại (kèm lý do)")
+    add_db_argument(accept)
+    accept.add_argument(
+        "--edit", required=True, metavar="MÃ_SỬA_ĐỔI", help="mã (hoặc 8 ký tự đầu), xem lệnh conflicts"
+    )
+    accept.add_argument("--reason", required=True, metavar="LÝ_DO", help="lý do (bắt buộc)")
+    add_actor_argument(accept)
+    accept.set_defaults(handler=run_accept_held)
+
 
 def run_export(args: argparse.Namespace) -> int:
     with workspace(args, acting=True) as ws:
@@ -91,8 +102,9 @@ def run_merge(args: argparse.Namespace) -> int:
             and not confirm("Vẫn tổng hợp các gói này?", without_terminal=False)
         ):
             raise CommandError(
-                "chưa tổng hợp gì vì có gói của người gửi không thuộc Tổ thẩm định. "
-                "Xem lại các gói trên; nếu chắc chắn, chạy lại lệnh với --yes."
+                "chưa tổng hợp gì vì các gói có thay đổi trạng thái, Tổ thẩm định hoặc thiết lập đợt, "
+                "có sửa đổi sẽ bị giữ lại, hoặc có người gửi không thuộc Tổ thẩm định. "
+                "Xem lại danh sách trên; nếu chắc chắn, chạy lại lệnh với --yes."
             )
         summary = merge.apply_merge(ws, plan)
         out("Kết quả tổng hợp:")
@@ -150,6 +162,7 @@ def held_json(held: HeldEdit) -> dict[str, Any]:
         "text": held.text,
         "author": held.author_name,
         "created_at": edit.created_at,
+        "reason": held.reason,
     }
 
 
@@ -167,11 +180,19 @@ def _print_conflicts(conflicts: list[Conflict], held: list[HeldEdit], db: Path) 
             '--pick MÃ (hoặc --value GIÁ_TRỊ) --reason "lý do"'
         )
     if held:
-        out(f"\nSửa đổi bị giữ lại vì biên bản đã ký ({len(held)}):")
+        out(f"\nSửa đổi bị giữ lại, không áp dụng ({len(held)}):")
         for item in held:
             out(
                 f"  [{item.edit.id[:8]}] {item.title} — {item.author_name}, {time_text(item.edit.created_at)}"
+                f" — lý do: {item.reason}"
             )
+
+
+def run_accept_held(args: argparse.Namespace) -> int:
+    with workspace(args, acting=True) as ws:
+        edit = merge.accept_held(ws, args.edit, args.reason)
+    out(f"Đã chấp nhận: trường {edit.field} nhận giá trị của sửa đổi bị giữ lại (sửa đổi mới {edit.id[:8]}).")
+    return 0
 
 
 def run_resolve(args: argparse.Namespace) -> int:

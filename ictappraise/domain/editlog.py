@@ -25,12 +25,16 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from ictappraise.domain.signing import signed_bytes
+
+if TYPE_CHECKING:  # roster and authority read this module: no import back at run time
+    from ictappraise.domain.authority import SignedAgency
+    from ictappraise.domain.roster import Roster
 
 LOCKABLE_PARTS = frozenset({"crit", "fact", "visit"})
 
@@ -166,6 +170,10 @@ class LogState:
     looping: tuple[str, ...] = ()
     #: Held because the roster does not trust them (domain.md §9): edit id → why.
     untrusted: dict[str, str] = field(default_factory=dict)
+    #: Why each held edit is held (edit id → Vietnamese reason), whatever the rule.
+    held_reasons: dict[str, str] = field(default_factory=dict)
+    #: The roster the edits were judged against (None: no authority check).
+    roster: Roster | None = None
 
     def value(self, field_name: str, default: Any = None) -> Any:
         state = self.fields.get(field_name)
@@ -181,31 +189,44 @@ class LogState:
         return state.head_ids if state else ()
 
 
-class Trust(Protocol):
-    """Who may have made an edit (domain.roster.Roster): why an edit is held, else None."""
-
-    def hold_reason(self, edit: Edit) -> str | None: ...
+SIGNED_HELD = "đến sau khi biên bản đã ký (không thuộc bản đã ký, không sau lần mở lại)"
 
 
-def derive(edits: Iterable[Edit], roster: Trust | None = None) -> LogState:
-    """The state of a set of edits: heads per field, conflicts, held edits.
+def derive(
+    edits: Iterable[Edit], roster: Roster | None = None, signed: Sequence[SignedAgency] = ()
+) -> LogState:
+    """The state of a set of edits: heads per field, conflicts, held edits (with reasons).
 
-    With a roster, edits it does not trust (no valid key of their author, domain.md §9) are
-    held first, so they cannot apply, sign or lock anything; no signature is verified here
-    (that happens once, where edits enter: the merge and the local write).
+    With a roster, edits it does not trust (no valid key of their author, domain.md §9) are held
+    first, so they cannot apply, sign or lock anything; no signature is verified here (that
+    happens once, where edits enter: the merge and the local write). Then an edit its author
+    may not make is held (domain.authority); ``signed`` holds round-setting edits a signing has
+    not seen (domain.authority.signed_band_problems). Without a roster nothing is judged by
+    authority (a pure graph, as before roles existed).
     """
     unique = {edit.id: edit for edit in edits}
     untrusted: dict[str, str] = {}
+    reasons: dict[str, str] = {}
     if roster is not None:
+        from ictappraise.domain import authority  # authority reads this module's names
+
         for edit in unique.values():
             reason = roster.hold_reason(edit)
             if reason is not None:
                 untrusted[edit.id] = reason
-    trusted = {i: e for i, e in unique.items() if i not in untrusted} if untrusted else unique
-    held = held_edits(trusted) | untrusted.keys()
+        reasons.update(untrusted)
+        trusted = {i: e for i, e in unique.items() if i not in reasons} if reasons else unique
+        reasons.update(authority.unauthorised(trusted, roster))
+        if signed:
+            allowed = {i: e for i, e in unique.items() if i not in reasons}
+            reasons.update(authority.signed_band_problems(allowed, signed))
+    allowed = {i: e for i, e in unique.items() if i not in reasons} if reasons else unique
+    for edit_id in held_edits(allowed):
+        reasons[edit_id] = SIGNED_HELD
+    held = reasons.keys()
     by_field: dict[str, list[Edit]] = defaultdict(list)
     for edit in unique.values():
-        if edit.id not in held:
+        if edit.id not in reasons:
             by_field[edit.field].append(edit)
     fields = {name: FieldState(name, _heads(group)) for name, group in by_field.items()}
     looping = in_loops({i: e.parents for i, e in unique.items() if e.parents})
@@ -216,6 +237,8 @@ def derive(edits: Iterable[Edit], roster: Trust | None = None) -> LogState:
         broken,
         tuple(sorted(looping)),
         untrusted,
+        reasons,
+        roster,
     )
 
 

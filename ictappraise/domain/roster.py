@@ -11,6 +11,9 @@ Fields that carry trust (besides ordinary ``member/<id>/<name|title|role|…>``)
 
 A round without a founding edit was written before signatures existed and has not been
 adopted yet: nothing is held for want of a signature (``founded`` is False).
+
+The roster is the input of every authority check (domain.authority). A round not founded
+yet takes its roles from its member edits (``roster_from_roles``); see authority.team_roster.
 """
 
 from __future__ import annotations
@@ -18,13 +21,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from ictappraise.domain.editlog import Edit, canonical
+from ictappraise.roles import ROLE_LEAD
 
 FOUNDING_FIELD = "round/founding"
 ADOPTION_PREFIX = "round/adoption/"
-ROLE_LEAD = "lead"
 
 # Why an edit is held (shown to the lead).
 UNSIGNED = "chưa có chữ ký và chưa được Tổ trưởng xác nhận"
@@ -34,6 +38,9 @@ REVOKED_KEY = "ký bằng khóa đã bị thu hồi"
 NOT_LEAD = "thay đổi Tổ thẩm định, vai trò hoặc khóa không do Tổ trưởng ký"
 SECOND_FOUNDING = "đợt đánh giá đã có người lập (chỉ lập một lần)"
 BAD_ANNOUNCEMENT = "thông báo khóa không do chính khóa đó ký"
+
+#: The author of a round's seed edits (the shipped or planned round, written once).
+SYSTEM_AUTHOR = "00000000-0000-0000-0000-000000000000"
 
 
 @dataclass(frozen=True)
@@ -51,7 +58,12 @@ class Roster:
     announced: Mapping[str, tuple[str, str, str]] = field(default_factory=dict)  # key → (member, name, title)
 
     def role_of(self, member_id: str) -> str | None:
+        """The member's role, or None when the member is not on the team."""
         return self.roles.get(member_id)
+
+    @property
+    def leads(self) -> frozenset[str]:
+        return frozenset(m for m, role in self.roles.items() if role == ROLE_LEAD)
 
     def is_lead_key(self, key: str | None, author: str) -> bool:
         """True when a key is admitted for this author and the author is a current lead."""
@@ -203,3 +215,8 @@ def _head_value(group: list[Edit]) -> Any:
     replaced = {p for e in group for p in e.parents}
     heads = [e for e in group if e.id not in replaced] or group
     return min((e.value for e in heads), key=canonical)
+
+
+def roster_from_roles(roles: Mapping[str, str]) -> Roster:
+    """A roster of roles alone (a round not founded yet: nothing is judged by keys)."""
+    return Roster(roles=MappingProxyType(dict(roles)))

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ictappraise.domain.authority import STATE_ROLES
 from ictappraise.domain.catalog import Criterion
 from ictappraise.domain.editlog import STATE_READY, STATE_REOPENED, STATE_SIGNED, is_lockable
 from ictappraise.domain.fields import crit_field, fact_field, portal_field, status_field, visit_field
@@ -39,8 +40,14 @@ def is_lead(ws: Workspace) -> bool:
     """Whether the acting person is the team's lead."""
     if ws.actor is None:
         return False
-    member = ws.member(ws.actor.member_id)
-    return member is not None and member.role == ROLE_LEAD
+    # The role derived from the edits (domain.authority), never the one a laptop typed.
+    return ws.roster.role_of(ws.actor.member_id) == ROLE_LEAD
+
+
+def may_record_signing(ws: Workspace) -> bool:
+    """Whether the acting person may record that minutes were signed (the lead or the secretary)."""
+    role = ws.roster.role_of(ws.actor.member_id) if ws.actor else None
+    return role in STATE_ROLES[STATE_SIGNED]
 
 
 def require_lead(ws: Workspace, what: str = "thay đổi thiết lập của đợt đánh giá") -> None:

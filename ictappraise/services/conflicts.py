@@ -7,7 +7,6 @@ the resolution travels back to the members like any other edit (re-exported by
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -78,15 +77,15 @@ class Conflict:
 
 @dataclass(frozen=True)
 class HeldEdit:
-    """An edit kept but not applied because it reached a signed visit."""
+    """An edit kept but not applied: it reached a signed visit, or its author may not make it."""
 
     edit: Edit
     agency_name: str
     what: str
     text: str
     author_name: str
-    #: Why it is held: the signing rule, or the roster's reason (domain.md §9).
-    reason: str = "biên bản đã ký"
+    #: Why it is held, in Vietnamese ("chỉ Tổ trưởng được mở lại biên bản đã ký"…).
+    reason: str = ""
 
     @property
     def title(self) -> str:
@@ -125,15 +124,16 @@ def list_held(ws: Workspace, scopes: Iterable[str] | None = None) -> list[HeldEd
     for scope in known_scopes(ws):
         if wanted is None or scope in wanted:
             state = ws.state(scope)
-            for edit in state.held:
-                agency_name, code, what = field_label(ws, edit.field)
-                label = f"tiêu chí {code} — {what}" if code else what
-                text = value_text(ws, edit.field, edit.value)
-                author = ws.member_name(edit.author)
-                reason = state.untrusted.get(edit.id)
-                held = HeldEdit(edit, agency_name, label, text, author)
-                found.append(held if reason is None else dataclasses.replace(held, reason=reason))
+            found.extend(held_edit(ws, edit, state.held_reasons.get(edit.id, "")) for edit in state.held)
     return found
+
+
+def held_edit(ws: Workspace, edit: Edit, reason: str) -> HeldEdit:
+    """A held edit in words, with why."""
+    agency_name, code, what = field_label(ws, edit.field)
+    label = f"tiêu chí {code} — {what}" if code else what
+    text = value_text(ws, edit.field, edit.value)
+    return HeldEdit(edit, agency_name, label, text, ws.member_name(edit.author), reason)
 
 
 def _agency_id(field_name: str) -> str | None:
@@ -440,11 +440,42 @@ def _reason_as_note(ws: Workspace, field_name: str, reason: str) -> list[Change]
 
 def _check_resolver(ws: Workspace, reason: str) -> None:
     actor = ws.require_actor()
-    member = ws.member(actor.member_id)
-    if member is None or member.role != ROLE_LEAD:
+    # The role derived from the edits (domain.authority), never the one a laptop typed.
+    if ws.roster.role_of(actor.member_id) != ROLE_LEAD:
         raise ServiceError("Chỉ Tổ trưởng được giải quyết xung đột.")
     if not reason or not reason.strip():
         raise ServiceError("Giải quyết xung đột phải ghi rõ lý do.")
+
+
+def accept_held(ws: Workspace, edit_id: str, reason: str) -> Edit:
+    """The lead accepts a held edit: a new edit of the lead re-applies its value, with a reason.
+
+    The held edit stays held (nothing is deleted); the new one is judged like any change the
+    lead types, so a signed visit must be reopened first and a setting that would change
+    signed results is refused as it would be when typed.
+    """
+    actor = ws.require_actor()
+    if ws.roster.role_of(actor.member_id) != ROLE_LEAD:
+        raise ServiceError("Chỉ Tổ trưởng được chấp nhận sửa đổi bị giữ lại.")
+    if not reason or not reason.strip():
+        raise ServiceError("Chấp nhận sửa đổi bị giữ lại phải ghi rõ lý do.")
+    wanted = edit_id.strip().lower()
+    found = [
+        e
+        for scope in known_scopes(ws)
+        for e in ws.state(scope).held
+        if wanted and e.id.lower().startswith(wanted)
+    ]
+    if len(found) != 1:
+        raise ServiceError(f"«{edit_id}» không chỉ đúng một sửa đổi bị giữ lại (xem lệnh conflicts).")
+    held = found[0]
+    current = ws.state(repository.scope_of(held.field)).fields.get(held.field)
+    edits = ws.write(
+        [Change(held.field, held.value, reason.strip(), resolution=bool(current and current.conflict))]
+    )
+    if not edits:
+        raise ServiceError("Giá trị của sửa đổi này đã đang được áp dụng; không cần chấp nhận.")
+    return edits[0]
 
 
 def current_conflict(ws: Workspace, field_name: str) -> FieldState:

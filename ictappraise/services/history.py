@@ -33,6 +33,7 @@ class HistoryRow:
     reason: str
     held: bool
     field: str
+    held_reason: str = ""
 
 
 def describe_history(ws: Workspace, agency_id: str, code: str | None = None) -> list[HistoryRow]:
@@ -82,6 +83,7 @@ def _row(
         new=render(line.new_value),
         reason=edit.reason or "",
         held=line.held,
+        held_reason=line.held_reason,
         field=edit.field,
     )
 

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from ictappraise.io import exchange
 from ictappraise.services import conflicts as conflict_text
-from ictappraise.services.conflicts import current_conflict, resolve_conflict, resolve_pick
+from ictappraise.services.conflicts import accept_held, current_conflict, resolve_conflict, resolve_pick
 from ictappraise.services.merge_plan import MergePlan, MergeRefused, PackagePlan, Progress, plan_merge
 from ictappraise.services.package_export import ExportResult, export_package
 from ictappraise.services.workspace import Workspace, now_iso
@@ -46,7 +46,9 @@ __all__ = [
     "MergeRefused",
     "MergeSummary",
     "PackagePlan",
+    "accept_held",
     "apply_merge",
+    "authority_lines",
     "current_conflict",
     "describe_plan",
     "describe_summary",
@@ -154,11 +156,15 @@ def merge_packages(
     progress: Progress | None = None,
     *,
     accept_unknown: bool = False,
+    confirmed: bool = False,
 ) -> MergeSummary:
-    """Plan and apply; a package from outside the team is refused unless accept_unknown."""
+    """Plan and apply; a plan that needs the lead's confirmation (a sender outside the team, a
+    status, team or round-setting change, something held) is refused unless the caller showed
+    it and the lead confirmed (``confirmed``; ``accept_unknown`` is its older name)."""
     plan = plan_merge(ws, paths, progress)
-    if plan.needs_confirmation and not accept_unknown:
-        raise MergeRefused(" ".join(plan.warnings) + " Chưa tổng hợp gì; hãy xem lại rồi xác nhận.")
+    if plan.needs_confirmation and not (accept_unknown or confirmed):
+        shown = [*plan.warnings, *authority_lines(plan)]
+        raise MergeRefused(" ".join(shown) + " Chưa tổng hợp gì; hãy xem lại rồi xác nhận.")
     return apply_merge(ws, plan, progress)
 
 
@@ -189,7 +195,19 @@ def describe_plan(plan: MergePlan) -> list[str]:
             f"{r.path.name}: từ {who}, tạo lúc {conflict_text.time_text(r.created_at)} — {r.edits} sửa đổi, {r.new} mới, "
             f"{r.duplicates} đã có, {r.attachments} tệp minh chứng."
         )
-    return lines + [f"Cảnh báo: {w}" for w in plan.warnings]
+    return lines + authority_lines(plan) + [f"Cảnh báo: {w}" for w in plan.warnings]
+
+
+def authority_lines(plan: MergePlan) -> list[str]:
+    """What the lead must see before accepting (domain.md §9): authority changes, then what is held."""
+    lines = []
+    if plan.authority_changes:
+        lines.append(f"Thay đổi trạng thái, Tổ thẩm định và thiết lập đợt ({len(plan.authority_changes)}):")
+        lines += [f"  - {line}" for line in plan.authority_changes]
+    if plan.to_hold:
+        lines.append(f"Sẽ bị giữ lại, không áp dụng ({len(plan.to_hold)}):")
+        lines += [f"  - {h.title} ({h.author_name}): {h.reason}" for h in plan.to_hold]
+    return lines
 
 
 def describe_summary(summary: MergeSummary) -> list[str]:
@@ -208,8 +226,8 @@ def describe_summary(summary: MergeSummary) -> list[str]:
     else:
         lines.append("Không có xung đột mới.")
     if summary.held:
-        lines.append(f"Sửa đổi bị giữ lại (không áp dụng): {len(summary.held)}.")
-        lines += [f"  - {h.title} ({h.author_name}) — {h.reason}" for h in summary.held]
+        lines.append(f"Sửa đổi bị giữ lại, không áp dụng: {len(summary.held)}.")
+        lines += [f"  - {h.title} ({h.author_name}): {h.reason}" for h in summary.held]
     if summary.unknown_senders:
         lines.append("Người gửi không thuộc Tổ thẩm định: " + ", ".join(summary.unknown_senders) + ".")
     return lines

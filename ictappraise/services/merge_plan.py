@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ictappraise.domain import authority
 from ictappraise.domain.editlog import Edit, canonical
 from ictappraise.domain.roster import FOUNDING_FIELD
 from ictappraise.io import exchange
@@ -24,6 +25,7 @@ from ictappraise.services import field_values
 from ictappraise.services.merge_graph import check_graph
 from ictappraise.services.package_export import _round_key
 from ictappraise.services.workspace import SYSTEM_AUTHOR, ServiceError, Workspace
+from ictappraise.store import repository
 from ictappraise.store.database import SCHEMA_VERSION
 from ictappraise.store.models import EditRow
 
@@ -63,12 +65,24 @@ class MergePlan:
     announced: tuple[tuple[str, str], ...] = ()
     #: Who would found this (not yet founded) round with the package's founding edit.
     founding: str | None = None
+    #: Status, team and round-setting changes the packages bring, each with its author (words).
+    authority_changes: tuple[str, ...] = ()
+    #: What merging would hold, and why (words): kept, listed, not applied.
+    to_hold: tuple[conflict_text.HeldEdit, ...] = ()
 
     @property
     def needs_confirmation(self) -> bool:
-        """True when a sender is not a member of the team, or an edit will be held as
-        untrusted, or a key is announced: show the plan first."""
-        return bool(self.unknown_senders or self.untrusted or self.announced or self.founding)
+        """True when the lead must see the plan first (domain.md §9): a sender outside the team,
+        a status, team or round-setting change, anything that would be held (an untrusted key
+        included), a key announced, or a round's founding arriving."""
+        return bool(
+            self.unknown_senders
+            or self.authority_changes
+            or self.to_hold
+            or self.untrusted
+            or self.announced
+            or self.founding
+        )
 
     @property
     def new_edits(self) -> int:
@@ -307,10 +321,7 @@ def _plan(ws: Workspace, packages: Sequence[Package], known: set[str]) -> MergeP
             )
         )
     untrusted, announced = _trust_preview(ws, packages, known)
-    for edit, reason in untrusted[:20]:
-        warnings.append(f"Sẽ bị giữ lại: {edit.field} ({ws.member_name(edit.author)}) — {reason}.")
-    if len(untrusted) > 20:
-        warnings.append(f"… và {len(untrusted) - 20} sửa đổi khác sẽ bị giữ lại.")
+    # What the roster holds is listed with everything else merging would hold (to_hold).
     for fingerprint, name in announced:
         warnings.append(
             f"Khóa mới của «{name}», vân tay {fingerprint}: chỉ công nhận sau khi đối chiếu vân tay với "
@@ -322,8 +333,17 @@ def _plan(ws: Workspace, packages: Sequence[Package], known: set[str]) -> MergeP
             f"Gói mang khóa gốc của đợt do «{founding}» lập: sau khi tổng hợp, «{founding}» là Tổ trưởng gốc "
             "của đợt trên máy này và mọi sửa đổi chưa ký khác bị giữ lại. Chỉ đồng ý khi gói đến từ Tổ trưởng."
         )
+    changes, held = _authority(ws, packages, known)
     return MergePlan(
-        tuple(packages), tuple(reports), tuple(warnings), tuple(unknown), untrusted, announced, founding
+        tuple(packages),
+        tuple(reports),
+        tuple(warnings),
+        tuple(unknown),
+        untrusted=untrusted,
+        announced=announced,
+        founding=founding,
+        authority_changes=changes,
+        to_hold=held,
     )
 
 
@@ -364,3 +384,44 @@ def _trust_preview(
         if key not in ws.roster.announced
     )
     return held, announced
+
+
+#: Field kinds whose every change the lead sees before accepting (domain.md §9).
+SHOWN_KINDS = frozenset(
+    {
+        authority.STATUS,
+        authority.MEMBER,
+        authority.ROUND_SETTING,
+        authority.RULES,
+        authority.CATALOG,
+        authority.AGENCY,
+        authority.VISIT_DATE,
+        authority.UNKNOWN,
+    }
+)
+
+
+def _authority(
+    ws: Workspace, packages: Sequence[Package], known: set[str]
+) -> tuple[tuple[str, ...], tuple[conflict_text.HeldEdit, ...]]:
+    """The changes of authority the packages bring, and what the merged set would hold (and why)."""
+    arriving = {e.id: e for p in packages for e in p.edits if e.id not in known}
+    if not arriving:
+        return (), ()
+    by_scope = ws.edits_by_scope()
+    for edit in arriving.values():
+        by_scope.setdefault(repository.scope_of(edit.field), []).append(edit)
+    after = authority.derive_all(by_scope, repository.ROUND_SCOPE)
+    changes = []
+    for edit in sorted(arriving.values(), key=lambda e: (e.field, e.created_at, e.id)):
+        if authority.kind_of(edit.field) in SHOWN_KINDS:
+            place, _code, what = conflict_text.field_label(ws, edit.field)
+            text = conflict_text.value_text(ws, edit.field, edit.value)
+            changes.append(f"{place} — {what}: {text} (do {ws.member_name(edit.author)})")
+    held = []
+    for scope, state in after.items():
+        before = ws.state(scope).held_reasons
+        for edit in state.held:
+            if edit.id not in before:
+                held.append(conflict_text.held_edit(ws, edit, state.held_reasons[edit.id]))
+    return tuple(changes), tuple(held)

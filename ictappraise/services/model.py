@@ -160,3 +160,4 @@ class HistoryLine:
     old_values: tuple[Any, ...]
     new_value: Any
     held: bool = False
+    held_reason: str = ""  # why it is held (domain.authority, the signing rule)

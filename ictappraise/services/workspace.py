@@ -14,12 +14,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ictappraise.domain import authority
+from ictappraise.domain.authority import CATEGORY_RATING_PREFIXES, RATING_INPUTS, SignedAgency
 from ictappraise.domain.catalog import Catalog
-from ictappraise.domain.editlog import Edit, FieldState, LogState, canonical, derive, held_edits, is_lockable
+from ictappraise.domain.editlog import (
+    SIGNED_HELD,
+    STATE_SIGNED,
+    Edit,
+    FieldState,
+    LogState,
+    canonical,
+    derive,
+    held_edits,
+    is_lockable,
+)
 from ictappraise.domain.fields import status_field
 from ictappraise.domain.ranking import rank
 from ictappraise.domain.rating import Band, CategoryRules
-from ictappraise.domain.roster import FOUNDING_FIELD, Roster, derive_roster, is_roster_field
+from ictappraise.domain.roster import FOUNDING_FIELD, SYSTEM_AUTHOR, Roster, is_roster_field
 from ictappraise.domain.scorecard import score_agency
 from ictappraise.domain.text_safety import forbidden_problem
 from ictappraise.services import field_values, reading
@@ -36,7 +48,8 @@ from ictappraise.services.model import (
 from ictappraise.store import repository
 from ictappraise.store.database import Database
 
-SYSTEM_AUTHOR = "00000000-0000-0000-0000-000000000000"
+__all__ = ["CATEGORY_RATING_PREFIXES", "RATING_INPUTS", "SYSTEM_AUTHOR"]  # re-exported
+
 SYSTEM_AUTHOR_NAME = "Dữ liệu ban đầu của đợt"
 
 
@@ -61,11 +74,6 @@ class Change:
     reason: str | None = None
     #: Only the lead's conflict resolution may write over a field in conflict (domain.md §7).
     resolution: bool = False
-
-
-# Round fields the band of every agency (or of one category) depends on.
-RATING_INPUTS = ("round/report_deadline", "round/portal_quota")
-CATEGORY_RATING_PREFIXES = ("round/rules/", "catalog/")
 
 
 def now_iso() -> str:
@@ -98,11 +106,29 @@ class Workspace:
         if self._states is None:
             with self.db.reading() as session:
                 self._edits = repository.load_edits_by_scope(session)
-            self.roster = derive_roster(self._edits.get(repository.ROUND_SCOPE, []))
-            self._states = {scope: derive(edits, self.roster) for scope, edits in self._edits.items()}
-            self._details.clear()
-            self._round_cache.clear()
+            self._states = {}
+            self._derive_all()
         return self._states
+
+    def _derive_all(self) -> None:
+        """Derive every scope: the roster first, then the agencies, then the round (domain.md §9)."""
+        assert self._states is not None
+        self._states.clear()
+        self._states.update(authority.derive_all(self._edits, repository.ROUND_SCOPE))
+        round_state = self._states.get(repository.ROUND_SCOPE)
+        self.roster = (round_state.roster if round_state else None) or Roster()
+        self._details.clear()
+        self._round_cache.clear()
+
+    def edits_by_scope(self) -> dict[str, list[Edit]]:
+        """Every edit held in memory, by scope (a copy: a merge plan adds to it)."""
+        self._all_states()
+        return {scope: list(edits) for scope, edits in self._edits.items()}
+
+    def _signed(self) -> list[SignedAgency]:
+        """Agencies whose status heads include a signing: round changes they did not see are held."""
+        assert self._states is not None
+        return authority.signed_agencies(self._states, repository.ROUND_SCOPE)
 
     def state(self, scope: str = repository.ROUND_SCOPE) -> LogState:
         """The derived state of a scope (the round, or an agency id)."""
@@ -129,17 +155,32 @@ class Workspace:
     def _rederive(self, scopes: set[str]) -> None:
         """Derive the given scopes again from the edits held in memory; drop what depends on them."""
         assert self._states is not None
-        if repository.ROUND_SCOPE in scopes:  # who is trusted decides what applies everywhere
-            roster = derive_roster(self._edits.get(repository.ROUND_SCOPE, []))
-            if roster != self.roster:
-                self.roster = roster
-                scopes = scopes | set(self._edits)
-        for scope in scopes:
-            self._states[scope] = derive(self._edits.get(scope, []), self.roster)
+        before = self.roster
+        if repository.ROUND_SCOPE in scopes:
+            round_edits = self._edits.get(repository.ROUND_SCOPE, [])
+            if authority.team_roster(round_edits) != before:
+                self._derive_all()  # a role changed: every edit is judged again
+                return
+        agencies = scopes - {repository.ROUND_SCOPE}
+        signed_before = self._signed_keys(agencies)
+        for scope in agencies:
+            self._states[scope] = derive(self._edits.get(scope, []), before)
             self._details.pop(scope, None)
-        if repository.ROUND_SCOPE in scopes:  # catalogs, rules and settings feed every agency
-            self._round_cache.clear()
+        if repository.ROUND_SCOPE in scopes or self._signed_keys(agencies) != signed_before:
+            # A signing or a reopening decides which round changes are held (domain.authority).
+            edits = self._edits.get(repository.ROUND_SCOPE, [])
+            self._states[repository.ROUND_SCOPE] = derive(edits, before, self._signed())
+            self._round_cache.clear()  # catalogs, rules and settings feed every agency
             self._details.clear()
+
+    def _signed_keys(self, scopes: Iterable[str]) -> set[tuple[str, str]]:
+        assert self._states is not None
+        found = set()
+        for scope in scopes:
+            state = self._states.get(scope)
+            status = state.fields.get(status_field(scope)) if state else None
+            found.update((scope, h.id) for h in (status.heads if status else ()) if _is_signing(h))
+        return found
 
     # -- reads -----------------------------------------------------------------------------
     def _round_derived(self, key: str, build: Callable[[LogState], Any]) -> Any:
@@ -281,11 +322,14 @@ class Workspace:
         with self.db.reading() as session:
             edits = [e for e in repository.load_edits(session, scope) if e.field.startswith(field_prefix)]
         by_id = {e.id: e for e in edits}
-        held = {e.id for e in self.state(scope).held}
+        reasons = self.state(scope).held_reasons
         lines = []
         for edit in sorted(edits, key=lambda e: (e.created_at, e.id)):
             old = tuple(by_id[p].value for p in edit.parents if p in by_id)
-            lines.append(HistoryLine(edit, self.member_name(edit.author), old, edit.value, edit.id in held))
+            why = reasons.get(edit.id, "")
+            lines.append(
+                HistoryLine(edit, self.member_name(edit.author), old, edit.value, edit.id in reasons, why)
+            )
         return lines
 
     # -- writes ----------------------------------------------------------------------------
@@ -349,7 +393,11 @@ class Workspace:
             return None
         if current is None and change.value is None:
             return None
+        self._check_authority(change, current, actor)
         self._check_signed_results(change.field)
+        basis = state.heads(status_field(scope)) if is_lockable(change.field) else ()
+        if change.field == status_field(scope) and _is_signing_value(change.value):
+            basis = self._rating_heads(scope)  # what this signing was rated with (domain.authority)
         edit = Edit(
             id=self.new_id(),
             field=change.field,
@@ -359,7 +407,7 @@ class Workspace:
             created_at=self.clock(),
             parents=current.head_ids if current else (),
             reason=change.reason or None,
-            basis=state.heads(status_field(scope)) if is_lockable(change.field) else (),
+            basis=basis,
         )
         if is_lockable(change.field):
             self._check_unlocked(scope, edit)
@@ -385,9 +433,35 @@ class Workspace:
                 "đối chiếu vân tay và công nhận khóa của máy này."
             )
 
+    def _check_authority(self, change: Change, current: FieldState | None, actor: Actor) -> None:
+        """The one authority table (domain.authority), as a merge would judge the same edit."""
+        role = self.roster.role_of(actor.member_id)
+        if role is None:
+            raise ServiceError(
+                f"{actor.name or actor.member_id} không có trong Tổ thẩm định của đợt này: "
+                "không ghi được thay đổi."
+            )
+        replaced = [head.value for head in current.heads] if current else []
+        problem = authority.authority_problem(
+            change.field, change.value, role, replaced=replaced, author=actor.member_id
+        )
+        if problem is not None:
+            raise ServiceError(problem[0].upper() + problem[1:] + ".")
+
+    def _rating_heads(self, agency_id: str) -> tuple[str, ...]:
+        """The heads of the round fields this agency is rated with (a signing's basis)."""
+        category = reading.agency(agency_id, self.state(agency_id))
+        if category is None:
+            return ()
+        names = authority.rating_fields(category.category)
+        return tuple(sorted(h for name in names for h in self.state().heads(name)))
+
     def _check_unlocked(self, agency_id: str, edit: Edit) -> None:
         """Refuse an edit the signing rule would hold: never accept a write that cannot apply."""
-        if edit.id not in held_edits({e.id: e for e in [*self._edits.get(agency_id, []), edit]}):
+        # Edits held for authority (a forged signing, say) lock nothing: judge the others only.
+        reasons = self.state(agency_id).held_reasons
+        pool = [e for e in self._edits.get(agency_id, []) if reasons.get(e.id, SIGNED_HELD) == SIGNED_HELD]
+        if edit.id not in held_edits({e.id: e for e in [*pool, edit]}):
             return
         found = reading.agency(agency_id, self.state(agency_id))
         label = found.name if found else agency_id
@@ -413,6 +487,14 @@ class Workspace:
 
     def is_signed(self, agency_id: str) -> bool:
         return reading.status_value(agency_id, self.state(agency_id)).get("state") == STATUS_SIGNED
+
+
+def _is_signing_value(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("state") == STATE_SIGNED
+
+
+def _is_signing(edit: Edit) -> bool:
+    return _is_signing_value(edit.value)
 
 
 def _final_band(detail: AgencyDetail) -> Band | None:

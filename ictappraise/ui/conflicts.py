@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -44,7 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from ictappraise.services import merge
-from ictappraise.services.conflicts import Conflict, Head, parse_typed, time_text
+from ictappraise.services.conflicts import Conflict, Head, HeldEdit, parse_typed, time_text
 from ictappraise.services.workspace import Workspace
 from ictappraise.settings import ROLE_LEAD
 from ictappraise.ui.dialogs.common import ListTableModel, ask_save_file
@@ -112,6 +113,31 @@ class HeadTableModel(ListTableModel[Head]):
         ]
 
 
+class HeldTableModel(ListTableModel[HeldEdit]):
+    """Held edits (kept, not applied): what, value, author, why."""
+
+    def headers(self) -> list[str]:
+        return [
+            self.tr("Đơn vị"),
+            self.tr("Nội dung"),
+            self.tr("Giá trị"),
+            self.tr("Người nhập"),
+            self.tr("Lý do giữ lại"),
+        ]
+
+    @property
+    def held(self) -> list[HeldEdit]:
+        return self._rows
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid() or role not in (DISPLAY, TOOLTIP):
+            return None
+        item = self._rows[index.row()]
+        if role == TOOLTIP:
+            return f"{item.edit.id} — {item.edit.field}"
+        return (item.agency_name, item.what, item.text, item.author_name, item.reason)[index.column()]
+
+
 def _table(model: QAbstractTableModel, parent: QWidget) -> tuple[QTableView, QSortFilterProxyModel]:
     proxy = QSortFilterProxyModel(parent)
     proxy.setSourceModel(model)
@@ -164,6 +190,10 @@ class ConflictDialog(QDialog):
         self.reason_edit.setMaximumHeight(80)
         self.status_label = QLabel(self)
         self.resolve_button = QPushButton(self.tr("&Giải quyết"), self)
+        # Held edits (domain.md §9): the lead may accept one, with the same reason box.
+        self.held_model = HeldTableModel(self)
+        self.held_view, self.held_proxy = _table(self.held_model, self)
+        self.accept_button = QPushButton(self.tr("&Chấp nhận sửa đổi bị giữ lại"), self)
         self._build()
         self.reload()
 
@@ -174,6 +204,7 @@ class ConflictDialog(QDialog):
         self.head_view.clicked.connect(lambda _index: self.pick_radio.setChecked(True))
         self.conflict_view.selectionModel().currentRowChanged.connect(lambda *_: self._show_heads())
         self.resolve_button.clicked.connect(self.resolve)
+        self.accept_button.clicked.connect(self.accept_held)
         closing = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         closing.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -189,10 +220,13 @@ class ConflictDialog(QDialog):
         row.addWidget(self.value_edit, 1)
         layout.addWidget(self.pick_radio)
         layout.addLayout(row)
+        layout.addWidget(QLabel(self.tr("Sửa đổi bị giữ lại (được lưu, không áp dụng):"), self))
+        layout.addWidget(self.held_view, 1)
         layout.addWidget(QLabel(self.tr("Lý do:"), self))
         layout.addWidget(self.reason_edit)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status_label, 1)
+        bottom.addWidget(self.accept_button)
         bottom.addWidget(self.resolve_button)
         bottom.addWidget(closing)
         layout.addLayout(bottom)
@@ -210,6 +244,8 @@ class ConflictDialog(QDialog):
         if count:
             self.conflict_view.selectRow(0)
         self._show_heads()
+        self.held_model.set_rows(merge.list_held(self.ws, self.agency_id))
+        self.accept_button.setEnabled(self.held_model.rowCount() > 0)
 
     def _criterion_names(self, conflicts: list[Conflict]) -> dict[tuple[str | None, str | None], str]:
         names: dict[tuple[str | None, str | None], str] = {}
@@ -281,6 +317,21 @@ class ConflictDialog(QDialog):
         self.reload()
         return True
 
+    def accept_held(self) -> bool:
+        """The lead accepts the selected held edit, with the reason typed below."""
+        rows = self.held_view.selectionModel().selectedRows()
+        if not rows:
+            return self.show_error(self.tr("Hãy chọn một sửa đổi bị giữ lại trong danh sách."))
+        item = self.held_model.held[self.held_proxy.mapToSource(rows[0]).row()]
+        try:
+            merge.accept_held(self.ws, item.edit.id, self.reason_edit.toPlainText())
+        except ValueError as error:  # ServiceError: Vietnamese
+            return self.show_error(str(error))
+        self.reason_edit.clear()
+        self.resolved.emit(item.edit.field)
+        self.reload()
+        return True
+
     def show_error(self, text: str) -> bool:
         QMessageBox.warning(self, self.tr("Không giải quyết được xung đột"), text)
         return False
@@ -308,6 +359,16 @@ class MergeDialog(QDialog):
         self.choose_button = QPushButton(self.tr("&Chọn gói dữ liệu…"), self)
         self.merge_button = QPushButton(self.tr("&Tổng hợp"), self)
         self.conflicts_button = QPushButton(self.tr("Giải quyết &xung đột…"), self)
+        # What the lead must see before accepting (domain.md §9): authority changes, then what is held.
+        self.authority_label = QLabel(self)
+        self.authority_model = QStringListModel(self)
+        self.authority_view = QListView(self)
+        self.held_label = QLabel(self)
+        self.held_model = QStringListModel(self)
+        self.held_view = QListView(self)
+        self.reviewed = QCheckBox(
+            self.tr("Tôi đã xem các thay đổi và sửa đổi bị giữ lại ở trên, đồng ý tổng hợp"), self
+        )
         self._build()
         if paths:
             self.set_packages(paths)
@@ -318,13 +379,24 @@ class MergeDialog(QDialog):
         self.choose_button.clicked.connect(self.choose)
         self.merge_button.clicked.connect(self.apply)
         self.conflicts_button.clicked.connect(self.conflicts_requested.emit)
+        self.reviewed.toggled.connect(self._update_merge_button)
+        for view, model in ((self.authority_view, self.authority_model), (self.held_view, self.held_model)):
+            view.setModel(model)
+            view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            view.setWordWrap(True)
         closing = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         closing.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("Gói dữ liệu (.ictx) nhận từ các thành viên:"), self))
         layout.addWidget(self.file_view, 1)
         layout.addWidget(self.report, 2)
+        layout.addWidget(self.authority_label)
+        layout.addWidget(self.authority_view, 2)
+        layout.addWidget(self.held_label)
+        layout.addWidget(self.held_view, 2)
+        layout.addWidget(self.reviewed)
         layout.addWidget(self.progress)
+        self._show_review()
         row = QHBoxLayout()
         for button in (self.choose_button, self.merge_button, self.conflicts_button):
             row.addWidget(button)
@@ -344,6 +416,7 @@ class MergeDialog(QDialog):
         self.files.setStringList([str(p) for p in paths])
         self.plan, self.summary = None, None
         self.merge_button.setEnabled(False)
+        self._show_review()
         try:
             self.plan = merge.plan_merge(self.ws, list(paths), self._progress)
         except ValueError as error:
@@ -352,13 +425,49 @@ class MergeDialog(QDialog):
             return
         self.report.setPlainText("\n".join(merge.describe_plan(self.plan)))
         self._progress_done(self.tr("Đã kiểm tra {n} gói.").format(n=len(paths)))
-        self.merge_button.setEnabled(True)
+        self._show_review()
+
+    @property
+    def needs_review(self) -> bool:
+        """Whether the plan changes authority or holds something: the lead ticks the box first."""
+        return self.plan is not None and bool(self.plan.authority_changes or self.plan.to_hold)
+
+    def _show_review(self) -> None:
+        plan = self.plan
+        changes = list(plan.authority_changes) if plan else []
+        held = [f"{h.title} ({h.author_name}) — {h.reason}" for h in plan.to_hold] if plan else []
+        self.authority_model.setStringList(changes)
+        self.held_model.setStringList(held)
+        self.authority_label.setText(
+            self.tr("Thay đổi trạng thái, Tổ thẩm định và thiết lập đợt (%1):").replace(
+                "%1", str(len(changes))
+            )
+            if changes
+            else self.tr("Không có thay đổi trạng thái, Tổ thẩm định hay thiết lập đợt.")
+        )
+        self.held_label.setText(
+            self.tr("Sẽ bị giữ lại, không áp dụng (%1):").replace("%1", str(len(held)))
+            if held
+            else self.tr("Không có sửa đổi nào bị giữ lại.")
+        )
+        self.authority_view.setVisible(bool(changes))
+        self.held_view.setVisible(bool(held))
+        self.reviewed.setChecked(False)
+        self.reviewed.setVisible(self.needs_review)
+        self._update_merge_button()
+
+    def _update_merge_button(self) -> None:
+        self.merge_button.setEnabled(
+            self.plan is not None and (not self.needs_review or self.reviewed.isChecked())
+        )
 
     def apply(self) -> bool:
-        """Merge the checked packages (after confirming a sender outside the team)."""
+        """Merge the checked packages (after the lead's review, and confirming a stranger sender)."""
         if self.plan is None:
             return False
-        if self.plan.needs_confirmation and not self.confirm("\n\n".join(self.plan.warnings)):
+        if self.needs_review and not self.reviewed.isChecked():
+            return False
+        if self.plan.unknown_senders and not self.confirm("\n\n".join(self.plan.warnings)):
             return False
         try:
             self.summary = merge.apply_merge(self.ws, self.plan, self._progress)
@@ -366,6 +475,7 @@ class MergeDialog(QDialog):
             return self.show_error(str(error))
         self.plan = None
         self._progress_done(self.tr("Đã tổng hợp xong."))
+        self._show_review()
         self.merge_button.setEnabled(False)
         self.report.setPlainText("\n".join(merge.describe_summary(self.summary)))
         self.conflicts_button.setEnabled(bool(merge.list_conflicts(self.ws)))

@@ -39,10 +39,15 @@ from PySide6.QtWidgets import (
 
 from ictappraise.domain.rating import UNCHECKED
 from ictappraise.services import minutes
-from ictappraise.services.appraisal import problems_text, readiness_problems, unchecked_rules
+from ictappraise.services.appraisal import (
+    is_lead,
+    may_record_signing,
+    problems_text,
+    readiness_problems,
+    unchecked_rules,
+)
 from ictappraise.services.remarks import catalog_warning, remark_warnings
 from ictappraise.services.workspace import Workspace
-from ictappraise.settings import ROLE_LEAD
 from ictappraise.ui.pdf_zoom import PdfZoom
 
 USER_ERRORS = (ValueError, OSError)
@@ -266,22 +271,18 @@ class MinutesDialog(QDialog):
         )
 
     def _can_sign(self, signed: bool) -> bool:
-        return not signed and not readiness_problems(self.ws, self.agency_id)
+        # Recording a signing is the lead's or the secretary's (domain.authority).
+        return not signed and may_record_signing(self.ws) and not readiness_problems(self.ws, self.agency_id)
 
     def _enable(self, signed: bool, *, printable: bool) -> None:
         for button in (self.print_button, self.save_button, self.digital_button):
             button.setEnabled(printable)
         self.sign_button.setEnabled(printable and self._can_sign(signed))
-        actor = self.ws.actor
-        is_lead = (
-            actor is not None
-            and (member := self.ws.member(actor.member_id)) is not None
-            and member.role == ROLE_LEAD
-        )
-        self.reopen_button.setEnabled(signed and is_lead)
+        lead = is_lead(self.ws)  # the role derived from the edits (domain.authority)
+        self.reopen_button.setEnabled(signed and lead)
         if not signed:
             tip = self.tr("Biên bản chưa ký nên không cần mở lại.")
-        elif not is_lead:
+        elif not lead:
             tip = self.tr("Chỉ Tổ trưởng mở lại được biên bản đã ký (phải ghi lý do).")
         else:
             tip = self.tr("Mở lại biên bản đã ký để sửa; phải ghi lý do, lý do được lưu trong lịch sử.")

@@ -272,3 +272,91 @@ def test_a_settled_score_does_not_ask_for_a_difference_note_again(
     assert code not in detail.missing_reasons  # …and the lead's reason is its note
     assert detail.entries[code].note == "Tổ trưởng giải quyết xung đột: Đối chiếu biên bản kiểm tra"
     assert warnings == []
+
+
+def test_merge_dialog_shows_authority_and_held_edits_and_needs_the_review_box(
+    qtbot, demo_db: Path, tmp_path: Path
+) -> None:
+    """domain.md §9: status changes with their author, then what is held and why; then a tick."""
+    member_db, lead_db = tmp_path / "a.db", tmp_path / "lead.db"
+    shutil.copyfile(demo_db, member_db)
+    shutil.copyfile(demo_db, lead_db)
+    a = open_as(member_db, MEMBER_A, "a")
+    hutp = a.find_agency("HUTP")
+    forged = Edit(  # A reopens signed minutes by hand: held, whoever merges it
+        "forged-reopen",
+        status_field(hutp.id),
+        {"state": "reopened"},
+        a.actor.member_id,
+        "a",  # type: ignore[union-attr]
+        "2022-12-20T22:00:00+07:00",
+        a.state(hutp.id).heads(status_field(hutp.id)),
+        "Sửa",
+    )
+    a.append([forged])
+    path = merge.export_package(a, tmp_path / "a.ictx").path
+    a.db.close()
+    lead = open_as(lead_db, LEAD, "lead")
+    try:
+        dialog = MergeDialog(lead, paths=[path])
+        qtbot.addWidget(dialog)
+        dialog.resize(1366, 768)
+        changes = dialog.authority_model.stringList()
+        held = dialog.held_model.stringList()
+        assert len(changes) == 1 and "Huyện ủy Tuy Phong" in changes[0] and "(do Chuyên viên A)" in changes[0]
+        assert len(held) == 1 and "chỉ Tổ trưởng được mở lại biên bản đã ký" in held[0]
+        assert "(1)" in dialog.authority_label.text() and "(1)" in dialog.held_label.text()
+        assert not dialog.merge_button.isEnabled() and not dialog.reviewed.isChecked()
+        before = fingerprint(lead_db)
+        assert dialog.apply() is False and fingerprint(lead_db) == before
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.grab().save(str(tmp_path / "merge-review.png"))
+        dialog.reviewed.click()
+        assert dialog.merge_button.isEnabled()
+        with qtbot.waitSignal(dialog.merged):
+            qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+        assert "giữ lại, không áp dụng: 1" in dialog.report.toPlainText()
+        assert lead.is_signed(hutp.id) and not dialog.reviewed.isVisible()
+    finally:
+        lead.db.close()
+
+
+def test_lead_accepts_a_held_edit_in_the_conflict_dialog(
+    qtbot, demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A member's rename is held with its reason; the lead accepts it, with a reason."""
+    lead = open_as(demo_db, LEAD, "lead")
+    try:
+        hupq = lead.find_agency("HUPQ")
+        name = f"agency/{hupq.id}/name"
+        member = lead.find_member(MEMBER_A)
+        assert member is not None
+        forged = Edit(
+            "forged-name",
+            name,
+            "Tên mới",
+            member.id,
+            "a",
+            "2022-12-20T22:00:00+07:00",
+            lead.state(hupq.id).heads(name),
+        )
+        lead.append([forged])
+        dialog = ConflictDialog(lead)
+        qtbot.addWidget(dialog)
+        assert [h.edit.id for h in dialog.held_model.held] == ["forged-name"]
+        row = dialog.held_model.held.index(
+            next(h for h in dialog.held_model.held if h.edit.id == "forged-name")
+        )
+        assert "chỉ Tổ trưởng" in dialog.held_model.index(row, 4).data()
+        errors: list[str] = []
+        monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: errors.append(text))
+        assert dialog.accept_held() is False and "Hãy chọn" in errors[-1]
+        dialog.held_view.selectRow(0)
+        assert dialog.accept_held() is False and "lý do" in errors[-1]  # a reason is required
+        dialog.reason_edit.setPlainText("Tên theo quyết định mới")
+        with qtbot.waitSignal(dialog.resolved):
+            qtbot.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
+        assert lead.agency(hupq.id).name == "Tên mới"
+    finally:
+        lead.db.close()

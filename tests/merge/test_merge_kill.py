@@ -32,7 +32,8 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL 
 
 def merge_process(db: Path, package: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        # --yes: the package founds the seeded round here (the plan asks first, domain.md §9)
+        # --yes: the package founds the seeded round here, and the demo's signings and settings
+        # need the lead's confirmation (domain.md §9)
         [sys.executable, "-m", "ictappraise", "merge", "--db", str(db), str(package), "--yes"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -96,7 +97,7 @@ def progress(done, total, text):
     if done == total:  # every edit inserted, the transaction not yet committed
         os.kill(os.getpid(), signal.SIGKILL)
 
-merge.merge_packages(Workspace(open_database(sys.argv[1])), [sys.argv[2]], progress)
+merge.merge_packages(Workspace(open_database(sys.argv[1])), [sys.argv[2]], progress, confirmed=True)
 """
 
 

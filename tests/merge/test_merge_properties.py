@@ -10,7 +10,11 @@ copied to a new laptop. Checked after every step and after everyone has everythi
 * a merge adds exactly the union of the packages' edits (or refuses, changing nothing);
 * convergence: identical edit sets and derived states everywhere, no edit lost;
 * conflicts are exactly the fields whose heads (edits no other edit of the field descends
-  from, computed here independently) hold different values.
+  from, computed here independently) hold different values;
+* authority (domain.md §9): members are refused locally what only the lead (or the
+  secretary, for a signing) may do, and the edits they forge by hand into their own file
+  (reopening, signing, making themselves lead, round settings, thresholds) travel to every
+  laptop and are never applied there: always held, whatever the order of arrival.
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from ictappraise.domain.editlog import Edit, LogState, canonical, derive, is_lockable, status_field
+from ictappraise.domain.authority import derive_all
+from ictappraise.domain.editlog import Edit, LogState, canonical, is_lockable, status_field
 from ictappraise.io import exchange
 from ictappraise.services import merge
 from ictappraise.services.workspace import SYSTEM_AUTHOR, Actor, Change, ServiceError, Workspace
@@ -96,6 +101,31 @@ def build_template(path: Path) -> None:
         db.close()
 
 
+# What a plain member forges by hand (domain.md §9: only the lead, or the secretary, may).
+FORGERIES = ("reopen", "sign", "make_me_lead", "round_name", "rules", "rename_agency", "category")
+
+
+def forgery(what: str, author: str) -> tuple[str, Any]:
+    """The field and value of a forged edit."""
+    return {
+        "reopen": (status_field("ag2"), {"state": "reopened"}),
+        "sign": (status_field("ag1"), {"state": "signed", "covers": []}),
+        "make_me_lead": (f"member/{author}/role", "lead"),
+        "round_name": ("round/name", "z"),
+        "rules": ("round/rules/7", {"maximum": "400", "tot": "1", "kha": "1", "trung_binh": "1"}),
+        "rename_agency": ("agency/ag1/name", "Đơn vị giả"),
+        "category": ("agency/ag2/category", 6),
+    }[what]
+
+
+def fresh_states(edits: list[Edit]) -> dict[str, LogState]:
+    """Every scope derived afresh from a set of edits (the roster first, as domain.md §9 says)."""
+    by_scope: dict[str, list[Edit]] = {"round": [], "ag1": [], "ag2": []}
+    for edit in edits:
+        by_scope.setdefault(repository.scope_of(edit.field), []).append(edit)
+    return {scope: state for scope, state in derive_all(by_scope).items() if scope in ("round", "ag1", "ag2")}
+
+
 def in_conflict(ws: Workspace, field: str) -> bool:
     found = ws.state(repository.scope_of(field)).fields.get(field)
     return found is not None and found.conflict
@@ -147,6 +177,7 @@ class Laptops(RuleBasedStateMachine):
         self.counter = itertools.count()
         self.seed_ids = stored_ids(self.template)
         self.copies = 0
+        self.forged: set[str] = set()
 
     # -- laptops -------------------------------------------------------------------------------
     def _open(self, path: Path, index: int, device: str) -> Workspace:
@@ -181,8 +212,13 @@ class Laptops(RuleBasedStateMachine):
         try:
             new = ws.write([Change(field, value)])
         except ServiceError:
-            # Locked by a signing, or in conflict: only the lead's resolution writes over that.
-            assert (field in LOCKED and ws.is_signed("ag2")) or in_conflict(ws, field)
+            # Locked by a signing, or in conflict: only the lead's resolution writes over that;
+            # round settings are the lead's.
+            assert (
+                (field in LOCKED and ws.is_signed("ag2"))
+                or in_conflict(ws, field)
+                or (field == "round/name" and self.role(ws) != "lead")
+            )
             return
         self.created.update(e.id for e in new)
 
@@ -198,13 +234,43 @@ class Laptops(RuleBasedStateMachine):
                 for e in repository.load_edits(session, "ag2")
                 if is_lockable(e.field) and e.id not in held
             )
-        self.created.update(e.id for e in ws.set(status_field("ag2"), {"state": "signed", "covers": covers}))
+        try:
+            new = ws.set(status_field("ag2"), {"state": "signed", "covers": covers})
+        except ServiceError:
+            assert self.role(ws) == "member"  # recording a signing: the lead or the secretary
+            return
+        self.created.update(e.id for e in new)
 
     @rule(index=st.integers(0, 4))
     def reopen(self, index: int) -> None:
         ws = self.laptop(index)
         if ws.is_signed("ag2") and not in_conflict(ws, status_field("ag2")):
-            self.created.update(e.id for e in ws.set(status_field("ag2"), {"state": "reopened"}, "Mở lại"))
+            try:
+                new = ws.set(status_field("ag2"), {"state": "reopened"}, "Mở lại")
+            except ServiceError:
+                assert self.role(ws) != "lead"
+                return
+            self.created.update(e.id for e in new)
+
+    def role(self, ws: Workspace) -> str:
+        assert ws.actor is not None
+        return next(role for member_id, _, role in MEMBERS if member_id == ws.actor.member_id)
+
+    @rule(index=st.integers(0, 4), what=st.sampled_from(FORGERIES), parent=st.booleans())
+    def forge(self, index: int, what: str, parent: bool) -> None:
+        """A plain member writes by hand, into their own file, what only the lead may do."""
+        ws = self.laptop(index)
+        if self.role(ws) != "member":
+            return
+        assert ws.actor is not None
+        field, value = forgery(what, ws.actor.member_id)
+        heads = ws.state(repository.scope_of(field)).heads(field) if parent else ()
+        edit = Edit(
+            f"forged-{next(self.counter)}", field, value, ws.actor.member_id, "forge", "2022-12-31", heads
+        )
+        ws.append([edit])
+        self.created.add(edit.id)
+        self.forged.add(edit.id)
 
     @rule()
     def lead_resolves(self) -> None:
@@ -289,11 +355,9 @@ class Laptops(RuleBasedStateMachine):
         everything = self.seed_ids | self.created
         with self.laptops[0].db.reading() as session:
             edits = repository.load_edits(session)
-        reference = {
-            scope: signature(derive([e for e in edits if repository.scope_of(e.field) == scope]))
-            for scope in ("round", "ag1", "ag2")
-        }
-        expected_conflicts = oracle_conflicts(edits, FREE)
+        reference = {scope: signature(state) for scope, state in fresh_states(edits).items()}
+        # Forged edits are never applied, so they take no part in conflicts.
+        expected_conflicts = oracle_conflicts([e for e in edits if e.id not in self.forged], FREE)
         titles = None
         for ws in self.laptops:
             assert self.ids(ws) == everything  # no edit lost, none invented
@@ -305,7 +369,7 @@ class Laptops(RuleBasedStateMachine):
             titles = listed if titles is None else titles
             assert listed == titles
         for held in self.laptops[0].state("ag2").held:
-            assert is_lockable(held.field)
+            assert is_lockable(held.field) or held.id in self.forged
 
     # -- invariants ----------------------------------------------------------------------------
     @invariant()
@@ -315,9 +379,10 @@ class Laptops(RuleBasedStateMachine):
                 edits = repository.load_edits(session)
             ids = {e.id for e in edits}
             assert all(ref in ids for e in edits for ref in (*e.parents, *e.basis))
-            for scope in ("round", "ag1", "ag2"):
-                fresh = derive([e for e in edits if repository.scope_of(e.field) == scope])
+            for scope, fresh in fresh_states(edits).items():
                 assert signature(ws.state(scope)) == signature(fresh)
+            held = {e.id for scope in ("round", "ag1", "ag2") for e in ws.state(scope).held}
+            assert self.forged & ids <= held  # no unauthorised edit is ever applied
 
     def teardown(self) -> None:
         try:

@@ -185,14 +185,19 @@ def test_edit_to_a_signed_visit_is_held_in_every_arrival_order(laptops, tmp_path
     svc.set_text(a, tupt.id, code, "note", "Sửa sau khi đã ký")  # A has not seen the signing
     svc.sign(lead, tupt.id)
     a_pkg = merge.export_package(a, tmp_path / "a.ictx").path
-    summary = merge.merge_packages(lead, [a_pkg])
+    plan = merge.plan_merge(lead, [a_pkg])  # the lead sees what would be held, and why, first
+    assert [h.edit.author for h in plan.to_hold] == [a.actor.member_id] and plan.needs_confirmation
+    assert "đã ký" in plan.to_hold[0].reason
+    with pytest.raises(merge.MergeRefused, match="giữ lại"):
+        merge.merge_packages(lead, [a_pkg])
+    summary = merge.merge_packages(lead, [a_pkg], confirmed=True)
     assert [h.edit.author for h in summary.held] == [a.actor.member_id]
     assert summary.held[0].what == f"tiêu chí {code} — Ghi chú"
     assert [h.edit.id for h in merge.list_held(lead, tupt.id)] == [summary.held[0].edit.id]
     assert lead.detail(tupt.id).entries[code].note != "Sửa sau khi đã ký"
     lead_pkg = merge.export_package(lead, tmp_path / "lead.ictx").path
-    merge.merge_packages(b, [lead_pkg, a_pkg])  # B: lead first
-    merge.merge_packages(a, [lead_pkg])  # A: its own edit first, the signing later
+    merge.merge_packages(b, [lead_pkg, a_pkg], confirmed=True)  # B: lead first
+    merge.merge_packages(a, [lead_pkg], confirmed=True)  # A: its own edit first, the signing later
     for ws in (b, a):
         assert [h.edit.id for h in merge.list_held(ws)] == [summary.held[0].edit.id]
         assert ws.detail(tupt.id).entries[code].note == lead.detail(tupt.id).entries[code].note

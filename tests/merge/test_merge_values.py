@@ -23,7 +23,7 @@ from ictappraise.services import field_values, merge
 from ictappraise.services.workspace import Workspace, now_iso
 from ictappraise.store import repository
 from ictappraise.store.database import SCHEMA_VERSION
-from tests.support import signed
+from tests.support import reopen_signed, signed
 
 _counter = iter(range(1_000_000))
 
@@ -121,11 +121,18 @@ def test_a_bad_value_refuses_the_whole_package(laptops, tmp_path: Path, case: st
 
 def test_valid_values_merge_and_a_catalog_in_the_same_package_counts(laptops, tmp_path: Path) -> None:
     lead, a = laptops(LEAD, "lead"), laptops(MEMBER_A, "a")
+    # Round settings are the lead's (domain.md §9): made on a laptop where the lead reopened
+    # the signed minutes first, carried in A's package with A's scores.
+    lead_laptop = laptops(LEAD, "lead-laptop")
+    reopen_signed(lead_laptop)
+    reopened = merge.export_package(lead_laptop, tmp_path / "l.ictx").path
+    merge.merge_packages(a, [reopened], confirmed=True)
+    merge.merge_packages(lead, [reopened], confirmed=True)
     agency = a.find_agency("HCCB")  # Phụ lục 7
     data = copy.deepcopy(a.state().value(catalog_field(7)))
     data["groups"][0]["criteria"][0]["code"] = "I.1-moi"
     data["version"] = "2"
-    new_catalog = edit(a, catalog_field(7), data)
+    new_catalog = edit(lead_laptop, catalog_field(7), data)
     scored = edit(a, crit_field(agency.id, "I.1-moi", "appraised"), {"input": "on_time"})
     alone = package(a, tmp_path / "alone.ictx", [scored])
     before = fingerprint(lead.db.path)
@@ -138,13 +145,15 @@ def test_valid_values_merge_and_a_catalog_in_the_same_package_counts(laptops, tm
         edit(a, portal_field(agency.id, 3), 3),
         edit(a, portal_field(agency.id, 4), None),
         edit(a, crit_field(agency.id, "I.2", "self"), "7.5"),
-        edit(a, "round/report_deadline", "2022-11-29"),
-        edit(a, "round/portal_quota", 5),
-        edit(a, rules_field(7), {"maximum": "400", "tot": "360", "kha": "300", "trung_binh": "250"}),
+        edit(lead_laptop, "round/report_deadline", "2022-11-29"),
+        edit(lead_laptop, "round/portal_quota", 5),
+        edit(
+            lead_laptop, rules_field(7), {"maximum": "400", "tot": "360", "kha": "300", "trung_binh": "250"}
+        ),
         edit(a, f"agency/{agency.id}/visit/start", "07:30"),
         edit(a, f"agency/{agency.id}/visit/opinion", "reserve"),
     ]
-    summary = merge.merge_packages(lead, [package(a, tmp_path / "fine.ictx", fine)])
+    summary = merge.merge_packages(lead, [package(a, tmp_path / "fine.ictx", fine)], confirmed=True)
     assert summary.new_edits == len(fine)
     detail = lead.detail(agency.id)
     assert detail.catalog.find("I.1-moi") is not None

@@ -60,7 +60,7 @@ def round_conflict(fresh, tmp_path: Path) -> Workspace:  # noqa: ANN001
     lead, other = fresh(LEAD, "lead"), fresh(LEAD, "lead-2")
     round_admin.set_round_settings(lead, report_deadline=date(2022, 11, 29), portal_quota=3, name="Đợt A")
     round_admin.set_round_settings(other, report_deadline=date(2022, 12, 2), portal_quota=6, name="Đợt B")
-    merge.merge_packages(lead, [merge.export_package(other, tmp_path / "other.ictx").path])
+    merge.merge_packages(lead, [merge.export_package(other, tmp_path / "other.ictx").path], confirmed=True)
     assert {c.field for c in merge.list_conflicts(lead)} >= {"round/report_deadline", "round/portal_quota"}
     return lead
 
@@ -121,7 +121,7 @@ def test_cli_resolve_value_is_checked(seeded: Path, tmp_path: Path) -> None:
             ws.db.close()
     package = tmp_path / "other.ictx"
     cli("export-package", "--db", paths["other"], "--out", package, "--as", LEAD)
-    cli("merge", "--db", paths["lead"], package, "--as", LEAD)
+    cli("merge", "--db", paths["lead"], package, "--as", LEAD, "--yes")
     common = ("resolve", "--db", paths["lead"], "--as", LEAD, "--reason", "Theo công văn")
     refused = cli(*common, "--field", "round/portal_quota", "--value", '"4 bài"', check=False)
     assert refused.returncode == 1 and "Số tin, bài" in refused.stderr

@@ -277,10 +277,17 @@ def test_signed_agency_refuses_lockable_writes(demo_db: Path, open_as: OpenAs) -
         with pytest.raises(VisitLocked):
             ws.set(visit_field(hubb.id, "strengths"), "Sửa sau khi ký")
         assert count(ws) == before
-        # The agency's name is not part of the minutes' scores: it stays editable.
-        assert len(ws.set(agency_field(hubb.id, "name"), "Huyện ủy Bắc Bình (sửa tên)")) == 1
+        # The agency's name is not part of the minutes' scores: it stays editable, by the lead.
+        with pytest.raises(ServiceError, match="Chỉ Tổ trưởng"):
+            ws.set(agency_field(hubb.id, "name"), "Huyện ủy Bắc Bình (sửa tên)")
+        assert count(ws) == before
     finally:
         ws.db.close()
+    lead = open_as(demo_db, "Nguyễn Thị Thắng")
+    try:
+        assert len(lead.set(agency_field(hubb.id, "name"), "Huyện ủy Bắc Bình (sửa tên)")) == 1
+    finally:
+        lead.db.close()
 
 
 def test_reopen_needs_the_lead_and_a_reason(demo_db: Path, open_as: OpenAs) -> None:

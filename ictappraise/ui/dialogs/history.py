@@ -30,9 +30,7 @@ class HistoryTableModel(RecordTableModel[tuple[int, HistoryRow]]):
     COL_TIME, COL_WHO, COL_WHAT, COL_OLD, COL_NEW, COL_REASON, COL_HELD = range(7)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        held_tip = self.tr(
-            "Thay đổi đến sau khi biên bản đã ký: được lưu lại nhưng không áp dụng; Tổ trưởng xem xét."
-        )
+        held_tip = self.tr("Được lưu lại nhưng không áp dụng; Tổ trưởng xem xét. Lý do: %1")
         super().__init__(
             [
                 Column(self.tr("Thời gian"), lambda r: r[1].time, sort=lambda r: r[0]),
@@ -44,7 +42,7 @@ class HistoryTableModel(RecordTableModel[tuple[int, HistoryRow]]):
                 Column(
                     self.tr("Bị giữ lại"),
                     lambda r: self.tr("Giữ lại") if r[1].held else "",
-                    tooltip=lambda r: held_tip if r[1].held else "",
+                    tooltip=lambda r: held_tip.replace("%1", r[1].held_reason) if r[1].held else "",
                 ),
             ],
             parent,

@@ -1,0 +1,364 @@
+"""Who may change what (domain.md §9): one declaration per field kind, one check for all.
+
+The same ``authority_problem`` judges a change typed on this laptop (services.workspace), an
+edit arriving in a package and a conflict resolution (``derive`` holds what it refuses), so a
+package can do nothing the screen refuses.
+
+Declared per field kind: the role needed, whether a signing locks the field, its label.
+A status edit is judged by the state it sets and the states it replaces:
+
+* draft / ready: any member — unless it replaces a signed status (that is a reopening);
+* signed: the lead or the secretary (recording that the minutes were signed);
+* reopened, or leaving a signed status any other way: the lead.
+
+An edit whose parents disagree (it settles a conflict) needs the lead, whatever its field.
+
+The roster itself is derived from the ``member/*`` edits **[decided]**, deterministically:
+the founding edits (by ``SYSTEM_AUTHOR``, without parents) name the first roles; an edit of
+``member/*`` counts when its author is a lead in the founding roster or was made a lead by a
+counted edit (a closure that only grows, so it is the same whatever the arrival order).
+Everything else is judged against the final roster: the heads of the counted edits (a
+member whose role is in conflict counts as a plain member). A lead who was later demoted
+therefore keeps the power to edit the roster (the merge plan shows every such change with
+its author before the lead accepts); keys (domain.md §9) will narrow this. Anyone on the
+team may set their own signature image (``member/<own id>/signature``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+from ictappraise.domain.editlog import (
+    LOCKABLE_PARTS,
+    STATE_DRAFT,
+    STATE_READY,
+    STATE_REOPENED,
+    STATE_SIGNED,
+    Edit,
+    LogState,
+    canonical,
+    derive,
+    status_field,
+)
+from ictappraise.domain.roster import SYSTEM_AUTHOR, Roster, derive_roster, roster_from_roles
+from ictappraise.roles import ROLE_LABELS, ROLE_LEAD, ROLE_MEMBER, ROLE_SECRETARY
+
+ANY_MEMBER = frozenset({ROLE_LEAD, ROLE_MEMBER, ROLE_SECRETARY})
+LEAD_OR_SECRETARY = frozenset({ROLE_LEAD, ROLE_SECRETARY})
+LEAD_ONLY = frozenset({ROLE_LEAD})
+
+NOT_ON_TEAM = "người sửa không có trong Tổ thẩm định"
+
+
+@dataclass(frozen=True)
+class FieldKind:
+    """One kind of field: its path pattern, who may change it, whether signing locks it."""
+
+    pattern: str
+    roles: frozenset[str]
+    locked_by_signing: bool
+    label: str
+
+
+# The one table (domain.md §9). Patterns follow the field layout of docs/ARCHITECTURE.md.
+ROUND_SETTING = FieldKind("round/<key>", LEAD_ONLY, False, "thiết lập đợt đánh giá")
+RULES = FieldKind("round/rules/<category>", LEAD_ONLY, False, "ngưỡng xếp loại")
+CATALOG = FieldKind("catalog/<category>", LEAD_ONLY, False, "bộ tiêu chí")
+MEMBER = FieldKind("member/<id>/<key>", LEAD_ONLY, False, "Tổ thẩm định (thành viên, vai trò)")
+AGENCY = FieldKind("agency/<id>/<name|code|category|order|active>", LEAD_ONLY, False, "danh sách đơn vị")
+STATUS = FieldKind("agency/<id>/status", ANY_MEMBER, False, "trạng thái biên bản")
+CRIT = FieldKind("agency/<id>/crit/<code>/<part>", ANY_MEMBER, True, "điểm, ghi chú, minh chứng")
+FACT = FieldKind("agency/<id>/fact/<key>", ANY_MEMBER, True, "dữ kiện hạ bậc")
+VISIT_DATE = FieldKind("agency/<id>/visit/date", LEAD_ONLY, True, "lịch thẩm định (ngày)")
+VISIT = FieldKind("agency/<id>/visit/<key>", ANY_MEMBER, True, "thông tin buổi thẩm định")
+UNKNOWN = FieldKind("<khác>", LEAD_ONLY, False, "trường không rõ")
+KINDS = (ROUND_SETTING, RULES, CATALOG, MEMBER, AGENCY, STATUS, CRIT, FACT, VISIT_DATE, VISIT, UNKNOWN)
+
+#: [decided] The schedule is a round setting (lead only): the visit date. The start time,
+#: place and the rest of the visit details are entered by the team at the visit.
+_AGENCY_PARTS = {"crit": CRIT, "fact": FACT, "visit": VISIT}
+#: Status changes (domain.md §9): the roles that may set each state.
+STATE_ROLES = {
+    STATE_DRAFT: ANY_MEMBER,
+    STATE_READY: ANY_MEMBER,
+    STATE_SIGNED: LEAD_OR_SECRETARY,
+    STATE_REOPENED: LEAD_ONLY,
+}
+_STATE_WORDS = {
+    STATE_DRAFT: "đặt lại trạng thái biên bản",
+    STATE_READY: "chuyển biên bản sang chờ ký",
+    STATE_SIGNED: "ghi nhận biên bản đã ký",
+    STATE_REOPENED: "mở lại biên bản đã ký",
+}
+assert {STATE_DRAFT, STATE_READY, STATE_SIGNED, STATE_REOPENED} == set(STATE_ROLES)
+assert set(_AGENCY_PARTS) == LOCKABLE_PARTS
+
+
+@lru_cache(maxsize=1 << 16)  # derive() asks once per edit, again on every write: fields repeat
+def kind_of(field_name: str) -> FieldKind:
+    """The declared kind of a field (unknown paths need the lead)."""
+    parts = field_name.split("/")
+    head = parts[0]
+    if head == "round":
+        return RULES if len(parts) == 3 and parts[1] == "rules" else ROUND_SETTING
+    if head == "catalog" and len(parts) == 2:
+        return CATALOG
+    if head == "member" and len(parts) == 3:
+        return MEMBER
+    if head == "agency" and len(parts) >= 3:
+        if len(parts) == 3:
+            return STATUS if parts[2] == "status" else AGENCY
+        if parts[2] == "visit" and parts[3:] == ["date"]:
+            return VISIT_DATE
+        return _AGENCY_PARTS.get(parts[2], UNKNOWN)
+    return UNKNOWN
+
+
+def roles_text(roles: frozenset[str]) -> str:
+    """Who may, in words: «Tổ trưởng», «Tổ trưởng hoặc Thư ký», «thành viên Tổ thẩm định»."""
+    if roles == ANY_MEMBER:
+        return "thành viên Tổ thẩm định"
+    order = (ROLE_LEAD, ROLE_SECRETARY, ROLE_MEMBER)
+    return " hoặc ".join(ROLE_LABELS[r] for r in order if r in roles)
+
+
+def _state(value: Any) -> str | None:
+    return value.get("state") if isinstance(value, Mapping) else None
+
+
+def authority_problem(
+    field_name: str,
+    value: Any,
+    role: str | None,
+    *,
+    replaced: Iterable[Any] = (),
+    author: str | None = None,
+) -> str | None:
+    """Why a person with this role may not make this change (Vietnamese), or None.
+
+    ``replaced`` are the values of the edits it replaces (its parents): leaving a signed
+    status is a reopening, and replacing values that disagree settles a conflict. ``author``
+    (the member id making the change): everyone sets their own signature image.
+    """
+    if role is None:
+        return NOT_ON_TEAM
+    replaced = list(replaced)
+    if len(replaced) > 1 and role != ROLE_LEAD and len({canonical(v) for v in replaced}) > 1:
+        return "chỉ Tổ trưởng được giải quyết xung đột"
+    if author is not None and field_name == f"member/{author}/signature":
+        return None
+    needed, what = _needed(field_name, value, replaced)
+    return None if role in needed else f"chỉ {roles_text(needed)} được {what}"
+
+
+def _needed(field_name: str, value: Any, replaced: list[Any]) -> tuple[frozenset[str], str]:
+    kind = kind_of(field_name)
+    if kind is not STATUS:
+        return kind.roles, f"thay đổi {kind.label}"
+    state = _state(value)
+    leaving_signed = any(_state(v) == STATE_SIGNED for v in replaced) and state != STATE_SIGNED
+    if leaving_signed:
+        return LEAD_ONLY, _STATE_WORDS[STATE_REOPENED]
+    return STATE_ROLES.get(state or "", LEAD_ONLY), _STATE_WORDS.get(state or "", "đổi trạng thái biên bản")
+
+
+def edit_problem(edit: Edit, roster: Roster, edits: Mapping[str, Edit]) -> str | None:
+    """Why an edit of this set is not authorised by the roster, or None (see the module docstring)."""
+    if edit.author == SYSTEM_AUTHOR:
+        # The founding data: written once, never replacing anything.
+        return None if not edit.parents else "dữ liệu ban đầu của đợt không được sửa đè"
+    role = roster.role_of(edit.author)
+    if role is not None and len(edit.parents) < 2:  # the common case, without building anything
+        kind = kind_of(edit.field)
+        if kind is not STATUS and role in kind.roles:
+            return None
+    replaced = [edits[p].value for p in edit.parents if p in edits]
+    return authority_problem(edit.field, edit.value, role, replaced=replaced, author=edit.author)
+
+
+def roles_from_members(edits: Mapping[str, Edit]) -> tuple[Roster, dict[str, str]]:
+    """The roles of a round not founded yet, from its member edits, and the member edits it does
+    not count (with why). A founded round's roster comes from its keys (domain.roster)."""
+    member_edits = [e for e in edits.values() if e.field.startswith("member/")]
+    leads: set[str] = set()
+    while True:
+        counted = [e for e in member_edits if _counts(e, leads)]
+        roles = _roles(counted)
+        grown = leads | {m for m, role in roles.items() if role == ROLE_LEAD}
+        if grown == leads:
+            break
+        leads = grown
+    roster = roster_from_roles(roles)
+    ids = {e.id for e in counted}
+    # Everyone on the team sets their own signature image (it changes no role).
+    ids.update(e.id for e in member_edits if e.author in roles and e.field == f"member/{e.author}/signature")
+    reasons = {
+        e.id: (
+            "dữ liệu ban đầu của đợt không được sửa đè"
+            if e.author == SYSTEM_AUTHOR
+            else _roster_reason(e, roster)
+        )
+        for e in member_edits
+        if e.id not in ids
+    }
+    return roster, reasons
+
+
+def _roster_reason(edit: Edit, roster: Roster) -> str:
+    return (
+        NOT_ON_TEAM if roster.role_of(edit.author) is None else f"chỉ Tổ trưởng được thay đổi {MEMBER.label}"
+    )
+
+
+def _counts(edit: Edit, leads: set[str]) -> bool:
+    if edit.author == SYSTEM_AUTHOR:
+        return not edit.parents
+    return edit.author in leads
+
+
+def _roles(counted: list[Edit]) -> dict[str, str]:
+    """Member id → role from the heads of the counted member edits (conflict: a plain member)."""
+    by_member: dict[str, list[Edit]] = {}
+    for edit in counted:
+        by_member.setdefault(edit.field.split("/")[1], []).append(edit)
+    roles = {}
+    for member_id, group in by_member.items():
+        role_edits = [e for e in group if e.field.endswith("/role")]
+        replaced = {p for e in role_edits for p in e.parents}
+        heads = {canonical(e.value) for e in role_edits if e.id not in replaced}
+        role = ROLE_MEMBER
+        if len(heads) == 1:
+            found = next(e.value for e in role_edits if e.id not in replaced)
+            role = found if isinstance(found, str) and found in ROLE_LABELS else ROLE_MEMBER
+        roles[member_id] = role
+    return roles
+
+
+def unauthorised(edits: Mapping[str, Edit], roster: Roster) -> dict[str, str]:
+    """Edit id → why, for every edit of a set its author may not make."""
+    reasons: dict[str, str] = {}
+    # A founded round's member edits were judged with the keys (Roster.hold_reason).
+    if not roster.founded and any(e.field.startswith("member/") for e in edits.values()):
+        reasons.update(roles_from_members(edits)[1])
+    for edit in edits.values():
+        if edit.field.startswith("member/"):
+            continue
+        problem = edit_problem(edit, roster, edits)
+        if problem is not None:
+            reasons[edit.id] = problem
+    return reasons
+
+
+# -- round settings that decide bands (domain.md §9: held while a signing has not seen them) --------
+
+#: Round fields the band of every agency depends on, and the per-category ones.
+RATING_INPUTS = ("round/report_deadline", "round/portal_quota")
+CATEGORY_RATING_PREFIXES = ("round/rules/", "catalog/")
+
+
+def rating_fields(category: int) -> tuple[str, ...]:
+    """The round fields an agency of this category is rated with."""
+    return (*RATING_INPUTS, f"round/rules/{category}", f"catalog/{category}")
+
+
+def rating_category(field_name: str) -> int | None | bool:
+    """The category a rating input decides (None: every category), or False for other fields."""
+    if field_name in RATING_INPUTS:
+        return None
+    if field_name.startswith(CATEGORY_RATING_PREFIXES):
+        tail = field_name.rsplit("/", 1)[1]
+        return int(tail) if tail.isdigit() else False
+    return False
+
+
+@dataclass(frozen=True)
+class SignedAgency:
+    """An agency whose current status is signed, with its signing edits (the status heads)."""
+
+    agency_id: str
+    name: str
+    category: int
+    signings: tuple[Edit, ...]
+
+
+def signed_band_problems(edits: Mapping[str, Edit], signed: Iterable[SignedAgency]) -> dict[str, str]:
+    """Rating-input edits a signing of a still-signed agency has not seen: held (id → why).
+
+    **[decided]** A signing lists in its ``basis`` the heads of the round fields the agency
+    was rated with (``rating_fields``). A later edit of one of those fields, not an ancestor
+    of what the signing saw, would change signed results: it is held while the agency stays
+    signed — every such change, as the local refusal does, without scoring inside the log.
+    Once the lead reopens the minutes, the edit applies. Signings written before this rule
+    (no basis) saw what was made at or before their own timestamp. The founding edits are
+    always seen.
+    """
+    signed = list(signed)
+    reasons: dict[str, str] = {}
+    by_field: dict[str, dict[str, Edit]] = {}
+    for edit in edits.values():
+        if rating_category(edit.field) is not False:
+            by_field.setdefault(edit.field, {})[edit.id] = edit
+    for name, group in by_field.items():
+        category = rating_category(name)
+        affected = [s for s in signed if category is None or s.category == category]
+        for edit in group.values():
+            if edit.author == SYSTEM_AUTHOR:
+                continue
+            blocked = [s.name for s in affected if any(not _seen(edit, g, group) for g in s.signings)]
+            if blocked:
+                listed = ", ".join(blocked[:5]) + ("…" if len(blocked) > 5 else "")
+                reasons[edit.id] = f"biên bản đã ký của {listed} sẽ đổi kết quả; Tổ trưởng phải mở lại trước"
+    return reasons
+
+
+def _seen(edit: Edit, signing: Edit, group: Mapping[str, Edit]) -> bool:
+    if not signing.basis:
+        return edit.created_at <= signing.created_at
+    seen: set[str] = set()
+    stack = [b for b in signing.basis if b in group]
+    while stack:
+        current = stack.pop()
+        if current == edit.id:
+            return True
+        if current not in seen:
+            seen.add(current)
+            stack.extend(group[current].parents if current in group else ())
+    return False
+
+
+def signed_agencies(states: Mapping[str, LogState], round_scope: str = "round") -> list[SignedAgency]:
+    """Agencies whose status heads include a signing (their name and category as derived)."""
+    found = []
+    for scope, state in states.items():
+        if scope == round_scope:
+            continue
+        status = state.fields.get(status_field(scope))
+        signings = tuple(h for h in status.heads if _state(h.value) == STATE_SIGNED) if status else ()
+        category = state.value(f"agency/{scope}/category")
+        if signings and isinstance(category, int) and not isinstance(category, bool):
+            name = state.value(f"agency/{scope}/name")
+            found.append(SignedAgency(scope, name if isinstance(name, str) else scope, category, signings))
+    return found
+
+
+def team_roster(round_edits: Iterable[Edit]) -> Roster:
+    """The roster of a round: from the founder's key (domain.roster.derive_roster); a file not
+    founded yet (written before signatures, not yet opened by its lead) takes its roles from
+    its member edits."""
+    edits = list(round_edits)
+    roster = derive_roster(edits)
+    if roster.founded:
+        return roster
+    return replace(roster, roles=roles_from_members({e.id: e for e in edits})[0].roles)
+
+
+def derive_all(by_scope: Mapping[str, Iterable[Edit]], round_scope: str = "round") -> dict[str, LogState]:
+    """Every scope's state: the roster from the round, then the agencies, then the round."""
+    round_edits = list(by_scope.get(round_scope, ()))
+    roster = team_roster(round_edits)
+    states = {scope: derive(edits, roster) for scope, edits in by_scope.items() if scope != round_scope}
+    states[round_scope] = derive(round_edits, roster, signed_agencies(states, round_scope))
+    return states
