@@ -31,7 +31,7 @@ from ictappraise.domain.editlog import (
 from ictappraise.domain.fields import status_field
 from ictappraise.domain.ranking import rank
 from ictappraise.domain.rating import Band, CategoryRules
-from ictappraise.domain.roster import FOUNDING_FIELD, SYSTEM_AUTHOR, Roster, is_roster_field
+from ictappraise.domain.roster import FOUNDING_FIELD, SYSTEM_AUTHOR, Roster, is_announcement, is_roster_field
 from ictappraise.domain.scorecard import score_agency
 from ictappraise.domain.text_safety import forbidden_problem
 from ictappraise.services import field_values, reading
@@ -435,6 +435,8 @@ class Workspace:
 
     def _check_authority(self, change: Change, current: FieldState | None, actor: Actor) -> None:
         """The one authority table (domain.authority), as a merge would judge the same edit."""
+        if is_announcement(change.field) and change.field.split("/")[1] == actor.member_id:
+            return  # a newcomer announces their own key: judged by the roster (self-signed)
         role = self.roster.role_of(actor.member_id)
         if role is None:
             raise ServiceError(
