@@ -44,4 +44,9 @@ def test_an_unchecked_rule_is_shown_but_never_listed_as_applied(
 def test_an_applied_penalty_is_still_listed(lead_ws: Workspace) -> None:
     late = next(r for r in lead_ws.results() if r.scorecard.rating and r.scorecard.rating.applied)
     assert late.scorecard.rating is not None
-    assert report_line(late).penalties == tuple(line.rstrip(".") for line in late.scorecard.rating.applied)
+    applied = late.scorecard.rating.applied
+    penalties = report_line(late).penalties
+    # Each applied line, in the document's words: "(từ Tốt xuống Khá)", not "(Tốt → Khá)".
+    assert len(penalties) == len(applied) and all("→" not in line for line in penalties)
+    for line, reason in zip(penalties, applied, strict=True):
+        assert line.startswith(reason.split(" (")[0]) and "xuống" in line
