@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from ictappraise.domain.fields import member_field
-from ictappraise.services.workspace import Actor, Change, Workspace
+from ictappraise.services.errors import ServiceError
+from ictappraise.services.workspace import Actor, Workspace
 from ictappraise.settings import ROLE_LEAD, ROLE_MEMBER, Identity
 
 
 def actor_for(ws: Workspace, identity: Identity, device_id: str) -> Actor:
-    """The member with this identity's name; a new member is added (as their own edit)."""
+    """The member with this identity's name; in a founded round a newcomer announces a key for the
+    lead to admit; in a round not founded yet a name not on the team is refused."""
     from ictappraise.services import trust
 
     member = ws.find_member(identity.name)
@@ -22,17 +23,12 @@ def actor_for(ws: Workspace, identity: Identity, device_id: str) -> Actor:
         ws.actor = Actor(member_id, device_id, identity.name, ROLE_MEMBER, trust.ensure_key(identity.name))
         trust.announce(ws, ws.actor, identity.title)
         return ws.actor
-    # A round not yet founded with keys: a newcomer joins as a member, whatever role they typed
-    # (only the lead makes a lead: domain.md §9).
-    ws.actor = Actor(member_id, device_id, identity.name, ROLE_MEMBER)
-    ws.write(
-        [
-            Change(member_field(member_id, "name"), identity.name),
-            Change(member_field(member_id, "title"), identity.title),
-            Change(member_field(member_id, "role"), ROLE_MEMBER),
-        ]
+    # A round not yet founded with keys: only the lead adds people to the team (domain.md §9),
+    # so a name typed on this laptop never joins it, let alone as the lead.
+    raise ServiceError(
+        f"«{identity.name}» chưa có trong Tổ thẩm định của đợt này. Tổ trưởng thêm thành viên mới "
+        "(Đợt đánh giá → Thiết lập đợt → Tổ thẩm định); hoặc chọn đúng tên của bạn trong danh sách."
     )
-    return ws.actor
 
 
 def _member_actor(ws: Workspace, member_id: str, name: str, role: str, device_id: str) -> Actor:

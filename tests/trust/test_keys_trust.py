@@ -222,8 +222,10 @@ def test_a_newcomer_never_becomes_lead_by_typing(tmp_path: Path) -> None:
     path = tmp_path / "round.db"
     ws = Workspace(open_database(path, create=True, backup=False))
     seed_round(ws)
-    ws.actor = actor_for(ws, Identity("Người Mới", "", "lead"), "laptop")
-    assert ws.find_member("Người Mới").role == "member"  # type: ignore[union-attr]
+    with pytest.raises(ServiceError, match="chưa có trong Tổ thẩm định"):  # only the lead adds people
+        actor_for(ws, Identity("Người Mới", "", "lead"), "laptop")
+    assert ws.find_member("Người Mới") is None
+    assert all(m.role != "lead" or m.name == "Nguyễn Thị Thắng" for m in ws.members())
     ws.db.close()
 
 
