@@ -126,7 +126,7 @@ class PreviewPanel(QWidget):
         elif rating is not None and all(row.points is None for row in card.rows.values()):
             # Nothing scored yet: no band to alarm anyone with (the list says "Chưa chấm" too).
             self.base.setText(self.tr("Chưa chấm tiêu chí nào."))
-            self.penalties.clear()
+            self.penalties.setText(self._penalty_html(rating.reasons[1:]))  # what is known already
             self._band_text(None, self.tr("CHƯA CHẤM"))
         elif rating is not None:
             self.base.setText(self.tr("Xếp loại theo điểm: {b}").format(b=rating.base_band.value))
