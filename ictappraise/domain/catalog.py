@@ -158,7 +158,8 @@ def catalog_from_dict(
     if not isinstance(data, Mapping):
         raise CatalogError("Bộ tiêu chí phải là một bảng có các khóa category, title, groups.")
     category = data.get("category")
-    if category not in CATEGORIES:
+    # Type first: comparing a signalling NaN (a Decimal from outside) with the ints would raise.
+    if isinstance(category, bool) or not isinstance(category, int) or category not in CATEGORIES:
         raise CatalogError(f"Bộ tiêu chí ghi nhóm đối tượng Phụ lục {category!r}, không có nhóm này.")
     groups = tuple(_group(g) for g in _list(data.get("groups"), "groups"))
     catalog = Catalog(

@@ -283,3 +283,14 @@ def test_load_file_errors_are_catalog_errors(tmp_path: Path, catalog_data: dict[
     good = tmp_path / "good.yaml"
     good.write_text(yaml.safe_dump(catalog_data, allow_unicode=True), encoding="utf-8")
     assert load_catalog_file(good, expected_maximum=Decimal(400)).maximum == 400
+
+
+def test_a_category_that_is_not_a_whole_number_is_refused_cleanly() -> None:
+    """Found by the fuzzer: a signalling NaN as the category raised decimal.InvalidOperation."""
+    from decimal import Decimal
+
+    from ictappraise.domain.catalog import CatalogError, catalog_from_dict
+
+    for category in (Decimal("sNaN"), Decimal("2"), "2", 2.0, True):
+        with pytest.raises(CatalogError, match="Phụ lục"):
+            catalog_from_dict({"category": category, "groups": []})
