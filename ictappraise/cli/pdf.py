@@ -159,7 +159,7 @@ def _one(ws: Workspace, args: argparse.Namespace, stamp: Stamp | None) -> int:
     doc = minutes.write_minutes(ws, agency.id, args.out)
     note = " — DỰ THẢO (" + doc.draft_reason + ")" if doc.draft else ""
     out(
-        f"Đã ghi biên bản {agency.name}: {args.out} (lần lập {doc.revision}, mã nội dung {doc.fingerprint}){note}"
+        f"Đã ghi biên bản {agency.name}: {args.out} (lần lập {doc.revision}, mã đối chiếu {doc.fingerprint}){note}"
     )
     if doc.watermark:  # signed minutes whose data changed since: never printed as the signed ones
         err(f"Lưu ý: {minutes.mismatch_text(ws.detail(agency.id))}. Mọi trang có dòng chữ «{doc.watermark}».")
@@ -211,7 +211,7 @@ def run_sign(args: argparse.Namespace) -> int:
         if stamp and not args.out:
             raise CommandError("Ký số cần --out TỆP.pdf: tệp biên bản để ký.")
         revision, print_ = minutes.sign(ws, agency.id)
-        out(f"Đã ghi nhận biên bản {agency.name} đã ký (lần lập {revision}, mã nội dung {print_}).")
+        out(f"Đã ghi nhận biên bản {agency.name} đã ký (lần lập {revision}, mã đối chiếu {print_}).")
         out("Điểm, dữ kiện và thông tin buổi thẩm định của đơn vị đã khóa.")
         if args.out:
             minutes.write_minutes(ws, agency.id, args.out)

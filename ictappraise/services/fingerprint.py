@@ -94,6 +94,6 @@ def mismatch_text(detail: AgencyDetail) -> str:
     if found is None:
         return ""
     return (
-        f"{MISMATCH_MARK}: biên bản đã ký mang mã nội dung {found[0]}, dữ liệu hiện nay có mã {found[1]} "
+        f"{MISMATCH_MARK}: biên bản đã ký mang mã đối chiếu {found[0]}, dữ liệu hiện nay có mã {found[1]} "
         "(đã bị sửa sau khi ký)"
     )
