@@ -86,15 +86,20 @@ class PreviewPanel(QWidget):
         self.remaining = QLabel()
         self.remaining.setWordWrap(True)
         layout.addWidget(self.remaining)
+        # One elided line (the whole text in the tooltip): the penalty panel below keeps its place
+        # at 1366×768 whether or not the agency has previous results.
         self.previous = QLabel()
-        self.previous.setWordWrap(True)
-        self.previous.setStyleSheet("color: #444; border-top: 1px solid #ccc; padding-top: 4px;")
+        self.previous.setStyleSheet("color: #444;")
         layout.addWidget(self.previous)
         layout.addStretch(1)
 
     def show_previous(self, lines: list[str]) -> None:
-        """The agency's results of previous years, one line each (hidden without any)."""
-        self.previous.setText("\n".join([self.tr("Các năm trước:"), *lines]) if lines else "")
+        """The agency's results of previous years on one line, newest first (hidden without any)."""
+        text = self.tr("Năm trước — {years}").format(years="; ".join(lines)) if lines else ""
+        metrics = QFontMetrics(self.previous.font())
+        width = max(self.previous.width(), 200)
+        self.previous.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, width))
+        self.previous.setToolTip(text)
         self.previous.setVisible(bool(lines))
 
     def show_detail(self, detail: AgencyDetail | None) -> None:

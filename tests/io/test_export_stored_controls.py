@@ -1,40 +1,44 @@
 """Exports write what they can (issue 12): control characters an older build stored become U+FFFD.
 
 openpyxl raised IllegalCharacterError on a note or a name holding "\\x1b"; the PDFs drew boxes
-or let a bidi override reorder a printed name. The bad values are written here with sqlite3,
+or let a bidi override reorder a printed name. The bad values are appended here unchecked,
 as an older build left them.
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from pathlib import Path
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from ictappraise.domain.editlog import Edit
 from ictappraise.services import minutes, results_report
 from ictappraise.services.form_export import write_results
-from tests.support import member_ws
+from tests.support import member_ws, signed
 
 LEAD = "Nguyễn Thị Thắng"
 
 
 def store_unchecked(path: Path, code: str, field_tail: str, value: object) -> str:
-    """Append an edit the way an older build merged it (no check); return the agency id."""
-    with sqlite3.connect(path) as connection:
-        rows = connection.execute(
-            "SELECT scope, value FROM edits WHERE field LIKE 'agency/%/code'"
-        ).fetchall()
-        agency = next(scope for scope, stored in rows if json.loads(stored) == code)
+    """Append an edit the way an older build merged it (no check, signed by the lead as the
+    upgrade's founding vouches for it); return the agency id."""
+    ws = member_ws(path, LEAD)
+    try:
+        agency = ws.find_agency(code).id
         field = f"agency/{agency}/{field_tail}"
-        heads = [r[0] for r in connection.execute("SELECT id FROM edits WHERE field = ?", (field,))]
-        connection.execute(
-            "INSERT INTO edits (id, scope, field, value, author, device, created_at, parents, basis) "
-            "VALUES (?, ?, ?, ?, 'x', 'd', '2022-12-20T08:00:00+07:00', ?, '[]')",
-            (f"old-{field_tail}", agency, field, json.dumps(value), json.dumps(heads[-1:])),
+        edit = Edit(
+            f"old-{field_tail}",
+            field,
+            value,
+            ws.actor.member_id,  # type: ignore[union-attr]
+            "d",
+            "2022-12-20T08:00:00+07:00",
+            ws.state(agency).heads(field),
         )
+        ws.append(signed(ws, [edit]))  # the store path, as a merge writes: no value check
+    finally:
+        ws.db.close()
     return agency
 
 
