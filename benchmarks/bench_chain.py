@@ -1,4 +1,4 @@
-"""The chain of rounds (issue 14): a checklist with previous rounds, results over a 10-round chain.
+"""The chain of rounds: a checklist with previous rounds, results over a 10-round chain.
 
 Rounds are chained as the lead does it: new_round.start_new_round from the last round's file
 (each keeps the previous results as an archive). Figures:

@@ -75,7 +75,7 @@ def build_packages(folder: Path) -> tuple[Path, list[Path], int]:
     db = open_database(base, create=True, backup=False)
     ws = Workspace(db)
     seed_round(ws)
-    # Signed edits (domain.md §9): the lead founds the round and admits the members' keys, so
+    # Signed edits (docs/rules.md §9): the lead founds the round and admits the members' keys, so
     # every edit in the packages carries a signature the merge verifies.
     members = [ws.find_member(name) for name in LAPTOPS]
     lead = members[0]

@@ -1,7 +1,7 @@
-"""The team's roles (domain.md §1) and their Vietnamese names, declared once.
+"""The team's roles (docs/rules.md §1) and their Vietnamese names, declared once.
 
 A leaf module outside domain/ on purpose: settings re-exports these names and the start-up
-frame imports settings before any domain module may load (issue 7); domain.authority reads
+frame imports settings before any domain module may load; domain.authority reads
 them from here too.
 """
 

@@ -1,7 +1,7 @@
 """Per-user settings, declared once: where data lives, this laptop's device id and identity.
 
 The device id lives here, never in a database file, so copying a database to another
-laptop is safe (domain.md §7). Tests point ICTAPPRAISE_CONFIG_DIR and ICTAPPRAISE_DATA_DIR
+laptop is safe (docs/rules.md §7). Tests point ICTAPPRAISE_CONFIG_DIR and ICTAPPRAISE_DATA_DIR
 at temporary folders and may pin ICTAPPRAISE_DEVICE_ID.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 # platformdirs, importlib.resources, json and uuid are imported where used: the start-up frame reads
-# the names below before anything else is loaded (issue 7).
+# the names below before anything else is loaded.
 
 APP_NAME = "ictappraise"
 CONFIG_FILE = "config.json"

@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8")
     argv = sys.argv[1:] if argv is None else list(argv)
     # Without a command the window must paint before the store and the rules are imported
-    # (issue 7), so the command modules are not even registered.
+    # (docs/ARCHITECTURE.md, Start-up), so the command modules are not even registered.
     args = build_parser(with_commands=not opens_gui(argv)).parse_args(argv)
     if getattr(args, "command", None) is None:
         from ictappraise.ui.launch import run_gui  # Qt is loaded only for the GUI

@@ -95,7 +95,7 @@ def _announced_newcomer(ws: Workspace, name: str, device_id: str) -> Actor | Non
 
 
 def _signer(ws: Workspace, member_id: str, name: str) -> object:
-    """The member's key on this laptop; a round founded with keys refuses anyone else (domain.md §9)."""
+    """The member's key on this laptop; a round founded with keys refuses anyone else (docs/rules.md §9)."""
     from ictappraise.services.trust import local_announced, local_members, signer_for
 
     signer = signer_for(ws, member_id)

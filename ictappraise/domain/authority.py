@@ -1,4 +1,4 @@
-"""Who may change what (domain.md §9): one declaration per field kind, one check for all.
+"""Who may change what (docs/rules.md §9): one declaration per field kind, one check for all.
 
 The same ``authority_problem`` judges a change typed on this laptop (services.workspace), an
 edit arriving in a package and a conflict resolution (``derive`` holds what it refuses), so a
@@ -20,7 +20,7 @@ counted edit (a closure that only grows, so it is the same whatever the arrival 
 Everything else is judged against the final roster: the heads of the counted edits (a
 member whose role is in conflict counts as a plain member). A lead who was later demoted
 therefore keeps the power to edit the roster (the merge plan shows every such change with
-its author before the lead accepts); keys (domain.md §9) will narrow this. Anyone on the
+its author before the lead accepts); keys (docs/rules.md §9) will narrow this. Anyone on the
 team may set their own signature image (``member/<own id>/signature``).
 """
 
@@ -63,7 +63,7 @@ class FieldKind:
     label: str
 
 
-# The one table (domain.md §9). Patterns follow the field layout of docs/ARCHITECTURE.md.
+# The one table (docs/rules.md §9). Patterns follow the field layout of docs/ARCHITECTURE.md.
 ROUND_SETTING = FieldKind("round/<key>", LEAD_ONLY, False, "thiết lập đợt đánh giá")
 RULES = FieldKind("round/rules/<category>", LEAD_ONLY, False, "ngưỡng xếp loại")
 CATALOG = FieldKind("catalog/<category>", LEAD_ONLY, False, "bộ tiêu chí")
@@ -80,7 +80,7 @@ KINDS = (ROUND_SETTING, RULES, CATALOG, MEMBER, AGENCY, STATUS, CRIT, FACT, VISI
 #: [decided] The schedule is a round setting (lead only): the visit date. The start time,
 #: place and the rest of the visit details are entered by the team at the visit.
 _AGENCY_PARTS = {"crit": CRIT, "fact": FACT, "visit": VISIT}
-#: Status changes (domain.md §9): the roles that may set each state.
+#: Status changes (docs/rules.md §9): the roles that may set each state.
 STATE_ROLES = {
     STATE_DRAFT: ANY_MEMBER,
     STATE_READY: ANY_MEMBER,
@@ -252,7 +252,7 @@ def unauthorised(edits: Mapping[str, Edit], roster: Roster) -> dict[str, str]:
     return reasons
 
 
-# -- round settings that decide bands (domain.md §9: held while a signing has not seen them) --------
+# -- round settings that decide bands (docs/rules.md §9: held while a signing has not seen them) --------
 
 #: Round fields the band of every agency depends on, and the per-category ones.
 RATING_INPUTS = ("round/report_deadline", "round/portal_quota")

@@ -1,4 +1,4 @@
-"""Criteria catalogs: groups → criteria → optional sub-items, validated (domain.md §5)."""
+"""Criteria catalogs: groups → criteria → optional sub-items, validated (docs/rules.md §5)."""
 
 from __future__ import annotations
 
@@ -139,7 +139,7 @@ def _criterion_dict(criterion: Criterion) -> dict[str, Any]:
 
 def load_catalog_file(path: str | Path, *, expected_maximum: Decimal | None = None) -> Catalog:
     """Read and validate a catalog YAML/JSON file."""
-    import yaml  # only when a YAML file is read: opening a database needs none (issue 7)
+    import yaml  # only when a YAML file is read: opening a database needs none
 
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))

@@ -1,4 +1,4 @@
-"""The edit log (domain.md §7): every change is an edit; the state is derived from the heads.
+"""The edit log (docs/rules.md §7): every change is an edit; the state is derived from the heads.
 
 Pure functions over a set of edits, so merging is a set union and any arrival order,
 repetition or device gives the same state. Timestamps are for display only: nothing here
@@ -16,7 +16,7 @@ Field names are paths separated by "/" (criterion codes contain dots)::
     agency/<agency id>/fact/<report_sent|report_received|report_attached|portal/<month>>
     agency/<agency id>/visit/<detail>
 
-Signing (domain.md §7): a "signed" status edit lists the edits it covers. An edit to a
+Signing (docs/rules.md §7): a "signed" status edit lists the edits it covers. An edit to a
 lockable field of that agency (crit, fact, visit) that the signing does not cover and that
 was not made after a reopen of that signing is *held*: kept, listed, not applied.
 """
@@ -59,7 +59,7 @@ class Edit:
     reason: str | None = None
     basis: tuple[str, ...] = ()
     #: The signing public key (base64 of the raw Ed25519 key) and the signature over
-    #: signed_bytes() (domain.md §9); None on edits written before signatures existed.
+    #: signed_bytes() (docs/rules.md §9); None on edits written before signatures existed.
     key: str | None = None
     signature: str | None = None
 
@@ -168,7 +168,7 @@ class LogState:
     broken: tuple[str, ...] = ()
     #: The edits on those loops, sorted.
     looping: tuple[str, ...] = ()
-    #: Held because the roster does not trust them (domain.md §9): edit id → why.
+    #: Held because the roster does not trust them (docs/rules.md §9): edit id → why.
     untrusted: dict[str, str] = field(default_factory=dict)
     #: Why each held edit is held (edit id → Vietnamese reason), whatever the rule.
     held_reasons: dict[str, str] = field(default_factory=dict)
@@ -197,7 +197,7 @@ def derive(
 ) -> LogState:
     """The state of a set of edits: heads per field, conflicts, held edits (with reasons).
 
-    With a roster, edits it does not trust (no valid key of their author, domain.md §9) are held
+    With a roster, edits it does not trust (no valid key of their author, docs/rules.md §9) are held
     first, so they cannot apply, sign or lock anything; no signature is verified here (that
     happens once, where edits enter: the merge and the local write). Then an edit its author
     may not make is held (domain.authority); ``signed`` holds round-setting edits a signing has

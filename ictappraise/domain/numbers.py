@@ -47,7 +47,7 @@ def _from_text(text: str, what: str) -> Decimal:
 
 
 def quantize_points(value: Decimal) -> Decimal:
-    """Points of one criterion rounded to 0.01, half up (domain.md §4: 1/3 × 20 = 6.67)."""
+    """Points of one criterion rounded to 0.01, half up (docs/rules.md §4: 1/3 × 20 = 6.67)."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 

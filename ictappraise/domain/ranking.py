@@ -1,4 +1,4 @@
-"""Ranking within a category (domain.md §4): band, then total descending, then name."""
+"""Ranking within a category (docs/rules.md §4): band, then total descending, then name."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Bands, category thresholds and penalties: the rating of one agency (domain.md §3–4).
+"""Bands, category thresholds and penalties: the rating of one agency (docs/rules.md §3–4).
 
 Public, stable API used by the GUI, the CLI, the exports and outside scripts::
 
@@ -91,7 +91,7 @@ def _rules(category: int, maximum: int, tot: int, kha: int, trung_binh: int) -> 
     return CategoryRules(category, Decimal(maximum), Decimal(tot), Decimal(kha), Decimal(trung_binh))
 
 
-#: The 2022 thresholds of Bình Thuận, reproduced exactly (domain.md §3).
+#: The 2022 thresholds of Bình Thuận, reproduced exactly (docs/rules.md §3).
 RULES_2022: Mapping[int, CategoryRules] = {
     2: _rules(2, 800, 750, 700, 650),
     3: _rules(3, 500, 450, 400, 350),
@@ -156,7 +156,7 @@ def rate(
 ) -> Rating:
     """Rate an agency: base band from the total, then the penalties in their decided order.
 
-    Order (domain.md §4 [decided]): a failed criterion lowers the band once; then a late
+    Order (docs/rules.md §4 [decided]): a failed criterion lowers the band once; then a late
     or missing report caps it at Khá; then the portal rule sets Yếu. Every rule yields a
     reason line, "checked" when it did not change the band.
 

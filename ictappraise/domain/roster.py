@@ -1,4 +1,4 @@
-"""The team roster derived from the edit set, starting from the founder (domain.md §9).
+"""The team roster derived from the edit set, starting from the founder (docs/rules.md §9).
 
 Pure functions, so every laptop derives the same roster from the same edits in any order.
 

@@ -2,7 +2,7 @@
 
 From a catalog, what was entered for each criterion and the penalty facts, compute the
 per-group subtotals, the total, the failed, unscored and conflicting criteria, and the
-rating with its reasons. Not scored is not zero (domain.md §4). ``unscored`` lists every
+rating with its reasons. Not scored is not zero (docs/rules.md §4). ``unscored`` lists every
 row still to score (sub-items included, for the clerk); ``unscored_criteria`` counts each
 criterion once, for "còn n tiêu chí chưa chấm".
 """
@@ -58,7 +58,7 @@ class Appraisal:
 
 @dataclass(frozen=True)
 class PenaltyFacts:
-    """Facts behind the penalties (domain.md §4)."""
+    """Facts behind the penalties (docs/rules.md §4)."""
 
     deadline: date | None = None
     report_sent: date | None = None

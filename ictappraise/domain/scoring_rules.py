@@ -1,4 +1,4 @@
-"""Scoring-rule kinds (domain.md §5): how a criterion's points come from the appraiser's input.
+"""Scoring-rule kinds (docs/rules.md §5): how a criterion's points come from the appraiser's input.
 
 Each rule is a frozen dataclass that knows its parameters, checks them against the
 criterion's maximum, turns an input into points (refusing what it cannot score) and

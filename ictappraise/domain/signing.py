@@ -1,4 +1,4 @@
-"""What a signature covers (domain.md §9): an edit's canonical bytes, and key fingerprints.
+"""What a signature covers (docs/rules.md §9): an edit's canonical bytes, and key fingerprints.
 
 Pure Python: the Ed25519 arithmetic itself lives in ictappraise.io.keys.
 """

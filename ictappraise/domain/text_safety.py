@@ -1,4 +1,4 @@
-"""Characters no text value may hold (domain.md §9): C0 controls but tab and newline, DEL, bidi controls.
+"""Characters no text value may hold (docs/rules.md §9): C0 controls but tab and newline, DEL, bidi controls.
 
 A control character breaks the workbook writer (openpyxl refuses it) and the PDF; a bidi
 override or isolate can make a printed text read differently from what is stored. Both

@@ -9,7 +9,7 @@ from ictappraise.io.edit_lines import EDITS, strict_json, valid_edit_id
 
 FORMAT_NAME = "ictappraise-exchange"
 #: 2: ``package_id`` and, for «chỉ phần mới» packages, ``continues`` (the package before it).
-#: 3: edits may carry ``key`` and ``signature`` (domain.md §9).
+#: 3: edits may carry ``key`` and ``signature`` (docs/rules.md §9).
 FORMAT_VERSION = 3
 MAX_CHAIN_IDS = 2_000_000
 

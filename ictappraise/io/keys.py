@@ -1,8 +1,8 @@
-"""Ed25519 keys of the people using this laptop (domain.md §9): create, load, sign, verify.
+"""Ed25519 keys of the people using this laptop (docs/rules.md §9): create, load, sign, verify.
 
 Private keys live in the per-user configuration folder (settings.config_dir()/keys), one PEM
 file per key, encrypted when the user sets a passphrase; never in a database, a package or a
-log. ``cryptography`` is imported where used: the start-up frame must not load it (issue 7).
+log. ``cryptography`` is imported where used: the start-up frame must not load it.
 """
 
 from __future__ import annotations

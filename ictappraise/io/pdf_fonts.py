@@ -1,6 +1,6 @@
 """Fonts for the PDF documents: Times New Roman, else a metric-compatible serif with Vietnamese.
 
-Order (domain.md §6): Times New Roman (the users' Windows laptops), Liberation Serif 2.x
+Order (docs/rules.md §6): Times New Roman (the users' Windows laptops), Liberation Serif 2.x
 (Debian fonts-liberation2), Tinos (fonts-croscore), DejaVu Serif (Vietnamese-capable but
 wider: said once in the log). reportlab needs static TrueType files for the regular, bold
 and italic faces. A face without Vietnamese letters is skipped (it would print boxes). The

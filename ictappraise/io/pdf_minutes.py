@@ -1,4 +1,4 @@
-"""The minutes of a visit (biên bản thẩm định) as a Party-format PDF (domain.md §6).
+"""The minutes of a visit (biên bản thẩm định) as a Party-format PDF (docs/rules.md §6).
 
 The renderer receives plain data (MinutesDoc) and knows nothing of the database, so the
 batch can lay out many minutes off the GUI thread and tests can feed it any table.

@@ -1,4 +1,4 @@
-"""A large diagonal warning on every page (domain.md §9: printed fingerprints never lie).
+"""A large diagonal warning on every page (docs/rules.md §9: printed fingerprints never lie).
 
 Minutes whose stored fingerprint no longer matches the data are printed with
 "KHÔNG KHỚP VỚI BẢN ĐÃ KÝ" across each page, so no one can take them for the version both

@@ -100,7 +100,7 @@ def self_score_change(
     criterion = criterion_of(ws, agency_id, code)
     value = None
     if points is not None and points != "":
-        # Points are kept to 0.01, half up (domain.md §4): a cached "=20/3" is 6,67.
+        # Points are kept to 0.01, half up (docs/rules.md §4): a cached "=20/3" is 6,67.
         amount = quantize_points(parse_decimal(points, what=f"Điểm tự đánh giá của tiêu chí {code}"))
         check_points(amount, criterion)
         value = format_points(amount, comma=False)
@@ -207,7 +207,7 @@ def readiness_problems(ws: Workspace, agency_id: str) -> list[str]:
         problems.append(f"Còn {len(codes)} tiêu chí chưa chấm ({listed(codes)}).")
     scored = {f"crit/{c}/appraised" for c in card.conflicts} | {f"fact/{c}" for c in card.conflicts}
     others = sorted({fs.field.split("/", 2)[-1] for fs in detail.conflicts} - scored)
-    if card.conflicts or others:  # notes and visit details too (domain.md §7)
+    if card.conflicts or others:  # notes and visit details too (docs/rules.md §7)
         problems.append(f"Còn xung đột chưa giải quyết ({listed([*card.conflicts, *others])}).")
     if card.errors:
         problems.append(card.errors[0])
@@ -237,7 +237,7 @@ def unscored_labels(card: Scorecard) -> list[str]:
 def unchecked_rules(card: Scorecard) -> list[str]:
     """Reason lines of penalty rules that cannot be checked yet (a fact is not recorded).
 
-    Not a reason to refuse signing (domain.md §7 names only conflicts and unscored criteria),
+    Not a reason to refuse signing (docs/rules.md §7 names only conflicts and unscored criteria),
     but signing keeps the result as it is: the sign confirmation names these lines.
     """
     return list(card.rating.unchecked) if card.rating else []

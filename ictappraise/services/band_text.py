@@ -1,4 +1,4 @@
-"""How an agency's band is shown: decided once here, used by every output (issue 13).
+"""How an agency's band is shown: decided once here, used by every output.
 
 Four states, in this order of precedence:
 
@@ -6,7 +6,7 @@ Four states, in this order of precedence:
 - ``unvisited``: nothing scored yet — "Chưa thẩm định", no total, no band;
 - ``partial``: some criteria unscored — "Chưa đủ điểm, chưa xếp loại", and the total says
   what it covers; the "tạm tính" band over what is scored is kept for the working views only
-  (domain.md §4), never printed in a document as a band;
+  (docs/rules.md §4), never printed in a document as a band;
 - ``scored``: the band; ``signed`` says whether the minutes are signed, and documents add a
   caveat while they are not.
 """

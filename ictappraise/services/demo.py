@@ -146,7 +146,7 @@ def build_demo(db: Database) -> Workspace:
         if plan is not None:
             _visit(ws, actors, agency.id, catalog, chosen, plan, rng)
     # The demo lead founds the round last, vouching for all of the above (like an upgrade),
-    # with the labelled demo keys of resources/demo (domain.md §9).
+    # with the labelled demo keys of resources/demo (docs/rules.md §9).
     from ictappraise.services import trust
 
     signers = {key: trust.demo_signer(key) for key in actors}
@@ -361,7 +361,7 @@ def _visit_details(
         "minutes_number": "",
     }
     # The visit itself is over even when its scores are still being entered (stage
-    # "partial"): time, participants and remarks are known (issue 2: full visit details).
+    # "partial"): time, participants and remarks are known (full visit details).
     values["end"] = f"{end_hour:02d}:{minute:02d}"
     detail = ws.detail(aid)
     if plan.stage == "partial":

@@ -117,7 +117,7 @@ def _ids_problem(ids: Any) -> str | None:
 
 
 def _trust_round(rest: list[str], value: Any) -> str | None:
-    """round/founding and round/adoption/<id> (domain.md §9)."""
+    """round/founding and round/adoption/<id> (docs/rules.md §9)."""
     if not isinstance(value, Mapping):
         return f"phải là một bản ghi, không phải {_shown(value)}"
     if rest == ["founding"]:
@@ -132,7 +132,7 @@ def _trust_round(rest: list[str], value: Any) -> str | None:
 
 
 def member_key_problem(kind: str, value: Any) -> str | None:
-    """member/<id>/key/<fingerprint> and member/<id>/announce/<fingerprint> (domain.md §9)."""
+    """member/<id>/key/<fingerprint> and member/<id>/announce/<fingerprint> (docs/rules.md §9)."""
     if not isinstance(value, Mapping) or not isinstance(value.get("key"), str) or len(value["key"]) > 100:
         return f"phải là một bản ghi có khóa công khai (key), không phải {_shown(value)}"
     if kind == "announce":

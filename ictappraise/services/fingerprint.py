@@ -2,7 +2,7 @@
 
 A short SHA-256 of the canonical appraisal data (scores, notes, penalty facts, visit details)
 — exactly what signing locks. Kept apart from services.minutes so the agency list can flag
-signed minutes whose data changed without loading the PDF machinery (domain.md §9: printed
+signed minutes whose data changed without loading the PDF machinery (docs/rules.md §9: printed
 fingerprints never lie).
 """
 

@@ -1,4 +1,4 @@
-"""A database whose edit graph loops (domain.md §9): open it anyway, say what is wrong, offer a backup.
+"""A database whose edit graph loops (docs/rules.md §9): open it anyway, say what is wrong, offer a backup.
 
 Older builds merged packages whose edits named each other as parents. Such a field may have
 no head at all; ``derive()`` then reads it as absent instead of crashing. This module puts

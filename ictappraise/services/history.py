@@ -1,4 +1,4 @@
-"""The audit trail in words: who changed what, when, old → new, why (domain.md §1, §7).
+"""The audit trail in words: who changed what, when, old → new, why (docs/rules.md §1, §7).
 
 Turns Workspace.history lines into rows a clerk reads; the words for fields and values come
 from ``services.field_text`` (shared with the conflict lists).

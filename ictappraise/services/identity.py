@@ -23,7 +23,7 @@ def actor_for(ws: Workspace, identity: Identity, device_id: str) -> Actor:
         ws.actor = Actor(member_id, device_id, identity.name, ROLE_MEMBER, trust.ensure_key(identity.name))
         trust.announce(ws, ws.actor, identity.title)
         return ws.actor
-    # A round not yet founded with keys: only the lead adds people to the team (domain.md §9),
+    # A round not yet founded with keys: only the lead adds people to the team (docs/rules.md §9),
     # so a name typed on this laptop never joins it, let alone as the lead.
     raise ServiceError(
         f"«{identity.name}» chưa có trong Tổ thẩm định của đợt này. Tổ trưởng thêm thành viên mới "
@@ -33,7 +33,7 @@ def actor_for(ws: Workspace, identity: Identity, device_id: str) -> Actor:
 
 def _member_actor(ws: Workspace, member_id: str, name: str, role: str, device_id: str) -> Actor:
     """A member with their key on this laptop; in a round founded with keys, the lead of a
-    round not yet founded founds it now (the upgrade, domain.md §9)."""
+    round not yet founded founds it now (the upgrade, docs/rules.md §9)."""
     from ictappraise.services import trust
 
     signer = trust.signer_for(ws, member_id)

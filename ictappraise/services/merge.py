@@ -1,4 +1,4 @@
-"""Exchange and merge (domain.md §7): export packages, merge them, list and resolve conflicts.
+"""Exchange and merge (docs/rules.md §7): export packages, merge them, list and resolve conflicts.
 
 Merging is the union of edit logs by UUID, so any order and any repetition give the same
 state; the state itself is ``derive()``'s business. What this module adds:
@@ -199,7 +199,7 @@ def describe_plan(plan: MergePlan) -> list[str]:
 
 
 def authority_lines(plan: MergePlan) -> list[str]:
-    """What the lead must see before accepting (domain.md §9): authority changes, then what is held."""
+    """What the lead must see before accepting (docs/rules.md §9): authority changes, then what is held."""
     lines = []
     if plan.authority_changes:
         lines.append(f"Thay đổi trạng thái, Tổ thẩm định và thiết lập đợt ({len(plan.authority_changes)}):")

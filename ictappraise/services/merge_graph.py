@@ -1,4 +1,4 @@
-"""Graph sanity of a merge (domain.md §9): parents and basis must make sense before anything is written.
+"""Graph sanity of a merge (docs/rules.md §9): parents and basis must make sense before anything is written.
 
 An edit's ``parents`` are earlier edits of the same field; its ``basis`` (only on a field a
 signing locks) are status edits of the same agency. Together they must form no cycle: two

@@ -1,4 +1,4 @@
-"""Plan a merge (domain.md §7): read and check every package before anything is written.
+"""Plan a merge (docs/rules.md §7): read and check every package before anything is written.
 
 The checks (closed under parents, no tampering, chains of «chỉ phần mới» packages, values that
 fit their fields) are described in services.merge, which re-exports the public names.
@@ -72,7 +72,7 @@ class MergePlan:
 
     @property
     def needs_confirmation(self) -> bool:
-        """True when the lead must see the plan first (domain.md §9): a sender outside the team,
+        """True when the lead must see the plan first (docs/rules.md §9): a sender outside the team,
         a status, team or round-setting change, anything that would be held (an untrusted key
         included), a key announced, or a round's founding arriving."""
         return bool(
@@ -170,7 +170,7 @@ def _tampered(package: Package, edit: Edit) -> MergeRefused:
 
 
 def _check_signatures(session: Session, packages: Sequence[Package], known: set[str]) -> None:
-    """Every new signed edit's signature must verify (domain.md §9); one bad refuses the merge.
+    """Every new signed edit's signature must verify (docs/rules.md §9); one bad refuses the merge.
 
     A write is signed once for all its edits, so new edits are grouped by key and signature
     and each group verified once (with the group's edits this file already holds, if any).
@@ -210,7 +210,7 @@ def repository_edits_signed(session: Session, signature: str) -> list[Edit]:
 
 
 def _check_founding(ws: Workspace, packages: Sequence[Package]) -> None:
-    """One founding (domain.md §9): a package of a round founded elsewhere is foreign."""
+    """One founding (docs/rules.md §9): a package of a round founded elsewhere is foreign."""
     ws.state()
     ours = ws.roster.founding_id
     for package in packages:
@@ -386,7 +386,7 @@ def _trust_preview(
     return held, announced
 
 
-#: Field kinds whose every change the lead sees before accepting (domain.md §9).
+#: Field kinds whose every change the lead sees before accepting (docs/rules.md §9).
 SHOWN_KINDS = frozenset(
     {
         authority.STATUS,

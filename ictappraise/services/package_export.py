@@ -1,4 +1,4 @@
-"""Export a package (domain.md §7): every edit this file holds, or those since this device's last export."""
+"""Export a package (docs/rules.md §7): every edit this file holds, or those since this device's last export."""
 
 from __future__ import annotations
 

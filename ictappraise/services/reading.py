@@ -366,7 +366,7 @@ def conflicts_of(agency_id: str, state: LogState) -> tuple[FieldState, ...]:
 
 def default_suffix(issuing_unit: object) -> str:
     """The ký hiệu of a minutes' number when the round sets none: "BB/" and the initials of the
-    body named in the header ("TỔ THẨM ĐỊNH" → "BB/TTĐ"), issue 13."""
+    body named in the header ("TỔ THẨM ĐỊNH" → "BB/TTĐ")."""
     words = [w for w in str(issuing_unit or "").split() if w[:1].isalpha()]
     initials = "".join(w[0].upper() for w in words)
     return f"BB/{initials}" if initials else "BB"

@@ -1,4 +1,4 @@
-"""The minutes' remarks, derived from and checked against the table (issue 13).
+"""The minutes' remarks, derived from and checked against the table.
 
 - Every applied penalty and every criterion scored 0 is a required "Hạn chế" line. The
   secretary may reword it; a required line the written text does not cover (by the criterion's

@@ -54,7 +54,7 @@ def stable_id(round_key: str, *parts: str) -> str:
 
 def load_round_file(path: Path | None = None) -> dict[str, Any]:
     source = path or resource_path("rounds", DEFAULT_ROUND)
-    import yaml  # only when a YAML file is read: opening a database needs none (issue 7)
+    import yaml  # only when a YAML file is read: opening a database needs none
 
     try:
         data = yaml.safe_load(source.read_text(encoding="utf-8"))
@@ -119,7 +119,7 @@ def seed_round(ws: Workspace, path: Path | None = None) -> int:
 
 
 def _catalog(source: Path, category: int) -> dict[str, Any]:
-    import yaml  # only when a YAML file is read: opening a database needs none (issue 7)
+    import yaml  # only when a YAML file is read: opening a database needs none
 
     try:
         data = yaml.safe_load(source.read_text(encoding="utf-8"))

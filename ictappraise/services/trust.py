@@ -1,4 +1,4 @@
-"""Keys and the roster as use cases (domain.md §9): founding, adopting, announcing, admitting.
+"""Keys and the roster as use cases (docs/rules.md §9): founding, adopting, announcing, admitting.
 
 Founding and upgrading are one act: the lead signs a ``round/founding`` edit naming their
 public key and vouching for every edit already in the file (the seed, or the edits written
@@ -169,7 +169,7 @@ def local_fingerprints() -> list[tuple[str, str]]:
 
 
 def revoke_keys(ws: Workspace, member_id: str) -> int:
-    """The lead revokes a member's keys, keeping the edits each key signed so far (domain.md §9):
+    """The lead revokes a member's keys, keeping the edits each key signed so far (docs/rules.md §9):
     a stolen key of a removed member then signs nothing that applies. Returns the keys revoked."""
     ws.state()
     theirs = [key for key, owner in ws.roster.keys.items() if owner == member_id]

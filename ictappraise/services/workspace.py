@@ -72,7 +72,7 @@ class Change:
     field: str
     value: Any
     reason: str | None = None
-    #: Only the lead's conflict resolution may write over a field in conflict (domain.md §7).
+    #: Only the lead's conflict resolution may write over a field in conflict (docs/rules.md §7).
     resolution: bool = False
 
 
@@ -111,7 +111,7 @@ class Workspace:
         return self._states
 
     def _derive_all(self) -> None:
-        """Derive every scope: the roster first, then the agencies, then the round (domain.md §9)."""
+        """Derive every scope: the roster first, then the agencies, then the round (docs/rules.md §9)."""
         assert self._states is not None
         self._states.clear()
         self._states.update(authority.derive_all(self._edits, repository.ROUND_SCOPE))
@@ -414,7 +414,7 @@ class Workspace:
         return edit
 
     def _check_trusted(self, edit: Edit, actor: Actor) -> None:
-        """Refuse a write the roster would hold (domain.md §9): never accept what cannot apply."""
+        """Refuse a write the roster would hold (docs/rules.md §9): never accept what cannot apply."""
         if edit.key is None:
             raise ServiceError(
                 f"Máy này không có khóa của {actor.name or 'người đang thao tác'} được Tổ trưởng công nhận, "

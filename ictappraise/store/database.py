@@ -61,7 +61,7 @@ def _migrate_0_to_1(connection: sqlite3.Connection) -> None:
 
 
 def _migrate_1_to_2(connection: sqlite3.Connection) -> None:
-    """Signed edits (domain.md §9): the signing key and signature of each edit (NULL before)."""
+    """Signed edits (docs/rules.md §9): the signing key and signature of each edit (NULL before)."""
     columns = {row[1] for row in connection.execute("PRAGMA table_info(edits)")}
     for name in ("key", "signature"):
         if name not in columns:  # a new file got them from the mappings in step 0 → 1

@@ -113,7 +113,7 @@ def _action(menu: QMenu, text: str, slot: object, shortcut: object = None) -> QA
     action.triggered.connect(slot)  # type: ignore[arg-type]
     if shortcut is not None:
         # setShortcuts, not setShortcut: the latter's overloads load Qt's key enums, a seventh
-        # of the first frame's time (issue 7).
+        # of the first frame's time.
         action.setShortcuts([QKeySequence(shortcut)])  # type: ignore[arg-type]
     return action
 
@@ -256,7 +256,7 @@ def open_round_settings(window: MainWindow) -> None:
 
 
 def open_commendation(window: MainWindow) -> None:
-    """Model agencies and exemplary individuals proposed for the year's awards (issue 14)."""
+    """Model agencies and exemplary individuals proposed for the year's awards."""
     from ictappraise.ui.dialogs.commendation import CommendationDialog
 
     dialog = CommendationDialog(window.ws, window)

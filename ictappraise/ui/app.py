@@ -212,7 +212,7 @@ def _after_open(window: MainWindow, ws: Workspace, demo: bool) -> None:
 
 
 def first_start_notice() -> str:
-    """What a new file holds and what the lead does first (issue 15 #10)."""
+    """What a new file holds and what the lead does first."""
     return QCoreApplication.translate(
         "app",
         "<b>Tệp dữ liệu mới, đang chứa dữ liệu mẫu của đợt 2022</b> (bộ tiêu chí Phụ lục 2–7, Tổ "

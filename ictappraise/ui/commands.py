@@ -1,7 +1,7 @@
 """Undo commands: one per user action, holding old and new field values (orange-canvas style).
 
 A command never touches widgets: redo writes the new values, undo writes the old ones —
-both as ordinary edits, so undo is "a new edit restoring the old value" (domain.md §7).
+both as ordinary edits, so undo is "a new edit restoring the old value" (docs/rules.md §7).
 """
 
 from __future__ import annotations

@@ -190,7 +190,7 @@ class ConflictDialog(QDialog):
         self.reason_edit.setMaximumHeight(80)
         self.status_label = QLabel(self)
         self.resolve_button = QPushButton(self.tr("&Giải quyết"), self)
-        # Held edits (domain.md §9): the lead may accept one, with the same reason box.
+        # Held edits (docs/rules.md §9): the lead may accept one, with the same reason box.
         self.held_model = HeldTableModel(self)
         self.held_view, self.held_proxy = _table(self.held_model, self)
         self.accept_button = QPushButton(self.tr("&Chấp nhận sửa đổi bị giữ lại"), self)
@@ -359,7 +359,7 @@ class MergeDialog(QDialog):
         self.choose_button = QPushButton(self.tr("&Chọn gói dữ liệu…"), self)
         self.merge_button = QPushButton(self.tr("&Tổng hợp"), self)
         self.conflicts_button = QPushButton(self.tr("Giải quyết &xung đột…"), self)
-        # What the lead must see before accepting (domain.md §9): authority changes, then what is held.
+        # What the lead must see before accepting (docs/rules.md §9): authority changes, then what is held.
         self.authority_label = QLabel(self)
         self.authority_model = QStringListModel(self)
         self.authority_view = QListView(self)

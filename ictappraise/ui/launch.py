@@ -2,7 +2,7 @@
 
 This module imports only PySide6 and light modules of ours. The store (SQLAlchemy), the rules
 and the panels are imported after the first frame is on screen, so the window appears about as
-fast as an empty Qt window does (issue 7); opening, and every dialog it may need, is ui/app.py.
+fast as an empty Qt window does; opening, and every dialog it may need, is ui/app.py.
 """
 
 from __future__ import annotations

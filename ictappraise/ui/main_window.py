@@ -3,7 +3,7 @@
 Thin: it lays out the panels, routes the controller's "changed" signals to them and opens
 dialogs. Menu actions that belong to a feature live in ui/actions.py.
 
-It is built in two steps so the first frame paints at once (issue 7): the frame (title, menus,
+It is built in two steps so the first frame paints at once: the frame (title, menus,
 saved geometry, "opening…") needs only PySide6; attach() imports the panels, which pull in the
 store and the rules, and fills the window once a workspace is open.
 """
@@ -335,8 +335,8 @@ class MainWindow(QMainWindow):
             )
 
     def _show_previous(self, code: str, maximum: Decimal) -> None:
-        """Previous years' bands under the header and in the preview (issue 14)."""
-        from ictappraise.domain.trends import trend_text  # not at start-up (issue 7)
+        """Previous years' bands under the header and in the preview."""
+        from ictappraise.domain.trends import trend_text  # not at start-up
         from ictappraise.services.chain import previous_of
 
         found = previous_of(self.ws, code)

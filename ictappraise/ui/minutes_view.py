@@ -178,7 +178,7 @@ class MinutesDialog(QDialog):
     def _unchecked_note(self) -> str:
         """Penalty rules not checked yet (a fact not recorded), said before signing; "" if none.
 
-        Not a reason to refuse (domain.md §7), but signing locks the facts: the band stays as it
+        Not a reason to refuse (docs/rules.md §7), but signing locks the facts: the band stays as it
         is now, as if the rule did not apply.
         """
         lines = unchecked_rules(self.ws.detail(self.agency_id).scorecard)

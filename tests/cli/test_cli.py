@@ -211,7 +211,7 @@ def test_results_table(user_env: dict[str, str], demo_db: Path) -> None:
     for name in ("Huyện ủy Tuy Phong", "Huyện ủy Bắc Bình", "Báo Bình Thuận", "Hội Cựu chiến binh tỉnh"):
         assert name in out
     assert "Tốt" in out and "Khá" in out and "Trung bình" in out and "Yếu" in out
-    # Agencies not fully scored show no band (issue 13), in the words every output uses.
+    # Agencies not fully scored show no band, in the words every output uses.
     assert "Chưa đủ điểm, chưa xếp loại" in out and "tạm tính" not in out
     assert "Chưa thẩm định" in out and "(20/34 tiêu chí đã chấm)" in out
     assert "/800" in out and "/400" in out

@@ -1,4 +1,4 @@
-"""The demo database against domain.md §2 and the foundation issue: the evening of 14/12/2022."""
+"""The demo database against docs/rules.md §2 and the foundation issue: the evening of 14/12/2022."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from ictappraise.services.workspace import SYSTEM_AUTHOR, Workspace
 from ictappraise.store import repository
 from ictappraise.store.database import open_database
 
-# domain.md §2, typed in from the spec (full names as a clerk writes them).
+# docs/rules.md §2, typed in from the spec (full names as a clerk writes them).
 SPEC_AGENCIES = {
     2: {
         "Văn phòng Tỉnh ủy",

@@ -1,4 +1,4 @@
-"""Criteria catalogs: the six shipped samples, validation failures, round trip (domain.md §5)."""
+"""Criteria catalogs: the six shipped samples, validation failures, round trip (docs/rules.md §5)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def small_catalog_fixture() -> Catalog:
 
 CATALOG_DIR = Path(__file__).resolve().parents[2] / "resources" / "catalogs"
 
-# domain.md §5: points per group I/II/III/IV and the category maximum.
+# docs/rules.md §5: points per group I/II/III/IV and the category maximum.
 SPEC_SIZES = {
     2: (120, 120, 380, 180, 800),
     3: (80, 80, 230, 110, 500),

@@ -1,4 +1,4 @@
-"""The edit log (domain.md §7): heads, conflicts, undo, merge as a set union, held edits."""
+"""The edit log (docs/rules.md §7): heads, conflicts, undo, merge as a set union, held edits."""
 
 from __future__ import annotations
 
@@ -306,7 +306,7 @@ def test_edit_json_round_trip() -> None:
     assert Edit.from_json(data) == original
 
 
-# -- graphs an older build let in (issue 12): derive never crashes ------------------------------
+# -- graphs an older build let in: derive never crashes ------------------------------
 
 
 def test_a_cycle_of_two_leaves_a_headless_field_that_reads_as_absent() -> None:

@@ -1,4 +1,4 @@
-"""rank(): band first, then total descending, then name; ties share a rank (domain.md §4)."""
+"""rank(): band first, then total descending, then name; ties share a rank (docs/rules.md §4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""rate(): band boundaries of every category and the penalties (domain.md §3–4)."""
+"""rate(): band boundaries of every category and the penalties (docs/rules.md §3–4)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from ictappraise.domain.rating import Band, CategoryRules, rate
 
 TOT, KHA, TB, YEU = Band.TOT, Band.KHA, Band.TRUNG_BINH, Band.YEU
 
-# The table of domain.md §3, typed in from the spec (not from the code):
+# The table of docs/rules.md §3, typed in from the spec (not from the code):
 # category: (maximum, lower bound of Tốt, of Khá, of Trung bình).
 SPEC_TABLE = {
     2: (800, 750, 700, 650),

@@ -1,4 +1,4 @@
-"""The roster from the founder (domain.md §9), pure: any order, same roster; nothing untrusted applies.
+"""The roster from the founder (docs/rules.md §9), pure: any order, same roster; nothing untrusted applies.
 
 derive() never verifies signatures (the merge does), so keys here are plain strings.
 """

@@ -1,4 +1,4 @@
-"""score_agency(): subtotals, failed and unscored criteria, conflicts, penalty facts (domain.md §4)."""
+"""score_agency(): subtotals, failed and unscored criteria, conflicts, penalty facts (docs/rules.md §4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The nine scoring-rule kinds (domain.md §5): points from good input, refusal of bad input."""
+"""The nine scoring-rule kinds (docs/rules.md §5): points from good input, refusal of bad input."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def test_yes_no_normalizes_to_bool() -> None:
 @pytest.mark.parametrize(
     ("numerator", "denominator", "maximum", "points"),
     [
-        (1, 3, 20, "6.67"),  # domain.md §4: 1/3 × 20 = 6.67
+        (1, 3, 20, "6.67"),  # docs/rules.md §4: 1/3 × 20 = 6.67
         (2, 3, 20, "13.33"),
         (0, 7, 20, "0"),
         (7, 7, 20, "20"),

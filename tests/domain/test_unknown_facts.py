@@ -1,4 +1,4 @@
-"""Reason lines when a penalty fact is not recorded yet: never "checked, on time" (domain.md §4)."""
+"""Reason lines when a penalty fact is not recorded yet: never "checked, on time" (docs/rules.md §4)."""
 
 from __future__ import annotations
 

@@ -299,7 +299,7 @@ def test_two_forms_of_one_agency_are_refused(shared_ws, base_form: Path, tmp_pat
     assert "cùng là phiếu của Ban Tổ chức Tỉnh ủy" in plan.files[1].errors[0]
 
 
-# -- hostile text (issue 7): accepted as NFC text without control characters, or refused ---------
+# -- hostile text: accepted as NFC text without control characters, or refused ---------
 
 
 def test_hostile_text_is_accepted_clean(shared_ws, base_form: Path, tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
 """A program's form with a criterion row deleted, or merged cells over the code or score column,
-is refused with the rows or criteria named, and nothing is written (issue 12)."""
+is refused with the rows or criteria named, and nothing is written."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The self-assessment form an agency fills without calling the office (issue 13), cell by cell."""
+"""The self-assessment form an agency fills without calling the office, cell by cell."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Exports write what they can (issue 12): control characters an older build stored become U+FFFD.
+"""Exports write what they can: control characters an older build stored become U+FFFD.
 
 openpyxl raised IllegalCharacterError on a note or a name holding "\\x1b"; the PDFs drew boxes
 or let a bidi override reorder a printed name. The bad values are appended here unchecked,

@@ -1,4 +1,4 @@
-"""Printed fingerprints never lie (domain.md §9, issue 12).
+"""Printed fingerprints never lie (docs/rules.md §9).
 
 A forged package reopened signed minutes, changed a score and signed again with the ORIGINAL
 fingerprint. The minutes were then reprinted as if signed, the mismatch only a log line. Now

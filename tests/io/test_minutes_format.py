@@ -1,4 +1,4 @@
-"""The minutes' format and wording as HD 36-HD/VPTW has them (issue 13), read back from the PDF."""
+"""The minutes' format and wording as HD 36-HD/VPTW has them, read back from the PDF."""
 
 from __future__ import annotations
 

@@ -47,13 +47,13 @@ def test_tuy_phong_minutes_carry_every_row_total_and_band(lead_ws: Workspace, tm
         f"đề xuất xếp loại: {card.rating.band.value}",
         "Buổi thẩm định kết thúc vào lúc 10 giờ 00 phút",
         "Biên bản được lập thành 02 (hai) bản",
-        # Both blocks alike, the agency's naming the party and the title (issue 13).
+        # Both blocks alike, the agency's naming the party and the title.
         "ĐẠI DIỆN HUYỆN ỦY TUY PHONG PHÓ BÍ THƯ THƯỜNG TRỰC T/M TỔ THẨM ĐỊNH TỔ TRƯỞNG",
         "THƯ KÝ",
         f"Mã đối chiếu: {doc.fingerprint} (để đối chiếu bản giấy với dữ liệu thẩm định)",
     ):
         assert expected in text, expected
-    # One plain sentence per penalty rule (issue 13), not the domain's reason lines.
+    # One plain sentence per penalty rule, not the domain's reason lines.
     for sentence in (
         f"Tổng điểm thẩm định {format_points(card.total)}/800, đạt mức Tốt (từ 750 điểm)",
         "Không có tiêu chí nào đạt 0 điểm",
@@ -144,7 +144,7 @@ def test_unscored_agency_prints_only_as_a_marked_draft(lead_ws: Workspace, tmp_p
     card = lead_ws.detail(lead_ws.find_agency("VPTU").id).scorecard
     assert doc.draft
     assert "DỰ THẢO" in text and "Dự thảo, chưa ký" in PdfReader(str(path)).metadata["/Keywords"]
-    # Unscored is not zero: no band proposed, rule 1 not claimed as checked (issue 13).
+    # Unscored is not zero: no band proposed, rule 1 not claimed as checked.
     missing = len(card.unscored_criteria)
     assert f"Chưa đề xuất xếp loại: còn {missing} tiêu chí chưa chấm" in text
     assert f"Chưa kiểm tra được điều kiện tiêu chí đạt 0 điểm: còn {missing} tiêu chí chưa chấm" in text

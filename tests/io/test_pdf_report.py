@@ -46,7 +46,7 @@ def test_report_ranks_every_agency_with_totals_bands_and_counts(lead_ws: Workspa
     # Tuy Phong is ranked with its own total and band, La Gi lowered to Yếu by the portal rule.
     assert "Huyện ủy Tuy Phong Đã ký biên bản 784,12 800 Tốt" in text
     assert "Thị ủy La Gi Đã ký biên bản 742,88 800 Khá Xếp loại Yếu: 3 tháng không đủ tin, bài" in text
-    # Half scored: its total says what it covers, and no band, provisional or not (issue 13).
+    # Half scored: its total says what it covers, and no band, provisional or not.
     assert (
         "Văn phòng Tỉnh ủy Điểm của 20/34 tiêu chí đã chấm 499,71 800 — Chưa đủ điểm, chưa xếp loại" in text
     )
@@ -77,7 +77,7 @@ def test_report_has_a_chart_and_party_page_layout(lead_ws: Workspace, tmp_path: 
 def test_report_is_a_party_document_the_standing_committee_can_decide_on(
     lead_ws: Workspace, tmp_path: Path
 ) -> None:
-    """Issue 13: number, date, what it is attached to, assessment, proposals, annex, Nơi nhận."""
+    """A Party document: number, date, what it is attached to, assessment, proposals, annex, Nơi nhận."""
     path = tmp_path / "report.pdf"
     doc = results_report.write_report(lead_ws, path)  # no date: the last signing date, not today
     text = full_text(path)

@@ -1,4 +1,4 @@
-"""One way to show a band: every output says the same thing of the same agency (issue 13)."""
+"""One way to show a band: every output says the same thing of the same agency."""
 
 from __future__ import annotations
 

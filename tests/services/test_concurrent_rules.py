@@ -1,4 +1,4 @@
-"""Rules that only show with concurrent edits from several laptops (domain.md §7, issue 6)."""
+"""Rules that only show with concurrent edits from several laptops (docs/rules.md §7)."""
 
 from __future__ import annotations
 

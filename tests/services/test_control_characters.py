@@ -1,4 +1,4 @@
-"""Control characters and bidi overrides are refused in every text value (domain.md §9, issue 12).
+"""Control characters and bidi overrides are refused in every text value (docs/rules.md §9).
 
 A note holding "\\x1b" used to be merged, and then `export-xlsx` died with openpyxl's
 IllegalCharacterError. Refused at input (every local write), at merge (values, nested JSON

@@ -1,4 +1,4 @@
-"""The demo is what every evaluator reads first: it has to be plausible (issue 13)."""
+"""The demo is what every evaluator reads first: it has to be plausible."""
 
 from __future__ import annotations
 

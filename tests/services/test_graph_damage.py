@@ -1,4 +1,4 @@
-"""A database that already holds a looping edit graph (issue 12): it opens and says what is wrong.
+"""A database that already holds a looping edit graph: it opens and says what is wrong.
 
 An older build merged two edits that named each other as parent; `results`, `export-xlsx`
 and the main window then died with IndexError. The loop is written here directly with

@@ -1,4 +1,4 @@
-"""Minutes remarks derived from and checked against the table (issue 13)."""
+"""Minutes remarks derived from and checked against the table."""
 
 from __future__ import annotations
 

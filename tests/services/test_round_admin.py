@@ -16,7 +16,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def test_rating_settings_are_refused_while_minutes_are_signed(lead_ws):
-    """Signed minutes are final (domain.md §6): the deadline, quota and thresholds that rated them stay."""
+    """Signed minutes are final (docs/rules.md §6): the deadline, quota and thresholds that rated them stay."""
     with pytest.raises(ServiceError, match="biên bản đã ký"):
         admin.set_round_settings(lead_ws, report_deadline=date(2022, 12, 10))
     with pytest.raises(ServiceError, match="biên bản đã ký"):

@@ -1,4 +1,4 @@
-"""The command line and keys (domain.md §9): --as needs the member's key on this laptop; joining."""
+"""The command line and keys (docs/rules.md §9): --as needs the member's key on this laptop; joining."""
 
 from __future__ import annotations
 

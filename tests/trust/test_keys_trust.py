@@ -1,4 +1,4 @@
-"""Authenticity (domain.md §9): signed edits, the roster from the founder, keys held and admitted."""
+"""Authenticity (docs/rules.md §9): signed edits, the roster from the founder, keys held and admitted."""
 
 from __future__ import annotations
 

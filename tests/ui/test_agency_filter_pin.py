@@ -74,7 +74,7 @@ def test_a_score_change_that_leaves_the_filter_keeps_the_agency(window: MainWind
     QApplication.processEvents()
     hupq = window.ws.find_agency("HUPQ").id
     assert listed(window) == [hupq]
-    window.agencies.enter_list()  # typing filters only; Enter opens the match (issue 15)
+    window.agencies.enter_list()  # typing filters only; Enter opens the match
     window.agencies.status.setCurrentIndex(window.agencies.status.findData("not_started"))
     QApplication.processEvents()
     assert listed(window) == [hupq] and window.agency_id == hupq

@@ -1,4 +1,4 @@
-"""The smaller stumbles of issue 15 §11: undo steps that do nothing, save folders, messages."""
+"""A clerk's smaller stumbles: undo steps that do nothing, save folders, messages."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A control character typed or pasted into a note is refused in the window (issue 12)."""
+"""A control character typed or pasted into a note is refused in the window."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The main window opens a database that already holds a looping edit graph (issue 12).
+"""The main window opens a database that already holds a looping edit graph.
 
 It used to stay on "Đang mở tệp dữ liệu…" behind an IndexError. Now it says what is wrong,
 offers the backup taken before the merge that brought the loop, and opens either way.

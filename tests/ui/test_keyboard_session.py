@@ -1,4 +1,4 @@
-"""Issue 15, done when: a clerk at 1366×768 scores Huyện ủy Tuy Phong end to end with the
+"""A clerk at 1366×768 scores Huyện ủy Tuy Phong end to end with the
 keyboard only — search, every criterion, a question before a count that is probably points,
 the penalty facts — and the stored values are the ones typed, nothing else."""
 

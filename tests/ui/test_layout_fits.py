@@ -1,4 +1,4 @@
-"""Nothing that matters cut at 1366×768, and the room grows with the window (issue 15 §3)."""
+"""Nothing that matters cut at 1366×768, and the room grows with the window."""
 
 from __future__ import annotations
 

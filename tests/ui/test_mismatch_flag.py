@@ -1,4 +1,4 @@
-"""The agency list flags signed minutes whose data no longer matches them (issue 12)."""
+"""The agency list flags signed minutes whose data no longer matches them."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Signing with a penalty rule still "Chưa kiểm tra được": allowed, but the question names it.
 
-domain.md §7 refuses signing only for conflicts and unscored criteria. A rule whose fact is not
+docs/rules.md §7 refuses signing only for conflicts and unscored criteria. A rule whose fact is not
 recorded (no report date) never lowers the band, and signing locks the facts, so the sign
 confirmation says so plainly; an agency with every fact recorded gets no such note.
 """
@@ -54,7 +54,7 @@ def test_no_report_date_is_named_in_the_sign_confirmation(qtbot: QtBot, lead_ws:
 
 
 def test_praise_the_table_contradicts_is_named_before_signing(qtbot: QtBot, lead_ws: Workspace) -> None:
-    """Issue 13: "Ưu điểm" praising a criterion below half its maximum is flagged, not refused."""
+    """"Ưu điểm" praising a criterion below half its maximum is flagged, not refused."""
     from ictappraise.domain.scorecard import Appraisal
     from ictappraise.services.appraisal import set_appraisal, set_visit
     from ictappraise.services.workspace import Change

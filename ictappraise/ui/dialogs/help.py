@@ -1,7 +1,7 @@
 """Help → the rules of the round in Vietnamese: bands, penalties, the decided points, signing, merge.
 
 The numbers (maxima, thresholds, deadline, quota) come from the open round, so the help
-always describes the rules the app applies to this round (domain.md §3, §4, §7).
+always describes the rules the app applies to this round (docs/rules.md §3, §4, §7).
 """
 
 from __future__ import annotations
@@ -252,7 +252,7 @@ class RulesHelpDialog(QDialog):
         return _list_section(self.tr("5. Nhiều máy, một kết quả: tổng hợp dữ liệu"), items)
 
     def _years_section(self) -> str:
-        """Previous years, follow-ups and the commendation rules of this round (issue 14)."""
+        """Previous years, follow-ups and the commendation rules of this round."""
         from ictappraise.services import chain, commendation
 
         model, individual = commendation.rules_text(commendation.top_n(self.ws))

@@ -1,4 +1,4 @@
-"""Help shows the round's own thresholds and the decided points of domain.md §4."""
+"""Help shows the round's own thresholds and the decided points of docs/rules.md §4."""
 
 from __future__ import annotations
 
