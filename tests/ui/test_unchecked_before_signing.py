@@ -54,7 +54,7 @@ def test_no_report_date_is_named_in_the_sign_confirmation(qtbot: QtBot, lead_ws:
 
 
 def test_praise_the_table_contradicts_is_named_before_signing(qtbot: QtBot, lead_ws: Workspace) -> None:
-    """ "Ưu điểm" praising a criterion below half its maximum is flagged, not refused."""
+    """Praise in «Ưu điểm» of a criterion below half its maximum is flagged, not refused."""
     from ictappraise.domain.scorecard import Appraisal
     from ictappraise.services.appraisal import set_appraisal, set_visit
     from ictappraise.services.workspace import Change
