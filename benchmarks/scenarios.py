@@ -51,7 +51,9 @@ def acting_workspace(path: Path, *, backup: bool = False) -> Iterator[Workspace]
         ws = Workspace(db)
         member = ws.find_member(ACTING)
         assert member is not None
-        ws.actor = Actor(member.id, "bench-device", member.name, member.role)
+        from ictappraise.services.trust import signer_for  # the demo's labelled key of the member
+
+        ws.actor = Actor(member.id, "bench-device", member.name, member.role, signer_for(ws, member.id))
         yield ws
     finally:
         db.close()
@@ -100,11 +102,13 @@ def build_big_catalog_file(path: Path, criteria: int = 150) -> tuple[Path, str]:
     try:
         ws = Workspace(db)
         seed_round(ws)
+        lead = next(m for m in ws.members() if m.role == "lead")  # only the lead changes a catalog
+        ws.actor = Actor(lead.id, "bench-device", lead.name, lead.role)
+        catalog = synthetic_catalog(ws.catalog(2), criteria)
+        ws.write([Change(catalog_field(2), catalog.to_dict())])
         member = ws.find_member(ACTING)
         assert member is not None
         ws.actor = Actor(member.id, "bench-device", member.name, member.role)
-        catalog = synthetic_catalog(ws.catalog(2), criteria)
-        ws.write([Change(catalog_field(2), catalog.to_dict())])
         agency = next(a for a in ws.agencies() if a.category == 2)
         changes = []
         for leaf in catalog.leaves():

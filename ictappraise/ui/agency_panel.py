@@ -129,7 +129,9 @@ class AgencyPanel(QWidget):
         # Thuận Bắc" and "…Nam" stay whole; the band column fits its longest text.
         self.table.setWordWrap(True)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Row heights follow their text, measured when rows or widths change; a score edit
+        # re-measures its own row only (ResizeToContents measured all 25 on every edit).
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
         metrics = self.table.fontMetrics()
@@ -161,6 +163,18 @@ class AgencyPanel(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.model.dataChanged.connect(lambda *_: self._update_note())
         self.model.modelReset.connect(self._update_note)
+        self.proxy.dataChanged.connect(self._fit_rows_of)
+        for signal in (self.proxy.modelReset, self.proxy.layoutChanged, self.proxy.rowsInserted):
+            signal.connect(self._fit_all_rows)
+        header.sectionResized.connect(self._fit_all_rows)
+        self._fit_all_rows()
+
+    def _fit_all_rows(self, *_args: object) -> None:
+        self.table.resizeRowsToContents()
+
+    def _fit_rows_of(self, top: QModelIndex, bottom: QModelIndex, *_args: object) -> None:
+        for row in range(top.row(), bottom.row() + 1):
+            self.table.resizeRowToContents(row)
 
     def _column_menu(self, header: QHeaderView) -> None:
         """Right-click on the header: choose the columns (status, code, Phụ lục are hidden first)."""
