@@ -152,6 +152,7 @@ def rate(
     report_attached: bool = True,
     portal_missing_months: int = 0,
     portal_unentered_months: int = 0,
+    unscored_criteria: int = 0,
     rules: Mapping[int, CategoryRules] | None = None,
 ) -> Rating:
     """Rate an agency: base band from the total, then the penalties in their decided order.
@@ -160,7 +161,8 @@ def rate(
     or missing report caps it at Khá; then the portal rule sets Yếu. Every rule yields a
     reason line, "checked" when it did not change the band.
 
-    Unknown facts never lower the band and are never reported as checked: ``days_late=None``
+    Unknown facts never lower the band and are never reported as checked: ``unscored_criteria``
+    (criteria nobody has scored, when none has failed), ``days_late=None``
     (no report date recorded) and months not entered (``portal_unentered_months``) that could
     still reach the limit give a line starting with UNCHECKED instead of CHECKED.
     """
@@ -189,6 +191,12 @@ def rate(
         else:  # §4: a rule that did not change the band is listed as checked
             reasons.append(f"Đã kiểm tra: tiêu chí {what} đạt 0 điểm — đã ở mức Yếu, không hạ thêm.")
         band = lowered
+    elif unscored_criteria:
+        # Not scored is not zero (docs/rules.md §4): rule 1 cannot be decided yet.
+        reasons.append(
+            f"{UNCHECKED}: còn {unscored_criteria} tiêu chí chưa chấm — chưa xét được tiêu chí đạt 0 điểm "
+            "(có tiêu chí đạt 0 điểm thì hạ một bậc)."
+        )
     else:
         reasons.append("Đã kiểm tra: không có tiêu chí nào đạt 0 điểm.")
 

@@ -233,6 +233,7 @@ def score_agency(
             report_attached=facts.report_attached,
             portal_missing_months=facts.portal_missing_months,
             portal_unentered_months=facts.portal_unentered_months,
+            unscored_criteria=len(unscored_criteria),
             rules=rules,
         )
     return Scorecard(

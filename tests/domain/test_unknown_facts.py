@@ -112,3 +112,15 @@ def test_scorecard_with_facts_recorded_keeps_its_lines() -> None:
     assert _portal_line(card.rating.reasons) == (
         f"{CHECKED}: 1 tháng không đủ tin, bài trên Cổng thông tin điện tử Đảng bộ tỉnh (dưới 3 tháng)."
     )
+
+
+def test_unscored_criteria_leave_the_failed_criterion_rule_unchecked() -> None:
+    """Not scored is not zero: with criteria unscored and none at 0, rule 1 is not 'checked'."""
+    from ictappraise.domain.rating import UNCHECKED, Band, rate
+
+    rating = rate(2, "760", unscored_criteria=14)
+    assert rating.band is Band.TOT and rating.applied == ()
+    assert rating.reasons[1].startswith(UNCHECKED) and "còn 14 tiêu chí chưa chấm" in rating.reasons[1]
+    assert rating.unchecked == (rating.reasons[1],)
+    failed = rate(2, "760", failed_criteria=["I.1"], unscored_criteria=14)  # a 0 is known: it counts
+    assert failed.band is Band.KHA and failed.applied[0].startswith("Hạ một bậc")
