@@ -3,10 +3,15 @@
 What an attacker with a text editor can do: read a database with sqlite3, write edits by
 hand (any author, any field, any value), recompute the manifest's checksums, zip it. Built
 only from docs/exchange-format.md, so the tests that use it judge the program from outside.
+
+A team member also holds their own private key: ``package(..., key_file=...)`` signs the
+edits as one write with it ("Signatures (format 3)"), exactly as their laptop would, so the
+program must refuse them for what they change, not for a missing signature.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import itertools
 import json
@@ -18,6 +23,47 @@ from pathlib import Path
 from typing import Any
 
 _ids = itertools.count()
+
+SIGNATURE_VERSION = "ictappraise-edit-v1"
+DEMO_KEYS = Path(__file__).resolve().parents[2] / "resources" / "demo"
+# The edit's keys signed_bytes covers, in order (docs/exchange-format.md, "Signatures").
+_SIGNED = ("id", "field", "value", "author", "device", "created_at", "parents", "reason", "basis", "key")
+_DEMO_KEY_FILES = {
+    "Nguyễn Thị Thắng": "demo-lead-key.pem",
+    "Chuyên viên A": "demo-a-key.pem",
+    "Chuyên viên B": "demo-b-key.pem",
+    "Chuyên viên C": "demo-c-key.pem",
+}
+
+
+def demo_key(name: str) -> Path:
+    """The labelled demo private key (PEM) of a demo team member, by name."""
+    return DEMO_KEYS / _DEMO_KEY_FILES[name]
+
+
+def signed_bytes(edit: dict[str, Any]) -> bytes:
+    """The canonical bytes of an edit: the compact UTF-8 JSON array of the format document."""
+    document = [SIGNATURE_VERSION, *(edit[name] for name in _SIGNED)]
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def write_digest(edits: list[dict[str, Any]]) -> bytes:
+    """What one signature covers: sha256 of the edits' sha256(signed_bytes), sorted by edit id."""
+    hashes = sorted((e["id"], hashlib.sha256(signed_bytes(e)).digest()) for e in edits)
+    return hashlib.sha256(b"".join(digest for _id, digest in hashes)).digest()
+
+
+def sign_write(edits: list[dict[str, Any]], key_file: Path) -> list[dict[str, Any]]:
+    """The edits as one write signed with the Ed25519 private key in key_file (PEM, no passphrase)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    private = serialization.load_pem_private_key(key_file.read_bytes(), None)
+    assert isinstance(private, Ed25519PrivateKey), key_file
+    raw = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    keyed = [{**e, "key": base64.b64encode(raw).decode("ascii")} for e in edits]
+    signature = base64.b64encode(private.sign(write_digest(keyed))).decode("ascii")
+    return [{**e, "signature": signature} for e in keyed]
 
 
 @dataclass
@@ -87,13 +133,15 @@ class Forger:
         self.edits.append(edit)
         return str(edit["id"])
 
-    def package(self, path: Path, sender_name: str) -> Path:
-        """The edits in a version 2 package with correct checksums."""
-        lines = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in self.edits)
+    def package(self, path: Path, sender_name: str, key_file: Path | None = None) -> Path:
+        """The edits in a package with correct checksums: signed as one write with key_file
+        (format 3), or unsigned (format 2) without one."""
+        edits = sign_write(self.edits, key_file) if key_file is not None else self.edits
+        lines = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in edits)
         data = lines.encode("utf-8")
         manifest = {
             "format": "ictappraise-exchange",
-            "format_version": 2,
+            "format_version": 3 if key_file is not None else 2,
             "package_id": str(uuid.uuid4()),
             "schema_version": 1,
             "app_version": "0.1.0",
@@ -103,7 +151,7 @@ class Forger:
             "created_at": "2022-12-20T22:05:00+07:00",
             "since_last": False,
             "continues": None,
-            "counts": {"edits": len(self.edits), "attachments": 0},
+            "counts": {"edits": len(edits), "attachments": 0},
             "files": {"edits.jsonl": {"sha256": hashlib.sha256(data).hexdigest()}},
         }
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:

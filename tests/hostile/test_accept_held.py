@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from ictx_writer import Forger  # noqa: E402
+from ictx_writer import Forger, demo_key  # noqa: E402
 from test_hostile_packages import LEAD, MEMBER_A, cli  # noqa: E402
 
 from tests.support import member_ws  # noqa: E402
@@ -17,7 +17,7 @@ def test_only_the_lead_accepts_a_held_edit(demo_db: Path, tmp_path: Path) -> Non
     forger.author = forger.member(MEMBER_A)
     hupq = forger.agency("HUPQ")
     held_id = forger.write(f"agency/{hupq}/name", "Huyện ủy Phú Quý (tên mới)")
-    cli("merge", "--db", demo_db, forger.package(tmp_path / "a.ictx", MEMBER_A), "--yes")
+    cli("merge", "--db", demo_db, forger.package(tmp_path / "a.ictx", MEMBER_A, demo_key(MEMBER_A)), "--yes")
 
     refused = cli(
         "accept-held",

@@ -24,7 +24,7 @@ import pytest
 from ictappraise.cli import main
 
 sys.path.insert(0, str(Path(__file__).parent))
-from ictx_writer import Forger  # noqa: E402
+from ictx_writer import Forger, demo_key  # noqa: E402
 
 LEAD = "Nguyễn Thị Thắng"
 MEMBER_A = "Chuyên viên A"
@@ -136,7 +136,7 @@ def test_forged_change_is_held_and_results_stay(
     forger = Forger(demo_db, "")
     forger.author = forger.member(author)
     forge(forger)
-    package = forger.package(tmp_path / "forged.ictx", author)
+    package = forger.package(tmp_path / "forged.ictx", author, demo_key(author))
     count = edit_count(demo_db)
     refused = cli("merge", "--db", demo_db, package, check=False)
     assert refused.returncode != 0 and "--yes" in refused.stderr

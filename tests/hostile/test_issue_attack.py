@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from ictx_writer import Forger  # noqa: E402
+from ictx_writer import Forger, demo_key  # noqa: E402
 from test_hostile_packages import MEMBER_A, cli_process, results  # noqa: E402
 
 from ictappraise.services import appraisal as svc  # noqa: E402
@@ -33,7 +33,7 @@ def test_five_edit_attack_changes_nothing(demo_db: Path, tmp_path: Path) -> None
     forger.write(status, {"state": "signed", "covers": [*covered, score], "fingerprint": "", "revision": 2})
     forger.write(f"member/{forger.author}/role", "lead")
     forger.write("round/rules/2", {"maximum": "800", "tot": "600", "kha": "500", "trung_binh": "400"})
-    package = forger.package(tmp_path / "a.ictx", MEMBER_A)
+    package = forger.package(tmp_path / "a.ictx", MEMBER_A, demo_key(MEMBER_A))
 
     asked = cli_process("merge", "--db", demo_db, package, check=False)
     assert asked.returncode == 1 and "--yes" in asked.stderr

@@ -293,7 +293,7 @@ def test_merge_dialog_shows_authority_and_held_edits_and_needs_the_review_box(
         a.state(hutp.id).heads(status_field(hutp.id)),
         "Sửa",
     )
-    a.append([forged])
+    a.append(signed(a, [forged]))  # with A's own key: held for what it does, not a missing signature
     path = merge.export_package(a, tmp_path / "a.ictx").path
     a.db.close()
     lead = open_as(lead_db, LEAD, "lead")
@@ -341,7 +341,7 @@ def test_lead_accepts_a_held_edit_in_the_conflict_dialog(
             "2022-12-20T22:00:00+07:00",
             lead.state(hupq.id).heads(name),
         )
-        lead.append([forged])
+        lead.append(signed(lead, [forged]))  # signed with A's own key, as A's laptop would
         dialog = ConflictDialog(lead)
         qtbot.addWidget(dialog)
         assert [h.edit.id for h in dialog.held_model.held] == ["forged-name"]

@@ -222,13 +222,14 @@ def test_attachments_travel_and_are_checked(laptops, tmp_path: Path) -> None:
 def test_unknown_sender_is_shown_before_anything_is_applied(laptops, tmp_path: Path) -> None:
     lead, outsider = laptops(LEAD, "lead"), laptops(MEMBER_A, "x")
     # Someone not on the team announces a key on their copy and sends a package (domain.md §9:
-    # adding oneself to the team is the lead's to do, so that is refused on their own laptop).
+    # adding oneself to the team is the lead's to do, so that is refused on their own laptop:
+    # someone not on the team writes nothing there but their own key's announcement).
     from ictappraise.io.keys import create_key
     from ictappraise.services import trust
 
     newcomer = "11111111-2222-4333-8444-555555555555"
     outsider.actor = Actor(newcomer, "x", "Người lạ", "member", create_key("Người lạ"))
-    with pytest.raises(ServiceError, match="Chỉ Tổ trưởng"):
+    with pytest.raises(ServiceError, match="Người lạ không có trong Tổ thẩm định của đợt này"):
         outsider.write([Change(f"member/{newcomer}/name", "Người lạ")])
     trust.announce(outsider, outsider.actor)
     package = merge.export_package(outsider, tmp_path / "x.ictx").path
