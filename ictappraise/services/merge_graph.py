@@ -1,7 +1,8 @@
 """Graph sanity of a merge (docs/rules.md §9): parents and basis must make sense before anything is written.
 
-An edit's ``parents`` are earlier edits of the same field; its ``basis`` (only on a field a
-signing locks) are status edits of the same agency. Together they must form no cycle: two
+An edit's ``parents`` are earlier edits of the same field; its ``basis`` is, on a field a
+signing locks, status edits of the same agency, and on a signing, the round fields the agency
+was rated with (domain.authority). Together they must form no cycle: two
 edits that each name the other as parent leave a field with no head at all, and an older
 build merged such a package and then could not read its own file. Missing references are
 refused earlier (merge_plan._check_closed); this module checks kinds and loops.
@@ -15,7 +16,8 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ictappraise.domain.editlog import Edit, agency_of, in_loops, is_lockable, status_field
+from ictappraise.domain.authority import RATING_INPUTS, rating_category
+from ictappraise.domain.editlog import STATE_SIGNED, Edit, agency_of, in_loops, is_lockable, status_field
 from ictappraise.io.exchange import Package
 from ictappraise.services.errors import ServiceError
 from ictappraise.store.models import EditRow
@@ -60,14 +62,26 @@ def _link_problem(edit: Edit, fields: dict[str, str]) -> str | None:
     wrong = [p for p in edit.parents if fields.get(p, edit.field) != edit.field]
     if wrong:
         return f"sửa đổi trước đó {wrong[0]} thuộc trường khác ({fields[wrong[0]]})"
+    agency = agency_of(edit.field)
+    if edit.basis and agency and edit.field == status_field(agency) and _is_signing(edit):
+        # A signing's basis: the round fields the agency was rated with (domain.authority).
+        wrong = [b for b in edit.basis if rating_category(fields.get(b, RATING_INPUTS[0])) is False]
+        if wrong:
+            return (
+                f"bản ký dựa trên {wrong[0]}, không phải một thiết lập xếp loại của đợt ({fields[wrong[0]]})"
+            )
+        return None
     if edit.basis and not is_lockable(edit.field):
         return "trường này không bị khóa khi ký nên không được mang trạng thái biên bản (basis)"
-    agency = agency_of(edit.field)
     status = status_field(agency) if agency else ""
     wrong = [b for b in edit.basis if fields.get(b, status) != status]
     if wrong:
         return f"trạng thái biên bản {wrong[0]} không phải trạng thái của đơn vị này"
     return None
+
+
+def _is_signing(edit: Edit) -> bool:
+    return isinstance(edit.value, dict) and edit.value.get("state") == STATE_SIGNED
 
 
 def _message(package: Package, edit: Edit, problem: str) -> str:
