@@ -158,6 +158,7 @@ def test_results_json_bands_follow_the_rules(results_json: list[dict[str, Any]])
             report_attached=row["report_attached"],
             portal_missing_months=row["portal_missing_months"],
             portal_unentered_months=row["portal_unentered_months"],
+            unscored_criteria=len(row["unscored_criteria"]),
         )
         assert rating.band.value == row["band"], row["code"]
         assert rating.base_band.value == row["base_band"], row["code"]
