@@ -7,9 +7,7 @@ Signed minutes lock the rows like the rest of the visit.
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -27,7 +25,8 @@ from PySide6.QtWidgets import (
 from ictappraise.services import commendation, followup
 from ictappraise.services.field_rules_chain import FOLLOWUP_STATES
 from ictappraise.services.workspace import Workspace
-from ictappraise.ui.dialogs.common import AnyIndex, ListTableModel, call_service
+from ictappraise.ui.dialogs.common import call_service
+from ictappraise.ui.dialogs.visit_models import TextRowsModel
 
 
 class FollowUpBox(QGroupBox):
@@ -116,14 +115,8 @@ class FollowUpBox(QGroupBox):
         self._rebuild(editable)  # show what is really recorded
 
 
-class IndividualsModel(ListTableModel[list[str]]):
+class IndividualsModel(TextRowsModel):
     """Exemplary individuals named at the visit: name, title, reason (editable)."""
-
-    edited = Signal()
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.editable = True
 
     def set_people(self, people: tuple[commendation.Person, ...], *, editable: bool) -> None:
         self.beginResetModel()
@@ -135,13 +128,6 @@ class IndividualsModel(ListTableModel[list[str]]):
         """The rows with a name and a reason (what is saved; a row being typed waits)."""
         return [{"name": n, "title": t, "reason": r} for n, t, r in self._rows if n and r]
 
-    def add_row(self) -> int:
-        row = len(self._rows)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._rows.append(["", "", ""])
-        self.endInsertRows()
-        return row
-
     def remove_row(self, row: int) -> None:
         if 0 <= row < len(self._rows):
             self.beginRemoveRows(QModelIndex(), row, row)
@@ -151,30 +137,6 @@ class IndividualsModel(ListTableModel[list[str]]):
 
     def headers(self) -> tuple[str, ...]:
         return (self.tr("Họ tên"), self.tr("Chức vụ"), self.tr("Lý do"))
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole):
-            return self._rows[index.row()][index.column()]
-        return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        return flags | Qt.ItemFlag.ItemIsEditable if self.editable else flags
-
-    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
-        if role != Qt.ItemDataRole.EditRole or not index.isValid():
-            return False
-        text = " ".join(str(value or "").split())
-        if self._rows[index.row()][index.column()] == text:
-            return False
-        self._rows[index.row()][index.column()] = text
-        self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole])
-        self.edited.emit()
-        return True
 
 
 class IndividualsBox(QGroupBox):

@@ -82,31 +82,59 @@ class TeamPresenceModel(ListTableModel[Member]):
         return True
 
 
-class RepresentativeTableModel(ListTableModel[list[str]]):
-    """The agency's representatives: name and title, editable, rows added and removed."""
+class TextRowsModel(ListTableModel[list[str]]):
+    """Rows of plain texts, one per column, edited in place (spaces folded); ``edited`` on change."""
 
     edited = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._editable = True
-
-    def set_representatives(self, rows: tuple[Representative, ...], editable: bool = True) -> None:
-        self.beginResetModel()
-        self._rows = [[r.name, r.title] for r in rows]
-        self._editable = editable
-        self.endResetModel()
-
-    def representatives(self) -> list[Representative]:
-        return [Representative(name, title) for name, title in self._rows]
+        self.editable = True
 
     def add_row(self) -> int:
         """Append an empty row; return its number."""
         row = len(self._rows)
         self.beginInsertRows(QModelIndex(), row, row)
-        self._rows.append(["", ""])
+        self._rows.append([""] * len(self.headers()))
         self.endInsertRows()
         return row
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole):
+            return self._rows[index.row()][index.column()]
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return flags | Qt.ItemFlag.ItemIsEditable if self.editable else flags
+
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        text = " ".join(str(value or "").split())
+        if self._rows[index.row()][index.column()] == text:
+            return False
+        self._rows[index.row()][index.column()] = text
+        self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole])
+        self.edited.emit()
+        return True
+
+
+class RepresentativeTableModel(TextRowsModel):
+    """The agency's representatives: name and title, editable, rows added and removed."""
+
+    def set_representatives(self, rows: tuple[Representative, ...], editable: bool = True) -> None:
+        self.beginResetModel()
+        self._rows = [[r.name, r.title] for r in rows]
+        self.editable = editable
+        self.endResetModel()
+
+    def representatives(self) -> list[Representative]:
+        return [Representative(name, title) for name, title in self._rows]
 
     def remove_rows(self, rows: list[int]) -> None:
         """Remove rows (then say the list was edited, once)."""
@@ -122,27 +150,3 @@ class RepresentativeTableModel(ListTableModel[list[str]]):
 
     def headers(self) -> tuple[str, ...]:
         return (self.tr("Họ tên"), self.tr("Chức vụ"))
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole):
-            return self._rows[index.row()][index.column()]
-        return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        return flags | Qt.ItemFlag.ItemIsEditable if self._editable else flags
-
-    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
-        if role != Qt.ItemDataRole.EditRole or not index.isValid():
-            return False
-        text = " ".join(str(value or "").split())
-        if self._rows[index.row()][index.column()] == text:
-            return False
-        self._rows[index.row()][index.column()] = text
-        self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole])
-        self.edited.emit()
-        return True
