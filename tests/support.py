@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from ictappraise.domain.editlog import Edit
 from ictappraise.services.workspace import Actor, Workspace
 from ictappraise.store.database import open_database
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_cli(env: Mapping[str, str] | None, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m ictappraise ARGS`` as a user runs it (env None: this test's own environment)."""
+    return subprocess.run(
+        [sys.executable, "-m", "ictappraise", *args],
+        env=dict(os.environ if env is None else env),
+        cwd=REPO,
+        capture_output=True,
+        encoding="utf-8",
+        timeout=300,
+        check=False,
+    )
 
 
 def member_ws(db_path: Path, name: str, device: str = "test-device") -> Workspace:

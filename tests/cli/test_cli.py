@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from ictappraise.domain.rating import Band, rate
+from tests.support import run_cli as run
 
-REPO = Path(__file__).resolve().parents[2]
 BANDS = {band.value: band for band in Band}
 REQUIRED_KEYS = {
     "code",
@@ -54,18 +54,6 @@ def make_env(folder: Path) -> dict[str, str]:
 @pytest.fixture
 def user_env(tmp_path: Path) -> dict[str, str]:
     return make_env(tmp_path)
-
-
-def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ictappraise", *args],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        encoding="utf-8",
-        timeout=300,
-        check=False,
-    )
 
 
 def assert_user_error(result: subprocess.CompletedProcess[str], *words: str) -> None:

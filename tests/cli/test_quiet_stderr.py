@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,8 +20,8 @@ from ictappraise.services.seed import seed_round
 from ictappraise.services.workspace import Workspace
 from ictappraise.store.database import open_database
 from tests.support import member_ws as acting
+from tests.support import run_cli
 
-REPO = Path(__file__).resolve().parents[2]
 LEAD = "Nguyễn Thị Thắng"
 # Our own stderr lines: a refusal, a note, a skipped item. Anything else (an English warning, a
 # traceback, a library's log line) is noise that must have gone to the log.
@@ -39,15 +38,7 @@ def run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
         PYTHONWARNINGS="default",  # every warning shown, unless the program routes it to the log
         QT_QPA_PLATFORM="offscreen",
     )
-    return subprocess.run(
-        [sys.executable, "-m", "ictappraise", *args],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        encoding="utf-8",
-        timeout=300,
-        check=False,
-    )
+    return run_cli(env, *args)
 
 
 def assert_quiet(result: subprocess.CompletedProcess[str], *, ok: bool) -> None:

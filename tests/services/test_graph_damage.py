@@ -11,7 +11,6 @@ import json
 import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,10 +19,9 @@ from ictappraise.services import merge
 from ictappraise.services.errors import ServiceError
 from ictappraise.services.graph_health import find_damage
 from ictappraise.store import backup
-from tests.support import member_ws
+from tests.support import member_ws, run_cli
 
 LEAD = "Nguyễn Thị Thắng"
-REPO = Path(__file__).resolve().parents[2]
 
 
 def break_graph(path: Path, code: str = "HUPQ", criterion: str = "IV.3") -> str:
@@ -45,16 +43,7 @@ def break_graph(path: Path, code: str = "HUPQ", criterion: str = "IV.3") -> str:
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")  # the test's own per-user folders
-    return subprocess.run(
-        [sys.executable, "-m", "ictappraise", *args],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        encoding="utf-8",
-        timeout=300,
-        check=False,
-    )
+    return run_cli(dict(os.environ, QT_QPA_PLATFORM="offscreen"), *args)  # the test's own folders
 
 
 def test_the_workspace_reads_the_damaged_field_as_absent_and_names_it(demo_db: Path) -> None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from ictappraise.services.identity import actor_for
@@ -13,6 +11,7 @@ from ictappraise.services.seed import seed_round
 from ictappraise.services.workspace import Workspace
 from ictappraise.settings import Identity
 from ictappraise.store.database import open_database
+from tests.support import run_cli as run
 
 LEAD = "Nguyễn Thị Thắng"
 
@@ -24,18 +23,6 @@ def env_of(folder: Path) -> dict[str, str]:
     env.pop("ICTAPPRAISE_DEVICE_ID", None)
     env["PYTHONWARNINGS"] = "ignore"
     return env
-
-
-def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ictappraise", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=240,
-        check=False,
-    )
 
 
 def founded_round(tmp_path: Path) -> Path:
