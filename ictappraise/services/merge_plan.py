@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ictappraise.domain import authority
-from ictappraise.domain.editlog import Edit, canonical
+from ictappraise.domain.editlog import Edit, LogState, canonical
 from ictappraise.domain.roster import FOUNDING_FIELD
 from ictappraise.io import exchange
 from ictappraise.io.exchange import Package, PackageError
@@ -320,7 +320,9 @@ def _plan(ws: Workspace, packages: Sequence[Package], known: set[str]) -> MergeP
                 len(package.attachments),
             )
         )
-    untrusted, announced = _trust_preview(ws, packages, known)
+    arriving = {e.id: e for p in packages for e in p.edits if e.id not in known}
+    after = _merged_states(ws, arriving)
+    untrusted, announced = _trust_preview(ws, arriving, after)
     # What the roster holds is listed with everything else merging would hold (to_hold).
     for fingerprint, name in announced:
         warnings.append(
@@ -333,7 +335,7 @@ def _plan(ws: Workspace, packages: Sequence[Package], known: set[str]) -> MergeP
             f"Gói mang khóa gốc của đợt do «{founding}» lập: sau khi tổng hợp, «{founding}» là Tổ trưởng gốc "
             "của đợt trên máy này và mọi sửa đổi chưa ký khác bị giữ lại. Chỉ đồng ý khi gói đến từ Tổ trưởng."
         )
-    changes, held = _authority(ws, packages, known)
+    changes, held = _authority(ws, arriving, after)
     return MergePlan(
         tuple(packages),
         tuple(reports),
@@ -360,23 +362,25 @@ def _arriving_founding(ws: Workspace, packages: Sequence[Package]) -> str | None
     return None
 
 
+def _merged_states(ws: Workspace, arriving: dict[str, Edit]) -> dict[str, LogState]:
+    """Every scope as it would be derived after the merge (empty when nothing new arrives)."""
+    if not arriving:
+        return {}
+    by_scope = ws.edits_by_scope()
+    for edit in arriving.values():
+        by_scope.setdefault(repository.scope_of(edit.field), []).append(edit)
+    return authority.derive_all(by_scope, repository.ROUND_SCOPE)
+
+
 def _trust_preview(
-    ws: Workspace, packages: Sequence[Package], known: set[str]
+    ws: Workspace, arriving: dict[str, Edit], after: dict[str, LogState]
 ) -> tuple[tuple[tuple[Edit, str], ...], tuple[tuple[str, str], ...]]:
     """What the roster (with the arriving round edits) will hold, and the keys announced."""
-    from ictappraise.domain.roster import derive_roster
     from ictappraise.domain.signing import fingerprint
-    from ictappraise.store.repository import ROUND_SCOPE, scope_of
 
-    arriving = {e.id: e for p in packages for e in p.edits if e.id not in known}
-    round_new = [e for e in arriving.values() if scope_of(e.field) == ROUND_SCOPE]
     ws.state()
-    roster = ws.roster
-    if round_new:
-        with ws.db.reading() as session:
-            from ictappraise.store.repository import load_edits
-
-            roster = derive_roster([*load_edits(session, ROUND_SCOPE), *round_new])
+    merged = after.get(repository.ROUND_SCOPE)
+    roster = (merged.roster if merged else None) or ws.roster
     held = tuple((e, r) for e in arriving.values() if (r := roster.hold_reason(e)) is not None)
     announced = tuple(
         (fingerprint(key), name)
@@ -402,16 +406,9 @@ SHOWN_KINDS = frozenset(
 
 
 def _authority(
-    ws: Workspace, packages: Sequence[Package], known: set[str]
+    ws: Workspace, arriving: dict[str, Edit], after: dict[str, LogState]
 ) -> tuple[tuple[str, ...], tuple[conflict_text.HeldEdit, ...]]:
     """The changes of authority the packages bring, and what the merged set would hold (and why)."""
-    arriving = {e.id: e for p in packages for e in p.edits if e.id not in known}
-    if not arriving:
-        return (), ()
-    by_scope = ws.edits_by_scope()
-    for edit in arriving.values():
-        by_scope.setdefault(repository.scope_of(edit.field), []).append(edit)
-    after = authority.derive_all(by_scope, repository.ROUND_SCOPE)
     changes = []
     for edit in sorted(arriving.values(), key=lambda e: (e.field, e.created_at, e.id)):
         if authority.kind_of(edit.field) in SHOWN_KINDS:
