@@ -87,6 +87,9 @@ class Database:
     closed: bool = field(default=False, init=False)
     #: Opened beside a window that holds the lock (open_for_reading): writing is refused.
     read_only: bool = field(default=False, init=False)
+    #: Salvages and detaches when the file changed under it; a worker's second connection
+    #: (open_for_worker) only refuses to write: the window's Database guards the file.
+    guardian: bool = field(default=True, init=False)
 
     def __post_init__(self) -> None:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -130,6 +133,11 @@ class Database:
         finally:
             session.close()
 
+    def note_commit_elsewhere(self) -> None:
+        """A worker thread of this program committed through its own connection (open_for_worker):
+        the next check re-reads the file's stamp instead of taking the change for an overwrite."""
+        self._watch.foreign_commit = True
+
     def check_still_there(self) -> None:
         """Refuse to write when the file was deleted, replaced or overwritten under the program.
 
@@ -152,11 +160,12 @@ class Database:
         state = self._watch.check()
         if state is None:
             return None
-        if state in (DELETED, REPLACED) and self._salvage is None:
+        if state in (DELETED, REPLACED) and self._salvage is None and self.guardian:
             from ictappraise.store.backup import salvage  # backup imports this module
 
             self._salvage = salvage(self)
-        self._watch.detach()
+        if self.guardian:
+            self._watch.detach()
         return {
             DELETED: f"Tệp dữ liệu {self.path} đã bị xóa hoặc di chuyển khi chương trình đang chạy.",
             REPLACED: f"Tệp dữ liệu {self.path} đã bị thay bằng một tệp khác khi chương trình đang chạy.",
@@ -245,6 +254,25 @@ def open_for_reading(path: str | os.PathLike[str]) -> Database:
     _check_shared(db_path)
     database = Database(db_path, _engine(db_path), None)
     database.read_only = True
+    return database
+
+
+def open_for_worker(path: str | os.PathLike[str], *, writable: bool) -> Database:
+    """A second connection to a file this program already holds open, for a worker thread.
+
+    SQLAlchemy sessions and the window's caches belong to the GUI thread, so a worker opens its
+    own engine on the path. The window's open took the instance lock, checked, migrated and
+    backed up the file; this one takes no lock (the process holds it) and repeats none of that.
+    SQLite serialises the two connections (WAL: readers beside one writer, busy_timeout for the
+    rest); the window does not write while a worker runs (ui/operations.py runs one at a time)
+    and, after a worker wrote, calls ``note_commit_elsewhere`` on its own Database.
+    """
+    db_path = Path(path).expanduser().resolve()
+    if not db_path.is_file():
+        raise DatabaseMissing(f"Không tìm thấy tệp dữ liệu {db_path}.")
+    database = Database(db_path, _engine(db_path), None)
+    database.read_only = not writable
+    database.guardian = False
     return database
 
 
