@@ -190,18 +190,21 @@ def minutes_batch(window: MainWindow, *, today: bool) -> None:
 
 
 def results_report(window: MainWindow) -> None:
+    from ictappraise.services import worker
     from ictappraise.services.results_report import write_report
     from ictappraise.ui.dialogs.common import ask_save_file
-    from ictappraise.ui.tasks import TaskCancelled, run_task
+    from ictappraise.ui.operations import OperationCancelled, on_own_workspace, run_op
 
     chosen = ask_save_file(
         window, window.tr("Báo cáo kết quả xếp loại"), "bao_cao_ket_qua_xep_loai.pdf", "PDF (*.pdf)"
     )
     if chosen is None:
         return
+    out = Path(chosen)
+    work = on_own_workspace(worker.ref_of(window.ws), lambda ws, _progress: write_report(ws, out))
     try:
-        run_task(window, window.tr("Đang lập báo cáo…"), lambda: write_report(window.ws, Path(chosen)))
-    except TaskCancelled:
+        run_op(window, window.tr("Đang lập báo cáo…"), work, cancellable=True)
+    except OperationCancelled:
         return
     except (ValueError, OSError) as error:
         warn(window, window.tr("Không lập được báo cáo"), error)
@@ -210,13 +213,13 @@ def results_report(window: MainWindow) -> None:
 
 
 def send_package(window: MainWindow) -> None:
-    from ictappraise.ui.conflicts import send_package as send
+    from ictappraise.ui.merge_dialog import send_package as send
 
     send(window, window.ws)
 
 
 def open_merge(window: MainWindow, paths: list[Path] | None = None) -> None:
-    from ictappraise.ui.conflicts import MergeDialog
+    from ictappraise.ui.merge_dialog import MergeDialog
 
     dialog = MergeDialog(window.ws, window, paths or ())
     dialog.merged.connect(window.controller.reload)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ictappraise.services import excel_import
-from ictappraise.services.workspace import ServiceError
+from ictappraise.services import excel_import, worker
+from ictappraise.services.workspace import ServiceError, Workspace
 from ictappraise.store.database import StoreError
 from ictappraise.ui.day_edit import DayEdit
 from ictappraise.ui.dialogs.common import ask_save_file
-from ictappraise.ui.tasks import TaskCancelled, run_task
+from ictappraise.ui.operations import OperationCancelled, Progress, on_own_workspace, run_op
 
 if TYPE_CHECKING:
     from ictappraise.ui.main_window import MainWindow
@@ -104,19 +104,15 @@ def import_forms(window: MainWindow, files: Sequence[Path] | None = None) -> int
     options = ImportOptionsDialog(files, window)
     if options.exec() != QDialog.DialogCode.Accepted:
         return 0
-    ws = window.ws
-    sent, appraised, paths = (
-        options.sent_date(),
-        options.appraised.isChecked(),
-        list(files),
-    )  # no widgets in the worker
+    ref = worker.ref_of(window.ws)  # plain data for the worker: no widgets, not the window's Workspace
+    sent, appraised, paths = options.sent_date(), options.appraised.isChecked(), list(files)
+
+    def read(ws: Workspace, _progress: Progress) -> excel_import.ImportPlan:
+        return excel_import.plan_form_import(ws, paths, sent=sent, appraised=appraised)
+
     try:
-        plan = run_task(
-            window,
-            window.tr("Đang đọc tệp…"),
-            lambda: excel_import.plan_form_import(ws, paths, sent=sent, appraised=appraised),
-        )
-    except TaskCancelled:
+        plan = run_op(window, window.tr("Đang đọc tệp…"), on_own_workspace(ref, read), cancellable=True)
+    except OperationCancelled:
         return 0
     except USER_ERRORS as error:
         QMessageBox.warning(window, window.tr("Không đọc được tệp"), str(error))
@@ -124,10 +120,16 @@ def import_forms(window: MainWindow, files: Sequence[Path] | None = None) -> int
     if ImportPreviewDialog(plan, window).exec() != QDialog.DialogCode.Accepted:
         return 0
     try:
-        written = excel_import.apply_import(ws, plan)
+        written = run_op(
+            window,
+            window.tr("Đang ghi vào tệp dữ liệu…"),
+            on_own_workspace(ref, lambda ws, _progress: excel_import.apply_import(ws, plan)),
+        )
     except USER_ERRORS as error:
         QMessageBox.warning(window, window.tr("Không nhập được"), str(error))
         return 0
+    finally:
+        worker.adopt_worker_writes(window.ws)  # the worker wrote (or may have) through its own connection
     window.controller.reload()
     window.statusBar().showMessage(window.tr("Đã nhập {n} thay đổi.").format(n=written), 8000)
     return written
@@ -144,7 +146,7 @@ def export_form(window: MainWindow) -> None:
     if path:
         _done(
             window,
-            lambda: excel_import.write_form(window.ws, agency.id, Path(path)),
+            lambda ws: excel_import.write_form(ws, agency.id, Path(path)),
             window.tr("Đã lưu phiếu"),
         )
 
@@ -154,7 +156,7 @@ def export_all_forms(window: MainWindow) -> None:
     if folder:
         _done(
             window,
-            lambda: excel_import.write_all_forms(window.ws, Path(folder)),
+            lambda ws: excel_import.write_all_forms(ws, Path(folder)),
             window.tr("Đã lưu các phiếu"),
         )
 
@@ -164,13 +166,18 @@ def export_results(window: MainWindow) -> None:
         window, window.tr("Xuất kết quả ra Excel"), "ket_qua_tham_dinh.xlsx", "Excel (*.xlsx)"
     )
     if path:
-        _done(window, lambda: excel_import.write_results(window.ws, Path(path)), window.tr("Đã xuất kết quả"))
+        _done(window, lambda ws: excel_import.write_results(ws, Path(path)), window.tr("Đã xuất kết quả"))
 
 
-def _done(window: MainWindow, work: object, message: str) -> None:
+def _done(window: MainWindow, work: Callable[[Workspace], Any], message: str) -> None:
     try:
-        result = run_task(window, window.tr("Đang ghi tệp…"), work)  # type: ignore[arg-type]
-    except TaskCancelled:
+        result = run_op(
+            window,
+            window.tr("Đang ghi tệp…"),
+            on_own_workspace(worker.ref_of(window.ws), lambda ws, _progress: work(ws)),
+            cancellable=True,
+        )
+    except OperationCancelled:
         return
     except USER_ERRORS as error:
         QMessageBox.warning(window, window.tr("Không ghi được tệp"), str(error))

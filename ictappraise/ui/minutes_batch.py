@@ -1,34 +1,22 @@
-"""Minutes of many agencies at once (a visit day, or all): laid out on a worker thread from
-plain data (MinutesDoc), never widgets, behind a progress dialog that can stop between files."""
+"""Minutes of many agencies at once (a visit day, or all): prepared and laid out by a background
+operation (ui/operations.py) on a Workspace of its own, behind a progress dialog whose Cancel
+stops between two files."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import (
-    QCoreApplication,
-    QEventLoop,
-    QObject,
-    Qt,
-    QThread,
-    Signal,
-    Slot,
-)
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QMessageBox,
-    QProgressDialog,
-    QWidget,
-)
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from ictappraise.services import minutes
+from ictappraise.services import minutes, worker
 from ictappraise.services.model import Agency
 from ictappraise.services.workspace import Workspace
 from ictappraise.ui.minutes_view import USER_ERRORS
+from ictappraise.ui.operations import BackgroundOp, Progress, on_own_workspace
 
 
 @dataclass
@@ -45,53 +33,21 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("MinutesBatch", text)
 
 
-class _BatchWorker(QObject):
-    """Lays out and writes the prepared minutes on its own thread (plain data only)."""
-
-    progressed = Signal(int, str)
-    finished = Signal(object, str)  # written paths, error text
-
-    def __init__(self, jobs: Sequence[minutes.BatchJob], stop: threading.Event) -> None:
-        super().__init__()
-        self.jobs = list(jobs)
-        self.stop = stop
-
-    @Slot()
-    def run(self) -> None:
-        def progress(done: int, _total: int, name: str) -> bool:
-            self.progressed.emit(done, name)
-            return not self.stop.is_set()
-
-        try:
-            self.finished.emit(minutes.render_batch(self.jobs, progress), "")
-        except USER_ERRORS as error:
-            self.finished.emit([], str(error))
+Written = tuple[int, list[Path], list[minutes.Skipped]]  # jobs prepared, files written, agencies skipped
 
 
-class _BatchReceiver(QObject):
-    """Lives on the GUI thread, so the worker's signals reach the dialog queued, never direct."""
+def _batch(agencies: Sequence[Agency], out_dir: Path) -> Callable[[Workspace, Progress], Written]:
+    """The work: plain agencies and a folder in, read and laid out on the worker's own Workspace."""
 
-    def __init__(self, dialog: QProgressDialog, loop: QEventLoop, stop: threading.Event) -> None:
-        super().__init__()
-        self.dialog = dialog
-        self.loop = loop
-        self.stop = stop
-        self.written: list[Path] = []
-        self.error = ""
+    def work(ws: Workspace, progress: Progress) -> Written:
+        jobs, skipped = minutes.prepare_batch(ws, agencies, out_dir)
 
-    @Slot(int, str)
-    def progressed(self, done: int, name: str) -> None:
-        if self.dialog.wasCanceled():  # cancel() called directly does not emit canceled
-            self.stop.set()
-            return
-        self.dialog.setValue(done)
-        if name:
-            self.dialog.setLabelText(_tr("Đang lập biên bản: {name}").format(name=name))
+        def named(done: int, total: int, name: str) -> bool:
+            return progress(done, total, _tr("Đang lập biên bản: {name}").format(name=name) if name else "")
 
-    @Slot(object, str)
-    def finished(self, written: list[Path], error: str) -> None:
-        self.written, self.error = list(written), error
-        self.loop.quit()
+        return len(jobs), minutes.render_batch(jobs, named), skipped
+
+    return work
 
 
 def write_minutes_batch(
@@ -99,33 +55,19 @@ def write_minutes_batch(
 ) -> BatchOutcome:
     """Write the minutes of several agencies with a progress dialog whose Cancel stops the batch."""
     outcome = BatchOutcome()
+    op = BackgroundOp(
+        parent,
+        on_own_workspace(worker.ref_of(ws), _batch(list(agencies), Path(out_dir))),
+        label=_tr("Đang lập biên bản…"),
+        title=_tr("Lập biên bản thẩm định"),
+        cancellable=True,
+    )
     try:
-        jobs, outcome.skipped = minutes.prepare_batch(ws, agencies, out_dir)
+        jobs, outcome.written, outcome.skipped = op.exec()
     except USER_ERRORS as error:
         outcome.error = str(error)
         return outcome
-    dialog = QProgressDialog(_tr("Đang lập biên bản…"), _tr("Hủy"), 0, max(len(jobs), 1), parent)
-    dialog.setWindowTitle(_tr("Lập biên bản thẩm định"))
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(0)
-    dialog.setAutoReset(False)
-    stop = threading.Event()
-    loop = QEventLoop()
-    receiver = _BatchReceiver(dialog, loop, stop)
-    thread = QThread()
-    worker = _BatchWorker(jobs, stop)
-    worker.moveToThread(thread)
-    worker.progressed.connect(receiver.progressed)
-    worker.finished.connect(receiver.finished)
-    dialog.canceled.connect(stop.set)  # the worker stops between two files, never mid-file
-    thread.started.connect(worker.run)
-    thread.start()
-    loop.exec()
-    thread.quit()
-    thread.wait()
-    dialog.close()
-    outcome.written, outcome.error = receiver.written, receiver.error
-    outcome.cancelled = stop.is_set() and len(outcome.written) < len(jobs)
+    outcome.cancelled = op.cancelled and len(outcome.written) < jobs
     return outcome
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,7 +18,8 @@ from ictappraise.domain.fields import crit_field, status_field
 from ictappraise.domain.scorecard import Appraisal
 from ictappraise.services import merge
 from ictappraise.services.workspace import Workspace
-from ictappraise.ui.conflicts import ConflictDialog, HeadTableModel, MergeDialog, send_package
+from ictappraise.ui.conflicts import ConflictDialog, HeadTableModel
+from ictappraise.ui.merge_dialog import MergeDialog, send_package
 from tests.support import signed
 
 
@@ -199,6 +201,43 @@ def test_merge_dialog_shows_the_plan_then_merges(qtbot, demo_db: Path, tmp_path:
         assert dialog.progress.format() == "Đã tổng hợp xong."  # not "Đang ghi vào tệp dữ liệu…"
         dialog.set_packages([tmp_path / "missing.ictx"])
         assert warnings[-1].startswith("Không tìm thấy gói dữ liệu") and not dialog.merge_button.isEnabled()
+    finally:
+        lead.db.close()
+
+
+def test_merge_dialog_checks_and_merges_off_the_gui_thread(
+    qtbot, demo_db: Path, tmp_path: Path, warnings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both steps run on a worker with a Workspace of its own; the window's reads the file after."""
+    member_db, lead_db = tmp_path / "a.db", tmp_path / "lead.db"
+    shutil.copyfile(demo_db, member_db)
+    shutil.copyfile(demo_db, lead_db)
+    a = open_as(member_db, MEMBER_A, "a")
+    agency = a.find_agency("HUPQ")
+    a.set(crit_field(agency.id, "I.1", "note"), "Ghi chú của A")
+    path = merge.export_package(a, tmp_path / "a.ictx").path
+    a.db.close()
+    lead = open_as(lead_db, LEAD, "lead")
+    calls: list[tuple[str, bool, bool]] = []  # step, on the GUI thread, with the window's Workspace
+
+    def recorded(name: str, step):  # noqa: ANN001, ANN202
+        def run(ws: Workspace, *args):  # noqa: ANN002, ANN202
+            calls.append((name, threading.current_thread() is threading.main_thread(), ws is lead))
+            return step(ws, *args)
+
+        return run
+
+    monkeypatch.setattr(merge, "plan_merge", recorded("plan", merge.plan_merge))
+    monkeypatch.setattr(merge, "apply_merge", recorded("apply", merge.apply_merge))
+    try:
+        lead.detail(agency.id)  # the window's cache holds the state of before the merge
+        dialog = MergeDialog(lead, paths=[path])
+        qtbot.addWidget(dialog)
+        assert dialog.apply() is True
+        assert calls == [("plan", False, False), ("apply", False, False)]
+        assert lead.detail(agency.id).entries["I.1"].note == "Ghi chú của A"
+        assert dialog.closing.isEnabled() and dialog.choose_button.isEnabled()  # free again
+        assert warnings == []
     finally:
         lead.db.close()
 

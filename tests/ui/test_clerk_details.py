@@ -8,9 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
-from ictappraise.ui.conflicts import send_package
 from ictappraise.ui.dialogs.common import ask_save_file
 from ictappraise.ui.main_window import MainWindow
+from ictappraise.ui.merge_dialog import send_package
 
 
 def test_tabbing_through_unchanged_months_adds_no_undo_step(window: MainWindow) -> None:

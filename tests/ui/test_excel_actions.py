@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from pathlib import Path
 
 from openpyxl import load_workbook
-from PySide6.QtWidgets import QDialog, QPlainTextEdit
+from PySide6.QtWidgets import QDialog, QMessageBox, QPlainTextEdit
 
 from ictappraise.io import excel_form
 from ictappraise.services import excel_import
 from ictappraise.store import repository
-from ictappraise.ui import excel_actions
+from ictappraise.ui import excel_actions, operations
 from ictappraise.ui.checklist_model import COL_SELF
 from tests.ui.test_main_window import select  # the window fixture is in tests/ui/conftest.py
 
@@ -73,3 +74,35 @@ def test_a_refused_file_changes_nothing(window, tmp_path: Path, monkeypatch) -> 
     assert excel_actions.import_forms(window, [bad]) == 0
     assert "Lỗi" in previews[0]
     assert edit_count(window.ws) == before
+
+
+def test_export_runs_off_the_gui_thread_and_names_the_file(window, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001, F811
+    """The worker gets plain data and opens its own Workspace; the status bar names the file."""
+    threads: list[threading.Thread] = []
+    workspaces: list[object] = []
+    original = excel_import.write_results
+
+    def write_results(ws, path: Path) -> Path:  # noqa: ANN001
+        threads.append(threading.current_thread())
+        workspaces.append(ws)
+        return original(ws, path)
+
+    monkeypatch.setattr(excel_import, "write_results", write_results)
+    out = tmp_path / "ket_qua.xlsx"
+    monkeypatch.setattr(excel_actions, "ask_save_file", lambda *_args: out)
+    excel_actions.export_results(window)
+    assert out.exists() and str(out) in window.statusBar().currentMessage()
+    assert threads[0] is not threading.main_thread() and workspaces[0] is not window.ws
+    assert not operations.busy()
+
+
+def test_a_failed_export_reaches_the_user_and_frees_the_window(window, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001, F811
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, title, text: shown.append((title, text)))
+    not_a_folder = tmp_path / "tệp thường"
+    not_a_folder.write_text("", encoding="utf-8")
+    monkeypatch.setattr(excel_actions, "ask_save_file", lambda *_args: not_a_folder / "ket_qua.xlsx")
+    excel_actions.export_results(window)
+    assert [title for title, _text in shown] == ["Không ghi được tệp"]
+    assert "tệp thường" in shown[0][1]  # the error raised in the worker, shown on the GUI thread
+    assert not operations.busy()
