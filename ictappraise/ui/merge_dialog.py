@@ -34,7 +34,7 @@ from ictappraise.services import merge, worker
 from ictappraise.services.workspace import Workspace
 from ictappraise.settings import ROLE_LEAD
 from ictappraise.ui.dialogs.common import ask_save_file
-from ictappraise.ui.operations import BackgroundOp, Progress, on_own_workspace
+from ictappraise.ui.operations import BackgroundOp, Progress, on_own_workspace, run_op
 
 
 class MergeDialog(QDialog):
@@ -194,12 +194,24 @@ class MergeDialog(QDialog):
         self.progress.setValue(1)
         self.progress.setFormat(text)
 
-    def _run(self, work: Callable[[Workspace, Progress], Any]) -> Any:
+    def _run(self, work: Callable[[Workspace, Callable[[int, int, str], None]], Any]) -> Any:
         """Run the check or the merge off the GUI thread on a Workspace of its own; the bar
         follows it and the buttons wait (the dialog is modal: the window waits too)."""
-        op = BackgroundOp(self, on_own_workspace(worker.ref_of(self.ws), work))
+
+        def run(ws: Workspace, progress: Progress) -> Any:
+            def report(done: int, total: int, text: str) -> None:  # a merge has no Cancel
+                progress(done, total, text)
+
+            return work(ws, report)
+
+        op = BackgroundOp(self, on_own_workspace(worker.ref_of(self.ws), run))
         op.progressed.connect(self._progress)
-        buttons = (self.choose_button, self.merge_button, self.conflicts_button, self.closing)
+        buttons: tuple[QWidget, ...] = (
+            self.choose_button,
+            self.merge_button,
+            self.conflicts_button,
+            self.closing,
+        )
         enabled = [button.isEnabled() for button in buttons]
         for button in buttons:
             button.setEnabled(False)
@@ -238,11 +250,15 @@ def send_package(parent: QWidget, ws: Workspace, path: Path | None = None) -> me
         if chosen is None:
             return None
         path = chosen
+    target = path
+    work = on_own_workspace(worker.ref_of(ws), lambda own, _progress: merge.export_package(own, target))
     try:
-        result = merge.export_package(ws, path)
+        result: merge.ExportResult = run_op(parent, parent.tr("Đang tạo gói dữ liệu…"), work)
     except ValueError as error:
         QMessageBox.warning(parent, parent.tr("Không tạo được gói dữ liệu"), str(error))
         return None
+    finally:
+        worker.adopt_worker_writes(ws, ())  # it records the export (local keys): no scope changed
     QMessageBox.information(
         parent,
         parent.tr("Đã tạo gói dữ liệu"),
