@@ -231,10 +231,20 @@ def test_merge_dialog_checks_and_merges_off_the_gui_thread(
     monkeypatch.setattr(merge, "apply_merge", recorded("apply", merge.apply_merge))
     try:
         lead.detail(agency.id)  # the window's cache holds the state of before the merge
-        dialog = MergeDialog(lead, paths=[path])
+        dialog = MergeDialog(lead)
         qtbot.addWidget(dialog)
+        shown = dialog._progress
+        buttons_while_busy: list[bool] = []
+
+        def progress(done: int, total: int, text: str) -> None:  # on the GUI thread, while the worker runs
+            buttons_while_busy.append(dialog.choose_button.isEnabled() or dialog.closing.isEnabled())
+            shown(done, total, text)
+
+        dialog._progress = progress  # type: ignore[method-assign]
+        dialog.set_packages([path])
         assert dialog.apply() is True
         assert calls == [("plan", False, False), ("apply", False, False)]
+        assert buttons_while_busy and not any(buttons_while_busy)  # nothing else starts meanwhile
         assert lead.detail(agency.id).entries["I.1"].note == "Ghi chú của A"
         assert dialog.closing.isEnabled() and dialog.choose_button.isEnabled()  # free again
         assert warnings == []
