@@ -129,3 +129,42 @@ def test_work_that_ends_before_the_wait_begins_does_not_hang(
     started = time.perf_counter()
     assert run_op(parent, "Đang tính…", lambda _progress: "xong") == "xong"
     assert time.perf_counter() - started < 2.0
+
+
+# -- call sites ------------------------------------------------------------------------------
+
+
+def test_the_results_report_is_written_by_a_worker(window, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    from ictappraise.services import results_report
+    from ictappraise.ui import actions
+    from ictappraise.ui.dialogs import common
+
+    threads: list[threading.Thread] = []
+    original = results_report.write_report
+
+    def write_report(ws, out, day=None):  # noqa: ANN001, ANN202
+        threads.append(threading.current_thread())
+        assert ws is not window.ws  # its own Workspace, opened from the plain reference
+        return original(ws, out, day)
+
+    monkeypatch.setattr(results_report, "write_report", write_report)
+    out = tmp_path / "bao_cao.pdf"
+    monkeypatch.setattr(common, "ask_save_file", lambda *_args: out)
+    actions.results_report(window)
+    assert out.read_bytes().startswith(b"%PDF")
+    assert threads and threads[0] is not threading.main_thread()
+    assert str(out) in window.statusBar().currentMessage() and not operations.busy()
+
+
+def test_a_refused_minutes_batch_says_why_in_vietnamese(window, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QMessageBox
+
+    from ictappraise.ui.minutes_batch import run_minutes_batch
+
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: said.append(text))
+    missing = tmp_path / "chưa tạo"
+    outcome = run_minutes_batch(window, window.ws, out_dir=missing)
+    assert outcome is not None and outcome.written == [] and not outcome.cancelled
+    assert said == [f"Đã ghi 0 biên bản vào {missing}.\nKhông có thư mục {missing}."]
+    assert not operations.busy()
