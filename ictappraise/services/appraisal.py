@@ -18,8 +18,8 @@ from ictappraise.domain.fields import crit_field, fact_field, portal_field, stat
 from ictappraise.domain.numbers import format_points, parse_decimal, quantize_points
 from ictappraise.domain.rating import Reason, ReasonKind
 from ictappraise.domain.scorecard import Appraisal, Scorecard, score_row
+from ictappraise.roles import ROLE_LEAD
 from ictappraise.services.workspace import Change, ServiceError, Workspace
-from ictappraise.settings import ROLE_LEAD
 
 VISIT_KEYS = (
     "date",

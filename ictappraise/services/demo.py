@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -159,7 +160,7 @@ def build_demo(db: Database) -> Workspace:
     return ws
 
 
-def _clock(day: date, hour: int, minute: int, step: int = 7):  # noqa: ANN202 - tiny closure
+def _clock(day: date, hour: int, minute: int, step: int = 7) -> Callable[[], str]:
     moment = [hour * 3600 + minute * 60]
 
     def tick() -> str:

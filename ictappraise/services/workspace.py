@@ -35,7 +35,8 @@ from ictappraise.domain.roster import FOUNDING_FIELD, SYSTEM_AUTHOR, Roster, is_
 from ictappraise.domain.scorecard import score_agency
 from ictappraise.domain.text_safety import forbidden_problem
 from ictappraise.services import field_values, reading
-from ictappraise.services.errors import ServiceError, VisitLocked  # noqa: F401  # re-exported
+from ictappraise.services.errors import ServiceError as ServiceError  # re-exported
+from ictappraise.services.errors import VisitLocked as VisitLocked  # re-exported
 from ictappraise.services.model import (
     STATUS_SIGNED,
     Agency,
@@ -175,7 +176,7 @@ class Workspace:
 
     def _signed_keys(self, scopes: Iterable[str]) -> set[tuple[str, str]]:
         assert self._states is not None
-        found = set()
+        found: set[tuple[str, str]] = set()
         for scope in scopes:
             state = self._states.get(scope)
             status = state.fields.get(status_field(scope)) if state else None
