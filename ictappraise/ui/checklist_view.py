@@ -270,9 +270,11 @@ class ChecklistView(QTreeView):
         self.note_minimum = metrics.horizontalAdvance("Ghi chú / m") + 12  # header cut, tooltip whole
         self.share_width()
         # Rows re-measure when the name column changes width (window or splitter resized).
-        header.sectionResized.connect(
-            lambda column, *_: column == COL_NAME and self.scheduleDelayedItemsLayout()
-        )
+        header.sectionResized.connect(self._section_resized)
+
+    def _section_resized(self, column: int, _old: int, _new: int) -> None:
+        if column == COL_NAME:
+            self.scheduleDelayedItemsLayout()
 
     def share_width(self) -> None:
         """The width left by the number columns: about two thirds to the name, the rest to the note."""
@@ -288,7 +290,7 @@ class ChecklistView(QTreeView):
         if hasattr(self, "note_minimum"):
             self.share_width()
 
-    def model(self) -> ChecklistModel:  # type: ignore[override]
+    def model(self) -> ChecklistModel:
         model = super().model()
         assert isinstance(model, ChecklistModel)
         return model

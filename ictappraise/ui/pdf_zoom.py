@@ -77,7 +77,7 @@ class PdfZoom(QObject):
         action.setShortcuts([QKeySequence(key) for key in keys])
         hint = QKeySequence(keys[0]).toString(QKeySequence.SequenceFormat.NativeText) if keys else ""
         action.setToolTip(f"{text} ({hint})" if hint else text)
-        action.triggered.connect(slot)  # type: ignore[arg-type]
+        action.triggered.connect(slot)
         return action
 
     def buttons(self, parent: QWidget) -> QHBoxLayout:

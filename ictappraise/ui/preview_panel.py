@@ -187,7 +187,7 @@ class PreviewPanel(QWidget):
     def _clear_groups(self) -> None:
         while self.groups.count():
             item = self.groups.takeAt(0)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.hide()  # deleteLater runs later: hide now so old labels never overlap new ones
                 widget.deleteLater()

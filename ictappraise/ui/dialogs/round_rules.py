@@ -122,7 +122,7 @@ class ThresholdTableModel(ListTableModel[CategoryRules]):
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self._is_editable(index.column()):
             return False
         rules = self._rows[index.row()]
-        bounds = {"tot": rules.tot, "kha": rules.kha, "trung_binh": rules.trung_binh}
+        bounds: dict[str, object] = {"tot": rules.tot, "kha": rules.kha, "trung_binh": rules.trung_binh}
         key = {self.COL_TOT: "tot", self.COL_KHA: "kha", self.COL_TB: "trung_binh"}[index.column()]
         bounds[key] = str(value).strip()
         try:
