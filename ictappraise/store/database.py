@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from ictappraise.domain.limits import MAX_ATTACHMENT_BYTES, format_size
-from ictappraise.store.errors import (  # noqa: F401  # re-exported: callers import them from here
+from ictappraise.store.errors import (  # re-exported: callers import them from here
     DatabaseCorrupt,
     DatabaseLocked,
     DatabaseMissing,

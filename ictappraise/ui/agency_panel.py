@@ -188,7 +188,7 @@ class AgencyPanel(QWidget):
             action.toggled.connect(lambda shown, c=column: self.table.setColumnHidden(c, not shown))
             header.addAction(action)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 — Qt override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
         if (
             watched is self.search
             and event.type() == QEvent.Type.KeyPress

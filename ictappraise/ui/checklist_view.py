@@ -65,7 +65,7 @@ class UnitLineEdit(QLineEdit):
         self.unit.adjustSize()
         self.setTextMargins(self.unit.width() + 2, 0, 0, 0)
 
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802 — Qt override
+    def resizeEvent(self, event: Any) -> None:  # Qt override
         super().resizeEvent(event)
         self.unit.move(0, (self.height() - self.unit.height()) // 2)
 
@@ -285,7 +285,7 @@ class ChecklistView(QTreeView):
         header.resizeSection(COL_NOTE, note)
         header.resizeSection(COL_NAME, max(free - note, 120))
 
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802 — Qt override
+    def resizeEvent(self, event: Any) -> None:  # Qt override
         super().resizeEvent(event)
         if hasattr(self, "note_minimum"):
             self.share_width()

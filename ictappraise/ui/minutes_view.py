@@ -386,7 +386,7 @@ class MinutesDialog(QDialog):
         self.status_changed.emit(self.agency_id)
         return True
 
-    def done(self, result: int) -> None:  # noqa: D401 - Qt override
+    def done(self, result: int) -> None:  # Qt override
         self.document.close()
         shutil.rmtree(self._folder, ignore_errors=True)
         super().done(result)

@@ -24,7 +24,7 @@ class _Worker(QObject):
     def run(self) -> None:
         try:
             self.finished.emit(self.work(), None)
-        except Exception as error:  # noqa: BLE001 - handed back to the GUI thread to show
+        except Exception as error:  # handed back to the GUI thread to show
             self.finished.emit(None, error)
 
 

@@ -74,7 +74,7 @@ def type_text(widget: QWidget, text: str) -> None:
     QApplication.sendEvent(widget, event)
 
 
-def open_dialog(qtbot, ws: Workspace, agency_id: str | None = None) -> ConflictDialog:  # noqa: ANN001
+def open_dialog(qtbot, ws: Workspace, agency_id: str | None = None) -> ConflictDialog:
     dialog = ConflictDialog(ws, agency_id)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -203,7 +203,7 @@ def test_merge_dialog_shows_the_plan_then_merges(qtbot, demo_db: Path, tmp_path:
         lead.db.close()
 
 
-def send_package_quietly(qtbot, ws: Workspace, path: Path) -> Path:  # noqa: ANN001
+def send_package_quietly(qtbot, ws: Workspace, path: Path) -> Path:
     """File → Gửi dữ liệu cho Tổ trưởng, with the confirmation box answered."""
     parent = QWidget()
     qtbot.addWidget(parent)
@@ -257,7 +257,7 @@ def test_merge_dialog_asks_before_a_stranger_package(
 
 def test_a_settled_score_does_not_ask_for_a_difference_note_again(
     qtbot, lead_ws: Workspace, warnings
-) -> None:  # noqa: ANN001
+) -> None:
     agency = lead_ws.find_agency("HUPQ")
     code = next(iter(lead_ws.catalog(agency.category).leaves())).code
     field = crit_field(agency.id, code, "appraised")

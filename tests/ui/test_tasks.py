@@ -13,7 +13,7 @@ from ictappraise.ui.tasks import run_task
 
 
 @pytest.fixture
-def parent(qtbot) -> QWidget:  # noqa: ANN001
+def parent(qtbot) -> QWidget:
     widget = QWidget()
     qtbot.addWidget(widget)
     widget.show()
