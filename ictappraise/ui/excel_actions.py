@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -167,9 +167,9 @@ def export_results(window: MainWindow) -> None:
         _done(window, lambda: excel_import.write_results(window.ws, Path(path)), window.tr("Đã xuất kết quả"))
 
 
-def _done(window: MainWindow, work: object, message: str) -> None:
+def _done(window: MainWindow, work: Callable[[], object], message: str) -> None:
     try:
-        result = run_task(window, window.tr("Đang ghi tệp…"), work)  # type: ignore[arg-type]
+        result = run_task(window, window.tr("Đang ghi tệp…"), work)
     except TaskCancelled:
         return
     except USER_ERRORS as error:

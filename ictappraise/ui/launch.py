@@ -57,16 +57,20 @@ def application(*, translated: bool = True) -> QApplication:
     return app
 
 
+#: The object name of Qt's own Vietnamese translator once installed (installed once per application).
+QT_TRANSLATOR_NAME = "ictappraise_qt_vi"
+
+
 def install_qt_translation(app: QApplication) -> None:
     """Vietnamese for Qt's own buttons, dialogs and calendars (Hủy, Đóng, In…); Qt ships none."""
-    if getattr(app, "_ictappraise_translator", None) is not None:
+    if app.findChild(QTranslator, QT_TRANSLATOR_NAME) is not None:
         return
     # Month and day names of Qt's calendars, and its date formats, from the Vietnamese locale.
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
-    translator = QTranslator(app)
+    translator = QTranslator(app)  # the application owns it: it lives as long as the application
     if translator.load(str(resource_path("translations", "qt_vi.qm"))):
         app.installTranslator(translator)
-        app._ictappraise_translator = translator  # type: ignore[attr-defined]  # keep it alive
+        translator.setObjectName(QT_TRANSLATOR_NAME)
 
 
 def route_qt_messages() -> None:

@@ -243,6 +243,8 @@ class MainWindow(QMainWindow):
         return VisitPanel(self)
 
     def _connect(self) -> None:
+        from ictappraise.ui.checklist_view import ChecklistDelegate  # loaded by attach() already
+
         self.agencies.agency_selected.connect(self.show_agency)
         self.controller.agency_changed.connect(self.on_agency_changed)
         self.controller.round_changed.connect(self.on_round_changed)
@@ -252,7 +254,9 @@ class MainWindow(QMainWindow):
         )
         self.checklist_model.refused.connect(self.show_refusal)
         self.checklist_model.asked.connect(self.show_question)
-        self.checklist.itemDelegate().typing.connect(self.show_typing)  # type: ignore[attr-defined]
+        delegate = self.checklist.itemDelegate()
+        assert isinstance(delegate, ChecklistDelegate)  # ChecklistView sets it
+        delegate.typing.connect(self.show_typing)
         self.checklist.selectionModel().currentChanged.connect(self._current_changed)
         self.ready_button.clicked.connect(self.mark_ready)
         self.minutes_button.clicked.connect(self.open_minutes)

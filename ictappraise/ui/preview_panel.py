@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from ictappraise.domain.dates import format_day
 from ictappraise.domain.fields import fact_field, portal_field
 from ictappraise.domain.numbers import format_points
-from ictappraise.domain.rating import Reason, ReasonKind
+from ictappraise.domain.rating import Band, Reason, ReasonKind
 from ictappraise.domain.scorecard import PenaltyFacts
 from ictappraise.services.appraisal import unscored_labels
 from ictappraise.services.band_text import band_view
@@ -180,9 +180,9 @@ class PreviewPanel(QWidget):
             self.remaining.setText(self.tr("Đã chấm đủ mọi tiêu chí."))
             self.remaining.setStyleSheet("color: #1b5e20;")
 
-    def _band_text(self, band: object, text: str) -> None:
+    def _band_text(self, band: Band | None, text: str) -> None:
         self.band.setText(text)
-        self.band.setStyleSheet(band_css(band) + BAND_FONT_CSS)  # type: ignore[arg-type]
+        self.band.setStyleSheet(band_css(band) + BAND_FONT_CSS)
 
     def _clear_groups(self) -> None:
         while self.groups.count():
