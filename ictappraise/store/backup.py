@@ -242,7 +242,9 @@ def _source_connection(source: Database | str | os.PathLike[str], path: Path) ->
         # The program's own connection: after a deletion or replacement it still reads the old file.
         raw = source.engine.raw_connection()
         try:
-            yield raw.driver_connection  # type: ignore[misc]
+            connection = raw.driver_connection
+            assert isinstance(connection, sqlite3.Connection)  # our engines are SQLite's
+            yield connection
         finally:
             raw.close()
         return

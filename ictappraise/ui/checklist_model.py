@@ -186,6 +186,7 @@ class ChecklistModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(row, column, parent_node.children[row])
 
+    # The stubs merge QObject.parent() into this overload set; a model overrides only this one.
     def parent(self, index: ModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
         if not index.isValid():
             return QModelIndex()
