@@ -42,14 +42,13 @@ from pathlib import Path
 from ictappraise.settings import data_dir
 from ictappraise.store.database import (
     Database,
-    DatabaseMissing,
-    StoreError,
     acquire_instance_lock,
     check_header,
     check_health,
     check_tables,
     store_error,
 )
+from ictappraise.store.errors import DatabaseMissing, StoreError
 
 KEEP = 20
 
