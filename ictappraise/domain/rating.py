@@ -106,9 +106,10 @@ LATE_REPORT_DAYS = 5
 #: Falling short of the portal quota in this many months or more means Yếu.
 PORTAL_MONTHS_LIMIT = 3
 
-#: How a reason line starts when its rule was checked and did not change the band.
+#: The lead-in of a line whose rule was checked and did not change the band (words for
+#: people: code reads Reason.kind).
 CHECKED = "Đã kiểm tra"
-#: How a reason line starts when its rule cannot be checked yet (a fact is not recorded).
+#: The lead-in of a line whose rule cannot be checked yet (a fact is not recorded).
 UNCHECKED = "Chưa kiểm tra được"
 
 
