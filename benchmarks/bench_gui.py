@@ -191,7 +191,7 @@ def window_figures(ctx: Context) -> list[dict[str, object]]:
         other = next(a.id for a in ws.agencies() if a.id != agency_id)
         runs = ctx.runs(30, 8)
 
-        def open_checklist(window=window, other=other, target: str = agency_id) -> None:  # noqa: ANN001
+        def open_checklist(window=window, other=other, target: str = agency_id) -> None:
             window.agencies.select(other)
             window.show_agency(target)
 

@@ -13,6 +13,8 @@ import os
 from pathlib import Path
 
 LOG_FILE = "ictappraise.log"
+#: Marks our handler, so a second call adds no second one.
+_HANDLER_NAME = "ictappraise"
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
@@ -33,7 +35,7 @@ class _QuietFileHandler(logging.FileHandler):
 def setup_logging() -> None:
     """Send warnings and log records to the log file only (idempotent)."""
     root = logging.getLogger()
-    if any(getattr(h, "_ictappraise", False) for h in root.handlers):
+    if any(h.get_name() == _HANDLER_NAME for h in root.handlers):
         return
     logging.raiseExceptions = False  # a record that cannot be written is dropped, never printed
     handler: logging.Handler
@@ -44,7 +46,7 @@ def setup_logging() -> None:
         handler.setFormatter(logging.Formatter(_FORMAT))
     except OSError:
         handler = logging.NullHandler()  # no writable data folder: nothing is printed either
-    handler._ictappraise = True  # type: ignore[attr-defined]
+    handler.set_name(_HANDLER_NAME)
     root.addHandler(handler)
     if root.level == logging.NOTSET or root.level > logging.INFO:
         root.setLevel(logging.INFO)

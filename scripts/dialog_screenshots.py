@@ -17,13 +17,13 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget
 
-from ictappraise.services.demo import build_demo  # noqa: E402
-from ictappraise.services.identity import lead_actor  # noqa: E402
-from ictappraise.services.workspace import Workspace  # noqa: E402
-from ictappraise.store.database import open_database  # noqa: E402
-from ictappraise.ui.launch import application  # noqa: E402
+from ictappraise.services.demo import build_demo
+from ictappraise.services.identity import lead_actor
+from ictappraise.services.workspace import Workspace
+from ictappraise.store.database import open_database
+from ictappraise.ui.launch import application
 
 
 def _save(widget: QWidget, target: Path, width: int, height: int) -> None:

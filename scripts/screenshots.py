@@ -14,14 +14,14 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from ictappraise.services.demo import EVENING, build_demo  # noqa: E402
-from ictappraise.services.identity import lead_actor  # noqa: E402
-from ictappraise.services.workspace import Workspace  # noqa: E402
-from ictappraise.store.database import open_database  # noqa: E402
+from ictappraise.services.demo import EVENING, build_demo
+from ictappraise.services.identity import lead_actor
+from ictappraise.services.workspace import Workspace
+from ictappraise.store.database import open_database
 from ictappraise.ui.app import build_window
-from ictappraise.ui.launch import application  # noqa: E402
+from ictappraise.ui.launch import application
 
 SHOTS = (
     ("VPTU", "mid-appraisal"),

@@ -51,5 +51,6 @@ def translate_plural(singular: str, plural: str, count: int) -> str:
 
 def install() -> None:
     """From now on argparse speaks Vietnamese (before building a parser: titles are read then)."""
+    # argparse looks these names up in its module at call time; its stubs rightly do not list them.
     argparse._ = translate  # type: ignore[attr-defined]
     argparse.ngettext = translate_plural  # type: ignore[attr-defined]

@@ -152,6 +152,7 @@ def run_minutes(args: argparse.Namespace) -> int:
 
 def _one(ws: Workspace, args: argparse.Namespace, stamp: Stamp | None) -> int:
     from ictappraise.services import minutes
+    from ictappraise.services.fingerprint import mismatch_text
 
     if not args.out:
         raise CommandError("Cần --out TỆP.pdf để ghi biên bản của một đơn vị.")
@@ -162,7 +163,7 @@ def _one(ws: Workspace, args: argparse.Namespace, stamp: Stamp | None) -> int:
         f"Đã ghi biên bản {agency.name}: {args.out} (lần lập {doc.revision}, mã đối chiếu {doc.fingerprint}){note}"
     )
     if doc.watermark:  # signed minutes whose data changed since: never printed as the signed ones
-        err(f"Lưu ý: {minutes.mismatch_text(ws.detail(agency.id))}. Mọi trang có dòng chữ «{doc.watermark}».")
+        err(f"Lưu ý: {mismatch_text(ws.detail(agency.id))}. Mọi trang có dòng chữ «{doc.watermark}».")
     if stamp:
         stamp(args.out)
     return 0

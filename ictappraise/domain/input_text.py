@@ -60,6 +60,7 @@ def format_input(rule: Rule, value: Any) -> str:
 def parse_input(rule: Rule, text: str) -> Any:
     """Text typed by the appraiser → the rule's input (RuleError/ValueError if it cannot be)."""
     cleaned = " ".join(str(text).split())
+    value: str | dict[str, str]
     if isinstance(rule, Ratio):
         match = _RATIO.match(cleaned)
         if not match:

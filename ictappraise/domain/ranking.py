@@ -23,7 +23,8 @@ def vietnamese_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     letters: list[int] = []
     tones: list[int] = []
     for char in text.casefold():
-        base, *marks = unicodedata.normalize("NFD", char)
+        decomposed = unicodedata.normalize("NFD", char)
+        base, marks = decomposed[0], decomposed[1:]
         letter = "đ" if base == "đ" else base
         for mark in marks:
             if mark in _TONES:

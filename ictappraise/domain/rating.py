@@ -106,32 +106,79 @@ LATE_REPORT_DAYS = 5
 #: Falling short of the portal quota in this many months or more means Yếu.
 PORTAL_MONTHS_LIMIT = 3
 
-#: How a reason line starts when its rule was checked and did not change the band.
+#: The lead-in of a line whose rule was checked and did not change the band (words for
+#: people: code reads Reason.kind).
 CHECKED = "Đã kiểm tra"
-#: How a reason line starts when its rule cannot be checked yet (a fact is not recorded).
+#: The lead-in of a line whose rule cannot be checked yet (a fact is not recorded).
 UNCHECKED = "Chưa kiểm tra được"
+
+
+class ReasonKind(Enum):
+    """What a reason line says about its rule; consumers classify by this, never by the words."""
+
+    BASE = "base"  # the total and the band it gives before any penalty
+    APPLIED = "applied"  # a penalty that lowered or capped the band
+    CHECKED = "checked"  # a rule checked that did not change the band
+    UNCHECKED = "unchecked"  # a rule that cannot be checked yet (a fact is not recorded)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason line of a rating: its kind, its lead-in and what it says ("head: detail")."""
+
+    kind: ReasonKind
+    head: str
+    detail: str
+
+    @property
+    def text(self) -> str:
+        """The whole line as shown and printed."""
+        return f"{self.head}: {self.detail}"
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @dataclass(frozen=True)
 class Rating:
-    """The outcome of rate(): the base band, the final band and why."""
+    """The outcome of rate(): the base band, the final band and why (one finding per rule)."""
 
     total: Decimal
     maximum: Decimal
     base_band: Band
     band: Band
-    reasons: tuple[str, ...]
+    findings: tuple[Reason, ...]
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Every reason line as text: the base band first, then one line per penalty rule."""
+        return tuple(finding.text for finding in self.findings)
 
     @property
     def applied(self) -> tuple[str, ...]:
         """The penalty lines that lowered or capped the band: not the base band, not a rule
         checked without effect, not one that could not be checked yet."""
-        return tuple(line for line in self.reasons[1:] if not line.startswith((CHECKED, UNCHECKED)))
+        return self._of(ReasonKind.APPLIED)
 
     @property
     def unchecked(self) -> tuple[str, ...]:
         """The lines of penalty rules that cannot be checked yet (a fact is not recorded)."""
-        return tuple(line for line in self.reasons if line.startswith(UNCHECKED))
+        return self._of(ReasonKind.UNCHECKED)
+
+    def _of(self, kind: ReasonKind) -> tuple[str, ...]:
+        return tuple(finding.text for finding in self.findings if finding.kind is kind)
+
+
+def _applied(head: str, detail: str) -> Reason:
+    return Reason(ReasonKind.APPLIED, head, detail)
+
+
+def _checked(detail: str) -> Reason:
+    return Reason(ReasonKind.CHECKED, CHECKED, detail)
+
+
+def _unchecked(detail: str) -> Reason:
+    return Reason(ReasonKind.UNCHECKED, UNCHECKED, detail)
 
 
 def category_rules(category: object, rules: Mapping[int, CategoryRules] | None = None) -> CategoryRules:
@@ -159,12 +206,12 @@ def rate(
 
     Order (docs/rules.md §4 [decided]): a failed criterion lowers the band once; then a late
     or missing report caps it at Khá; then the portal rule sets Yếu. Every rule yields a
-    reason line, "checked" when it did not change the band.
+    reason line of a kind (ReasonKind), CHECKED when it did not change the band.
 
     Unknown facts never lower the band and are never reported as checked: ``unscored_criteria``
     (criteria nobody has scored, when none has failed), ``days_late=None``
     (no report date recorded) and months not entered (``portal_unentered_months``) that could
-    still reach the limit give a line starting with UNCHECKED instead of CHECKED.
+    still reach the limit give an UNCHECKED finding instead of a CHECKED one.
     """
     table = category_rules(category, rules)
     amount = parse_decimal(total, what="Tổng điểm")
@@ -181,24 +228,28 @@ def rate(
     base = table.base_band(amount)
     band = base
     shown = f"{format_points(amount)}/{format_points(table.maximum)}"
-    reasons = [f"Tổng điểm {shown}: xếp loại cơ sở {base.value}."]
+    reasons = [Reason(ReasonKind.BASE, f"Tổng điểm {shown}", f"xếp loại cơ sở {base.value}.")]
 
     if failed_count:
         lowered = band.lowered()
         what = ", ".join(failed_codes) if failed_codes else f"{failed_count} tiêu chí"
         if lowered != band:
-            reasons.append(f"Hạ một bậc: tiêu chí {what} đạt 0 điểm ({band.value} → {lowered.value}).")
+            reasons.append(
+                _applied("Hạ một bậc", f"tiêu chí {what} đạt 0 điểm ({band.value} → {lowered.value}).")
+            )
         else:  # §4: a rule that did not change the band is listed as checked
-            reasons.append(f"Đã kiểm tra: tiêu chí {what} đạt 0 điểm — đã ở mức Yếu, không hạ thêm.")
+            reasons.append(_checked(f"tiêu chí {what} đạt 0 điểm — đã ở mức Yếu, không hạ thêm."))
         band = lowered
     elif unscored_criteria:
         # Not scored is not zero (docs/rules.md §4): rule 1 cannot be decided yet.
         reasons.append(
-            f"{UNCHECKED}: còn {unscored_criteria} tiêu chí chưa chấm — chưa xét được tiêu chí đạt 0 điểm "
-            "(có tiêu chí đạt 0 điểm thì hạ một bậc)."
+            _unchecked(
+                f"còn {unscored_criteria} tiêu chí chưa chấm — chưa xét được tiêu chí đạt 0 điểm "
+                "(có tiêu chí đạt 0 điểm thì hạ một bậc)."
+            )
         )
     else:
-        reasons.append("Đã kiểm tra: không có tiêu chí nào đạt 0 điểm.")
+        reasons.append(_checked("không có tiêu chí nào đạt 0 điểm."))
 
     late = days_late is not None and days_late >= LATE_REPORT_DAYS
     if late or not report_attached:
@@ -209,44 +260,52 @@ def rate(
             causes.append("gửi phiếu đánh giá không kèm báo cáo kết quả")
         cause = "; ".join(causes)
         if band == Band.TOT:
-            reasons.append(f"Không xếp loại Tốt: {cause} (Tốt → Khá).")
+            reasons.append(_applied("Không xếp loại Tốt", f"{cause} (Tốt → Khá)."))
             band = Band.KHA
         else:
-            reasons.append(f"Đã kiểm tra: {cause} — không xếp loại Tốt, không làm thay đổi xếp loại.")
+            reasons.append(_checked(f"{cause} — không xếp loại Tốt, không làm thay đổi xếp loại."))
     elif days_late is None:
         reasons.append(
-            f"{UNCHECKED}: chưa ghi ngày gửi báo cáo hoặc chưa có hạn gửi — chưa xét được gửi muộn "
-            f"(muộn từ {LATE_REPORT_DAYS} ngày thì không xếp loại Tốt)."
+            _unchecked(
+                "chưa ghi ngày gửi báo cáo hoặc chưa có hạn gửi — chưa xét được gửi muộn "
+                f"(muộn từ {LATE_REPORT_DAYS} ngày thì không xếp loại Tốt)."
+            )
         )
     else:
         reasons.append(
-            f"Đã kiểm tra: báo cáo gửi đúng hạn hoặc muộn dưới {LATE_REPORT_DAYS} ngày, có kèm báo cáo."
+            _checked(f"báo cáo gửi đúng hạn hoặc muộn dưới {LATE_REPORT_DAYS} ngày, có kèm báo cáo.")
         )
 
     if portal_missing_months >= PORTAL_MONTHS_LIMIT:
         short = f"{portal_missing_months} tháng không đủ tin, bài trên Cổng thông tin điện tử Đảng bộ tỉnh"
         if band != Band.YEU:
-            reasons.append(f"Xếp loại Yếu: {short} ({band.value} → Yếu).")
+            reasons.append(_applied("Xếp loại Yếu", f"{short} ({band.value} → Yếu)."))
         else:
-            reasons.append(f"Đã kiểm tra: {short} — đã ở mức Yếu.")
+            reasons.append(_checked(f"{short} — đã ở mức Yếu."))
         band = Band.YEU
     elif portal_missing_months + portal_unentered_months >= PORTAL_MONTHS_LIMIT:
         # The months not entered could still reach the limit: the rule cannot be decided yet.
         reasons.append(
-            f"{UNCHECKED}: chưa nhập {portal_unentered_months} tháng tin, bài trên Cổng thông tin "
-            f"điện tử Đảng bộ tỉnh ({portal_missing_months} tháng đã nhập không đủ định mức; "
-            f"từ {PORTAL_MONTHS_LIMIT} tháng không đủ thì xếp loại Yếu)."
+            _unchecked(
+                f"chưa nhập {portal_unentered_months} tháng tin, bài trên Cổng thông tin "
+                f"điện tử Đảng bộ tỉnh ({portal_missing_months} tháng đã nhập không đủ định mức; "
+                f"từ {PORTAL_MONTHS_LIMIT} tháng không đủ thì xếp loại Yếu)."
+            )
         )
     elif portal_unentered_months:
         reasons.append(
-            f"Đã kiểm tra: {portal_missing_months} tháng không đủ tin, bài trên Cổng thông tin "
-            f"điện tử Đảng bộ tỉnh, chưa nhập {portal_unentered_months} tháng (cộng cả các tháng "
-            f"chưa nhập vẫn dưới {PORTAL_MONTHS_LIMIT} tháng)."
+            _checked(
+                f"{portal_missing_months} tháng không đủ tin, bài trên Cổng thông tin "
+                f"điện tử Đảng bộ tỉnh, chưa nhập {portal_unentered_months} tháng (cộng cả các tháng "
+                f"chưa nhập vẫn dưới {PORTAL_MONTHS_LIMIT} tháng)."
+            )
         )
     else:
         reasons.append(
-            f"Đã kiểm tra: {portal_missing_months} tháng không đủ tin, bài trên Cổng thông tin "
-            f"điện tử Đảng bộ tỉnh (dưới {PORTAL_MONTHS_LIMIT} tháng)."
+            _checked(
+                f"{portal_missing_months} tháng không đủ tin, bài trên Cổng thông tin "
+                f"điện tử Đảng bộ tỉnh (dưới {PORTAL_MONTHS_LIMIT} tháng)."
+            )
         )
 
     return Rating(amount, table.maximum, base, band, tuple(reasons))

@@ -18,7 +18,7 @@ _CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",
 
 def signed_bytes(
     *,
-    id: str,  # noqa: A002  # the edit's own name for it
+    id: str,  # the edit's own name for it
     field: str,
     value: Any,
     author: str,

@@ -172,12 +172,12 @@ def open_workbook(path: Path, *, data_only: bool = True, limits: WorkbookLimits 
         raise ExcelError(f"Tệp «{name}» là tệp nén nhưng không phải sổ tính Excel (.xlsx).")
     try:
         workbook = load_workbook(path, read_only=True, data_only=data_only)
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on broken XML
+    except Exception as error:  # openpyxl raises many kinds on broken XML
         raise ExcelError(f"Tệp «{name}» bị hỏng, không đọc được nội dung: {error}") from error
     try:
         sheets = [_read_sheet(sheet, limits) for sheet in workbook.worksheets]
         return Book(sheets, workbook.custom_doc_props)
-    except Exception as error:  # noqa: BLE001 - the sheets' XML is parsed only here
+    except Exception as error:  # the sheets' XML is parsed only here
         raise ExcelError(f"Tệp «{name}» bị hỏng, không đọc được nội dung: {error}") from error
     finally:
         workbook.close()  # read-only mode keeps the file open until closed (Windows locks it)

@@ -287,10 +287,8 @@ def _register(files: FontFiles) -> FontSet:
     for face in faces:
         if face.fontName not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(face)
-    names = [face.fontName for face in faces]
-    pdfmetrics.registerFontFamily(
-        names[0], normal=names[0], bold=names[1], italic=names[2], boldItalic=names[3]
-    )
+    regular, bold, italic, bold_italic = (str(face.fontName) for face in faces)
+    pdfmetrics.registerFontFamily(regular, normal=regular, bold=bold, italic=italic, boldItalic=bold_italic)
     cmap = faces[0].face.charToGlyph
     missing = frozenset(s for s in SYMBOL_FALLBACKS if ord(s) not in cmap)
     if files.metric_compatible:
@@ -302,7 +300,7 @@ def _register(files: FontFiles) -> FontSet:
             files.family,
             files.regular,
         )
-    return FontSet(files.family, *names, files.metric_compatible, files, missing)
+    return FontSet(files.family, regular, bold, italic, bold_italic, files.metric_compatible, files, missing)
 
 
 def configured_preference() -> str | None:

@@ -208,7 +208,7 @@ class HeaderBlock(Flowable):
             size -= 0.5  # a long unit name shrinks rather than running into the other column
         self.canv.setFont(font, size)
         self.canv.drawCentredString(x, y, text)
-        return stringWidth(text, font, size)
+        return float(stringWidth(text, font, size))
 
     def draw(self) -> None:
         top = self.height_needed

@@ -360,7 +360,8 @@ def _note_chunks(note: str, fonts: FontSet, st: Styles) -> list[str]:
     width = COLUMN_WIDTHS[5] - 6
     if para(note, st.cell_small, fonts).wrap(width, 10**6)[1] <= MAX_ROW_HEIGHT:
         return [note]
-    chunks, current = [], []
+    chunks: list[str] = []
+    current: list[str] = []
     for word in note.split():
         trial = " ".join([*current, word])
         if current and para(trial, st.cell_small, fonts).wrap(width, 10**6)[1] > MAX_ROW_HEIGHT:
@@ -423,7 +424,7 @@ def _signature_image(data: bytes) -> Flowable | None:
     try:
         reader = ImageReader(BytesIO(data))
         width, height = reader.getSize()
-    except Exception:  # noqa: BLE001 - a broken image must not stop the minutes: leave room to sign
+    except Exception:  # a broken image must not stop the minutes: leave room to sign
         return None
     scale = min(SIGN_ROOM / height, (70 * mm) / width)
     return Image(BytesIO(data), width=width * scale, height=height * scale)

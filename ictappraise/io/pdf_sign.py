@@ -74,7 +74,7 @@ def _sign_with(signer: Any, source: Path, target: Path, reason: str, location: s
     output = BytesIO()
     try:
         signers.sign_pdf(writer, meta, signer=signer, output=output)
-    except Exception as error:  # noqa: BLE001 - pyHanko raises many kinds; the user needs one message
+    except Exception as error:  # pyHanko raises many kinds; the user needs one message
         raise SigningError(f"Không ký số được tệp {Path(source).name}: {error}.") from error
     temporary = Path(target).with_name(Path(target).name + ".tmp")
     try:
@@ -139,7 +139,7 @@ def sign_pdf_pkcs11(
     criteria = TokenCriteria(label=token_label) if token_label else None
     try:
         session = open_pkcs11_session(module, token_criteria=criteria, user_pin=pin)
-    except Exception as error:  # noqa: BLE001 - token errors come in many kinds
+    except Exception as error:  # token errors come in many kinds
         raise SigningError(f"Không mở được token ký số: {error}. Kiểm tra token đã cắm và mã PIN.") from error
     try:
         label = cert_label or key_label
@@ -182,7 +182,7 @@ def verify_pdf(path: Path, trust_roots: tuple[Path, ...] = ()) -> list[Signature
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
         signatures = list(reader.embedded_signatures)
-    except Exception as error:  # noqa: BLE001 - a damaged file is reported, not raised as a traceback
+    except Exception as error:  # a damaged file is reported, not raised as a traceback
         raise SigningError(f"Tệp {Path(path).name} không phải PDF đọc được: {error}.") from error
     roots = _load_roots(trust_roots)
     checks = []

@@ -16,9 +16,10 @@ from ictappraise.domain.catalog import Criterion
 from ictappraise.domain.editlog import STATE_READY, STATE_REOPENED, STATE_SIGNED, is_lockable
 from ictappraise.domain.fields import crit_field, fact_field, portal_field, status_field, visit_field
 from ictappraise.domain.numbers import format_points, parse_decimal, quantize_points
+from ictappraise.domain.rating import Reason, ReasonKind
 from ictappraise.domain.scorecard import Appraisal, Scorecard, score_row
+from ictappraise.roles import ROLE_LEAD
 from ictappraise.services.workspace import Change, ServiceError, Workspace
-from ictappraise.settings import ROLE_LEAD
 
 VISIT_KEYS = (
     "date",
@@ -234,13 +235,14 @@ def unscored_labels(card: Scorecard) -> list[str]:
     return labels
 
 
-def unchecked_rules(card: Scorecard) -> list[str]:
-    """Reason lines of penalty rules that cannot be checked yet (a fact is not recorded).
+def unchecked_rules(card: Scorecard) -> list[Reason]:
+    """Findings of penalty rules that cannot be checked yet (a fact is not recorded).
 
     Not a reason to refuse signing (docs/rules.md §7 names only conflicts and unscored criteria),
     but signing keeps the result as it is: the sign confirmation names these lines.
     """
-    return list(card.rating.unchecked) if card.rating else []
+    findings = card.rating.findings if card.rating else ()
+    return [finding for finding in findings if finding.kind is ReasonKind.UNCHECKED]
 
 
 def listed(items: Sequence[str], limit: int = 8) -> str:

@@ -69,7 +69,7 @@ def archives(ws: Workspace) -> list[ArchivedRound]:
                     found.append(archived)
         return sorted(found, key=lambda a: a.year, reverse=True)
 
-    return ws._round_derived("chain.archives", build)  # type: ignore[no-any-return]
+    return ws._round_derived("chain.archives", build)
 
 
 def code_map(ws: Workspace) -> dict[str, str]:
@@ -84,7 +84,7 @@ def trends(ws: Workspace) -> Trends:
     def build(state: Any) -> Trends:
         return build_trends(archives(ws), code_map(ws))
 
-    return ws._round_derived("chain.trends", build)  # type: ignore[no-any-return]
+    return ws._round_derived("chain.trends", build)
 
 
 def previous_of(ws: Workspace, code: str) -> tuple[PreviousResult, ...]:

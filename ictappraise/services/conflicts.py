@@ -20,6 +20,7 @@ from ictappraise.domain.dates import parse_day
 from ictappraise.domain.editlog import Edit, FieldState
 from ictappraise.domain.numbers import format_points, parse_decimal
 from ictappraise.domain.scorecard import Appraisal
+from ictappraise.roles import ROLE_LABELS, ROLE_LEAD
 from ictappraise.services import appraisal as svc
 from ictappraise.services import field_values
 from ictappraise.services.field_text import (
@@ -33,7 +34,6 @@ from ictappraise.services.field_text import (
 from ictappraise.services.field_text import time_text as time_text
 from ictappraise.services.round_admin import normalize_time
 from ictappraise.services.workspace import Change, ServiceError, Workspace
-from ictappraise.settings import ROLE_LABELS, ROLE_LEAD
 from ictappraise.store import repository
 from ictappraise.store.models import EditRow
 
@@ -120,7 +120,7 @@ def list_conflicts(ws: Workspace, scopes: Iterable[str] | None = None) -> list[C
 def list_held(ws: Workspace, scopes: Iterable[str] | None = None) -> list[HeldEdit]:
     """Held edits of some scopes (all when None)."""
     wanted = set(scopes) if scopes is not None else None
-    found = []
+    found: list[HeldEdit] = []
     for scope in known_scopes(ws):
         if wanted is None or scope in wanted:
             state = ws.state(scope)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -18,6 +19,7 @@ from decimal import Decimal
 from ictappraise.domain.catalog import Catalog, Criterion
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.scorecard import Appraisal
+from ictappraise.domain.scoring_rules import CountCapped, Levels, Tiered
 from ictappraise.services import appraisal as svc
 from ictappraise.services import chain, commendation, followup, remarks
 from ictappraise.services.model import AgencyDetail, Representative
@@ -159,7 +161,7 @@ def build_demo(db: Database) -> Workspace:
     return ws
 
 
-def _clock(day: date, hour: int, minute: int, step: int = 7):  # noqa: ANN202 - tiny closure
+def _clock(day: date, hour: int, minute: int, step: int = 7) -> Callable[[], str]:
     moment = [hour * 3600 + minute * 60]
 
     def tick() -> str:
@@ -179,12 +181,12 @@ def _options(criterion: Criterion, rng: random.Random) -> list[tuple[object, Dec
     elif kind in ("ratio", "ratio_threshold"):
         den = rng.choice([40, 60, 80, 120, 150, 240])
         raw = [{"numerator": str(n), "denominator": str(den)} for n in range(den + 1)]
-    elif kind == "tiered":
-        raw = list(range(0, rule.tiers[0].at_least + 3))  # type: ignore[attr-defined]
-    elif kind == "level":
-        raw = [level.key for level in rule.levels]  # type: ignore[attr-defined]
-    elif kind == "count_capped":
-        raw = list(range(0, int(top / rule.per_item) + 2))  # type: ignore[attr-defined]
+    elif isinstance(rule, Tiered):
+        raw = list(range(0, rule.tiers[0].at_least + 3))
+    elif isinstance(rule, Levels):
+        raw = [level.key for level in rule.levels]
+    elif isinstance(rule, CountCapped):
+        raw = list(range(0, int(top / rule.per_item) + 2))
     elif kind == "timeliness":
         raw = ["missing", "late", "on_time"]
     else:

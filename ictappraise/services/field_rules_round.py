@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ictappraise.domain.catalog import catalog_from_dict
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.rating import CategoryRules
+from ictappraise.roles import ROLE_LABELS
 from ictappraise.services.field_rules_chain import ROUND_CHAIN_KEYS, round_chain_problem
 from ictappraise.services.field_shapes import (
     _DIGEST,
@@ -25,7 +26,6 @@ from ictappraise.services.field_shapes import (
     _text,
     _whole,
 )
-from ictappraise.settings import ROLE_LABELS
 
 if TYPE_CHECKING:
     from ictappraise.services.field_values import FieldContext

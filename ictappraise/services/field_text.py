@@ -13,14 +13,14 @@ from typing import Any
 
 from ictappraise.domain.catalog import Criterion
 from ictappraise.domain.editlog import STATE_READY, STATE_REOPENED, STATE_SIGNED
+from ictappraise.domain.limits import format_size
 from ictappraise.domain.numbers import format_points, parse_decimal
 from ictappraise.domain.scorecard import Appraisal, score_row
-from ictappraise.domain.scoring_rules import TIMELINESS_CHOICES
-from ictappraise.services.evidence import format_size
+from ictappraise.domain.scoring_rules import TIMELINESS_CHOICES, CountCapped, Levels, Tiered
+from ictappraise.roles import ROLE_LABELS
 from ictappraise.services.field_rules_chain import FOLLOWUP_STATES
 from ictappraise.services.round_admin import member_names
 from ictappraise.services.workspace import Workspace
-from ictappraise.settings import ROLE_LABELS
 
 CRIT_LABELS = {
     "appraised": "Điểm thẩm định",
@@ -164,8 +164,9 @@ def round_value_text(ws: Workspace, field_name: str, value: Any) -> str:
         except KeyError:
             return plain_text(value)
     if parts[0] == "catalog" and isinstance(value, Mapping):
-        groups = value.get("groups") if isinstance(value.get("groups"), list) else []
-        count = sum(len(g.get("criteria") or ()) for g in groups if isinstance(g, Mapping))
+        groups = value.get("groups")
+        listed = groups if isinstance(groups, list) else []
+        count = sum(len(g.get("criteria") or ()) for g in listed if isinstance(g, Mapping))
         version = f", phiên bản {value['version']}" if value.get("version") else ""
         return f"«{value.get('title', '')}»{version}, {count} tiêu chí"
     if parts[0] == "member" and len(parts) == 3:
@@ -320,12 +321,12 @@ def describe_input(criterion: Criterion, raw: Any) -> str:
         if kind in ("ratio", "ratio_threshold"):
             normal = rule.normalize_input(raw)
             return f"{points_text(normal['numerator'])}/{points_text(normal['denominator'])}"
-        if kind == "level":
-            return str(rule.level(raw).label)  # type: ignore[attr-defined]
+        if isinstance(rule, Levels):
+            return str(rule.level(raw).label)
         if kind == "timeliness":
             return TIMELINESS_CHOICES[rule.normalize_input(raw)]
-        if kind in ("tiered", "count_capped"):
-            return f"{rule.normalize_input(raw)} {rule.unit}"  # type: ignore[attr-defined]
+        if isinstance(rule, Tiered | CountCapped):
+            return f"{rule.normalize_input(raw)} {rule.unit}"
         if kind == "manual":
             return f"{points_text(raw)} điểm"
     except (ValueError, KeyError, TypeError):

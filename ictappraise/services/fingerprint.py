@@ -53,7 +53,7 @@ def canonical_data(detail: AgencyDetail) -> dict[str, Any]:
         }
     facts = detail.facts
     visit = detail.visit
-    return _plain(
+    data: dict[str, Any] = _plain(
         {
             "agency": detail.agency.id,
             "rows": rows,
@@ -71,6 +71,7 @@ def canonical_data(detail: AgencyDetail) -> dict[str, Any]:
             },
         }
     )
+    return data  # _plain keeps a dict a dict
 
 
 def fingerprint(detail: AgencyDetail) -> str:

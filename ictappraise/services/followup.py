@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import TypedDict
 
 from ictappraise.domain.trends import recommendation_items
 from ictappraise.services import chain
@@ -94,7 +95,15 @@ def counts(ws: Workspace) -> Counter[str]:
     return total
 
 
-def minutes_fields(ws: Workspace, agency_id: str) -> dict[str, object]:
+class MinutesFollowup(TypedDict):
+    """The MinutesDoc fields about last year's recommendations."""
+
+    followups: tuple[str, ...]
+    followup_year: int | None
+    trend: str
+
+
+def minutes_fields(ws: Workspace, agency_id: str) -> MinutesFollowup:
     """What the minutes print about last year's recommendations (MinutesDoc fields)."""
     found = items(ws, agency_id)
     agency = ws.agency(agency_id)

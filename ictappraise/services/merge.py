@@ -102,8 +102,11 @@ def apply_merge(ws: Workspace, plan: MergePlan, progress: Progress | None = None
             reports.append(replace(report, new=len(new), duplicates=report.edits - len(new)))
         if progress:
             progress(len(plan.packages), len(plan.packages), "Đang ghi vào tệp dữ liệu…")
-        record = {"at": now_iso(), "by": ws.actor.name if ws.actor else None}
-        record["packages"] = [str(p.path) for p in plan.packages]
+        record = {
+            "at": now_iso(),
+            "by": ws.actor.name if ws.actor else None,
+            "packages": [str(p.path) for p in plan.packages],
+        }
         repository.set_local(session, MERGE_INFO_KEY, json.dumps(record, ensure_ascii=False))
     scopes = {repository.scope_of(e.field) for e in new_edits}
     before = _snapshot(ws, scopes)  # still the cached state of before the merge

@@ -128,8 +128,10 @@ def _check_consistent(session: Session, packages: Sequence[Package], known: set[
             if not _same(previous, edit):
                 raise _tampered(package, edit)
     stored = [eid for eid in batch if eid in known]
-    columns = (EditRow.id, EditRow.field, EditRow.value, EditRow.author, EditRow.device, EditRow.created_at)
-    columns += (EditRow.reason, EditRow.parents, EditRow.basis, EditRow.key, EditRow.signature)
+    columns = (
+        *(EditRow.id, EditRow.field, EditRow.value, EditRow.author, EditRow.device, EditRow.created_at),
+        *(EditRow.reason, EditRow.parents, EditRow.basis, EditRow.key, EditRow.signature),
+    )
     for start in range(0, len(stored), 500):
         query = select(*columns).where(EditRow.id.in_(stored[start : start + 500]))
         for row in session.execute(query):

@@ -32,6 +32,7 @@ from ictappraise.io.pdf_minutes import (
     minutes_bytes,
     render_minutes,
 )
+from ictappraise.roles import ROLE_LABELS, ROLE_LEAD, ROLE_SECRETARY
 from ictappraise.services import appraisal, followup, remarks, round_admin
 from ictappraise.services.fingerprint import (  # noqa: F401  # re-exported: the minutes' public names
     FINGERPRINT_LENGTH,
@@ -43,7 +44,6 @@ from ictappraise.services.fingerprint import (  # noqa: F401  # re-exported: the
 )
 from ictappraise.services.model import Agency, AgencyDetail, Member
 from ictappraise.services.workspace import ServiceError, Workspace
-from ictappraise.settings import ROLE_LABELS, ROLE_LEAD, ROLE_SECRETARY
 
 logger = logging.getLogger(__name__)
 
@@ -133,7 +133,7 @@ def minutes_doc(ws: Workspace, agency_id: str) -> MinutesDoc:
         opinion_text=visit.opinion_text,
         copies=info.minutes_copies,
         agency_sign=_agency_block(detail),
-        lead_sign=_member_block(ws, team, ROLE_LEAD),
+        lead_sign=_lead_block(ws, team),
         secretary_sign=_member_block(ws, team, ROLE_SECRETARY),
         revision=revision,
         fingerprint=print_,
@@ -188,16 +188,25 @@ def short_title(title: str, agency: str) -> str:
     return title
 
 
+def _lead_block(ws: Workspace, team: list[Member]) -> SignatureBlock:
+    """The lead's block, printed even before anyone holds the role (the name left blank)."""
+    return _block(ws, ("T/M TỔ THẨM ĐỊNH", ROLE_LABELS[ROLE_LEAD].upper()), _holder(ws, team, ROLE_LEAD))
+
+
 def _member_block(ws: Workspace, team: list[Member], role: str) -> SignatureBlock | None:
-    member = next((m for m in team if m.role == role), None) or next(
+    """Another role's block, or None when nobody holds it."""
+    member = _holder(ws, team, role)
+    return None if member is None else _block(ws, (ROLE_LABELS.get(role, role).upper(),), member)
+
+
+def _holder(ws: Workspace, team: list[Member], role: str) -> Member | None:
+    """Who holds a role: in the visiting team first, else in the whole roster."""
+    return next((m for m in team if m.role == role), None) or next(
         (m for m in ws.members() if m.role == role), None
     )
-    if role == ROLE_LEAD:
-        headings: tuple[str, ...] = ("T/M TỔ THẨM ĐỊNH", ROLE_LABELS[ROLE_LEAD].upper())
-    else:
-        headings = (ROLE_LABELS.get(role, role).upper(),)
-        if member is None:
-            return None
+
+
+def _block(ws: Workspace, headings: tuple[str, ...], member: Member | None) -> SignatureBlock:
     image = round_admin.member_signature(ws, member.id) if member is not None else None
     return SignatureBlock(headings, member.name if member else "", image=image)
 

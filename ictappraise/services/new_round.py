@@ -26,11 +26,13 @@ from ictappraise.domain.fields import (
 )
 from ictappraise.domain.rating import CATEGORIES
 from ictappraise.services import chain
-from ictappraise.services.round_admin import agency_rows, require_lead
+from ictappraise.services.appraisal import require_lead
+from ictappraise.services.round_admin import agency_rows
 from ictappraise.services.seed import ROUND_KEYS, SEED_DEVICE, stable_id
 from ictappraise.services.workspace import SYSTEM_AUTHOR, ServiceError, Workspace, now_iso
 from ictappraise.store import repository
-from ictappraise.store.database import StoreError, open_database
+from ictappraise.store.database import open_database
+from ictappraise.store.errors import StoreError
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{2,60}$")
 

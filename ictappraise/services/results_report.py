@@ -16,6 +16,7 @@ from ictappraise.domain.numbers import format_points
 from ictappraise.domain.rating import Band, CategoryRules
 from ictappraise.io.pdf_layout import body_dates
 from ictappraise.io.pdf_report import ReportCategory, ReportDoc, ReportLine, render_report
+from ictappraise.roles import ROLE_LEAD
 from ictappraise.services import chain_report
 from ictappraise.services.band_text import (
     CONFLICT,
@@ -34,7 +35,6 @@ from ictappraise.services.model import (
 )
 from ictappraise.services.remarks import day_text
 from ictappraise.services.workspace import ServiceError, Workspace
-from ictappraise.settings import ROLE_LEAD
 
 PENDING = "Chưa xếp loại"
 TOTAL = "Cộng"

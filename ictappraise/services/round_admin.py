@@ -19,12 +19,12 @@ from typing import Any
 from ictappraise.domain.fields import agency_field, member_field, round_field, rules_field
 from ictappraise.domain.numbers import format_points, parse_decimal
 from ictappraise.domain.rating import CATEGORIES, CategoryRules
+from ictappraise.roles import ROLE_LABELS, ROLE_LEAD
 from ictappraise.services import appraisal
 from ictappraise.services.appraisal import is_lead as is_lead  # who may act: re-exported for the screens
 from ictappraise.services.appraisal import require_lead
 from ictappraise.services.model import Agency, Member
 from ictappraise.services.workspace import Change, ServiceError, Workspace
-from ictappraise.settings import ROLE_LABELS, ROLE_LEAD
 from ictappraise.store import repository
 
 SETTINGS_KEYS = (

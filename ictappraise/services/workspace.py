@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from ictappraise.domain import authority
 from ictappraise.domain.authority import CATEGORY_RATING_PREFIXES, RATING_INPUTS, SignedAgency
@@ -35,7 +35,8 @@ from ictappraise.domain.roster import FOUNDING_FIELD, SYSTEM_AUTHOR, Roster, is_
 from ictappraise.domain.scorecard import score_agency
 from ictappraise.domain.text_safety import forbidden_problem
 from ictappraise.services import field_values, reading
-from ictappraise.services.errors import ServiceError, VisitLocked  # noqa: F401  # re-exported
+from ictappraise.services.errors import ServiceError as ServiceError  # re-exported
+from ictappraise.services.errors import VisitLocked as VisitLocked  # re-exported
 from ictappraise.services.model import (
     STATUS_SIGNED,
     Agency,
@@ -50,6 +51,7 @@ from ictappraise.store.database import Database
 
 __all__ = ["CATEGORY_RATING_PREFIXES", "RATING_INPUTS", "SYSTEM_AUTHOR"]  # re-exported
 
+_Derived = TypeVar("_Derived")  # what a cached round derivation (catalogs, rules…) builds
 SYSTEM_AUTHOR_NAME = "Dữ liệu ban đầu của đợt"
 
 
@@ -175,7 +177,7 @@ class Workspace:
 
     def _signed_keys(self, scopes: Iterable[str]) -> set[tuple[str, str]]:
         assert self._states is not None
-        found = set()
+        found: set[tuple[str, str]] = set()
         for scope in scopes:
             state = self._states.get(scope)
             status = state.fields.get(status_field(scope)) if state else None
@@ -183,20 +185,20 @@ class Workspace:
         return found
 
     # -- reads -----------------------------------------------------------------------------
-    def _round_derived(self, key: str, build: Callable[[LogState], Any]) -> Any:
+    def _round_derived(self, key: str, build: Callable[[LogState], _Derived]) -> _Derived:
         # Catalogs, rules and settings change rarely; parsing them on every preview would not.
         if key not in self._round_cache:
             self._round_cache[key] = build(self.state())
-        return self._round_cache[key]
+        return cast(_Derived, self._round_cache[key])  # one key, one build: the same type back
 
     def round_info(self) -> RoundInfo:
-        return self._round_derived("info", reading.round_info)  # type: ignore[no-any-return]
+        return self._round_derived("info", reading.round_info)
 
     def rules(self) -> dict[int, CategoryRules]:
-        return self._round_derived("rules", reading.category_rules)  # type: ignore[no-any-return]
+        return self._round_derived("rules", reading.category_rules)
 
     def catalogs(self) -> dict[int, Catalog]:
-        return self._round_derived("catalogs", reading.catalogs)  # type: ignore[no-any-return]
+        return self._round_derived("catalogs", reading.catalogs)
 
     def catalog(self, category: int) -> Catalog:
         found = self.catalogs().get(category)

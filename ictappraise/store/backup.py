@@ -42,14 +42,13 @@ from pathlib import Path
 from ictappraise.settings import data_dir
 from ictappraise.store.database import (
     Database,
-    DatabaseMissing,
-    StoreError,
     acquire_instance_lock,
     check_header,
     check_health,
     check_tables,
     store_error,
 )
+from ictappraise.store.errors import DatabaseMissing, StoreError
 
 KEEP = 20
 
@@ -242,7 +241,9 @@ def _source_connection(source: Database | str | os.PathLike[str], path: Path) ->
         # The program's own connection: after a deletion or replacement it still reads the old file.
         raw = source.engine.raw_connection()
         try:
-            yield raw.driver_connection  # type: ignore[misc]
+            connection = raw.driver_connection
+            assert isinstance(connection, sqlite3.Connection)  # our engines are SQLite's
+            yield connection
         finally:
             raw.close()
         return

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from ictappraise.domain.limits import MAX_ATTACHMENT_BYTES, format_size
-from ictappraise.store.errors import (  # noqa: F401  # re-exported: callers import them from here
+from ictappraise.store.errors import (  # re-exported: callers import them from here
     DatabaseCorrupt,
     DatabaseLocked,
     DatabaseMissing,
@@ -423,7 +423,7 @@ def _corrupt_message(name: str, detail: str) -> str:
     )
 
 
-def store_error(error: sqlite3.Error, name: str) -> StoreError:
+def store_error(error: Exception, name: str) -> StoreError:
     """The StoreError for an SQLite error met while opening or checking a file."""
     detail = str(error).lower()
     if "locked" in detail or "busy" in detail:
@@ -472,5 +472,5 @@ def _engine(db_path: Path) -> Engine:
             connection.execute(text("SELECT 1"))
     except DBAPIError as error:
         engine.dispose()
-        raise store_error(error.orig, db_path.name) from error  # type: ignore[arg-type]
+        raise store_error(error.orig or error, db_path.name) from error  # orig: the sqlite3 error
     return engine

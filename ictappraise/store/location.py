@@ -160,6 +160,7 @@ def _drive_type(root: str) -> int:
     """GetDriveTypeW of a drive root such as "Z:\\" (Windows only)."""
     import ctypes
 
+    # ctypes.windll exists on Windows only, and the stubs say so: this runs on Windows only.
     return int(ctypes.windll.kernel32.GetDriveTypeW(ctypes.c_wchar_p(root)))  # type: ignore[attr-defined]
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from ictappraise.domain.editlog import Edit, agency_of
-from ictappraise.store.database import DatabaseCorrupt
+from ictappraise.store.errors import DatabaseCorrupt
 from ictappraise.store.models import AttachmentRow, EditRow, LocalState, SchemaMeta
 
 ROUND_SCOPE = "round"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 if TYPE_CHECKING:
+    from ictappraise.ui import excel_actions
     from ictappraise.ui.main_window import MainWindow
 
 RECENT_KEY = "recent_files"
@@ -25,7 +27,9 @@ class _Lazy:
         return getattr(module, name)
 
 
-excel_actions = _Lazy()
+# The type checker sees the module itself (imported above for it only); the program, the proxy.
+if not TYPE_CHECKING:
+    excel_actions = _Lazy()
 
 
 def install_menus(window: MainWindow) -> None:
@@ -108,13 +112,15 @@ def add_undo_actions(window: MainWindow, undo: QAction, redo: QAction) -> None:
     window.edit_menu.insertSeparator(first)
 
 
-def _action(menu: QMenu, text: str, slot: object, shortcut: object = None) -> QAction:
+def _action(
+    menu: QMenu, text: str, slot: Callable[[], object], shortcut: str | QKeySequence.StandardKey | None = None
+) -> QAction:
     action = menu.addAction(text)
-    action.triggered.connect(slot)  # type: ignore[arg-type]
+    action.triggered.connect(slot)
     if shortcut is not None:
         # setShortcuts, not setShortcut: the latter's overloads load Qt's key enums, a seventh
         # of the first frame's time.
-        action.setShortcuts([QKeySequence(shortcut)])  # type: ignore[arg-type]
+        action.setShortcuts([QKeySequence(shortcut)])
     return action
 
 

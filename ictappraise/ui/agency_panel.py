@@ -188,7 +188,7 @@ class AgencyPanel(QWidget):
             action.toggled.connect(lambda shown, c=column: self.table.setColumnHidden(c, not shown))
             header.addAction(action)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 — Qt override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
         if (
             watched is self.search
             and event.type() == QEvent.Type.KeyPress
@@ -304,7 +304,7 @@ class AgencyPanel(QWidget):
         """Say why the selected agency is listed although the filters no longer accept it."""
         agency_id = self.proxy.pinned
         row = self.model.row_of(agency_id) if agency_id else -1
-        if row < 0 or self.proxy.matches(agency_id):
+        if not agency_id or row < 0 or self.proxy.matches(agency_id):
             self.note.hide()
             return
         item = self.model.rows[row]

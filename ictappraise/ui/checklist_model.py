@@ -178,7 +178,7 @@ class ChecklistModel(QAbstractItemModel):
 
     # -- structure -------------------------------------------------------------------------
     def node(self, index: ModelIndex) -> Node:
-        return index.internalPointer() if index.isValid() else self.root  # type: ignore[no-any-return]
+        return index.internalPointer() if index.isValid() else self.root
 
     def index(self, row: int, column: int, parent: ModelIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
         parent_node = self.node(parent)
@@ -186,6 +186,7 @@ class ChecklistModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(row, column, parent_node.children[row])
 
+    # The stubs merge QObject.parent() into this overload set; a model overrides only this one.
     def parent(self, index: ModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
         if not index.isValid():
             return QModelIndex()
@@ -407,7 +408,8 @@ class ChecklistModel(QAbstractItemModel):
             self._refused_text = "" if value is None else str(value) if role != CHOICE_ROLE else None
             self.errors[code] = str(error)
             self.refused.emit(code, str(error))
-            self.dataChanged.emit(index.siblingAtColumn(0), index.siblingAtColumn(len(HEADERS) - 1))
+            row = index.row()  # index may be persistent, which has no siblingAtColumn
+            self.dataChanged.emit(index.sibling(row, 0), index.sibling(row, len(HEADERS) - 1))
             return False
         self.errors.pop(code, None)
         return True

@@ -65,7 +65,7 @@ class UnitLineEdit(QLineEdit):
         self.unit.adjustSize()
         self.setTextMargins(self.unit.width() + 2, 0, 0, 0)
 
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802 — Qt override
+    def resizeEvent(self, event: Any) -> None:  # Qt override
         super().resizeEvent(event)
         self.unit.move(0, (self.height() - self.unit.height()) // 2)
 
@@ -270,9 +270,11 @@ class ChecklistView(QTreeView):
         self.note_minimum = metrics.horizontalAdvance("Ghi chú / m") + 12  # header cut, tooltip whole
         self.share_width()
         # Rows re-measure when the name column changes width (window or splitter resized).
-        header.sectionResized.connect(
-            lambda column, *_: column == COL_NAME and self.scheduleDelayedItemsLayout()
-        )
+        header.sectionResized.connect(self._section_resized)
+
+    def _section_resized(self, column: int, _old: int, _new: int) -> None:
+        if column == COL_NAME:
+            self.scheduleDelayedItemsLayout()
 
     def share_width(self) -> None:
         """The width left by the number columns: about two thirds to the name, the rest to the note."""
@@ -283,12 +285,12 @@ class ChecklistView(QTreeView):
         header.resizeSection(COL_NOTE, note)
         header.resizeSection(COL_NAME, max(free - note, 120))
 
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802 — Qt override
+    def resizeEvent(self, event: Any) -> None:  # Qt override
         super().resizeEvent(event)
         if hasattr(self, "note_minimum"):
             self.share_width()
 
-    def model(self) -> ChecklistModel:  # type: ignore[override]
+    def model(self) -> ChecklistModel:
         model = super().model()
         assert isinstance(model, ChecklistModel)
         return model

@@ -8,6 +8,7 @@ Tab leaves the field, and Alt+↓ or the button opens a Vietnamese calendar.
 
 from __future__ import annotations
 
+import datetime
 from datetime import date
 
 from PySide6.QtCore import QDate, QLocale, Qt, Signal
@@ -23,7 +24,7 @@ class DayEdit(QLineEdit):
     """One day or none; day_done(date | None) when a typed or picked day is settled."""
 
     day_done = Signal(object)
-    dateChanged = Signal(QDate)  # noqa: N815 — as QDateEdit names it: any change, typed or set
+    dateChanged = Signal(QDate)  # as QDateEdit names it: any change, typed or set
 
     def __init__(self, empty_text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,16 +65,18 @@ class DayEdit(QLineEdit):
         day = self._day
         return QDate(day.year, day.month, day.day) if day else QDate()
 
-    def setDate(self, value: QDate | date | None) -> None:  # noqa: N802 — as QDateEdit names it
+    # Below the method date(), "date" names the method: annotations say datetime.date.
+    def setDate(self, value: QDate | datetime.date | None) -> None:  # as QDateEdit names it
         """Show a day given as QDate or date (an invalid QDate or None: empty)."""
         if isinstance(value, QDate):
-            value = value.toPython() if value.isValid() else None  # type: ignore[assignment]
-        self.set_day(value)  # type: ignore[arg-type]
+            valid = value.isValid()
+            value = datetime.date(value.year(), value.month(), value.day()) if valid else None
+        self.set_day(value)
 
-    def calendarWidget(self) -> QCalendarWidget:  # noqa: N802 — as QDateEdit names it
+    def calendarWidget(self) -> QCalendarWidget:  # as QDateEdit names it
         return self._calendar
 
-    def setReadOnly(self, read_only: bool) -> None:  # noqa: N802 — Qt override
+    def setReadOnly(self, read_only: bool) -> None:  # Qt override
         super().setReadOnly(read_only)
         self.calendar_action.setVisible(not read_only)
 
@@ -97,7 +100,7 @@ class DayEdit(QLineEdit):
         self.setFocus()
         self._settle(day)
 
-    def _settle(self, day: date | None) -> None:
+    def _settle(self, day: datetime.date | None) -> None:
         if day != self._day:
             self._day = day
             self.dateChanged.emit(self.date())
@@ -119,7 +122,7 @@ class DayEdit(QLineEdit):
         self._calendar.show()
         self._calendar.setFocus()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 — Qt override
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # Qt override
         opens = event.key() == Qt.Key.Key_F4 or (
             event.key() == Qt.Key.Key_Down and event.modifiers() & Qt.KeyboardModifier.AltModifier
         )

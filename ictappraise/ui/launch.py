@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -56,16 +57,20 @@ def application(*, translated: bool = True) -> QApplication:
     return app
 
 
+#: The object name of Qt's own Vietnamese translator once installed (installed once per application).
+QT_TRANSLATOR_NAME = "ictappraise_qt_vi"
+
+
 def install_qt_translation(app: QApplication) -> None:
     """Vietnamese for Qt's own buttons, dialogs and calendars (Hủy, Đóng, In…); Qt ships none."""
-    if getattr(app, "_ictappraise_translator", None) is not None:
+    if app.findChild(QTranslator, QT_TRANSLATOR_NAME) is not None:
         return
     # Month and day names of Qt's calendars, and its date formats, from the Vietnamese locale.
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
-    translator = QTranslator(app)
+    translator = QTranslator(app)  # the application owns it: it lives as long as the application
     if translator.load(str(resource_path("translations", "qt_vi.qm"))):
         app.installTranslator(translator)
-        app._ictappraise_translator = translator  # type: ignore[attr-defined]  # keep it alive
+        translator.setObjectName(QT_TRANSLATOR_NAME)
 
 
 def route_qt_messages() -> None:
@@ -90,7 +95,7 @@ def route_qt_messages() -> None:
 def install_error_dialog() -> None:
     """An error nobody caught (a bug) is logged and shown, never silently swallowed by Qt."""
 
-    def hook(kind: type[BaseException], error: BaseException, trace: object) -> None:
+    def hook(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
         import traceback
 
         from ictappraise.app_log import log_path
@@ -99,7 +104,7 @@ def install_error_dialog() -> None:
         try:
             log.parent.mkdir(parents=True, exist_ok=True)
             with log.open("a", encoding="utf-8") as handle:
-                handle.write("".join(traceback.format_exception(kind, error, trace)))  # type: ignore[arg-type]
+                handle.write("".join(traceback.format_exception(kind, error, trace)))
         except OSError:
             pass
         QMessageBox.critical(
@@ -177,7 +182,7 @@ def run_gui(db: Path | None = None, demo: bool = False) -> int:
             path = None if demo else (db or default_database())
             opened = open_in_window(window, path, demo=demo)
         except Exception:  # a bug: shown and logged, and the frame does not stay forever
-            sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+            sys.excepthook(*sys.exc_info())
         if opened:
             AfterPaint(window, on_ready)
         else:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from decimal import Decimal
 
     from ictappraise.ui.controller import Controller
+    from ictappraise.ui.dialogs.visit_panel import VisitPanel
 
 SETTINGS_GROUP = "main_window"
 HINT_STYLE = "color: #333; background: #f4f6f8; padding: 4px;"
@@ -59,17 +61,25 @@ class SideScrollArea(QScrollArea):
         """Give the content the height its wrapped text needs at this width (QScrollArea asks
         only for the size hint, which ignores word wrap)."""
         content = self.widget()
-        if content is None or content.layout() is None:
+        layout = content.layout() if content is not None else None
+        if content is None or layout is None:
             return
         width = self.viewport().width()
         content.setMaximumWidth(width)
-        needed = content.layout().heightForWidth(width)
+        needed = layout.heightForWidth(width)
         if needed > 0:
             content.setMinimumHeight(needed)
 
 
 class MainWindow(QMainWindow):
     """The appraisal workspace."""
+
+    # The menus, made by ui.actions.install_menus (kept there: the frame's menus stay light).
+    file_menu: QMenu
+    edit_menu: QMenu
+    round_menu: QMenu
+    help_menu: QMenu
+    recent_menu: QMenu
 
     def __init__(self, database_name: str) -> None:
         """The frame only: title, menus, saved geometry and an "opening…" line; see attach()."""
@@ -225,7 +235,7 @@ class MainWindow(QMainWindow):
         self.saved_label = QLabel()
         self.statusBar().addPermanentWidget(self.saved_label)
 
-    def _visit_panel(self) -> QWidget | None:
+    def _visit_panel(self) -> VisitPanel | None:
         try:
             from ictappraise.ui.dialogs.visit_panel import VisitPanel
         except ImportError:
@@ -233,6 +243,8 @@ class MainWindow(QMainWindow):
         return VisitPanel(self)
 
     def _connect(self) -> None:
+        from ictappraise.ui.checklist_view import ChecklistDelegate  # loaded by attach() already
+
         self.agencies.agency_selected.connect(self.show_agency)
         self.controller.agency_changed.connect(self.on_agency_changed)
         self.controller.round_changed.connect(self.on_round_changed)
@@ -242,7 +254,9 @@ class MainWindow(QMainWindow):
         )
         self.checklist_model.refused.connect(self.show_refusal)
         self.checklist_model.asked.connect(self.show_question)
-        self.checklist.itemDelegate().typing.connect(self.show_typing)  # type: ignore[attr-defined]
+        delegate = self.checklist.itemDelegate()
+        assert isinstance(delegate, ChecklistDelegate)  # ChecklistView sets it
+        delegate.typing.connect(self.show_typing)
         self.checklist.selectionModel().currentChanged.connect(self._current_changed)
         self.ready_button.clicked.connect(self.mark_ready)
         self.minutes_button.clicked.connect(self.open_minutes)
@@ -254,9 +268,9 @@ class MainWindow(QMainWindow):
         self.history_button.clicked.connect(self.open_history)
         self.evidence_button.clicked.connect(self.open_evidence)
         undo = self.controller.undo_stack.createUndoAction(self, self.tr("Hoàn tác"))
-        undo.setShortcuts([QKeySequence.StandardKey.Undo])
+        undo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
         redo = self.controller.undo_stack.createRedoAction(self, self.tr("Làm lại"))
-        redo.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Y")])
+        redo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Y")])
         self.undo_action, self.redo_action = undo, redo
         self.addActions([undo, redo])
         add_undo_actions(self, undo, redo)
@@ -285,7 +299,7 @@ class MainWindow(QMainWindow):
         self.checklist.expandAll()
         self._refresh_side()
         if self.visit_panel is not None:
-            self.visit_panel.set_agency(self.ws, agency_id)  # type: ignore[attr-defined]
+            self.visit_panel.set_agency(self.ws, agency_id)
 
     def on_agency_changed(self, agency_id: str) -> None:
         self.agency_model.refresh_agency(agency_id)
@@ -294,7 +308,7 @@ class MainWindow(QMainWindow):
             self._refresh_side()
             focus = QApplication.focusWidget()
             if self.visit_panel is not None and not (focus and self.visit_panel.isAncestorOf(focus)):
-                self.visit_panel.reload()  # type: ignore[attr-defined]  # signing, undo, merge
+                self.visit_panel.reload()  # signing, undo, merge
 
     def on_round_changed(self) -> None:
         current = self.agency_id

@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ictappraise.domain.rating import UNCHECKED
 from ictappraise.services import minutes
 from ictappraise.services.appraisal import (
     is_lead,
@@ -185,8 +184,8 @@ class MinutesDialog(QDialog):
         if not lines:
             return ""
         items = []
-        for line in lines:
-            what = line.removeprefix(UNCHECKED).lstrip(": ").strip()
+        for finding in lines:
+            what = finding.detail.strip()
             items.append("– " + what[:1].upper() + what[1:])
         return (
             self.tr("Lưu ý: còn điều kiện hạ bậc chưa kiểm tra được:")
@@ -387,7 +386,7 @@ class MinutesDialog(QDialog):
         self.status_changed.emit(self.agency_id)
         return True
 
-    def done(self, result: int) -> None:  # noqa: D401 - Qt override
+    def done(self, result: int) -> None:  # Qt override
         self.document.close()
         shutil.rmtree(self._folder, ignore_errors=True)
         super().done(result)

@@ -64,7 +64,7 @@ class _Runnable(QRunnable):
 
         try:
             result = self.work(progress)
-        except Exception as error:  # noqa: BLE001 - handed to the GUI thread, which shows it
+        except Exception as error:
             self.relay.done.emit(None, error)
         else:
             self.relay.done.emit(result, None)

@@ -77,7 +77,7 @@ class PdfZoom(QObject):
         action.setShortcuts([QKeySequence(key) for key in keys])
         hint = QKeySequence(keys[0]).toString(QKeySequence.SequenceFormat.NativeText) if keys else ""
         action.setToolTip(f"{text} ({hint})" if hint else text)
-        action.triggered.connect(slot)  # type: ignore[arg-type]
+        action.triggered.connect(slot)
         return action
 
     def buttons(self, parent: QWidget) -> QHBoxLayout:
@@ -178,9 +178,10 @@ class PdfZoom(QObject):
         settings = QSettings()
         settings.beginGroup(ZOOM_SETTINGS_GROUP)
         mode = _ZOOM_MODES.get(str(settings.value("zoom_mode", "fit_width")), QPdfView.ZoomMode.FitToWidth)
+        stored = settings.value("zoom_factor", 1.0)  # text or a number, by platform
         try:
-            factor = float(settings.value("zoom_factor", 1.0))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
+            factor = float(stored) if isinstance(stored, str | int | float) else 1.0
+        except ValueError:
             factor = 1.0
         settings.endGroup()
         self.view.setZoomFactor(min(max(factor, ZOOM_STEPS[0]), ZOOM_STEPS[-1]))

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from ictappraise.domain.dates import format_day
 from ictappraise.domain.fields import fact_field, portal_field
 from ictappraise.domain.numbers import format_points
-from ictappraise.domain.rating import CHECKED, UNCHECKED
+from ictappraise.domain.rating import Band, Reason, ReasonKind
 from ictappraise.domain.scorecard import PenaltyFacts
 from ictappraise.services.appraisal import unscored_labels
 from ictappraise.services.band_text import band_view
@@ -49,6 +49,24 @@ def band_font() -> QFont:
     font.setPixelSize(20)
     font.setBold(True)
     return font
+
+
+#: How the preview marks each kind of penalty finding: a mark and its colour.
+FINDING_MARKS = {
+    ReasonKind.UNCHECKED: ("?", "#8a5300"),
+    ReasonKind.CHECKED: ("✓", "#2e7d32"),
+    ReasonKind.APPLIED: ("▼", "#b71c1c"),
+    ReasonKind.BASE: ("", "#000000"),
+}
+
+
+def penalty_html(findings: tuple[Reason, ...]) -> str:
+    """The penalty findings as rich text, each marked by its kind (never by its words)."""
+    lines = []
+    for finding in findings:
+        mark, colour = FINDING_MARKS[finding.kind]
+        lines.append(f"<div style='margin:2px 0'><b style='color:{colour}'>{mark}</b> {finding.text}</div>")
+    return "".join(lines)
 
 
 class PreviewPanel(QWidget):
@@ -131,12 +149,12 @@ class PreviewPanel(QWidget):
         elif rating is not None and all(row.points is None for row in card.rows.values()):
             # Nothing scored yet: no band to alarm anyone with (the list says "Chưa chấm" too).
             self.base.setText(self.tr("Chưa chấm tiêu chí nào."))
-            self.penalties.setText(self._penalty_html(rating.reasons[1:]))  # what is known already
+            self.penalties.setText(penalty_html(rating.findings[1:]))  # what is known already
             self._band_text(None, self.tr("CHƯA CHẤM"))
         elif rating is not None:
             self.base.setText(self.tr("Xếp loại theo điểm: {b}").format(b=rating.base_band.value))
-            # A fact not recorded yet comes as a "Chưa kiểm tra được" line from the domain.
-            self.penalties.setText(self._penalty_html(rating.reasons[1:]))
+            # A fact not recorded yet comes as an UNCHECKED finding from the domain.
+            self.penalties.setText(penalty_html(rating.findings[1:]))
             view = band_view(card, detail.status, detail.conflicts)
             self._band_text(
                 view.band or view.provisional,
@@ -162,26 +180,14 @@ class PreviewPanel(QWidget):
             self.remaining.setText(self.tr("Đã chấm đủ mọi tiêu chí."))
             self.remaining.setStyleSheet("color: #1b5e20;")
 
-    def _band_text(self, band: object, text: str) -> None:
+    def _band_text(self, band: Band | None, text: str) -> None:
         self.band.setText(text)
-        self.band.setStyleSheet(band_css(band) + BAND_FONT_CSS)  # type: ignore[arg-type]
-
-    def _penalty_html(self, reasons: tuple[str, ...]) -> str:
-        lines = []
-        for reason in reasons:
-            if reason.startswith(UNCHECKED):
-                mark, colour = "?", "#8a5300"
-            elif reason.startswith(CHECKED):
-                mark, colour = "✓", "#2e7d32"
-            else:
-                mark, colour = "▼", "#b71c1c"
-            lines.append(f"<div style='margin:2px 0'><b style='color:{colour}'>{mark}</b> {reason}</div>")
-        return "".join(lines)
+        self.band.setStyleSheet(band_css(band) + BAND_FONT_CSS)
 
     def _clear_groups(self) -> None:
         while self.groups.count():
             item = self.groups.takeAt(0)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.hide()  # deleteLater runs later: hide now so old labels never overlap new ones
                 widget.deleteLater()

@@ -6,10 +6,10 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from ictx_writer import Forger, demo_key  # noqa: E402
-from test_hostile_packages import LEAD, MEMBER_A, cli  # noqa: E402
+from ictx_writer import Forger, demo_key
+from test_hostile_packages import LEAD, MEMBER_A, cli
 
-from tests.support import member_ws  # noqa: E402
+from tests.support import member_ws
 
 
 def test_only_the_lead_accepts_a_held_edit(demo_db: Path, tmp_path: Path) -> None:

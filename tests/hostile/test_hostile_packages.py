@@ -24,7 +24,7 @@ import pytest
 from ictappraise.cli import main
 
 sys.path.insert(0, str(Path(__file__).parent))
-from ictx_writer import Forger, demo_key  # noqa: E402
+from ictx_writer import Forger, demo_key
 
 LEAD = "Nguyễn Thị Thắng"
 MEMBER_A = "Chuyên viên A"

@@ -13,12 +13,12 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from ictx_writer import Forger, demo_key  # noqa: E402
-from test_hostile_packages import MEMBER_A, cli_process, results  # noqa: E402
+from ictx_writer import Forger, demo_key
+from test_hostile_packages import MEMBER_A, cli_process, results
 
-from ictappraise.services import appraisal as svc  # noqa: E402
-from ictappraise.services.errors import ServiceError  # noqa: E402
-from tests.support import member_ws  # noqa: E402
+from ictappraise.services import appraisal as svc
+from ictappraise.services.errors import ServiceError
+from tests.support import member_ws
 
 
 def test_five_edit_attack_changes_nothing(demo_db: Path, tmp_path: Path) -> None:

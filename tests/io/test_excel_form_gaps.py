@@ -13,18 +13,18 @@ from ictappraise.io import excel_form
 from ictappraise.services import excel_import as svc
 
 
-def _filled(ws, tmp_path: Path) -> tuple[Path, str]:  # noqa: ANN001
+def _filled(ws, tmp_path: Path) -> tuple[Path, str]:
     agency = ws.find_agency("BTC")
     blank = svc.write_form(ws, agency.id, tmp_path / "blank.xlsx")
     fill_form(blank, tmp_path / "filled.xlsx", ws.catalog(agency.category))
     return tmp_path / "filled.xlsx", agency.id
 
 
-def _row(sheet, code: str) -> int:  # noqa: ANN001
+def _row(sheet, code: str) -> int:
     return next(r for r in range(excel_form.FIRST_ROW, sheet.max_row + 1) if sheet.cell(r, 1).value == code)
 
 
-def _refused(ws, path: Path, *words: str) -> None:  # noqa: ANN001
+def _refused(ws, path: Path, *words: str) -> None:
     before = edits(ws)
     plan = svc.plan_form_import(ws, [path])
     message = " ".join(plan.errors)
@@ -34,7 +34,7 @@ def _refused(ws, path: Path, *words: str) -> None:  # noqa: ANN001
     assert edits(ws) == before
 
 
-def test_a_deleted_criterion_row_is_refused_naming_the_criterion(lead_ws, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_deleted_criterion_row_is_refused_naming_the_criterion(lead_ws, tmp_path: Path) -> None:
     path, _ = _filled(lead_ws, tmp_path)
     book = load_workbook(path)
     sheet = book[excel_form.FORM_SHEET]
@@ -43,13 +43,13 @@ def test_a_deleted_criterion_row_is_refused_naming_the_criterion(lead_ws, tmp_pa
     _refused(lead_ws, path, "thiếu dòng của 1 tiêu chí (I.2)", "filled.xlsx")
 
 
-def test_the_same_form_complete_imports(lead_ws, tmp_path: Path) -> None:  # noqa: ANN001
+def test_the_same_form_complete_imports(lead_ws, tmp_path: Path) -> None:
     path, _ = _filled(lead_ws, tmp_path)
     plan = svc.plan_form_import(lead_ws, [path])
     assert plan.errors == [] and plan.changes
 
 
-def test_merged_code_cells_are_refused_naming_the_rows(lead_ws, tmp_path: Path) -> None:  # noqa: ANN001
+def test_merged_code_cells_are_refused_naming_the_rows(lead_ws, tmp_path: Path) -> None:
     path, _ = _filled(lead_ws, tmp_path)
     book = load_workbook(path)
     sheet = book[excel_form.FORM_SHEET]
@@ -59,7 +59,7 @@ def test_merged_code_cells_are_refused_naming_the_rows(lead_ws, tmp_path: Path) 
     _refused(lead_ws, path, f"dòng {first}–{first + 1}", "«Mã", "gộp")
 
 
-def test_merged_score_cells_are_refused_naming_the_rows(lead_ws, tmp_path: Path) -> None:  # noqa: ANN001
+def test_merged_score_cells_are_refused_naming_the_rows(lead_ws, tmp_path: Path) -> None:
     path, _ = _filled(lead_ws, tmp_path)
     book = load_workbook(path)
     sheet = book[excel_form.FORM_SHEET]
@@ -70,7 +70,7 @@ def test_merged_score_cells_are_refused_naming_the_rows(lead_ws, tmp_path: Path)
     _refused(lead_ws, path, f"dòng {first}–{first + 2}", "gộp")
 
 
-def _typed(ws, tmp_path: Path, values: dict[str, object]) -> Path:  # noqa: ANN001
+def _typed(ws, tmp_path: Path, values: dict[str, object]) -> Path:
     agency = ws.find_agency("BTC")
     path = svc.write_form(ws, agency.id, tmp_path / "typed.xlsx")
     book = load_workbook(path)
@@ -81,7 +81,7 @@ def _typed(ws, tmp_path: Path, values: dict[str, object]) -> Path:  # noqa: ANN0
     return path
 
 
-def test_the_preview_shows_exactly_what_will_be_stored(lead_ws, tmp_path: Path) -> None:  # noqa: ANN001
+def test_the_preview_shows_exactly_what_will_be_stored(lead_ws, tmp_path: Path) -> None:
     path = _typed(lead_ws, tmp_path, {"I.2": 10 / 3, "I.3": 1e-300})
     plan = svc.plan_form_import(lead_ws, [path])
     assert plan.errors == [], plan.errors
@@ -94,7 +94,7 @@ def test_the_preview_shows_exactly_what_will_be_stored(lead_ws, tmp_path: Path) 
     assert not [line for line in again.files[0].lines if line.code in ("I.2", "I.3")]
 
 
-def test_a_huge_score_is_refused_without_hundreds_of_digits(lead_ws, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_huge_score_is_refused_without_hundreds_of_digits(lead_ws, tmp_path: Path) -> None:
     plan = svc.plan_form_import(lead_ws, [_typed(lead_ws, tmp_path, {"I.2": 1e300})])
     message = " ".join(plan.errors)
     assert "I.2" in message and "quá lớn" in message and len(message) < 400, message

@@ -10,7 +10,7 @@ from ictappraise.io import excel_form
 from ictappraise.services import excel_import as svc
 
 
-def _form(lead_ws, tmp_path: Path, code: str = "HUTP"):  # noqa: ANN001, ANN202
+def _form(lead_ws, tmp_path: Path, code: str = "HUTP"):
     agency = lead_ws.find_agency(code)
     path = svc.write_form(lead_ws, agency.id, tmp_path / f"{code}.xlsx")
     sheet = load_workbook(path)[excel_form.FORM_SHEET]

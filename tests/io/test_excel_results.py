@@ -18,7 +18,7 @@ HOSTILE = ('=HYPERLINK("http://x","bấm")', "+1+cmd", "-2-3", "@SUM(A1)")
 
 
 @pytest.fixture
-def results_book(lead_ws, tmp_path: Path):  # noqa: ANN201 - (workbook, results, workspace)
+def results_book(lead_ws, tmp_path: Path):
     vptu = lead_ws.find_agency("VPTU")
     leaves = list(lead_ws.catalog(vptu.category).leaves())
     lead_ws.write(

@@ -48,7 +48,7 @@ def forged(demo_db: Path) -> tuple[Path, str, str]:
     return demo_db, agency_id, signed
 
 
-def test_the_minutes_carry_the_warning_on_every_page_and_the_true_fingerprint(forged, tmp_path: Path) -> None:  # noqa: ANN001
+def test_the_minutes_carry_the_warning_on_every_page_and_the_true_fingerprint(forged, tmp_path: Path) -> None:
     path, agency_id, signed = forged
     ws = member_ws(path, LEAD)
     try:
@@ -69,7 +69,7 @@ def test_the_minutes_carry_the_warning_on_every_page_and_the_true_fingerprint(fo
         ws.db.close()
 
 
-def test_the_workbook_and_the_report_flag_it(forged, tmp_path: Path) -> None:  # noqa: ANN001
+def test_the_workbook_and_the_report_flag_it(forged, tmp_path: Path) -> None:
     path, agency_id, _signed = forged
     ws = member_ws(path, LEAD)
     try:
@@ -85,7 +85,7 @@ def test_the_workbook_and_the_report_flag_it(forged, tmp_path: Path) -> None:  #
         ws.db.close()
 
 
-def test_cli_results_flag_it_in_the_table_and_the_json(forged) -> None:  # noqa: ANN001
+def test_cli_results_flag_it_in_the_table_and_the_json(forged) -> None:
     path, agency_id, signed = forged
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
 
@@ -110,7 +110,7 @@ def test_cli_results_flag_it_in_the_table_and_the_json(forged) -> None:  # noqa:
     assert by_code["HUTP"]["fingerprint_mismatch"] is None
 
 
-def test_cli_minutes_say_so(forged, tmp_path: Path) -> None:  # noqa: ANN001
+def test_cli_minutes_say_so(forged, tmp_path: Path) -> None:
     path, _agency_id, signed = forged
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     out = tmp_path / "bb.pdf"

@@ -31,21 +31,21 @@ def tuy_phong(lead_ws: Workspace, tmp_path: Path) -> tuple[Path, str]:
     return path, full_text(path)
 
 
-def test_dashed_line_under_the_subject_and_dates_as_party_documents_cite_them(tuy_phong) -> None:  # noqa: ANN001
+def test_dashed_line_under_the_subject_and_dates_as_party_documents_cite_them(tuy_phong) -> None:
     _path, text = tuy_phong
     assert "năm 2022 tại Huyện ủy Tuy Phong ----- Căn cứ Công văn số 294-CV/TU, ngày 23-11-2021" in text
     assert "ngày 02-12-2022 của Văn phòng Tỉnh ủy" in text
     assert not re.search(r"\d{2}/\d{2}/\d{4}", text)  # no "23/11/2021" left in the body
 
 
-def test_number_suffix_abbreviates_the_body_in_the_header(tuy_phong) -> None:  # noqa: ANN001
+def test_number_suffix_abbreviates_the_body_in_the_header(tuy_phong) -> None:
     _path, text = tuy_phong
     assert "TỔ THẨM ĐỊNH" in text and "Số ……-BB/TTĐ" in text
     assert default_suffix("TỔ THẨM ĐỊNH") == "BB/TTĐ" and default_suffix("VĂN PHÒNG") == "BB/VP"
     assert default_suffix("") == "BB"
 
 
-def test_one_discreet_verification_line_and_the_rest_in_the_metadata(tuy_phong, lead_ws) -> None:  # noqa: ANN001
+def test_one_discreet_verification_line_and_the_rest_in_the_metadata(tuy_phong, lead_ws) -> None:
     path, text = tuy_phong
     _revision, code = minutes.stamp_of(lead_ws.detail(lead_ws.find_agency("HUTP").id))
     for page in page_texts(path):
@@ -54,7 +54,7 @@ def test_one_discreet_verification_line_and_the_rest_in_the_metadata(tuy_phong, 
     assert PdfReader(str(path)).metadata["/Keywords"] == f"Lần lập: 1, Mã nội dung: {code}, Đã ký"
 
 
-def test_no_sample_label_in_the_body_but_a_warning_before_printing(tuy_phong, lead_ws) -> None:  # noqa: ANN001
+def test_no_sample_label_in_the_body_but_a_warning_before_printing(tuy_phong, lead_ws) -> None:
     _path, text = tuy_phong
     assert "Bộ tiêu chí mẫu" not in text and "theo từng tiêu chí của bộ tiêu chí Phụ lục 2;" in text
     detail = lead_ws.detail(lead_ws.find_agency("HUTP").id)
@@ -63,7 +63,7 @@ def test_no_sample_label_in_the_body_but_a_warning_before_printing(tuy_phong, le
     assert remarks.catalog_warning(official) == ""
 
 
-def test_one_capitalisation_and_consistent_decimals(tuy_phong) -> None:  # noqa: ANN001
+def test_one_capitalisation_and_consistent_decimals(tuy_phong) -> None:
     _path, text = tuy_phong
     assert "Cổng Thông tin điện tử" in text and "Cổng thông tin điện tử" not in text
     assert "cơ quan Đảng" not in text and "cơ quan đảng" in text
@@ -73,7 +73,7 @@ def test_one_capitalisation_and_consistent_decimals(tuy_phong) -> None:  # noqa:
     assert table_points(Decimal("14.81")) == "14,81" and table_points(None) == ""
 
 
-def test_paragraphs_are_6_pt_apart_and_every_font_is_embedded(tuy_phong) -> None:  # noqa: ANN001
+def test_paragraphs_are_6_pt_apart_and_every_font_is_embedded(tuy_phong) -> None:
     path, _text = tuy_phong
     assert make_styles(document_fonts()).body.spaceAfter == 6
     fonts = fonts_embedded(path)

@@ -76,7 +76,7 @@ def type_text(widget: QWidget, text: str) -> None:
     QApplication.sendEvent(widget, event)
 
 
-def open_dialog(qtbot, ws: Workspace, agency_id: str | None = None) -> ConflictDialog:  # noqa: ANN001
+def open_dialog(qtbot, ws: Workspace, agency_id: str | None = None) -> ConflictDialog:
     dialog = ConflictDialog(ws, agency_id)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -220,8 +220,8 @@ def test_merge_dialog_checks_and_merges_off_the_gui_thread(
     lead = open_as(lead_db, LEAD, "lead")
     calls: list[tuple[str, bool, bool]] = []  # step, on the GUI thread, with the window's Workspace
 
-    def recorded(name: str, step):  # noqa: ANN001, ANN202
-        def run(ws: Workspace, *args):  # noqa: ANN002, ANN202
+    def recorded(name: str, step):
+        def run(ws: Workspace, *args):
             calls.append((name, threading.current_thread() is threading.main_thread(), ws is lead))
             return step(ws, *args)
 
@@ -252,7 +252,7 @@ def test_merge_dialog_checks_and_merges_off_the_gui_thread(
         lead.db.close()
 
 
-def send_package_quietly(qtbot, ws: Workspace, path: Path) -> Path:  # noqa: ANN001
+def send_package_quietly(qtbot, ws: Workspace, path: Path) -> Path:
     """File → Gửi dữ liệu cho Tổ trưởng, with the confirmation box answered."""
     parent = QWidget()
     qtbot.addWidget(parent)
@@ -306,7 +306,7 @@ def test_merge_dialog_asks_before_a_stranger_package(
 
 def test_a_settled_score_does_not_ask_for_a_difference_note_again(
     qtbot, lead_ws: Workspace, warnings
-) -> None:  # noqa: ANN001
+) -> None:
     agency = lead_ws.find_agency("HUPQ")
     code = next(iter(lead_ws.catalog(agency.category).leaves())).code
     field = crit_field(agency.id, code, "appraised")

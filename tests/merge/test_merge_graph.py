@@ -19,7 +19,7 @@ from ictappraise.domain.fields import crit_field
 from ictappraise.services import merge
 
 
-def _refused(lead, path: Path, *words: str) -> str:  # noqa: ANN001
+def _refused(lead, path: Path, *words: str) -> str:
     before = fingerprint(lead.db.path)
     with pytest.raises(merge.MergeRefused) as refused:
         merge.merge_packages(lead, [path], accept_unknown=True)

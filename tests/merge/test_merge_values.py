@@ -161,7 +161,7 @@ def test_valid_values_merge_and_a_catalog_in_the_same_package_counts(laptops, tm
     assert lead.round_info().portal_quota == 5
 
 
-def test_every_edit_of_the_demo_round_passes_the_checks(lead_ws) -> None:  # noqa: ANN001
+def test_every_edit_of_the_demo_round_passes_the_checks(lead_ws) -> None:
     with lead_ws.db.reading() as session:
         edits = repository.load_edits(session)
         context = field_values.merge_context(session, edits)

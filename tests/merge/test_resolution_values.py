@@ -40,7 +40,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def fresh(seeded: Path, tmp_path: Path):  # noqa: ANN201
+def fresh(seeded: Path, tmp_path: Path):
     """make(member, device) → a Workspace on a fresh copy of the seeded round."""
     opened: list[Workspace] = []
 
@@ -55,7 +55,7 @@ def fresh(seeded: Path, tmp_path: Path):  # noqa: ANN201
         ws.db.close()
 
 
-def round_conflict(fresh, tmp_path: Path) -> Workspace:  # noqa: ANN001
+def round_conflict(fresh, tmp_path: Path) -> Workspace:
     """The lead on two laptops sets different round settings; the second's package is merged."""
     lead, other = fresh(LEAD, "lead"), fresh(LEAD, "lead-2")
     round_admin.set_round_settings(lead, report_deadline=date(2022, 11, 29), portal_quota=3, name="Đợt A")
@@ -65,7 +65,7 @@ def round_conflict(fresh, tmp_path: Path) -> Workspace:  # noqa: ANN001
     return lead
 
 
-def test_typed_round_values_are_read_and_checked(fresh, tmp_path: Path) -> None:  # noqa: ANN001
+def test_typed_round_values_are_read_and_checked(fresh, tmp_path: Path) -> None:
     lead = round_conflict(fresh, tmp_path)
     assert parse_typed(lead, "round/report_deadline", "30/11/2022") == "2022-11-30"
     assert parse_typed(lead, "round/report_deadline", "") is None
@@ -77,7 +77,7 @@ def test_typed_round_values_are_read_and_checked(fresh, tmp_path: Path) -> None:
     assert parse_typed(lead, "round/name", "  Đợt   C ") == "Đợt C"
 
 
-def test_resolving_with_a_vietnamese_or_bad_value(fresh, tmp_path: Path) -> None:  # noqa: ANN001
+def test_resolving_with_a_vietnamese_or_bad_value(fresh, tmp_path: Path) -> None:
     lead = round_conflict(fresh, tmp_path)
     with pytest.raises(ServiceError, match="Số tin, bài"):
         merge.resolve_conflict(lead, "round/portal_quota", "4 bài", "Theo công văn")
@@ -137,7 +137,7 @@ def test_cli_resolve_value_is_checked(seeded: Path, tmp_path: Path) -> None:
         ws.db.close()
 
 
-def test_every_round_and_member_field_has_a_vietnamese_label(lead_ws) -> None:  # noqa: ANN001
+def test_every_round_and_member_field_has_a_vietnamese_label(lead_ws) -> None:
     keys = set(ROUND_KEYS) | set(round_admin.SETTINGS_KEYS)
     assert keys <= set(ROUND_LABELS)
     for key in keys:
@@ -153,7 +153,7 @@ def test_every_round_and_member_field_has_a_vietnamese_label(lead_ws) -> None:  
         assert where == "Tổ thẩm định" and what.startswith(f"{MEMBER_A}: ") and key not in what
 
 
-def test_round_conflict_titles_and_values_in_words(fresh, tmp_path: Path) -> None:  # noqa: ANN001
+def test_round_conflict_titles_and_values_in_words(fresh, tmp_path: Path) -> None:
     lead = round_conflict(fresh, tmp_path)
     conflicts = {c.field: c for c in merge.list_conflicts(lead)}
     deadline = conflicts["round/report_deadline"]

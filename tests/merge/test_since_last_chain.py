@@ -115,7 +115,7 @@ def test_a_format_1_since_last_package_merges_with_a_warning(laptops, tmp_path: 
         lambda m: m.update(since_last=False, continues={"package_id": "x", "created_at": "t", "edits": []}),
     ],
 )
-def test_a_malformed_chain_is_refused(laptops, tmp_path: Path, change) -> None:  # noqa: ANN001
+def test_a_malformed_chain_is_refused(laptops, tmp_path: Path, change) -> None:
     lead, a = laptops(LEAD, "lead"), laptops(MEMBER_A, "a")
     merge.export_package(a, tmp_path / "0.ictx", since_last=True)
     score(a, "IV.3", "20")

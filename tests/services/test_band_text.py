@@ -8,11 +8,11 @@ from openpyxl import load_workbook
 
 from ictappraise.io import excel_results
 from ictappraise.services import excel_import, results_report
-from ictappraise.services.band_text import PARTIAL, SCORED, UNVISITED, band_view
+from ictappraise.services.band_text import PARTIAL, SCORED, UNVISITED, BandView, band_view
 from ictappraise.services.workspace import Workspace
 
 
-def _view(ws: Workspace, code: str):  # noqa: ANN202 - BandView
+def _view(ws: Workspace, code: str) -> BandView:
     result = next(r for r in ws.results() if r.agency.code == code)
     return band_view(result.scorecard, result.status, result.conflicts)
 

@@ -32,7 +32,7 @@ def test_tab_newline_and_vietnamese_are_fine() -> None:
 
 
 @pytest.mark.parametrize("char", ["\x1b", "\x00", "\u202e"], ids=["ESC", "NUL", "RLO"])
-def test_local_input_is_refused_and_nothing_is_written(lead_ws, char: str) -> None:  # noqa: ANN001
+def test_local_input_is_refused_and_nothing_is_written(lead_ws, char: str) -> None:
     ws = lead_ws
     agency = ws.find_agency("HUPQ").id
     before = edit_count(ws.db.path)

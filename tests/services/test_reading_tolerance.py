@@ -57,7 +57,7 @@ def bad_values(ws: Workspace) -> dict[str, Any]:
     }
 
 
-def test_bad_stored_values_are_read_as_unknown_and_reported(lead_ws) -> None:  # noqa: ANN001
+def test_bad_stored_values_are_read_as_unknown_and_reported(lead_ws) -> None:
     ws: Workspace = lead_ws
     reopen_signed(ws)  # else the round values are held: signed results would change (docs/rules.md §9)
     store(ws, bad_values(ws))

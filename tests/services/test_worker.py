@@ -30,7 +30,7 @@ def _write_in_worker(ref: worker.WorkspaceRef, field: str, value: str) -> None:
                 own.set(field, value)
                 with own.db.engine.begin() as connection:  # as SQLite does when the WAL grows
                     connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
-        except BaseException as error:  # noqa: BLE001 - re-raised on the test's thread
+        except BaseException as error:
             failures.append(error)
 
     thread = threading.Thread(target=run)

@@ -17,7 +17,7 @@ from ictappraise.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, demo_db: Path) -> Iterator[MainWindow]:  # noqa: ANN001
+def window(qtbot, demo_db: Path) -> Iterator[MainWindow]:
     """The main window on a demo copy at 1366×768, as the lead on the evening of 14/12/2022."""
     application()
     db = open_database(demo_db)

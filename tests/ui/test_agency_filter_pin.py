@@ -33,7 +33,7 @@ def sign(window: MainWindow, agency_id: str) -> None:
     QApplication.processEvents()
 
 
-def test_a_signed_agency_stays_shown_until_another_is_selected(window: MainWindow, qtbot) -> None:  # noqa: ANN001
+def test_a_signed_agency_stays_shown_until_another_is_selected(window: MainWindow, qtbot) -> None:
     ready = waiting_to_sign(window)
     assert len(ready) >= 2
     signed = window.ws.find_agency("TUPT").id

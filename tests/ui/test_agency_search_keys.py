@@ -17,7 +17,7 @@ def select(window: MainWindow, code: str) -> str:
     return agency_id
 
 
-def test_typing_filters_but_opens_nothing(window: MainWindow, qtbot) -> None:  # noqa: ANN001
+def test_typing_filters_but_opens_nothing(window: MainWindow, qtbot) -> None:
     select(window, "HUTP")
     search = window.agencies.search
     search.setFocus()
@@ -33,14 +33,14 @@ def test_typing_filters_but_opens_nothing(window: MainWindow, qtbot) -> None:  #
     assert first is not None and window.agency_id == first
 
 
-def test_typing_a_match_of_the_shown_agency_keeps_it(window: MainWindow, qtbot) -> None:  # noqa: ANN001
+def test_typing_a_match_of_the_shown_agency_keeps_it(window: MainWindow, qtbot) -> None:
     agency_id = select(window, "HUTP")
     qtbot.keyClicks(window.agencies.search, "tuy")
     QApplication.processEvents()
     assert window.agency_id == agency_id
 
 
-def test_an_empty_result_shows_no_agency_and_enter_opens_the_match(window: MainWindow, qtbot) -> None:  # noqa: ANN001
+def test_an_empty_result_shows_no_agency_and_enter_opens_the_match(window: MainWindow, qtbot) -> None:
     select(window, "HUTP")
     search = window.agencies.search
     qtbot.keyClicks(search, "khong co don vi nay")
@@ -55,7 +55,7 @@ def test_an_empty_result_shows_no_agency_and_enter_opens_the_match(window: MainW
     assert QApplication.focusWidget() is window.agencies.table
 
 
-def test_one_tab_reaches_the_list(window: MainWindow, qtbot) -> None:  # noqa: ANN001
+def test_one_tab_reaches_the_list(window: MainWindow, qtbot) -> None:
     window.agencies.search.setFocus()
     qtbot.keyClick(window.agencies.search, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is window.agencies.table

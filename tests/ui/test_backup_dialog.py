@@ -10,7 +10,7 @@ from ictappraise.ui.checklist_model import COL_INPUT, COL_POINTS
 from tests.ui.test_main_window import select  # the window fixture is in tests/ui/conftest.py
 
 
-def test_restore_brings_back_the_state_of_the_backup(window, monkeypatch, qtbot) -> None:  # noqa: ANN001, F811
+def test_restore_brings_back_the_state_of_the_backup(window, monkeypatch, qtbot) -> None:
     select(window, "HUPQ")
     dialog = BackupDialog(window)
     before = dialog.model.rowCount()

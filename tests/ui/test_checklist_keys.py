@@ -43,7 +43,7 @@ def pick_list(window: MainWindow) -> ChoiceBox:
     return combo
 
 
-def test_up_and_down_keep_the_note_column(window: MainWindow, qtbot) -> None:  # noqa: ANN001
+def test_up_and_down_keep_the_note_column(window: MainWindow, qtbot) -> None:
     select(window, "HUPQ")
     qtbot.keyClick(pick_list(window), Qt.Key.Key_Tab)  # from I.1's input to I.1's note
     note = focused()
@@ -66,7 +66,7 @@ def test_up_and_down_keep_the_note_column(window: MainWindow, qtbot) -> None:  #
     assert isinstance(focused(), QComboBox) and cell(window) == ("I.1", COL_INPUT)
 
 
-def test_up_from_an_open_note_editor_stays_in_the_note_column(window: MainWindow, qtbot) -> None:  # noqa: ANN001
+def test_up_from_an_open_note_editor_stays_in_the_note_column(window: MainWindow, qtbot) -> None:
     select(window, "HUPQ")
     window.checklist.setFocus()
     window.checklist.move_to(window.checklist_model.index_of_code("I.3", COL_NOTE))
@@ -105,7 +105,7 @@ def _on_time(window: MainWindow) -> None:
     set_appraisal(window.ws, window.ws.find_agency("TUPT").id, "I.1", Appraisal(input="on_time"))
 
 
-def test_a_note_typed_into_a_pick_list_leaves_the_score_unchanged(window: MainWindow, qtbot) -> None:  # noqa: ANN001
+def test_a_note_typed_into_a_pick_list_leaves_the_score_unchanged(window: MainWindow, qtbot) -> None:
     _on_time(window)
     select(window, "TUPT")  # I.1 scored "Đúng hạn" (20)
     combo = pick_list(window)
@@ -121,7 +121,7 @@ def test_a_note_typed_into_a_pick_list_leaves_the_score_unchanged(window: MainWi
     assert window.controller.undo_stack.count() == steps  # nothing written, no undo step
 
 
-def test_a_pick_list_never_takes_a_letter_that_begins_no_choice(window: MainWindow, qtbot) -> None:  # noqa: ANN001
+def test_a_pick_list_never_takes_a_letter_that_begins_no_choice(window: MainWindow, qtbot) -> None:
     select(window, "HUPQ")  # I.1 not scored yet
     for letter in "abefghijlmnopqrstuvwxyz":
         combo = pick_list(window)
@@ -132,7 +132,7 @@ def test_a_pick_list_never_takes_a_letter_that_begins_no_choice(window: MainWind
     assert window.checklist_model.index_of_code("I.1", COL_POINTS).data() == "chưa chấm"
 
 
-def test_type_ahead_follows_the_choice_labels(window: MainWindow, qtbot) -> None:  # noqa: ANN001
+def test_type_ahead_follows_the_choice_labels(window: MainWindow, qtbot) -> None:
     select(window, "HUPQ")
     combo = pick_list(window)
     qtbot.keyClicks(combo, "dung")  # without diacritics
@@ -146,7 +146,7 @@ def test_type_ahead_follows_the_choice_labels(window: MainWindow, qtbot) -> None
     assert window.checklist_model.index_of_code("I.1", COL_POINTS).data() == "20"
 
 
-def test_vietnamese_typed_into_a_pick_list_changes_nothing(window: MainWindow, qtbot) -> None:  # noqa: ANN001
+def test_vietnamese_typed_into_a_pick_list_changes_nothing(window: MainWindow, qtbot) -> None:
     _on_time(window)
     select(window, "TUPT")
     combo = pick_list(window)

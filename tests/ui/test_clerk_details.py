@@ -30,7 +30,7 @@ def test_tabbing_through_unchanged_months_adds_no_undo_step(window: MainWindow) 
     assert stack.count() == before + 1  # a real change is one step
 
 
-def test_save_dialogs_start_where_the_last_file_was_saved(qtbot, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_save_dialogs_start_where_the_last_file_was_saved(qtbot, tmp_path: Path, monkeypatch) -> None:
     asked: list[str] = []
     answers = iter([str(tmp_path / "a" / "bien_ban.pdf"), str(tmp_path / "a" / "ket_qua.xlsx")])
     (tmp_path / "a").mkdir()
@@ -47,7 +47,7 @@ def test_save_dialogs_start_where_the_last_file_was_saved(qtbot, tmp_path: Path,
     assert asked[1] == str(tmp_path / "a" / "ket_qua.xlsx")  # the folder of the last save
 
 
-def test_the_leads_own_package_is_for_the_members(qtbot, lead_ws, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_the_leads_own_package_is_for_the_members(qtbot, lead_ws, tmp_path: Path, monkeypatch) -> None:
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: shown.append(text))
     parent = QWidget()
@@ -58,7 +58,7 @@ def test_the_leads_own_package_is_for_the_members(qtbot, lead_ws, tmp_path: Path
 
 def test_a_first_start_says_it_is_sample_data_and_what_comes_first(
     qtbot, tmp_path: Path, monkeypatch
-) -> None:  # noqa: ANN001
+) -> None:
     from ictappraise.services.identity import lead_actor
     from ictappraise.ui import app as gui
 

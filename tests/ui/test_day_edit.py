@@ -21,7 +21,7 @@ def select(window: MainWindow, code: str) -> str:
 
 
 @pytest.mark.parametrize("typed", ["5/12/2022", "05/12/2022", "5-12-2022", "05122022"])
-def test_a_typed_date_is_that_date_wherever_the_cursor_was(qtbot, typed: str) -> None:  # noqa: ANN001
+def test_a_typed_date_is_that_date_wherever_the_cursor_was(qtbot, typed: str) -> None:
     edit = DayEdit()
     qtbot.addWidget(edit)
     edit.set_day(date(2022, 11, 27))
@@ -36,7 +36,7 @@ def test_a_typed_date_is_that_date_wherever_the_cursor_was(qtbot, typed: str) ->
     assert edit.day() == date(2022, 12, 5) and edit.text() == "05/12/2022"
 
 
-def test_a_wrong_date_is_said_and_keeps_the_day(qtbot) -> None:  # noqa: ANN001
+def test_a_wrong_date_is_said_and_keeps_the_day(qtbot) -> None:
     edit = DayEdit()
     qtbot.addWidget(edit)
     edit.set_day(date(2022, 11, 27))
@@ -64,7 +64,7 @@ def test_tab_leaves_the_sent_date_and_records_it(window: MainWindow) -> None:
     assert facts.sent.text() == "05/12/2022"
 
 
-def test_a_sent_date_after_the_visit_is_asked_once(window: MainWindow, monkeypatch) -> None:  # noqa: ANN001
+def test_a_sent_date_after_the_visit_is_asked_once(window: MainWindow, monkeypatch) -> None:
     asked: list[str] = []
 
     def answer(_parent: object, _title: str, text: str, *_a: object) -> QMessageBox.StandardButton:
@@ -86,7 +86,7 @@ def test_a_sent_date_after_the_visit_is_asked_once(window: MainWindow, monkeypat
     assert window.ws.detail(agency_id).facts.report_sent == date(2022, 12, 13)
 
 
-def test_an_empty_date_does_not_look_entered(qtbot) -> None:  # noqa: ANN001
+def test_an_empty_date_does_not_look_entered(qtbot) -> None:
     edit = DayEdit()
     qtbot.addWidget(edit)
     assert edit.text() == "" and edit.day() is None

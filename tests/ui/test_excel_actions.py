@@ -17,12 +17,12 @@ from ictappraise.ui.checklist_model import COL_SELF
 from tests.ui.test_main_window import select  # the window fixture is in tests/ui/conftest.py
 
 
-def edit_count(ws) -> int:  # noqa: ANN001
+def edit_count(ws) -> int:
     with ws.db.reading() as session:
         return repository.count_edits(session)
 
 
-def filled_form(ws, agency_id: str, folder: Path) -> Path:  # noqa: ANN001
+def filled_form(ws, agency_id: str, folder: Path) -> Path:
     path = excel_import.write_form(ws, agency_id, folder / "form.xlsx")
     workbook = load_workbook(path)
     sheet = workbook[excel_form.FORM_SHEET]
@@ -32,7 +32,7 @@ def filled_form(ws, agency_id: str, folder: Path) -> Path:  # noqa: ANN001
     return path
 
 
-def test_import_shows_the_preview_and_applies_on_confirmation(window, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001, F811
+def test_import_shows_the_preview_and_applies_on_confirmation(window, tmp_path: Path, monkeypatch) -> None:
     agency_id = select(window, "HUPQ")
     form = filled_form(window.ws, agency_id, tmp_path)
     shown: list[str] = []
@@ -58,7 +58,7 @@ def test_import_shows_the_preview_and_applies_on_confirmation(window, tmp_path: 
     assert excel_actions.import_forms(window, [form]) == 0  # the same file again changes nothing
 
 
-def test_a_refused_file_changes_nothing(window, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001, F811
+def test_a_refused_file_changes_nothing(window, tmp_path: Path, monkeypatch) -> None:
     select(window, "HUPQ")
     bad = tmp_path / "renamed.xlsx"
     bad.write_text("Mã;Tiêu chí\nI.1;20\n", encoding="utf-8")
@@ -76,13 +76,13 @@ def test_a_refused_file_changes_nothing(window, tmp_path: Path, monkeypatch) -> 
     assert edit_count(window.ws) == before
 
 
-def test_export_runs_off_the_gui_thread_and_names_the_file(window, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001, F811
+def test_export_runs_off_the_gui_thread_and_names_the_file(window, tmp_path: Path, monkeypatch) -> None:
     """The worker gets plain data and opens its own Workspace; the status bar names the file."""
     threads: list[threading.Thread] = []
     workspaces: list[object] = []
     original = excel_import.write_results
 
-    def write_results(ws, path: Path) -> Path:  # noqa: ANN001
+    def write_results(ws, path: Path) -> Path:
         threads.append(threading.current_thread())
         workspaces.append(ws)
         return original(ws, path)
@@ -96,7 +96,7 @@ def test_export_runs_off_the_gui_thread_and_names_the_file(window, tmp_path: Pat
     assert not operations.busy()
 
 
-def test_a_failed_export_reaches_the_user_and_frees_the_window(window, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001, F811
+def test_a_failed_export_reaches_the_user_and_frees_the_window(window, tmp_path: Path, monkeypatch) -> None:
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _parent, title, text: shown.append((title, text)))
     not_a_folder = tmp_path / "tệp thường"

@@ -43,7 +43,7 @@ def dialogs(monkeypatch: pytest.MonkeyPatch) -> Dialogs:
     return found
 
 
-def test_the_window_opens_and_names_the_damage(qtbot, dialogs: Dialogs, demo_db: Path) -> None:  # noqa: ANN001
+def test_the_window_opens_and_names_the_damage(qtbot, dialogs: Dialogs, demo_db: Path) -> None:
     taken = backup.backup_database(demo_db, backup.REASON_MERGE)
     assert taken is not None
     break_graph(demo_db)
@@ -61,7 +61,7 @@ def test_the_window_opens_and_names_the_damage(qtbot, dialogs: Dialogs, demo_db:
     window.ws.db.close()
 
 
-def test_the_offered_backup_is_restored(qtbot, dialogs: Dialogs, demo_db: Path) -> None:  # noqa: ANN001
+def test_the_offered_backup_is_restored(qtbot, dialogs: Dialogs, demo_db: Path) -> None:
     backup.backup_database(demo_db, backup.REASON_MERGE)
     break_graph(demo_db)
     dialogs.answers.append(QMessageBox.StandardButton.Yes)
@@ -92,7 +92,7 @@ def _headless_catalog(path: Path) -> None:
             )
 
 
-def test_a_loop_that_hides_a_catalog_still_offers_the_backup(qtbot, dialogs: Dialogs, demo_db: Path) -> None:  # noqa: ANN001
+def test_a_loop_that_hides_a_catalog_still_offers_the_backup(qtbot, dialogs: Dialogs, demo_db: Path) -> None:
     backup.backup_database(demo_db, backup.REASON_MERGE)
     _headless_catalog(demo_db)
     dialogs.answers.append(QMessageBox.StandardButton.Yes)

@@ -35,7 +35,7 @@ def stored(window: MainWindow, agency_id: str, code: str) -> object:
     return window.ws.detail(agency_id).entries[code].appraisal
 
 
-def test_the_i2_trap_asks_once_and_points_are_typed_with_d(window: MainWindow, qtbot) -> None:  # noqa: ANN001
+def test_the_i2_trap_asks_once_and_points_are_typed_with_d(window: MainWindow, qtbot) -> None:
     agency_id = select(window, "HUPQ")
     editor = open_input(window, "I.2")
     assert isinstance(editor, UnitLineEdit) and editor.unit.text() == "Số quy chế:"
@@ -56,7 +56,7 @@ def test_the_i2_trap_asks_once_and_points_are_typed_with_d(window: MainWindow, q
     assert window.checklist_model.index_of_code("I.2", COL_POINTS).data() == "20"
 
 
-def test_a_confirmed_count_is_recorded_on_the_second_enter(window: MainWindow, qtbot) -> None:  # noqa: ANN001
+def test_a_confirmed_count_is_recorded_on_the_second_enter(window: MainWindow, qtbot) -> None:
     agency_id = select(window, "HUPQ")
     editor = open_input(window, "I.2")
     qtbot.keyClicks(editor, "5")
@@ -69,7 +69,7 @@ def test_a_confirmed_count_is_recorded_on_the_second_enter(window: MainWindow, q
     assert window.checklist_model.index_of_code("I.2", COL_POINTS).data() == "30"
 
 
-def test_a_choice_is_set_by_typing_its_points(window: MainWindow, qtbot) -> None:  # noqa: ANN001
+def test_a_choice_is_set_by_typing_its_points(window: MainWindow, qtbot) -> None:
     agency_id = select(window, "HUPQ")
     combo = open_input(window, "I.4.a")  # yes/no worth 10
     assert isinstance(combo, ChoiceBox)

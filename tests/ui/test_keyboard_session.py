@@ -78,7 +78,7 @@ MONTHS = (5, 4, 6, 4, 7, 4, 5, 3, 4, 6, 4, 5)
 
 
 @pytest.fixture
-def fresh_window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:  # noqa: ANN001
+def fresh_window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
     """The 2022 round as first set up (nothing scored), open as the lead at 1366×768."""
     application()
     path = tmp_path / "round.db"

@@ -47,7 +47,7 @@ def points(window: MainWindow, code: str) -> str:
     return window.checklist_model.index_of_code(code, COL_POINTS).data()
 
 
-def test_score_with_the_keyboard_updates_checklist_and_preview(window: MainWindow, qtbot) -> None:  # noqa: ANN001
+def test_score_with_the_keyboard_updates_checklist_and_preview(window: MainWindow, qtbot) -> None:
     select(window, "HUPQ")  # not yet appraised: every criterion "chưa chấm"
     assert points(window, "I.1") == "chưa chấm"
     assert "Tổng: 0 / 800" in window.preview.total.text()
@@ -94,7 +94,7 @@ def test_too_high_score_is_refused_with_the_reason(window: MainWindow) -> None:
     assert "Không nhận" not in window.hint.text() or "#a00000" not in window.hint.styleSheet()
 
 
-def test_a_refused_value_stays_in_its_cell_to_be_corrected(window: MainWindow, qtbot) -> None:  # noqa: ANN001
+def test_a_refused_value_stays_in_its_cell_to_be_corrected(window: MainWindow, qtbot) -> None:
     select(window, "HUPQ")
     window.checklist.setCurrentIndex(window.checklist_model.index_of_code("II.6", COL_INPUT))
     window.focus_first_input()  # F2 starts on the selected row, not on I.1
@@ -154,7 +154,7 @@ def test_signed_visit_is_read_only(window: MainWindow) -> None:
     assert "đã khóa" in window.hint.text()
 
 
-def test_state_survives_closing_and_reopening(qtbot, demo_db: Path) -> None:  # noqa: ANN001
+def test_state_survives_closing_and_reopening(qtbot, demo_db: Path) -> None:
     application()
     db = open_database(demo_db)
     ws = Workspace(db)
@@ -179,7 +179,7 @@ def test_state_survives_closing_and_reopening(qtbot, demo_db: Path) -> None:  # 
     again.db.close()
 
 
-def test_models_pass_the_model_tester(window: MainWindow, qtmodeltester) -> None:  # noqa: ANN001
+def test_models_pass_the_model_tester(window: MainWindow, qtmodeltester) -> None:
     select(window, "VPTU")
     qtmodeltester.check(window.agency_model)
     qtmodeltester.check(window.agencies.proxy)
@@ -211,7 +211,7 @@ def test_filters_find_today_and_search(window: MainWindow) -> None:
 
 def test_an_undo_refused_after_signing_says_so_and_leaves_the_stack_honest(
     window: MainWindow, monkeypatch
-) -> None:  # noqa: ANN001
+) -> None:
     from PySide6.QtWidgets import QMessageBox
 
     from ictappraise.services import minutes

@@ -10,7 +10,7 @@ from ictappraise.ui.app import build_window
 from ictappraise.ui.launch import application
 
 
-def test_agency_list_shows_no_score_while_nothing_is_scored(qtbot, fresh_lead_ws) -> None:  # noqa: ANN001
+def test_agency_list_shows_no_score_while_nothing_is_scored(qtbot, fresh_lead_ws) -> None:
     application()
     ws = fresh_lead_ws
     model = AgencyTableModel(ws)
@@ -21,7 +21,7 @@ def test_agency_list_shows_no_score_while_nothing_is_scored(qtbot, fresh_lead_ws
     assert "Điểm: chưa chấm (tối đa 800)" in tooltip
 
 
-def test_preview_of_an_agency_with_no_data_claims_no_check(qtbot, fresh_lead_ws) -> None:  # noqa: ANN001
+def test_preview_of_an_agency_with_no_data_claims_no_check(qtbot, fresh_lead_ws) -> None:
     application()
     ws = fresh_lead_ws
     window = build_window(ws)

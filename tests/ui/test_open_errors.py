@@ -47,7 +47,7 @@ def test_a_newer_database_is_refused(errors: list[str], demo_db: Path) -> None:
 
 def test_a_database_open_elsewhere_is_refused_and_the_first_stays_usable(
     qtbot, errors: list[str], demo_db: Path
-) -> None:  # noqa: ANN001
+) -> None:
     db = open_database(demo_db)
     ws = Workspace(db)
     ws.actor = lead_actor(ws, "test-device")
@@ -81,7 +81,7 @@ def test_a_damaged_database_offers_its_backups(
         handle.write(b"\0" * 100)
     offered: list[list[str]] = []
 
-    def get_item(_parent, _title, _label, items, *args):  # noqa: ANN001, ANN002, ANN202
+    def get_item(_parent, _title, _label, items, *args):
         offered.append(list(items))
         return items[0], True
 
@@ -106,7 +106,7 @@ def test_unreadable_data_at_opening_offers_the_backups(
     backup_database(demo_db, "manual")
     offered: list[tuple[str, list[str]]] = []
 
-    def get_item(_parent, _title, label, items, *args):  # noqa: ANN001, ANN002, ANN202
+    def get_item(_parent, _title, label, items, *args):
         offered.append((label, list(items)))
         return items[0], False  # the user looks, then cancels
 

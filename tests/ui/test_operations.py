@@ -134,7 +134,7 @@ def test_work_that_ends_before_the_wait_begins_does_not_hang(
 # -- call sites ------------------------------------------------------------------------------
 
 
-def test_the_results_report_is_written_by_a_worker(window, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+def test_the_results_report_is_written_by_a_worker(window, tmp_path, monkeypatch) -> None:
     from ictappraise.services import results_report
     from ictappraise.ui import actions
     from ictappraise.ui.dialogs import common
@@ -142,7 +142,7 @@ def test_the_results_report_is_written_by_a_worker(window, tmp_path, monkeypatch
     threads: list[threading.Thread] = []
     original = results_report.write_report
 
-    def write_report(ws, out, day=None):  # noqa: ANN001, ANN202
+    def write_report(ws, out, day=None):
         threads.append(threading.current_thread())
         assert ws is not window.ws  # its own Workspace, opened from the plain reference
         return original(ws, out, day)
@@ -156,7 +156,7 @@ def test_the_results_report_is_written_by_a_worker(window, tmp_path, monkeypatch
     assert str(out) in window.statusBar().currentMessage() and not operations.busy()
 
 
-def test_a_refused_minutes_batch_says_why_in_vietnamese(window, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+def test_a_refused_minutes_batch_says_why_in_vietnamese(window, tmp_path, monkeypatch) -> None:
     from PySide6.QtWidgets import QMessageBox
 
     from ictappraise.ui.minutes_batch import run_minutes_batch

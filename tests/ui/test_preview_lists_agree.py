@@ -18,7 +18,7 @@ from ictappraise.ui.app import build_window
 from ictappraise.ui.launch import application
 
 
-def _window(qtbot: QtBot, demo_db: Path):  # noqa: ANN202
+def _window(qtbot: QtBot, demo_db: Path):
     application()
     ws = Workspace(open_database(demo_db))
     ws.actor = lead_actor(ws, "test-device")

@@ -83,7 +83,7 @@ def test_the_command_paints_the_frame_then_the_opened_demo(demo_template: Path, 
 
 def test_a_file_that_cannot_be_opened_closes_the_frame_with_status_1(
     qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:  # noqa: ANN001
+) -> None:
     """The frame is already on screen: the dialog is shown over it, then the program ends with 1."""
     foreign = tmp_path / "notes.db"
     foreign.write_bytes(b"not a database at all" * 100)
@@ -99,7 +99,7 @@ def test_a_file_that_cannot_be_opened_closes_the_frame_with_status_1(
     assert foreign.read_bytes() == b"not a database at all" * 100
 
 
-def test_reopening_a_file_shows_the_agency_last_worked_on(qtbot, demo_db: Path) -> None:  # noqa: ANN001
+def test_reopening_a_file_shows_the_agency_last_worked_on(qtbot, demo_db: Path) -> None:
     ws = member_ws(demo_db, "Nguyễn Thị Thắng")
     window = gui.build_window(ws)
     qtbot.addWidget(window)
@@ -119,7 +119,7 @@ def test_reopening_a_file_shows_the_agency_last_worked_on(qtbot, demo_db: Path) 
     again.db.close()
 
 
-def test_undo_and_redo_head_the_edit_menu_once_attached(qtbot, lead_ws) -> None:  # noqa: ANN001
+def test_undo_and_redo_head_the_edit_menu_once_attached(qtbot, lead_ws) -> None:
     window = gui.build_window(lead_ws)
     qtbot.addWidget(window)
     assert window.menuBar().isEnabled()
@@ -130,7 +130,7 @@ def test_undo_and_redo_head_the_edit_menu_once_attached(qtbot, lead_ws) -> None:
     window.close()
 
 
-def test_closing_a_window_releases_its_file(qtbot, demo_db: Path, tmp_path: Path) -> None:  # noqa: ANN001
+def test_closing_a_window_releases_its_file(qtbot, demo_db: Path, tmp_path: Path) -> None:
     """File → Open another file closes this window: its file can be opened again at once."""
     from ictappraise.settings import ROLE_LEAD, Identity, load_config, save_config
     from ictappraise.ui.actions import switch_database
@@ -173,7 +173,7 @@ def test_one_recent_file_is_listed_as_one_entry(tmp_path: Path) -> None:
 
 def test_an_unexpected_error_while_opening_is_shown_and_ends_the_program(
     qtbot, demo_db: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:  # noqa: ANN001
+) -> None:
     """A bug while opening is shown and logged, and the frame does not stay on screen for good."""
     shown: list[str] = []
 
@@ -191,7 +191,7 @@ def test_an_unexpected_error_while_opening_is_shown_and_ends_the_program(
     assert shown and "Lỗi không mong muốn" in shown[0] and "lỗi thử" in shown[0]
 
 
-def test_a_window_never_painted_still_opens_its_file(qtbot) -> None:  # noqa: ANN001
+def test_a_window_never_painted_still_opens_its_file(qtbot) -> None:
     """Started minimised, the frame gets no paint: opening starts after a short wait anyway."""
     from PySide6.QtWidgets import QWidget
 
@@ -206,7 +206,7 @@ def test_a_window_never_painted_still_opens_its_file(qtbot) -> None:  # noqa: AN
     assert calls == ["opened"]  # once, not once more when a paint or the timer comes later
 
 
-def test_closing_the_window_saves_the_field_being_typed_before_the_file_closes(qtbot, fresh_lead_ws) -> None:  # noqa: ANN001
+def test_closing_the_window_saves_the_field_being_typed_before_the_file_closes(qtbot, fresh_lead_ws) -> None:
     ws = fresh_lead_ws
     path = ws.db.path
     window = gui.build_window(ws)
@@ -234,7 +234,7 @@ def test_closing_the_window_saves_the_field_being_typed_before_the_file_closes(q
         again.db.close()
 
 
-def test_a_closed_file_refuses_writes_instead_of_reopening_without_its_lock(fresh_lead_ws) -> None:  # noqa: ANN001
+def test_a_closed_file_refuses_writes_instead_of_reopening_without_its_lock(fresh_lead_ws) -> None:
     from ictappraise.store.errors import StoreError
 
     fresh_lead_ws.db.close()
@@ -242,7 +242,7 @@ def test_a_closed_file_refuses_writes_instead_of_reopening_without_its_lock(fres
         fresh_lead_ws.set("round/portal_quota", 5)
 
 
-def test_the_frame_refuses_dropped_files_until_its_file_is_open(qtbot, lead_ws, tmp_path: Path) -> None:  # noqa: ANN001
+def test_the_frame_refuses_dropped_files_until_its_file_is_open(qtbot, lead_ws, tmp_path: Path) -> None:
     """A form dropped in the moment before the file is open would have nowhere to go."""
     from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
     from PySide6.QtGui import QDragEnterEvent

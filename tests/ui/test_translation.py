@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from ictappraise.ui.launch import application
 
 
-def test_standard_buttons_are_vietnamese(qtbot) -> None:  # noqa: ANN001
+def test_standard_buttons_are_vietnamese(qtbot) -> None:
     application()
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close | QDialogButtonBox.StandardButton.Cancel)
     qtbot.addWidget(box)
@@ -18,7 +18,7 @@ def test_standard_buttons_are_vietnamese(qtbot) -> None:  # noqa: ANN001
     assert texts == {"Đóng", "Hủy"}
 
 
-def test_the_non_native_file_dialog_is_vietnamese(qtbot, tmp_path) -> None:  # noqa: ANN001
+def test_the_non_native_file_dialog_is_vietnamese(qtbot, tmp_path) -> None:
     """Linux uses Qt's own file dialog: its labels, tooltips, column headers and menus in Vietnamese."""
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QFileDialog, QLabel, QToolButton, QTreeView
@@ -49,7 +49,7 @@ def test_the_non_native_file_dialog_is_vietnamese(qtbot, tmp_path) -> None:  # n
     assert tree.accessibleName() == "Các tệp"
 
 
-def test_the_save_dialog_has_one_access_key_per_field(qtbot, tmp_path) -> None:  # noqa: ANN001
+def test_the_save_dialog_has_one_access_key_per_field(qtbot, tmp_path) -> None:
     """Alt+letter must reach one field: «&Loại tệp» and «&Lưu» both took Alt+L."""
     from PySide6.QtWidgets import QAbstractButton, QFileDialog, QLabel
 
@@ -66,7 +66,7 @@ def test_the_save_dialog_has_one_access_key_per_field(qtbot, tmp_path) -> None: 
     assert len(keys) == len(set(keys)), texts
 
 
-def test_the_print_dialog_is_vietnamese(qtbot) -> None:  # noqa: ANN001
+def test_the_print_dialog_is_vietnamese(qtbot) -> None:
     """Qt's own print dialog: "Printer", "Properties", "Print to File (PDF)", "Options >>"."""
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
     from PySide6.QtWidgets import QAbstractButton, QComboBox, QGroupBox, QLabel
@@ -87,7 +87,7 @@ def test_the_print_dialog_is_vietnamese(qtbot) -> None:  # noqa: ANN001
     assert "Print to File (PDF)" not in names
 
 
-def test_the_calendar_speaks_vietnamese(qtbot) -> None:  # noqa: ANN001
+def test_the_calendar_speaks_vietnamese(qtbot) -> None:
     from PySide6.QtCore import QDate, QLocale
     from PySide6.QtWidgets import QCalendarWidget
 

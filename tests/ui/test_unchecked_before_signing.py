@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from ictappraise.domain.rating import UNCHECKED
+from ictappraise.domain.rating import UNCHECKED, ReasonKind
 from ictappraise.services.appraisal import readiness_problems, set_report, unchecked_rules
 from ictappraise.services.workspace import Workspace
 from ictappraise.ui.launch import application
@@ -39,12 +39,13 @@ def test_no_report_date_is_named_in_the_sign_confirmation(qtbot: QtBot, lead_ws:
     set_report(lead_ws, agency_id, sent=None, received=None)
     card = lead_ws.detail(agency_id).scorecard
     lines = unchecked_rules(card)
-    assert len(lines) == 1 and lines[0].startswith(UNCHECKED) and "ngày gửi báo cáo" in lines[0]
+    assert len(lines) == 1 and lines[0].kind is ReasonKind.UNCHECKED and "ngày gửi báo cáo" in lines[0].text
+    assert lines[0].text.startswith(UNCHECKED)
     assert not readiness_problems(lead_ws, agency_id)  # still not a reason to refuse (§7)
 
     dialog, text = _confirmation_text(qtbot, lead_ws, agency_id)
     assert "Lưu ý: còn điều kiện hạ bậc chưa kiểm tra được:" in text
-    detail = lines[0].removeprefix(UNCHECKED).lstrip(": ")
+    detail = lines[0].detail
     assert "– " + detail[:1].upper() + detail[1:] in text  # the rule itself, said plainly
     assert "được giữ nguyên" in text and "nhập đủ dữ kiện trước khi ký" in text
     assert "bị khóa" in text  # the usual consequence is still said

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ictappraise.domain.limits import format_size
 from ictappraise.services import evidence
 from ictappraise.services.evidence import AttachmentInfo
 from ictappraise.services.workspace import Workspace
@@ -43,7 +44,7 @@ class AttachmentTableModel(RecordTableModel[AttachmentInfo]):
                 ),
                 Column(
                     self.tr("Dung lượng"),
-                    lambda a: evidence.format_size(a.size),
+                    lambda a: format_size(a.size),
                     sort=lambda a: a.size,
                     align=Qt.AlignmentFlag.AlignRight,
                 ),

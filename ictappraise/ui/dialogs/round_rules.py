@@ -118,11 +118,11 @@ class ThresholdTableModel(ListTableModel[CategoryRules]):
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         return flags | Qt.ItemFlag.ItemIsEditable if self._is_editable(index.column()) else flags
 
-    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self._is_editable(index.column()):
             return False
         rules = self._rows[index.row()]
-        bounds = {"tot": rules.tot, "kha": rules.kha, "trung_binh": rules.trung_binh}
+        bounds: dict[str, object] = {"tot": rules.tot, "kha": rules.kha, "trung_binh": rules.trung_binh}
         key = {self.COL_TOT: "tot", self.COL_KHA: "kha", self.COL_TB: "trung_binh"}[index.column()]
         bounds[key] = str(value).strip()
         try:

@@ -257,9 +257,9 @@ class VisitPanel(QWidget):
             self.suffix_label.setText(f"-{suffix}" if suffix else "")
             self.team_model.set_team(self._team(), self._visit.team, editable=not locked)
             self.rep_model.set_representatives(self._visit.representatives, editable=not locked)
-            for key, edit in self._texts().items():
-                edit.setPlainText(getattr(self._visit, key))
-                edit.document().setModified(False)
+            for key, box in self._texts().items():
+                box.setPlainText(getattr(self._visit, key))
+                box.document().setModified(False)
             self.agree_radio.setChecked(self._visit.opinion != "reserve")
             self.reserve_radio.setChecked(self._visit.opinion == "reserve")
         finally:
