@@ -40,6 +40,8 @@ FORM_SHEET = "Tự đánh giá"
 HEADER_ROW = 11
 FIRST_ROW = HEADER_ROW + 1
 POINTS_FORMAT = "0.00"
+#: A criterion's maximum as written in the catalog ("20", "7,5"), not "20,00".
+MAXIMUM_FORMAT = "General"
 FONT_NAME = "Times New Roman"
 LINE_HEIGHT = 15.0
 CHARS_PER_WIDTH = 1.4  # Times New Roman 11 pt: about this many characters per width unit
@@ -136,17 +138,34 @@ def fit_height(sheet: Worksheet, row: int, widths: dict[int, float] | None = Non
     sheet.row_dimensions[row].height = row_height(texts)
 
 
-def setup_print(sheet: Worksheet, title_rows: str) -> None:
-    """A4 landscape, fit to the page width, the table header repeated on every page."""
+#: Page margins in inches: Excel's "Normal" bottom, so the page number in the footer (0.3 in
+#: from the edge) has room below the table (at 0.6 LibreOffice cut it); no header, so a
+#: narrower top; narrower sides for the wide table.
+MARGIN_SIDE = 0.5
+MARGIN_TOP = 0.6
+MARGIN_BOTTOM = 0.75
+MARGIN_HEADER_FOOTER = 0.3
+
+
+def setup_print(sheet: Worksheet, title_rows: str, area: str | None = None) -> None:
+    """A4 landscape, fit to the page width, the table header repeated on every page, the page
+    number in the footer; ``area`` (e.g. "A1:I80") is what prints, when given."""
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = title_rows
-    sheet.page_margins.left = sheet.page_margins.right = 0.5
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    if area:
+        sheet.print_area = area
+    sheet.print_options.horizontalCentered = True
+    margins = sheet.page_margins
+    margins.left = margins.right = MARGIN_SIDE
+    margins.top, margins.bottom = MARGIN_TOP, MARGIN_BOTTOM
+    margins.header = margins.footer = MARGIN_HEADER_FOOTER
     sheet.oddFooter.center.text = "Trang &P/&N"
+    sheet.oddFooter.center.font = FONT_NAME
+    sheet.oddFooter.center.size = 10
 
 
 def scale_text(criterion: Criterion) -> str:
@@ -256,13 +275,13 @@ def _table(sheet: Worksheet, catalog: Catalog) -> None:
     _total_row(sheet, row, catalog.maximum, group_rows)
     for number in range(FIRST_ROW, row + 1):
         fit_height(sheet, number)
-    _signature_block(sheet, row + 2)
+    last = _signature_block(sheet, row + 2)
     _validations(sheet, validations)
     sheet.freeze_panes = sheet.cell(row=FIRST_ROW, column=COL["maximum"])
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
-    setup_print(sheet, f"{HEADER_ROW}:{HEADER_ROW}")
+    setup_print(sheet, f"{HEADER_ROW}:{HEADER_ROW}", f"A1:{get_column_letter(len(COLUMNS))}{last}")
 
 
 def _criterion(
@@ -303,7 +322,7 @@ def _describe(sheet: Worksheet, row: int, criterion: Criterion, *, indent: int) 
     sheet.cell(row=row, column=COL["name"]).alignment = Alignment(
         wrap_text=True, vertical="top", indent=indent
     )
-    sheet.cell(row=row, column=COL["maximum"]).number_format = POINTS_FORMAT
+    sheet.cell(row=row, column=COL["maximum"]).number_format = MAXIMUM_FORMAT
     sheet.cell(row=row, column=COL["maximum"]).alignment = Alignment(horizontal="center", vertical="top")
 
 
@@ -355,7 +374,9 @@ def _sum_row(
         cell.font = Font(name=FONT_NAME, bold=True)
         if wrap:
             cell.alignment = WRAP
-    sheet.cell(row=row, column=COL["maximum"], value=maximum).number_format = POINTS_FORMAT
+    most = sheet.cell(row=row, column=COL["maximum"], value=maximum)
+    most.number_format = MAXIMUM_FORMAT
+    most.alignment = Alignment(horizontal="center", vertical="top")
     for key in ("self", "appraised"):
         letter = get_column_letter(COL[key])
         _computed(
@@ -364,8 +385,9 @@ def _sum_row(
         sheet.cell(row=row, column=COL[key]).fill = fill
 
 
-def _signature_block(sheet: Worksheet, row: int) -> None:
-    """Preparer (name, phone: to fill) on the left; the head of the agency signs and stamps."""
+def _signature_block(sheet: Worksheet, row: int) -> int:
+    """Preparer (name, phone: to fill) on the left; the head of the agency signs and stamps.
+    Returns the block's last row."""
     split = COL["self"]
     last = len(COLUMNS)
     left = f"A{{r}}:{get_column_letter(split - 1)}{{r}}"
@@ -382,6 +404,7 @@ def _signature_block(sheet: Worksheet, row: int) -> None:
     _merged(sheet, left.format(r=row + 7), "Điện thoại liên hệ: ………………………", Font(name=FONT_NAME))
     for offset in (6, 7):  # the preparer types here: unlocked like the other inputs
         sheet.cell(row=row + offset, column=1).protection = UNLOCKED
+    return row + 7
 
 
 def _validations(sheet: Worksheet, validations: dict[Decimal, list[str]]) -> None:
