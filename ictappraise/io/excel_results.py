@@ -78,6 +78,9 @@ class ResultEntry:
     #: "Chưa đủ điểm, chưa xếp loại"…; ``final`` when it is a band that counts.
     shown: str = ""
     final: bool = False
+    #: The penalty rules of docs/rules.md §4 in one plain sentence each, as the minutes say them
+    #: (services/remarks.py); the scorecard's own check lines when not given.
+    reasons: tuple[str, ...] = ()
 
 
 def write_results(
@@ -327,7 +330,8 @@ def _rating_block(sheet: Worksheet, row: int, result: ResultEntry) -> None:
     lines: list[tuple[str, str]] = [("Xếp loại:", final_band_text(result))]
     if rating is not None and result.final:
         lines.insert(0, ("Xếp loại cơ sở:", rating.base_band.value))
-        lines.extend(("Lý do:" if i == 0 else "", reason) for i, reason in enumerate(rating.reasons))
+        reasons = result.reasons or rating.reasons
+        lines.extend(("Lý do:" if i == 0 else "", reason) for i, reason in enumerate(reasons))
     if result.rank is not None:
         lines.append(("Xếp hạng trong Phụ lục:", str(result.rank)))
     merged = sum(width for _label, width in AGENCY_COLUMNS[2:])

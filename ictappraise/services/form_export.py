@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ictappraise.domain.fields import crit_field
 from ictappraise.io import excel_form, excel_results
-from ictappraise.services import chain_report
+from ictappraise.services import chain_report, remarks
 from ictappraise.services.band_text import band_view
 from ictappraise.services.fingerprint import mismatch_text
 from ictappraise.services.model import STATUS_LABELS, Agency, AgencyResult
@@ -58,6 +58,7 @@ def write_results(ws: Workspace, path: Path) -> Path:
     """The results workbook: summary sheet and one sheet per agency."""
     entries = []
     results = ws.results()
+    rules = ws.rules()
     for result in results:
         agency = result.agency
         state = ws.state(agency.id)
@@ -79,6 +80,7 @@ def write_results(ws: Workspace, path: Path) -> Path:
                 conflicts=result.conflicts,
                 shown=view.label,
                 final=view.final,
+                reasons=remarks.rule_sentences(ws.detail(agency.id), rules[agency.category]),
             )
         )
     info = ws.round_info()

@@ -12,6 +12,7 @@ from ictappraise.cli import main
 from ictappraise.domain.fields import agency_field, crit_field
 from ictappraise.io import excel_results
 from ictappraise.services import excel_import as svc
+from ictappraise.services import remarks
 from ictappraise.services.workspace import Change
 
 HOSTILE = ('=HYPERLINK("http://x","bấm")', "+1+cmd", "-2-3", "@SUM(A1)")
@@ -104,7 +105,11 @@ def test_agency_sheet_lists_every_criterion_with_subtotals_and_reasons(results_b
     rating = {sheet.cell(r, 2).value: sheet.cell(r, 3).value for r in range(total_row + 1, sheet.max_row + 1)}
     assert rating["Xếp loại cơ sở:"] == "Tốt" and rating["Xếp loại:"] == "Khá"
     reasons = [str(sheet.cell(r, 3).value) for r in range(total_row + 1, sheet.max_row + 1)]
-    assert any(t.startswith("Hạ một bậc: tiêu chí") for t in reasons)
+    # The rules in the minutes' own plain sentences (one per rule), not the scorecard's check lines.
+    sentences = remarks.rule_sentences(detail, ws.rules()[detail.agency.category])
+    assert "Tiêu chí IV.3 đạt 0 điểm: hạ một bậc, từ Tốt xuống Khá." in sentences
+    start = reasons.index(sentences[0])
+    assert tuple(reasons[start : start + len(sentences)]) == sentences
     assert sheet.print_title_rows and sheet.freeze_panes == f"C{excel_results.AGENCY_HEADER_ROW + 1}"
 
 
