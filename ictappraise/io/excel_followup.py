@@ -1,7 +1,7 @@
 """Plain tables (previous years, follow-ups, commendation proposals) as sheets of the results workbook.
 
 Printed like the other sheets: Times New Roman, A4 landscape fitted to the width with the header
-row repeated (excel_form.setup_print), rows tall enough for their wrapped text, the note under
+row repeated (excel_print.setup_print), rows tall enough for their wrapped text, the note under
 the table wrapped across the table's width.
 """
 
@@ -14,7 +14,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ictappraise.io.excel_form import FONT_NAME, row_height, set_text, setup_print
+from ictappraise.io.excel_form import set_text
+from ictappraise.io.excel_print import FONT_NAME, row_height, setup_print
 from ictappraise.io.tables import PlainTable
 
 HEADER_ROW = 3

@@ -23,7 +23,8 @@ from ictappraise.domain.catalog import Catalog, Criterion, Group
 from ictappraise.domain.scorecard import Scorecard
 from ictappraise.domain.text_safety import FORBIDDEN
 from ictappraise.io.excel_followup import add_table_sheets
-from ictappraise.io.excel_form import row_height, set_text, setup_print
+from ictappraise.io.excel_form import set_text
+from ictappraise.io.excel_print import row_height, setup_print
 from ictappraise.io.tables import PlainTable
 
 POINTS = "0.00"

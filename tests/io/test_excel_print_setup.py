@@ -9,7 +9,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ictappraise.io import excel_form
+from ictappraise.io import excel_form, excel_print
 from ictappraise.io.excel_followup import HEADER_ROW as TABLE_HEADER_ROW
 from ictappraise.services import excel_import as svc
 
@@ -26,7 +26,7 @@ def _prints_like_a_form(sheet: Worksheet, header_row: int) -> None:
 
 
 def _lines(text: str, width: float) -> int:
-    per_line = max(1, int(width * excel_form.CHARS_PER_WIDTH))
+    per_line = max(1, int(width * excel_print.CHARS_PER_WIDTH))
     return sum(-(-max(len(part), 1) // per_line) for part in text.split("\n"))
 
 
@@ -42,7 +42,7 @@ def _rows_fit_their_text(sheet: Worksheet, first: int, last: int) -> None:
             ):
                 assert cell.alignment.wrap_text, cell.coordinate
                 width = sheet.column_dimensions[cell.column_letter].width
-                assert height is not None and height >= _lines(cell.value, width) * excel_form.LINE_HEIGHT, (
+                assert height is not None and height >= _lines(cell.value, width) * excel_print.LINE_HEIGHT, (
                     cell.coordinate
                 )
 
