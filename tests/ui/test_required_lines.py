@@ -111,6 +111,14 @@ def test_signing_locks_the_lines(qtbot: QtBot, demo_db: Path) -> None:
     ws.db.close()
 
 
+def test_the_model_is_a_sound_item_model(qtbot: QtBot, qtmodeltester, demo_db: Path) -> None:  # noqa: ANN001
+    ws, agency_id = _reopened(demo_db, "Chuyên viên C")
+    dialog = _dialog(qtbot, ws, agency_id, [REASON])
+    qtbot.mouseClick(dialog.required.drop_button, Qt.MouseButton.LeftButton)
+    qtmodeltester.check(dialog.required.model)
+    ws.db.close()
+
+
 def test_no_box_when_nothing_is_required(qtbot: QtBot, lead_ws: Workspace) -> None:
     agency_id = lead_ws.find_agency("HUBB").id
     assert remarks.required_weaknesses(lead_ws.detail(agency_id)) == ()
