@@ -79,6 +79,9 @@ class ResultEntry:
     #: "Chưa đủ điểm, chưa xếp loại"…; ``final`` when it is a band that counts.
     shown: str = ""
     final: bool = False
+    #: The penalties applied, in a document's words (services/band_text.plain_penalty); the
+    #: scorecard's own lines when not given.
+    applied: tuple[str, ...] | None = None
     #: The penalty rules of docs/rules.md §4 in one plain sentence each, as the minutes say them
     #: (services/remarks.py); the scorecard's own check lines when not given.
     reasons: tuple[str, ...] = ()
@@ -114,7 +117,8 @@ def penalties_text(result: ResultEntry) -> str:
     rating = result.scorecard.rating
     if rating is None or _nothing_scored(result.scorecard):
         return ""
-    return "\n".join(rating.applied) if rating.applied else "Không"
+    applied = rating.applied if result.applied is None else result.applied
+    return "\n".join(applied) if applied else "Không"
 
 
 def _nothing_scored(card: Scorecard) -> bool:
