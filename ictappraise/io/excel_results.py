@@ -118,6 +118,8 @@ def penalties_text(result: ResultEntry) -> str:
     if rating is None or _nothing_scored(result.scorecard):
         return ""
     applied = rating.applied if result.applied is None else result.applied
+    if not applied and result.scorecard.unscored_criteria:
+        return ""  # not everything is scored: "Không" would claim what is not checked yet
     return "\n".join(applied) if applied else "Không"
 
 

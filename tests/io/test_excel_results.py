@@ -62,6 +62,7 @@ def test_summary_sheet_ranks_every_agency(results_book) -> None:
     assert "Hạ một bậc" in sheet.cell(huhtb, 9).value
     assert "(từ Tốt xuống Khá)" in sheet.cell(huhtb, 9).value  # a document's words, as the report
     assert not any("→" in str(sheet.cell(r, 9).value or "") for r in by_code.values())
+    assert sheet.cell(by_code["VPTU"], 9).value is None  # partly scored: nothing claimed checked
     assert sheet.cell(by_code["HUBB"], 9).value == "Không"
     assert (
         sheet.cell(by_code["VPTU"], 10).value == "Chưa đủ điểm, chưa xếp loại"
