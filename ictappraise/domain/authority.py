@@ -74,8 +74,22 @@ CRIT = FieldKind("agency/<id>/crit/<code>/<part>", ANY_MEMBER, True, "điểm, g
 FACT = FieldKind("agency/<id>/fact/<key>", ANY_MEMBER, True, "dữ kiện hạ bậc")
 VISIT_DATE = FieldKind("agency/<id>/visit/date", LEAD_ONLY, True, "lịch thẩm định (ngày)")
 VISIT = FieldKind("agency/<id>/visit/<key>", ANY_MEMBER, True, "thông tin buổi thẩm định")
+DROPPED_LINE = FieldKind("agency/<id>/visit/dropped/<line>", LEAD_OR_SECRETARY, True, "ý Hạn chế bắt buộc")
 UNKNOWN = FieldKind("<khác>", LEAD_ONLY, False, "trường không rõ")
-KINDS = (ROUND_SETTING, RULES, CATALOG, MEMBER, AGENCY, STATUS, CRIT, FACT, VISIT_DATE, VISIT, UNKNOWN)
+KINDS = (
+    ROUND_SETTING,
+    RULES,
+    CATALOG,
+    MEMBER,
+    AGENCY,
+    STATUS,
+    CRIT,
+    FACT,
+    VISIT_DATE,
+    VISIT,
+    DROPPED_LINE,
+    UNKNOWN,
+)
 
 #: [decided] The schedule is a round setting (lead only): the visit date. The start time,
 #: place and the rest of the visit details are entered by the team at the visit.
@@ -113,6 +127,8 @@ def kind_of(field_name: str) -> FieldKind:
             return STATUS if parts[2] == "status" else AGENCY
         if parts[2] == "visit" and parts[3:] == ["date"]:
             return VISIT_DATE
+        if parts[2] == "visit" and parts[3] == "dropped":
+            return DROPPED_LINE
         return _AGENCY_PARTS.get(parts[2], UNKNOWN)
     return UNKNOWN
 

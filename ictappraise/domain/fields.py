@@ -9,6 +9,7 @@ __all__ = [
     "attachment_field",
     "catalog_field",
     "crit_field",
+    "dropped_line_field",
     "fact_field",
     "member_field",
     "portal_field",
@@ -59,3 +60,8 @@ def portal_field(agency_id: str, month: int) -> str:
 
 def visit_field(agency_id: str, key: str) -> str:
     return f"agency/{agency_id}/visit/{key}"
+
+
+def dropped_line_field(agency_id: str, line: str) -> str:
+    """line: a required "Hạn chế" line's key (crit/<code>, fact/<key>); value {"reason"} or None."""
+    return f"agency/{agency_id}/visit/dropped/{line}"

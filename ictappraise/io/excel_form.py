@@ -12,7 +12,6 @@ version the form belongs to: no identifier shows on the form itself.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -31,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ictappraise.domain.catalog import Catalog, Criterion
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.text_safety import sanitize
+from ictappraise.io.excel_print import CHARS_PER_WIDTH, FONT_NAME, LINE_HEIGHT, fit_height, setup_print
 
 FORM_KIND = "ictappraise-self-assessment"
 FORMAT_VERSION = "1"
@@ -40,9 +40,8 @@ FORM_SHEET = "Tự đánh giá"
 HEADER_ROW = 11
 FIRST_ROW = HEADER_ROW + 1
 POINTS_FORMAT = "0.00"
-FONT_NAME = "Times New Roman"
-LINE_HEIGHT = 15.0
-CHARS_PER_WIDTH = 1.4  # Times New Roman 11 pt: about this many characters per width unit
+#: A criterion's maximum as written in the catalog ("20", "7,5"), not "20,00".
+MAXIMUM_FORMAT = "General"
 
 COLUMNS = (
     ("code", "Mã", 8),
@@ -115,38 +114,6 @@ def set_text(cell: Cell, value: Any) -> None:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         cell.data_type = "s"
         cell.quotePrefix = True
-
-
-def row_height(texts: Iterable[tuple[str, float]]) -> float:
-    """The height (points) that shows wrapped texts, given (text, column width) pairs (an estimate)."""
-    lines = 1
-    for text, width in texts:
-        per_line = max(1, int(width * CHARS_PER_WIDTH))
-        lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in text.split("\n")))
-    return lines * LINE_HEIGHT + 2
-
-
-def fit_height(sheet: Worksheet, row: int, widths: dict[int, float] | None = None) -> None:
-    """Set a row's height so its wrapped text shows (openpyxl cannot measure; this estimates)."""
-    texts = []
-    for cell in sheet[row]:
-        if cell.data_type == "s" and isinstance(cell.value, str) and cell.alignment.wrap_text:
-            width = (widths or {}).get(cell.column) or sheet.column_dimensions[cell.column_letter].width
-            texts.append((cell.value, width or 8.43))
-    sheet.row_dimensions[row].height = row_height(texts)
-
-
-def setup_print(sheet: Worksheet, title_rows: str) -> None:
-    """A4 landscape, fit to the page width, the table header repeated on every page."""
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = title_rows
-    sheet.page_margins.left = sheet.page_margins.right = 0.5
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
-    sheet.oddFooter.center.text = "Trang &P/&N"
 
 
 def scale_text(criterion: Criterion) -> str:
@@ -256,13 +223,13 @@ def _table(sheet: Worksheet, catalog: Catalog) -> None:
     _total_row(sheet, row, catalog.maximum, group_rows)
     for number in range(FIRST_ROW, row + 1):
         fit_height(sheet, number)
-    _signature_block(sheet, row + 2)
+    last = _signature_block(sheet, row + 2)
     _validations(sheet, validations)
     sheet.freeze_panes = sheet.cell(row=FIRST_ROW, column=COL["maximum"])
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
-    setup_print(sheet, f"{HEADER_ROW}:{HEADER_ROW}")
+    setup_print(sheet, f"{HEADER_ROW}:{HEADER_ROW}", f"A1:{get_column_letter(len(COLUMNS))}{last}")
 
 
 def _criterion(
@@ -303,7 +270,7 @@ def _describe(sheet: Worksheet, row: int, criterion: Criterion, *, indent: int) 
     sheet.cell(row=row, column=COL["name"]).alignment = Alignment(
         wrap_text=True, vertical="top", indent=indent
     )
-    sheet.cell(row=row, column=COL["maximum"]).number_format = POINTS_FORMAT
+    sheet.cell(row=row, column=COL["maximum"]).number_format = MAXIMUM_FORMAT
     sheet.cell(row=row, column=COL["maximum"]).alignment = Alignment(horizontal="center", vertical="top")
 
 
@@ -355,7 +322,9 @@ def _sum_row(
         cell.font = Font(name=FONT_NAME, bold=True)
         if wrap:
             cell.alignment = WRAP
-    sheet.cell(row=row, column=COL["maximum"], value=maximum).number_format = POINTS_FORMAT
+    most = sheet.cell(row=row, column=COL["maximum"], value=maximum)
+    most.number_format = MAXIMUM_FORMAT
+    most.alignment = Alignment(horizontal="center", vertical="top")
     for key in ("self", "appraised"):
         letter = get_column_letter(COL[key])
         _computed(
@@ -364,8 +333,9 @@ def _sum_row(
         sheet.cell(row=row, column=COL[key]).fill = fill
 
 
-def _signature_block(sheet: Worksheet, row: int) -> None:
-    """Preparer (name, phone: to fill) on the left; the head of the agency signs and stamps."""
+def _signature_block(sheet: Worksheet, row: int) -> int:
+    """Preparer (name, phone: to fill) on the left; the head of the agency signs and stamps.
+    Returns the block's last row."""
     split = COL["self"]
     last = len(COLUMNS)
     left = f"A{{r}}:{get_column_letter(split - 1)}{{r}}"
@@ -382,6 +352,7 @@ def _signature_block(sheet: Worksheet, row: int) -> None:
     _merged(sheet, left.format(r=row + 7), "Điện thoại liên hệ: ………………………", Font(name=FONT_NAME))
     for offset in (6, 7):  # the preparer types here: unlocked like the other inputs
         sheet.cell(row=row + offset, column=1).protection = UNLOCKED
+    return row + 7
 
 
 def _validations(sheet: Worksheet, validations: dict[Decimal, list[str]]) -> None:

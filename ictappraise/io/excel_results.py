@@ -23,7 +23,8 @@ from ictappraise.domain.catalog import Catalog, Criterion, Group
 from ictappraise.domain.scorecard import Scorecard
 from ictappraise.domain.text_safety import FORBIDDEN
 from ictappraise.io.excel_followup import add_table_sheets
-from ictappraise.io.excel_form import row_height, set_text, setup_print
+from ictappraise.io.excel_form import set_text
+from ictappraise.io.excel_print import row_height, setup_print
 from ictappraise.io.tables import PlainTable
 
 POINTS = "0.00"
@@ -78,6 +79,12 @@ class ResultEntry:
     #: "Chưa đủ điểm, chưa xếp loại"…; ``final`` when it is a band that counts.
     shown: str = ""
     final: bool = False
+    #: The penalties applied, in a document's words (services/band_text.plain_penalty); the
+    #: scorecard's own lines when not given.
+    applied: tuple[str, ...] | None = None
+    #: The penalty rules of docs/rules.md §4 in one plain sentence each, as the minutes say them
+    #: (services/remarks.py); the scorecard's own check lines when not given.
+    reasons: tuple[str, ...] = ()
 
 
 def write_results(
@@ -110,7 +117,10 @@ def penalties_text(result: ResultEntry) -> str:
     rating = result.scorecard.rating
     if rating is None or _nothing_scored(result.scorecard):
         return ""
-    return "\n".join(rating.applied) if rating.applied else "Không"
+    applied = rating.applied if result.applied is None else result.applied
+    if not applied and result.scorecard.unscored_criteria:
+        return ""  # not everything is scored: "Không" would claim what is not checked yet
+    return "\n".join(applied) if applied else "Không"
 
 
 def _nothing_scored(card: Scorecard) -> bool:
@@ -327,7 +337,8 @@ def _rating_block(sheet: Worksheet, row: int, result: ResultEntry) -> None:
     lines: list[tuple[str, str]] = [("Xếp loại:", final_band_text(result))]
     if rating is not None and result.final:
         lines.insert(0, ("Xếp loại cơ sở:", rating.base_band.value))
-        lines.extend(("Lý do:" if i == 0 else "", reason) for i, reason in enumerate(rating.reasons))
+        reasons = result.reasons or rating.reasons
+        lines.extend(("Lý do:" if i == 0 else "", reason) for i, reason in enumerate(reasons))
     if result.rank is not None:
         lines.append(("Xếp hạng trong Phụ lục:", str(result.rank)))
     merged = sum(width for _label, width in AGENCY_COLUMNS[2:])

@@ -13,6 +13,7 @@ Four states, in this order of precedence:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -113,3 +114,9 @@ def band_view(card: Scorecard, status: str, conflicts: Sequence[object] = ()) ->
         covered = f"{total} ({scored}/{all_criteria} tiêu chí đã chấm)"
         return BandView(PARTIAL, None, rating.band, signed, PARTIAL_TEXT, covered, scored, all_criteria)
     return BandView(SCORED, rating.band, None, signed, rating.band.value, total, scored, all_criteria)
+
+
+def plain_penalty(line: str) -> str:
+    """A penalty line in a document's words: "(từ Tốt xuống Khá)", not "(Tốt → Khá)"."""
+    line = line.rstrip(".").replace("Cổng thông tin", "Cổng Thông tin")
+    return re.sub(r"\(([^()→]+?) → ([^()]+?)\)", r"(từ \1 xuống \2)", line)

@@ -9,7 +9,6 @@ on their own laptops, with plausible times — exactly as if typed in the app.
 from __future__ import annotations
 
 import random
-import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -21,8 +20,7 @@ from ictappraise.domain.numbers import format_points
 from ictappraise.domain.scorecard import Appraisal
 from ictappraise.domain.scoring_rules import CountCapped, Levels, Tiered
 from ictappraise.services import appraisal as svc
-from ictappraise.services import chain, commendation, followup, remarks
-from ictappraise.services.model import AgencyDetail, Representative
+from ictappraise.services import chain, commendation, demo_text, followup
 from ictappraise.services.seed import load_round_file, member_id, seed_round
 from ictappraise.services.workspace import Actor, Change, Workspace
 from ictappraise.settings import resource_path
@@ -67,62 +65,6 @@ PLANS = {
 }
 DEADLINE = date(2022, 11, 30)
 EVENING = date(2022, 12, 14)
-
-STRENGTHS = (
-    "Cấp ủy quan tâm lãnh đạo, chỉ đạo; 100% văn bản đi được xử lý trên phần mềm quản lý văn bản "
-    "và hồ sơ công việc; sử dụng thường xuyên hộp thư điện tử công vụ và chữ ký số chuyên dùng.",
-    "Hạ tầng mạng thông tin diện rộng của Đảng vận hành ổn định; máy tính được cài phần mềm phòng, "
-    "chống mã độc; bố trí máy tính độc lập soạn thảo văn bản mật theo quy định.",
-    "Cập nhật kịp thời Cơ sở dữ liệu đảng viên; tổ chức tốt các hội nghị truyền hình trực tuyến.",
-)
-WEAKNESSES = (
-    "Việc sao lưu dữ liệu định kỳ chưa được ghi nhật ký đầy đủ.",
-    "Số lượng tin, bài đăng trên Cổng Thông tin điện tử Đảng bộ tỉnh chưa đều giữa các tháng.",
-    "Một số máy tính chưa cập nhật bản vá hệ điều hành; tỷ lệ ký số văn bản đi chưa cao.",
-)
-#: When no weakness of the list fits the table (every criterion it speaks of at its maximum).
-FALLBACK_WEAKNESS = "Việc ứng dụng công nghệ thông tin ở một số tổ chức cơ sở đảng trực thuộc chưa đồng đều."
-RECOMMENDATIONS = (
-    "Tiếp tục đẩy mạnh ký số văn bản đi; xây dựng quy trình sao lưu dữ liệu hằng tuần và lưu nhật ký.",
-    "Phân công cán bộ phụ trách cung cấp tin, bài cho Cổng Thông tin điện tử Đảng bộ tỉnh theo tháng.",
-)
-NOTES = (
-    "Đối chiếu thực tế: minh chứng chưa đầy đủ, chỉ tính phần có văn bản kèm theo.",
-    "Số liệu trên phần mềm thấp hơn số liệu đơn vị tự kê khai.",
-    "Có văn bản nhưng ban hành sau thời hạn quy định.",
-    "Kiểm tra trên máy: chưa cài đặt đầy đủ trên các máy trạm.",
-)
-
-
-#: Which notes fit which kind of rule (a note about machines on a meeting count reads oddly).
-NOTE_KINDS = {
-    NOTES[1]: ("ratio", "ratio_threshold", "tiered", "count_capped", "sub_items"),
-    NOTES[2]: ("timeliness",),
-    NOTES[3]: (),  # only criteria about installing software on the machines (by name)
-}
-LEVEL_NOTE = "Đối chiếu thực tế: mức độ thực hiện thấp hơn mức đơn vị tự đánh giá."
-NUMBER_NOTE = NOTES[1]
-
-
-def fitting_note(leaf: Criterion, note: str) -> str:
-    """The drawn note if it fits the criterion, else one that does (the draw itself is kept, so
-    the demo's other random choices stay the same)."""
-    kind = leaf.rule.kind
-    machines = any(word in leaf.name.lower() for word in ("cài đặt", "bản vá", "phần mềm phòng"))
-    fits = {
-        NOTES[1]: kind in NOTE_KINDS[NOTES[1]],
-        NOTES[2]: kind in NOTE_KINDS[NOTES[2]],
-        NOTES[3]: machines,
-    }
-    if fits.get(note, True):
-        return note
-    if machines:
-        return NOTES[3]
-    if kind == "timeliness":
-        return NOTES[2]
-    if kind in NOTE_KINDS[NOTES[1]]:
-        return NUMBER_NOTE
-    return LEVEL_NOTE if kind == "level" else NOTES[0]
 
 
 def build_demo(db: Database) -> Workspace:
@@ -324,7 +266,7 @@ def _visit(
             note = (
                 "Không có minh chứng thực hiện trong năm."
                 if leaf.code == failed
-                else fitting_note(leaf, rng.choice(NOTES))
+                else demo_text.fitting_note(leaf, rng.choice(demo_text.NOTES))
             )
             changes.append(Change(f"agency/{aid}/crit/{leaf.code}/note", note))
     ws.write(changes)
@@ -359,7 +301,7 @@ def _visit_details(
     end_hour = hour + 2 if plan.stage != "partial" else hour + 1
     values: dict[str, object] = {
         "team": [actors[k].member_id for k in ("lead", "a", "b", "c")],
-        "representatives": _representatives(agency.name),
+        "representatives": demo_text.representatives(agency.name),
         "minutes_number": "",
     }
     # The visit itself is over even when its scores are still being entered (stage
@@ -369,15 +311,15 @@ def _visit_details(
     if plan.stage == "partial":
         # Fixed picks, not rng, so the random choices of the other agencies stay the same.
         values.update(
-            strengths=_fitting(detail, STRENGTHS[0]),
-            weaknesses=_weaknesses(detail, WEAKNESSES[2]),
-            recommendations=RECOMMENDATIONS[0],
+            strengths=demo_text.fitting_strengths(detail, demo_text.STRENGTHS[0]),
+            weaknesses=demo_text.fitting_weaknesses(detail, demo_text.WEAKNESSES[2]),
+            recommendations=demo_text.RECOMMENDATIONS[0],
         )
     else:
         values.update(
-            strengths=_fitting(detail, " ".join(rng.sample(STRENGTHS, 2))),
-            weaknesses=_weaknesses(detail, rng.choice(WEAKNESSES)),
-            recommendations=rng.choice(RECOMMENDATIONS),
+            strengths=demo_text.fitting_strengths(detail, " ".join(rng.sample(demo_text.STRENGTHS, 2))),
+            weaknesses=demo_text.fitting_weaknesses(detail, rng.choice(demo_text.WEAKNESSES)),
+            recommendations=rng.choice(demo_text.RECOMMENDATIONS),
             opinion="reserve" if plan.reserve else "agree",
             opinion_text=(
                 "Đơn vị bảo lưu ý kiến đối với điểm tiêu chí về tỷ lệ văn bản đi được ký số, đề nghị "
@@ -388,73 +330,6 @@ def _visit_details(
         )
     svc.set_visit(ws, aid, **values)
     _follow_up(ws, aid)
-
-
-def _fitting(detail: AgencyDetail, strengths: str) -> str:
-    """The praise without the clauses the table contradicts (a criterion scored low)."""
-    checked = replace(detail, visit=replace(detail.visit, strengths=strengths))
-    bad = {c.clause for c in remarks.contradictions(checked)}
-    sentences = []
-    for sentence in re.split(r"(?<=\.)\s+", strengths.strip()):
-        kept = [clause for clause in remarks.clauses(sentence) if clause not in bad]
-        if kept:
-            text = "; ".join(kept)
-            sentences.append(text[:1].upper() + text[1:] + ".")
-    return " ".join(sentences)
-
-
-def _weaknesses(detail: AgencyDetail, general: str) -> str:
-    """The failed criteria and applied penalties first, then a general remark that fits."""
-    required = remarks.required_weaknesses(detail)
-    start = WEAKNESSES.index(general) if general in WEAKNESSES else 0
-    fitting = [
-        w
-        for w in WEAKNESSES[start:] + WEAKNESSES[:start]
-        if _fits(detail, w) and not any(item.covered_by(w) for item in required)
-    ][:1] or [FALLBACK_WEAKNESS]
-    if not required:
-        return fitting[0]
-    return "\n".join([f"- {item.sentence}." for item in required] + [f"- {w}" for w in fitting])
-
-
-def _fits(detail: AgencyDetail, weakness: str) -> bool:
-    """A weakness fits when every criterion it speaks of lost points."""
-    for clause in remarks.clauses(weakness):
-        row = detail.scorecard.rows.get(remarks.subject_of(detail, clause))
-        if row is not None and (row.points is None or row.points >= row.maximum):
-            return False
-    return True
-
-
-def _representatives(name: str) -> list[Representative]:
-    """Who signs for an agency, with the titles such bodies really have."""
-    head = name.split(" ")[0]
-    if head in ("Huyện", "Thị", "Thành") or name.startswith("Đảng ủy Khối"):
-        return [
-            Representative("Nguyễn Văn A", f"Phó Bí thư Thường trực {name}"),
-            Representative("Trần Thị B", f"Chánh Văn phòng {name}"),
-        ]
-    first = next((title for start, title in LEADER_TITLES if name.startswith(start)), "Phó Thủ trưởng")
-    second = "Chánh Văn phòng Ban" if head == "Ban" else "Chánh Văn phòng"
-    if name == "Văn phòng Tỉnh ủy":
-        return [
-            Representative("Lê Văn C", "Chánh Văn phòng Tỉnh ủy"),
-            Representative("Phạm Thị D", "Trưởng phòng Hành chính - Lưu trữ, Văn phòng Tỉnh ủy"),
-        ]
-    return [Representative("Lê Văn C", f"{first} {name}"), Representative("Phạm Thị D", second)]
-
-
-#: The deputy head's title by the start of the agency's name.
-LEADER_TITLES = (
-    ("Ban", "Phó Trưởng"),
-    ("Ủy ban Kiểm tra", "Phó Chủ nhiệm"),
-    ("Ủy ban MTTQ", "Phó Chủ tịch"),
-    ("Hội", "Phó Chủ tịch"),
-    ("Liên đoàn", "Phó Chủ tịch"),
-    ("Tỉnh đoàn", "Phó Bí thư"),
-    ("Trường Chính trị", "Phó Hiệu trưởng"),
-    ("Báo", "Phó Tổng Biên tập"),
-)
 
 
 PREVIOUS_RESULTS = "binh_thuan_2021_results.yaml"

@@ -45,6 +45,8 @@ def _agency(context: FieldContext | None, agency_id: str, rest: list[str], value
         return _fact(rest[1:], value)
     if head == "visit" and len(rest) == 2 and rest[1] in VISIT_KEYS:
         return _visit(rest[1], value)
+    if head == "visit" and len(rest) >= 2 and rest[1] == "dropped":
+        return _dropped_line(rest[2:], value)
     if head == "visit" and len(rest) >= 2:
         return visit_chain_problem(rest[1:], value)  # follow-ups, exemplary individuals
     return UNKNOWN
@@ -211,6 +213,24 @@ def _fact(rest: list[str], value: Any) -> str | None:
     if len(rest) == 2 and rest[0] == "portal" and rest[1] in _MONTHS:
         return None if value is None else _whole(value, 0, None)
     return UNKNOWN
+
+
+#: The penalty facts a required "Hạn chế" line may be about (services.remarks).
+REQUIRED_FACT_LINES = frozenset({"report_sent", "report_attached", "portal"})
+
+
+def _dropped_line(line: list[str], value: Any) -> str | None:
+    """A required "Hạn chế" line dropped with a reason ({"reason"}), or kept again (None)."""
+    if len(line) != 2 or not line[1] or line[0] not in ("crit", "fact"):
+        return UNKNOWN
+    if line[0] == "fact" and line[1] not in REQUIRED_FACT_LINES:
+        return UNKNOWN
+    if value is None:
+        return None
+    if not isinstance(value, Mapping) or set(value) != {"reason"}:
+        return 'phải có dạng {"reason": lý do bỏ ý này} hoặc null'
+    problem = _text(value["reason"], required=True)
+    return f"lý do bỏ ý Hạn chế bắt buộc {problem}" if problem else None
 
 
 def _visit(key: str, value: Any) -> str | None:

@@ -105,11 +105,26 @@ def agency_field_label(rest: str) -> tuple[str, str | None, str]:
         return "fact", None, f"Số tin, bài trên Cổng TTĐT tháng {parts[2]}"
     if head == "fact" and len(parts) >= 2:
         return "fact", None, FACT_LABELS.get(parts[1], parts[1])
+    if head == "visit" and len(parts) == 4 and parts[1] == "dropped":
+        return "visit", None, f"Ý Hạn chế bắt buộc: {dropped_line_name(parts[2], parts[3])}"
     if head == "visit" and len(parts) == 3 and parts[1] == "followup":
         return "visit", None, f"Khắc phục kiến nghị năm trước, mục {parts[2]}"
     if head == "visit" and len(parts) >= 2:
         return "visit", None, VISIT_LABELS.get(parts[1], parts[1])
     return "agency", None, AGENCY_LABELS.get(head, rest)
+
+
+#: What a required "Hạn chế" line about a penalty fact is about (services.remarks).
+DROPPED_FACT_NAMES = {
+    "report_sent": "gửi báo cáo muộn",
+    "report_attached": "không kèm báo cáo",
+    "portal": "tin, bài trên Cổng TTĐT",
+}
+
+
+def dropped_line_name(kind: str, key: str) -> str:
+    """A required line in words: "tiêu chí IV.3", "gửi báo cáo muộn"."""
+    return f"tiêu chí {key}" if kind == "crit" else DROPPED_FACT_NAMES.get(key, key)
 
 
 def round_field_label(key: str) -> str:
@@ -266,6 +281,10 @@ def status_text(value: Any) -> str:
 
 def visit_value_text(ws: Workspace, key: str, value: Any) -> str:
     """A visit field's value: members by name, representatives with titles, the opinion in words."""
+    if key == "dropped":  # visit/dropped/<line>: {"reason"} or None (printed again)
+        if isinstance(value, Mapping):
+            return f"Bỏ khỏi biên bản, lý do: {value.get('reason', '')}"
+        return "In trong biên bản"
     if value is None or value == "" or value == []:
         return EMPTY
     if key == "team":

@@ -1,6 +1,7 @@
 """The content fingerprint of an agency's minutes, and whether signed minutes still match it.
 
-A short SHA-256 of the canonical appraisal data (scores, notes, penalty facts, visit details)
+A short SHA-256 of the canonical appraisal data (scores, notes, penalty facts, visit details,
+required "Hạn chế" lines dropped with their reasons)
 — exactly what signing locks. Kept apart from services.minutes so the agency list can flag
 signed minutes whose data changed without loading the PDF machinery (docs/rules.md §9: printed
 fingerprints never lie).
@@ -53,6 +54,9 @@ def canonical_data(detail: AgencyDetail) -> dict[str, Any]:
         }
     facts = detail.facts
     visit = detail.visit
+    # Dropped required lines change what the minutes say; the key is only present when some
+    # are, so minutes signed before this key existed keep their fingerprint.
+    dropped = {"dropped": dict(visit.dropped)} if visit.dropped else {}
     data: dict[str, Any] = _plain(
         {
             "agency": detail.agency.id,
@@ -68,6 +72,7 @@ def canonical_data(detail: AgencyDetail) -> dict[str, Any]:
             "visit": {
                 **{key: getattr(visit, key) for key in appraisal.VISIT_KEYS if key != "representatives"},
                 "representatives": [[r.name, r.title] for r in visit.representatives],
+                **dropped,
             },
         }
     )

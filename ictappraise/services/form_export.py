@@ -7,8 +7,8 @@ from pathlib import Path
 
 from ictappraise.domain.fields import crit_field
 from ictappraise.io import excel_form, excel_results
-from ictappraise.services import chain_report
-from ictappraise.services.band_text import band_view
+from ictappraise.services import chain_report, remarks
+from ictappraise.services.band_text import band_view, plain_penalty
 from ictappraise.services.fingerprint import mismatch_text
 from ictappraise.services.model import STATUS_LABELS, Agency, AgencyResult
 from ictappraise.services.workspace import Workspace
@@ -58,11 +58,13 @@ def write_results(ws: Workspace, path: Path) -> Path:
     """The results workbook: summary sheet and one sheet per agency."""
     entries = []
     results = ws.results()
+    rules = ws.rules()
     for result in results:
         agency = result.agency
         state = ws.state(agency.id)
         catalog = ws.catalog(agency.category)
         view = band_view(result.scorecard, result.status, result.conflicts)
+        rating = result.scorecard.rating
         entries.append(
             excel_results.ResultEntry(
                 code=agency.code,
@@ -79,6 +81,8 @@ def write_results(ws: Workspace, path: Path) -> Path:
                 conflicts=result.conflicts,
                 shown=view.label,
                 final=view.final,
+                applied=tuple(plain_penalty(line) + "." for line in rating.applied) if rating else None,
+                reasons=remarks.rule_sentences(ws.detail(agency.id), rules[agency.category]),
             )
         )
     info = ws.round_info()

@@ -99,6 +99,8 @@ class Visit:
     opinion: str = "agree"
     opinion_text: str = ""
     minutes_number: str = ""
+    #: Required "Hạn chế" lines dropped with a reason: (line key, reason), sorted by key.
+    dropped: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

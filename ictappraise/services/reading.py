@@ -20,6 +20,7 @@ from ictappraise.domain.fields import (
     agency_field,
     catalog_field,
     crit_field,
+    dropped_line_field,
     fact_field,
     portal_field,
     round_field,
@@ -313,7 +314,21 @@ def visit(agency_id: str, state: LogState) -> Visit:
         opinion=get("opinion", "agree") or "agree",
         opinion_text=get("opinion_text"),
         minutes_number=get("minutes_number"),
+        dropped=dropped_lines(agency_id, state),
     )
+
+
+def dropped_lines(agency_id: str, state: LogState) -> tuple[tuple[str, str], ...]:
+    """Required "Hạn chế" lines dropped with a reason: (line key, reason), sorted; a line kept
+    again (None), in conflict or unreadable is not dropped."""
+    prefix = dropped_line_field(agency_id, "")
+    found = []
+    for name, field_state in state.fields.items():
+        if name.startswith(prefix) and not field_state.conflict:
+            value = field_state.value
+            if value is not None and not value_problem(name, value):
+                found.append((name[len(prefix) :], str(value["reason"]).strip()))
+    return tuple(sorted(found))
 
 
 def status_value(agency_id: str, state: LogState) -> dict[str, Any]:

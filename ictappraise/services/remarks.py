@@ -2,7 +2,8 @@
 
 - Every applied penalty and every criterion scored 0 is a required "Hạn chế" line. The
   secretary may reword it; a required line the written text does not cover (by the criterion's
-  code, or the penalty's key words) is printed anyway, after the secretary's text.
+  code, or the penalty's key words) is printed anyway, after the secretary's text — unless she
+  dropped it with a reason (a signed edit, docs/rules.md §6): then the minutes omit it.
 - A "Ưu điểm" clause that praises a criterion scored 0 or below half its maximum is flagged
   (named by its code, or by enough of the criterion's distinctive wording).
 - The penalty rules said in one plain administrative sentence each; a rule whose inputs are not
@@ -44,6 +45,21 @@ class Required:
         """Whether the written remarks already state it (any marker, case and accents aside)."""
         folded = fold(text)
         return any(_contains(folded, fold(marker)) for marker in self.markers)
+
+
+#: Where a required line stands (``line_states``).
+LINE_WRITTEN = "written"  # the secretary's text states it
+LINE_PRINTED = "printed"  # printed automatically after her text
+LINE_DROPPED = "dropped"  # dropped with a reason: not printed
+
+
+@dataclass(frozen=True)
+class LineState:
+    """A required "Hạn chế" line, where it stands, and why it was dropped."""
+
+    line: Required
+    state: str
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -138,10 +154,24 @@ def _criteria(catalog: Catalog) -> Iterable[Criterion]:
             yield from criterion.sub_items
 
 
-def missing_weaknesses(detail: AgencyDetail) -> tuple[Required, ...]:
-    """Required lines the secretary's "Hạn chế" does not state (printed after it)."""
+def line_states(detail: AgencyDetail) -> tuple[LineState, ...]:
+    """Every required line: stated in the secretary's text, printed after it, or dropped."""
     text = detail.visit.weaknesses
-    return tuple(item for item in required_weaknesses(detail) if not item.covered_by(text))
+    dropped = dict(detail.visit.dropped)
+    found = []
+    for item in required_weaknesses(detail):
+        if item.covered_by(text):
+            found.append(LineState(item, LINE_WRITTEN, dropped.get(item.key, "")))
+        elif item.key in dropped:
+            found.append(LineState(item, LINE_DROPPED, dropped[item.key]))
+        else:
+            found.append(LineState(item, LINE_PRINTED))
+    return tuple(found)
+
+
+def missing_weaknesses(detail: AgencyDetail) -> tuple[Required, ...]:
+    """Required lines the secretary's "Hạn chế" does not state nor drop (printed after it)."""
+    return tuple(s.line for s in line_states(detail) if s.state == LINE_PRINTED)
 
 
 def proposed_weaknesses(detail: AgencyDetail) -> str:
@@ -235,6 +265,15 @@ def remark_warnings(detail: AgencyDetail) -> list[str]:
             + " (biên bản tự in bổ sung các ý này)."
         )
     return lines
+
+
+def dropped_notes(detail: AgencyDetail) -> list[str]:
+    """Required lines the minutes leave out, with why: said before signing."""
+    return [
+        f"{state.line.sentence} — lý do bỏ: {state.reason}"
+        for state in line_states(detail)
+        if state.state == LINE_DROPPED
+    ]
 
 
 def catalog_warning(detail: AgencyDetail) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import asdict, replace
 from datetime import date
 from decimal import Decimal
@@ -26,6 +25,7 @@ from ictappraise.services.band_text import (
     UNVISITED_TEXT,
     BandView,
     band_view,
+    plain_penalty,
 )
 from ictappraise.services.fingerprint import MISMATCH_MARK, fingerprint_mismatch
 from ictappraise.services.model import (
@@ -91,7 +91,7 @@ def report_line(result: AgencyResult) -> ReportLine:
         format_points(card.total),
         maximum,
         rating.base_band.value,
-        tuple(_plain_reason(line) for line in rating.applied),
+        tuple(plain_penalty(line) for line in rating.applied),
         view.label,
         True,
         signed=view.signed,
@@ -104,12 +104,6 @@ def _flagged(ws: Workspace, result: AgencyResult) -> ReportLine:
     if fingerprint_mismatch(ws.detail(result.agency.id)) is None:
         return line
     return replace(line, status=f"{line.status} — {MISMATCH_MARK}")
-
-
-def _plain_reason(line: str) -> str:
-    """A penalty line in the document's words: "(từ Tốt xuống Khá)", not "(Tốt → Khá)"."""
-    line = line.rstrip(".").replace("Cổng thông tin", "Cổng Thông tin")
-    return re.sub(r"\(([^()→]+?) → ([^()]+?)\)", r"(từ \1 xuống \2)", line)
 
 
 def report_doc(ws: Workspace, day: date | None = None) -> ReportDoc:

@@ -45,9 +45,10 @@ from ictappraise.services.appraisal import (
     readiness_problems,
     unchecked_rules,
 )
-from ictappraise.services.remarks import catalog_warning, remark_warnings
+from ictappraise.services.remarks import catalog_warning, dropped_notes, remark_warnings
 from ictappraise.services.workspace import Workspace
 from ictappraise.ui.pdf_zoom import PdfZoom
+from ictappraise.ui.required_lines import RequiredLinesBox
 
 USER_ERRORS = (ValueError, OSError)
 PRINT_DPI = 300  # enough for 14 pt text; a page image stays ≈ 25 MB at most
@@ -79,6 +80,8 @@ class MinutesDialog(QDialog):
         self.digital_button = QPushButton(self.tr("Lưu và ký số…"), self)
         self.sign_button = QPushButton(self.tr("Ghi nhận đã ký"), self)
         self.reopen_button = QPushButton(self.tr("Mở lại biên bản…"), self)
+        self.required = RequiredLinesBox(ws, agency_id, self)
+        self.required.changed.connect(self.reload)  # the minutes print or omit the line
         self._layout()
         self.print_button.clicked.connect(lambda: self.print_document())
         self.save_button.clicked.connect(lambda: self.save_pdf())
@@ -99,6 +102,7 @@ class MinutesDialog(QDialog):
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status_label)
+        layout.addWidget(self.required)
         layout.addLayout(self.zoom.buttons(self))
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
@@ -168,11 +172,21 @@ class MinutesDialog(QDialog):
         return box
 
     def _remarks_note(self) -> str:
-        """Remarks the table contradicts or leaves out, said before signing; "" if none."""
-        lines = remark_warnings(self.ws.detail(self.agency_id))
-        if not lines:
-            return ""
-        return self.tr("Lưu ý về phần nhận xét:") + "\n" + "\n".join("– " + line for line in lines)
+        """Remarks the table contradicts or leaves out, and required lines dropped, said before
+        signing; "" if none."""
+        detail = self.ws.detail(self.agency_id)
+        notes = []
+        lines = remark_warnings(detail)
+        if lines:
+            notes.append(self.tr("Lưu ý về phần nhận xét:") + "\n" + "\n".join("– " + line for line in lines))
+        dropped = dropped_notes(detail)
+        if dropped:
+            notes.append(
+                self.tr("Biên bản không in các ý Hạn chế bắt buộc sau (đã bỏ, có lý do):")
+                + "\n"
+                + "\n".join("– " + line for line in dropped)
+            )
+        return "\n\n".join(notes)
 
     def _unchecked_note(self) -> str:
         """Penalty rules not checked yet (a fact not recorded), said before signing; "" if none.
@@ -211,6 +225,7 @@ class MinutesDialog(QDialog):
         self.setWindowTitle(self.tr("Biên bản thẩm định — {name}").format(name=detail.agency.name))
         self.document.close()
         self.pdf_path = None
+        self.required.reload()  # signing locks the lines, reopening frees them
         try:
             data = minutes.minutes_pdf(self.ws, self.agency_id)
         except USER_ERRORS as error:

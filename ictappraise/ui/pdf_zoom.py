@@ -1,5 +1,9 @@
 """Zoom for a PDF preview (QPdfView): −/+, fit width, fit page, Ctrl++/−/0, Ctrl+wheel, a
-percentage, the choice remembered; the same place of the page stays in view."""
+percentage; the same place of the page stays in view.
+
+Every preview starts at fit width, so two minutes open the same way whatever was chosen in the
+last one; a choice lasts while the dialog is open (laying the minutes out again keeps it).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,6 @@ from collections.abc import Callable
 from PySide6.QtCore import (
     QEvent,
     QObject,
-    QSettings,
     Qt,
 )
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QWheelEvent
@@ -21,13 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 ZOOM_STEPS = (0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0)
-ZOOM_SETTINGS_GROUP = "minutes_view"
 WHEEL_NOTCH = 120  # angleDelta of one mouse wheel notch
-_ZOOM_MODES = {
-    "fit_width": QPdfView.ZoomMode.FitToWidth,
-    "fit_page": QPdfView.ZoomMode.FitInView,
-    "custom": QPdfView.ZoomMode.Custom,
-}
+START_MODE = QPdfView.ZoomMode.FitToWidth
 
 
 def next_zoom(current: float, direction: int) -> float:
@@ -38,7 +36,7 @@ def next_zoom(current: float, direction: int) -> float:
 
 
 class PdfZoom(QObject):
-    """Zoom of a QPdfView: actions, shortcuts, Ctrl+wheel, a percentage label, remembered in QSettings.
+    """Zoom of a QPdfView: actions, shortcuts, Ctrl+wheel, a percentage label; starts at fit width.
 
     QPdfView keeps zoomFactor at its last custom value while a fit mode is on, so the factor a fit
     mode shows is computed here the way QPdfView lays pages out.
@@ -70,7 +68,7 @@ class PdfZoom(QObject):
         view.viewport().installEventFilter(self)
         view.zoomFactorChanged.connect(self.sync)
         view.zoomModeChanged.connect(self.sync)
-        self.restore()
+        self.start()
 
     def _action(self, text: str, keys: tuple[str, ...], slot: object) -> QAction:
         action = QAction(text, self)
@@ -134,7 +132,6 @@ class PdfZoom(QObject):
         change()
         for bar, place in zip(bars, places, strict=True):
             bar.setValue(round(place * (bar.maximum() + bar.pageStep()) - bar.pageStep() / 2))
-        self.save()
         self.sync()
 
     def sync(self) -> None:
@@ -165,25 +162,8 @@ class PdfZoom(QObject):
             self._wheel -= direction * WHEEL_NOTCH
             self.step(direction)
 
-    def save(self) -> None:
-        settings = QSettings()
-        settings.beginGroup(ZOOM_SETTINGS_GROUP)
-        mode = self.view.zoomMode()
-        settings.setValue("zoom_mode", next(k for k, v in _ZOOM_MODES.items() if v == mode))
-        settings.setValue("zoom_factor", float(self.view.zoomFactor()))
-        settings.endGroup()
-
-    def restore(self) -> None:
-        """The zoom last chosen; fit to width the first time or if the setting is unreadable."""
-        settings = QSettings()
-        settings.beginGroup(ZOOM_SETTINGS_GROUP)
-        mode = _ZOOM_MODES.get(str(settings.value("zoom_mode", "fit_width")), QPdfView.ZoomMode.FitToWidth)
-        stored = settings.value("zoom_factor", 1.0)  # text or a number, by platform
-        try:
-            factor = float(stored) if isinstance(stored, str | int | float) else 1.0
-        except ValueError:
-            factor = 1.0
-        settings.endGroup()
-        self.view.setZoomFactor(min(max(factor, ZOOM_STEPS[0]), ZOOM_STEPS[-1]))
-        self.view.setZoomMode(mode)
+    def start(self) -> None:
+        """Fit to width, as every preview starts."""
+        self.view.setZoomFactor(1.0)
+        self.view.setZoomMode(START_MODE)
         self.sync()

@@ -12,6 +12,7 @@ from ictappraise.cli import main
 from ictappraise.domain.fields import agency_field, crit_field
 from ictappraise.io import excel_results
 from ictappraise.services import excel_import as svc
+from ictappraise.services import remarks
 from ictappraise.services.workspace import Change
 
 HOSTILE = ('=HYPERLINK("http://x","bấm")', "+1+cmd", "-2-3", "@SUM(A1)")
@@ -59,6 +60,9 @@ def test_summary_sheet_ranks_every_agency(results_book) -> None:
     huhtb = by_code["HUHTB"]
     assert (sheet.cell(huhtb, 8).value, sheet.cell(huhtb, 10).value) == ("Tốt", "Khá")
     assert "Hạ một bậc" in sheet.cell(huhtb, 9).value
+    assert "(từ Tốt xuống Khá)" in sheet.cell(huhtb, 9).value  # a document's words, as the report
+    assert not any("→" in str(sheet.cell(r, 9).value or "") for r in by_code.values())
+    assert sheet.cell(by_code["VPTU"], 9).value is None  # partly scored: nothing claimed checked
     assert sheet.cell(by_code["HUBB"], 9).value == "Không"
     assert (
         sheet.cell(by_code["VPTU"], 10).value == "Chưa đủ điểm, chưa xếp loại"
@@ -104,7 +108,11 @@ def test_agency_sheet_lists_every_criterion_with_subtotals_and_reasons(results_b
     rating = {sheet.cell(r, 2).value: sheet.cell(r, 3).value for r in range(total_row + 1, sheet.max_row + 1)}
     assert rating["Xếp loại cơ sở:"] == "Tốt" and rating["Xếp loại:"] == "Khá"
     reasons = [str(sheet.cell(r, 3).value) for r in range(total_row + 1, sheet.max_row + 1)]
-    assert any(t.startswith("Hạ một bậc: tiêu chí") for t in reasons)
+    # The rules in the minutes' own plain sentences (one per rule), not the scorecard's check lines.
+    sentences = remarks.rule_sentences(detail, ws.rules()[detail.agency.category])
+    assert "Tiêu chí IV.3 đạt 0 điểm: hạ một bậc, từ Tốt xuống Khá." in sentences
+    start = reasons.index(sentences[0])
+    assert tuple(reasons[start : start + len(sentences)]) == sentences
     assert sheet.print_title_rows and sheet.freeze_panes == f"C{excel_results.AGENCY_HEADER_ROW + 1}"
 
 

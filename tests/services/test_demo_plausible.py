@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from ictappraise.services.demo import NOTES, fitting_note
+from ictappraise.services.demo_text import NOTES, fitting_note
 from ictappraise.services.workspace import Workspace
 
 #: Districts far from each other and from Phan Thiết (the provincial bodies sit in Phan Thiết).

@@ -23,7 +23,7 @@ from ictappraise.ui.minutes_view import MinutesDialog
 
 
 def _dialog(qtbot: QtBot, ws: Workspace, code: str, *, confirm: bool = True) -> MinutesDialog:
-    application()  # QSettings (the remembered zoom) go to this test's config folder
+    application()
     dialog = MinutesDialog(ws, ws.find_agency(code).id)
     qtbot.addWidget(dialog)
     dialog.errors = []  # type: ignore[attr-defined]
