@@ -14,7 +14,8 @@ from ictappraise.domain.numbers import format_points
 from ictappraise.domain.trends import PreviousResult
 from ictappraise.io.tables import PlainTable
 from ictappraise.services import chain, commendation, followup
-from ictappraise.services.model import STATUS_NOT_STARTED, AgencyResult
+from ictappraise.services.band_text import UNVISITED, band_view
+from ictappraise.services.model import AgencyResult
 from ictappraise.services.workspace import Workspace
 
 
@@ -25,11 +26,14 @@ def _points(total: Decimal, maximum: Decimal, as_share: bool) -> str:
     return f"{format_points(total)}/{format_points(maximum)}"
 
 
-def _band_now(result: AgencyResult) -> str:
+def _band_now(result: AgencyResult, as_share: bool) -> str:
+    """This year's cell as every document shows a band (services/band_text), with its points."""
+    view = band_view(result.scorecard, result.status, result.conflicts)
+    if view.state == UNVISITED:
+        return view.label
     card = result.scorecard
-    if result.rank is None or card.rating is None:
-        return "Tạm tính"
-    return card.rating.band.value
+    facts = [_points(card.total, card.maximum, as_share), *([view.caveat] if view.caveat else [])]
+    return f"{view.label} ({'; '.join(facts)})"
 
 
 def trend_table(ws: Workspace, results: list[AgencyResult], years: int = 2) -> PlainTable | None:
@@ -50,10 +54,7 @@ def trend_table(ws: Workspace, results: list[AgencyResult], years: int = 2) -> P
         as_share = any(p.maximum != card.maximum for p in previous.values())
         any_share |= as_share
         cells = [result.agency.name, str(result.agency.category)]
-        if result.status == STATUS_NOT_STARTED:
-            cells.append("Chưa thẩm định")
-        else:
-            cells.append(f"{_band_now(result)} ({_points(card.total, card.maximum, as_share)})")
+        cells.append(_band_now(result, as_share))
         for y in shown:
             found = previous.get(y)
             cells.append(

@@ -172,6 +172,11 @@ def test_previous_years_followups_and_proposals_sheets(results_book) -> None:
     rows = {r[0].value: [c.value for c in r] for r in trend.iter_rows(min_row=4) if r[0].value}
     assert rows["Huyện ủy Tuy Phong"][3] == "Khá (741,5/800)"
     assert rows["Ban Tổ chức Tỉnh ủy"][3] == "Tốt (95,8%)"  # the 2021 catalog's maximum was 450
+    # This year's column shows a band as every document does (services/band_text): never "Tạm tính".
+    assert rows["Huyện ủy Tuy Phong"][2] == "Tốt (784,12/800)"
+    assert rows["Thành ủy Phan Thiết"][2] == "Tốt (789/800; biên bản chưa ký)"
+    assert rows["Văn phòng Tỉnh ủy"][2] == "Chưa đủ điểm, chưa xếp loại (499,71/800)"
+    assert rows["Huyện ủy Phú Quý"][2] == "Chưa thẩm định"
     hostile = next(r for r in trend.iter_rows(min_row=4) if str(r[0].value).startswith("=cmd"))
     assert hostile[0].data_type == "s"  # text, not a formula
     followups = workbook["Khắc phục kiến nghị"]
