@@ -203,11 +203,16 @@ def _result(year: int, code: str, row: Mapping[str, Any]) -> PreviousResult:
     )
 
 
-def trend_text(previous: Iterable[PreviousResult], maximum: Decimal, limit: int = 2) -> str:
-    """ "2022: Tốt (771,5/800); 2021: Khá (702/800)" — shares when a maximum differs from this year's."""
+def trend_text(
+    previous: Iterable[PreviousResult], maximum: Decimal, limit: int = 2, *, year_word: str = ""
+) -> str:
+    """ "2022: Tốt (771,5/800); 2021: Khá (702/800)" — shares when a maximum differs from this year's.
+
+    ``year_word`` goes before each year: documents write "Năm 2021: Tốt (…)".
+    """
     rows = list(previous)[:limit]
     as_share = any(r.maximum != maximum for r in rows)
-    return "; ".join(r.text(as_share=as_share) for r in rows)
+    return "; ".join(year_word + r.text(as_share=as_share) for r in rows)
 
 
 def recommendation_items(text: str) -> list[str]:

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TypedDict
 
-from ictappraise.domain.trends import recommendation_items
+from ictappraise.domain.trends import recommendation_items, trend_text
 from ictappraise.services import chain
 from ictappraise.services.field_rules_chain import FOLLOWUP_STATES, followup_problem
 from ictappraise.services.workspace import Change, ServiceError, Workspace
@@ -107,7 +107,9 @@ def minutes_fields(ws: Workspace, agency_id: str) -> MinutesFollowup:
     """What the minutes print about last year's recommendations (MinutesDoc fields)."""
     found = items(ws, agency_id)
     agency = ws.agency(agency_id)
-    trend = chain.trend_line(ws, agency.code, ws.catalog(agency.category).maximum)
+    # Under the heading "Kết quả thẩm định các năm trước", each year in a sentence of its own.
+    previous = chain.previous_of(ws, agency.code)
+    trend = trend_text(previous, ws.catalog(agency.category).maximum, year_word="Năm ")
     return {
         "followups": tuple(lines(found)),
         "followup_year": found[0].year if found else None,
