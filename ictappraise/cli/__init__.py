@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "ictappraise.cli.exchange",
     "ictappraise.cli.pdf",
     "ictappraise.cli.chain",
+    "ictappraise.cli.remarks",
 )
 
 
