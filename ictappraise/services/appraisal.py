@@ -16,9 +16,9 @@ from ictappraise.domain.catalog import Criterion
 from ictappraise.domain.editlog import STATE_READY, STATE_REOPENED, STATE_SIGNED, is_lockable
 from ictappraise.domain.fields import crit_field, fact_field, portal_field, status_field, visit_field
 from ictappraise.domain.numbers import format_points, parse_decimal, quantize_points
+from ictappraise.domain.roles import ROLE_LEAD
 from ictappraise.domain.scorecard import Appraisal, Scorecard, score_row
 from ictappraise.services.workspace import Change, ServiceError, Workspace
-from ictappraise.settings import ROLE_LEAD
 
 VISIT_KEYS = (
     "date",

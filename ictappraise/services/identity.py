@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 
+from ictappraise.domain.roles import ROLE_LEAD, ROLE_MEMBER
 from ictappraise.services.errors import ServiceError
 from ictappraise.services.workspace import Actor, Workspace
-from ictappraise.settings import ROLE_LEAD, ROLE_MEMBER, Identity
+from ictappraise.settings import Identity
 
 
 def actor_for(ws: Workspace, identity: Identity, device_id: str) -> Actor:

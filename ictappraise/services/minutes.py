@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ictappraise.domain.catalog import Catalog, Criterion
 from ictappraise.domain.numbers import format_points
+from ictappraise.domain.roles import ROLE_LABELS, ROLE_LEAD, ROLE_SECRETARY
 from ictappraise.domain.scorecard import Scorecard
 from ictappraise.io.pdf_minutes import (
     ROW_CRITERION,
@@ -43,7 +44,6 @@ from ictappraise.services.fingerprint import (  # noqa: F401  # re-exported: the
 )
 from ictappraise.services.model import Agency, AgencyDetail, Member
 from ictappraise.services.workspace import ServiceError, Workspace
-from ictappraise.settings import ROLE_LABELS, ROLE_LEAD, ROLE_SECRETARY
 
 logger = logging.getLogger(__name__)
 

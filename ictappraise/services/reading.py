@@ -29,6 +29,7 @@ from ictappraise.domain.fields import (
 )
 from ictappraise.domain.numbers import parse_decimal
 from ictappraise.domain.rating import CATEGORIES, RULES_2022, CategoryRules
+from ictappraise.domain.roles import ROLE_LABELS, ROLE_MEMBER
 from ictappraise.domain.scorecard import MONTHS, Appraisal, PenaltyFacts
 from ictappraise.services.field_values import value_problem
 from ictappraise.services.model import (
@@ -43,7 +44,6 @@ from ictappraise.services.model import (
     RoundInfo,
     Visit,
 )
-from ictappraise.settings import ROLE_LABELS, ROLE_MEMBER
 
 
 def parse_date(value: Any) -> date | None:

@@ -14,6 +14,7 @@ from ictappraise.domain.catalog import Catalog
 from ictappraise.domain.fields import agency_field
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.rating import Band, CategoryRules
+from ictappraise.domain.roles import ROLE_LEAD
 from ictappraise.io.pdf_layout import body_dates
 from ictappraise.io.pdf_report import ReportCategory, ReportDoc, ReportLine, render_report
 from ictappraise.services import chain_report
@@ -34,7 +35,6 @@ from ictappraise.services.model import (
 )
 from ictappraise.services.remarks import day_text
 from ictappraise.services.workspace import ServiceError, Workspace
-from ictappraise.settings import ROLE_LEAD
 
 PENDING = "Chưa xếp loại"
 TOTAL = "Cộng"

@@ -44,10 +44,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ictappraise.domain.roles import ROLE_LEAD
 from ictappraise.services import merge
 from ictappraise.services.conflicts import Conflict, Head, HeldEdit, parse_typed, time_text
+from ictappraise.services.errors import USER_ERRORS
 from ictappraise.services.workspace import Workspace
-from ictappraise.settings import ROLE_LEAD
 from ictappraise.ui.dialogs.common import ListTableModel, ask_save_file
 
 Index = QModelIndex | QPersistentModelIndex
@@ -310,7 +311,7 @@ class ConflictDialog(QDialog):
             else:
                 value = parse_typed(self.ws, conflict.field, self.value_edit.text())
                 merge.resolve_conflict(self.ws, conflict.field, value, reason)
-        except ValueError as error:  # ServiceError and the store's messages are Vietnamese
+        except USER_ERRORS as error:  # Vietnamese messages; nothing was written
             return self.show_error(str(error))
         self.reason_edit.clear()
         self.resolved.emit(conflict.field)
@@ -325,7 +326,7 @@ class ConflictDialog(QDialog):
         item = self.held_model.held[self.held_proxy.mapToSource(rows[0]).row()]
         try:
             merge.accept_held(self.ws, item.edit.id, self.reason_edit.toPlainText())
-        except ValueError as error:  # ServiceError: Vietnamese
+        except USER_ERRORS as error:
             return self.show_error(str(error))
         self.reason_edit.clear()
         self.resolved.emit(item.edit.field)
@@ -419,7 +420,7 @@ class MergeDialog(QDialog):
         self._show_review()
         try:
             self.plan = merge.plan_merge(self.ws, list(paths), self._progress)
-        except ValueError as error:
+        except USER_ERRORS as error:
             self.report.setPlainText(str(error))
             self.show_error(str(error))
             return
@@ -471,7 +472,7 @@ class MergeDialog(QDialog):
             return False
         try:
             self.summary = merge.apply_merge(self.ws, self.plan, self._progress)
-        except ValueError as error:
+        except USER_ERRORS as error:
             return self.show_error(str(error))
         self.plan = None
         self._progress_done(self.tr("Đã tổng hợp xong."))
@@ -520,7 +521,7 @@ def send_package(parent: QWidget, ws: Workspace, path: Path | None = None) -> me
         path = chosen
     try:
         result = merge.export_package(ws, path)
-    except ValueError as error:
+    except USER_ERRORS as error:
         QMessageBox.warning(parent, parent.tr("Không tạo được gói dữ liệu"), str(error))
         return None
     QMessageBox.information(

@@ -20,16 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from ictappraise.services import excel_import
-from ictappraise.services.workspace import ServiceError
-from ictappraise.store.database import StoreError
+from ictappraise.services.errors import USER_ERRORS
 from ictappraise.ui.day_edit import DayEdit
 from ictappraise.ui.dialogs.common import ask_save_file
 from ictappraise.ui.tasks import TaskCancelled, run_task
 
 if TYPE_CHECKING:
     from ictappraise.ui.main_window import MainWindow
-
-USER_ERRORS = (ServiceError, StoreError, ValueError, OSError)
 
 
 class ImportPreviewDialog(QDialog):

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from ictappraise.services import minutes
+from ictappraise.services.errors import USER_ERRORS
 from ictappraise.services.model import Agency
 from ictappraise.services.workspace import Workspace
-from ictappraise.ui.minutes_view import USER_ERRORS
 
 
 @dataclass
