@@ -88,12 +88,13 @@ def run_command(args: argparse.Namespace) -> int:
     from ictappraise.cli.common import CommandError, err
     from ictappraise.services.errors import USER_ERRORS
 
+    refused: tuple[type[Exception], ...] = (CommandError, *USER_ERRORS)
     try:
         _read_config_first()
         return int(args.handler(args))
     except BrokenPipeError:  # output piped into `head`: not an error of ours
         return 0
-    except (CommandError, *USER_ERRORS) as error:
+    except refused as error:
         # An OSError: a folder given as --out, a file open in Excel, a missing folder…
         err(f"Lỗi: {file_error_message(error) if isinstance(error, OSError) else error}")
         return 1
