@@ -8,8 +8,9 @@ at temporary folders and may pin ICTAPPRAISE_DEVICE_ID.
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 # platformdirs, importlib.resources, json and uuid are imported where used: the start-up frame reads
@@ -20,7 +21,13 @@ CONFIG_FILE = "config.json"
 DATABASE_FILE = "ictappraise.db"
 DEMO_DATABASE_FILE = "ictappraise-demo.db"  # a fresh copy of the demo, in data_dir()/demo
 
-from ictappraise.roles import ROLE_LABELS, ROLE_LEAD, ROLE_MEMBER, ROLE_SECRETARY  # noqa: E402, F401
+
+def _roles() -> ModuleType:
+    """The team's roles (domain/roles.py), read where an identity is made: the start-up frame
+    imports this module and must load no domain module."""
+    from ictappraise.domain import roles
+
+    return roles
 
 
 def config_dir() -> Path:
@@ -60,7 +67,7 @@ class Identity:
 
     name: str
     title: str = ""
-    role: str = ROLE_MEMBER
+    role: str = field(default_factory=lambda: _roles().ROLE_MEMBER)
 
 
 @dataclass
@@ -148,11 +155,12 @@ def _parse_identity(data: Any) -> Identity | None:
         return None
     if not isinstance(data, dict) or set(data) - IDENTITY_KEYS or "name" not in data:
         raise ValueError(f"identity is not an object of {sorted(IDENTITY_KEYS)} with a name")
-    name, title, role = data["name"], data.get("title", ""), data.get("role", ROLE_MEMBER)
+    roles = _roles()
+    name, title, role = data["name"], data.get("title", ""), data.get("role", roles.ROLE_MEMBER)
     if not all(isinstance(v, str) for v in (name, title, role)) or not name.strip():
         raise TypeError("identity name, title and role must be text, the name not empty")
-    if role not in ROLE_LABELS:
-        raise ValueError(f"identity role {role!r} is not one of {sorted(ROLE_LABELS)}")
+    if role not in roles.ROLE_LABELS:
+        raise ValueError(f"identity role {role!r} is not one of {sorted(roles.ROLE_LABELS)}")
     return Identity(name=name, title=title, role=role)
 
 

@@ -1,12 +1,17 @@
-"""Layers: only ictappraise.ui loads Qt; the domain is pure Python (checked in fresh interpreters)."""
+"""Layers: only ictappraise.ui loads Qt; the domain is pure Python (checked in fresh interpreters);
+every import keeps the contract of pyproject.toml (import-linter); no private name crosses a module."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -78,3 +83,82 @@ def test_the_probe_does_see_qt_when_it_is_loaded() -> None:
     # The same probe on the GUI package must report PySide6, or the checks above prove nothing.
     report = probe(["ictappraise.ui"], [], ["PySide6"])
     assert report["loaded"] == ["PySide6"]
+
+
+# -- the import contract (pyproject.toml [tool.importlinter], docs/ARCHITECTURE.md) -------------
+LINT = (
+    "import sys\n"
+    "from importlinter.cli import lint_imports\n"
+    "sys.exit(lint_imports(config_filename='pyproject.toml', no_cache=True, no_logo=True))\n"
+)
+
+
+def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    """import-linter on the package found under root, with root's pyproject.toml."""
+    return subprocess.run(
+        [sys.executable, "-c", LINT],
+        cwd=root,
+        capture_output=True,
+        encoding="utf-8",
+        timeout=300,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+
+
+def test_every_import_keeps_the_contract() -> None:
+    result = lint_imports(REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contracts: 6 kept, 0 broken." in result.stdout
+
+
+def broken_copy(tmp_path: Path, module: str, line: str) -> Path:
+    """A copy of the package and its contract with one import added to one module."""
+    shutil.copytree(
+        REPO / "ictappraise", tmp_path / "ictappraise", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copyfile(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
+    path = tmp_path / "ictappraise" / module
+    path.write_text(path.read_text(encoding="utf-8") + "\n" + line + "\n", encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("module", "line", "contract"),
+    [
+        ("ui/commands.py", "from ictappraise.store import repository", "through the services BROKEN"),
+        ("domain/rating.py", "from ictappraise.services import workspace", "over the domain BROKEN"),
+        ("store/models.py", "import ictappraise.store.database", "between the modules of a package BROKEN"),
+        ("services/merge_plan.py", "from sqlalchemy import select", "only the store runs SQLAlchemy"),
+    ],
+)
+def test_a_broken_arrow_fails_the_contract(tmp_path: Path, module: str, line: str, contract: str) -> None:
+    # Not vacuous: the same check on a copy with one forbidden import added must fail, naming it.
+    result = lint_imports(broken_copy(tmp_path, module, line))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert contract in result.stdout
+
+
+def private_imports(package: Path) -> list[str]:
+    """`from ictappraise… import _name`: a module's private name used by another module."""
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (
+                node.level or (node.module or "").startswith("ictappraise")
+            ):
+                names = [a.name for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
+                found += [f"{path.relative_to(package.parent)}:{node.lineno} {name}" for name in names]
+    return found
+
+
+def test_no_private_name_crosses_a_module(tmp_path: Path) -> None:
+    # import-linter checks modules, not names: a private name taken from another module is a
+    # seam left by a split, so its owner must make it public or keep it.
+    assert private_imports(REPO / "ictappraise") == []
+    copy = broken_copy(tmp_path, "ui/commands.py", "from ictappraise.store.backup import _copy")
+    assert private_imports(copy / "ictappraise") == [
+        "ictappraise/ui/commands.py:"
+        + str(len((copy / "ictappraise/ui/commands.py").read_text(encoding="utf-8").splitlines()))
+        + " _copy"
+    ]

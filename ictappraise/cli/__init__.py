@@ -87,19 +87,17 @@ def opens_gui(argv: list[str]) -> bool:
 def run_command(args: argparse.Namespace) -> int:
     """Run a parsed command: the services' refusals and file errors become Vietnamese lines."""
     from ictappraise.cli.common import CommandError, err
-    from ictappraise.services.errors import ServiceError
-    from ictappraise.store.errors import StoreError
+    from ictappraise.services.errors import USER_ERRORS
 
+    refused: tuple[type[Exception], ...] = (CommandError, *USER_ERRORS)
     try:
         _read_config_first()
         return int(args.handler(args))
-    except (CommandError, ServiceError, StoreError, ValueError) as error:
-        err(f"Lỗi: {error}")
-        return 1
     except BrokenPipeError:  # output piped into `head`: not an error of ours
         return 0
-    except OSError as error:  # a folder given as --out, a file open in Excel, a missing folder…
-        err(f"Lỗi: {file_error_message(error)}")
+    except refused as error:
+        # An OSError: a folder given as --out, a file open in Excel, a missing folder…
+        err(f"Lỗi: {file_error_message(error) if isinstance(error, OSError) else error}")
         return 1
     except KeyboardInterrupt:
         err("Đã dừng theo yêu cầu.")

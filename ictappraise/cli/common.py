@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ictappraise.services.database import Database, open_database, open_for_reading
 from ictappraise.services.workspace import Actor, Workspace
 from ictappraise.settings import load_config
-from ictappraise.store.database import Database, open_database, open_for_reading
 
 
 class CommandError(Exception):

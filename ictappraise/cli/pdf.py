@@ -115,7 +115,7 @@ def _digital_signer(args: argparse.Namespace, place: str) -> Stamp | None:
         password = _secret(args.p12_password_env, "mật khẩu tệp .p12")
 
         def stamp(path: Path) -> None:
-            from ictappraise.io.pdf_sign import sign_pdf_pkcs12
+            from ictappraise.services.pdf_signatures import sign_pdf_pkcs12
 
             sign_pdf_pkcs12(path, path, args.p12, password, location=place)
             out(f"  đã ký số: {path}")
@@ -125,7 +125,7 @@ def _digital_signer(args: argparse.Namespace, place: str) -> Stamp | None:
         pin = _secret(args.pkcs11_pin_env, "mã PIN")
 
         def stamp_token(path: Path) -> None:
-            from ictappraise.io.pdf_sign import sign_pdf_pkcs11
+            from ictappraise.services.pdf_signatures import sign_pdf_pkcs11
 
             sign_pdf_pkcs11(
                 path,
@@ -233,7 +233,7 @@ def run_reopen(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from ictappraise.io.pdf_sign import verify_pdf
+    from ictappraise.services.pdf_signatures import verify_pdf
 
     checks = verify_pdf(args.file, tuple(args.trust))
     if not checks:

@@ -18,14 +18,15 @@ from ictappraise.cli.common import (
     workspace,
 )
 from ictappraise.domain.numbers import format_points
+from ictappraise.domain.roles import ROLE_LABELS, ROLE_MEMBER
 from ictappraise.domain.trends import PreviousResult, Trends, trend_text
 from ictappraise.services import chain
 from ictappraise.services.band_text import band_view
+from ictappraise.services.database import delete_database, open_database
 from ictappraise.services.demo import build_demo
 from ictappraise.services.fingerprint import MISMATCH_MARK, fingerprint_mismatch
 from ictappraise.services.model import STATUS_LABELS, AgencyResult
-from ictappraise.settings import ROLE_LABELS, ROLE_MEMBER, Identity, load_config, save_config
-from ictappraise.store.database import open_database
+from ictappraise.settings import Identity, load_config, save_config
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -80,8 +81,7 @@ def run_demo(args: argparse.Namespace) -> int:
     if path.exists() and path.stat().st_size > 0:
         if not args.replace:
             raise CommandError(f"Tệp {path} đã có. Dùng --replace để tạo lại dữ liệu mẫu (tệp cũ sẽ bị xóa).")
-        for suffix in ("", "-wal", "-shm"):
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        delete_database(path)
     db = open_database(path, create=True)
     print_warnings(db)
     try:

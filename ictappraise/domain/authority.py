@@ -43,8 +43,8 @@ from ictappraise.domain.editlog import (
     derive,
     status_field,
 )
+from ictappraise.domain.roles import ROLE_LABELS, ROLE_LEAD, ROLE_MEMBER, ROLE_SECRETARY
 from ictappraise.domain.roster import SYSTEM_AUTHOR, Roster, derive_roster, roster_from_roles
-from ictappraise.roles import ROLE_LABELS, ROLE_LEAD, ROLE_MEMBER, ROLE_SECRETARY
 
 ANY_MEMBER = frozenset({ROLE_LEAD, ROLE_MEMBER, ROLE_SECRETARY})
 LEAD_OR_SECRETARY = frozenset({ROLE_LEAD, ROLE_SECRETARY})

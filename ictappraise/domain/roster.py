@@ -25,7 +25,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ictappraise.domain.editlog import Edit, canonical
-from ictappraise.roles import ROLE_LEAD
+from ictappraise.domain.roles import ROLE_LEAD
 
 FOUNDING_FIELD = "round/founding"
 ADOPTION_PREFIX = "round/adoption/"

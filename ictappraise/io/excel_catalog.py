@@ -16,7 +16,6 @@ from typing import Any
 
 from ictappraise.domain.catalog import Catalog, CatalogError, catalog_from_dict
 from ictappraise.domain.numbers import format_points
-from ictappraise.io.excel_cells import cell_number
 from ictappraise.io.excel_errors import ExcelError
 from ictappraise.io.excel_table import Table, find_table, table_rows
 from ictappraise.io.excel_workbook import open_workbook
@@ -127,7 +126,7 @@ def _node(table: Table, row: int, code: str) -> _Node:
         code=code,
         row=row,
         name=name,
-        maximum=cell_number(table, row, "maximum", "Điểm tối đa"),
+        maximum=table.number(row, "maximum", "Điểm tối đa"),
         method=table.text(row, "method"),
         evidence=table.text(row, "evidence"),
     )

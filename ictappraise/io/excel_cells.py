@@ -1,25 +1,16 @@
-"""What a cell holds, as the program wants it: clean text, a criterion code, a number.
+"""What a cell holds, as the program wants it: clean text, a criterion code.
 
 Cells are typed by people and written by many programs: text carries Excel's _xHHHH_
 escapes, control and bidirectional characters, decomposed diacritics; codes come as "III.5."
-or "iii.5.A"; scores come as numbers, as text with a decimal comma, or as a date Excel made of
-them. These functions turn one cell's value into what the readers compare and store, and say
-in Vietnamese (with the cell's place) when a number is not one.
+or "iii.5.A". These functions turn one cell's value into what the readers compare and store.
+A number is read by its table (excel_table.Table.number), which says where a cell is.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any
-
-from ictappraise.domain.numbers import parse_decimal
-from ictappraise.io.excel_errors import ExcelError
-
-if TYPE_CHECKING:
-    from ictappraise.io.excel_table import Table
+from typing import Any
 
 CODE_PATTERN = re.compile(r"^([IVXLC]+|\d+)(\.\d+)*(\.[A-Za-z]|\.\d+)?$", re.IGNORECASE)
 
@@ -61,16 +52,3 @@ def normalize_code(value: Any) -> str:
 def is_code(text: str) -> bool:
     """Whether a text looks like a criterion code (I, III.5, III.5.a, 2.1)."""
     return bool(CODE_PATTERN.match(text))
-
-
-def cell_number(table: Table, row: int, key: str, what: str) -> Decimal | None:
-    """A number from a cell: numbers, text with a decimal comma; None when blank."""
-    value = table.value(row, key)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, (datetime, date)):
-        raise ExcelError(f"{table.where(row, key)}: {what} phải là một số, ô đang chứa ngày tháng.")
-    try:
-        return parse_decimal(value, what=what)
-    except ValueError as error:
-        raise ExcelError(f"{table.where(row, key)}: {error}") from error

@@ -15,7 +15,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ictappraise.io.excel_cells import cell_number
 from ictappraise.io.excel_errors import ExcelError, Where
 from ictappraise.io.excel_headers import COLUMN_LABELS
 from ictappraise.io.excel_table import Table, find_table, table_rows
@@ -59,7 +58,7 @@ def read_form(workbook: Book, path: Path, *, appraised: bool, leaf_codes: set[st
             if number_key not in table.columns:
                 continue
             try:
-                values[number_key] = cell_number(table, row, number_key, what)
+                values[number_key] = table.number(row, number_key, what)
             except ExcelError as error:
                 data.errors.append(str(error))
         if values.get(key) is None and code.casefold() in leaf_codes:

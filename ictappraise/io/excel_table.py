@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
+from ictappraise.domain.numbers import parse_decimal
 from ictappraise.io.excel_cells import is_code, nfc, normalize_code
 from ictappraise.io.excel_errors import ExcelError, Where
 from ictappraise.io.excel_headers import COLUMN_LABELS, column_key, fold, header_columns
@@ -53,6 +56,18 @@ class Table:
                 f"{_count(limit)} ký tự của một ô Excel. Hãy rút gọn nội dung."
             )
         return nfc(value)
+
+    def number(self, row: int, key: str, what: str) -> Decimal | None:
+        """A number from a cell: numbers, text with a decimal comma; None when blank."""
+        value = self.value(row, key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, (datetime, date)):
+            raise ExcelError(f"{self.where(row, key)}: {what} phải là một số, ô đang chứa ngày tháng.")
+        try:
+            return parse_decimal(value, what=what)
+        except ValueError as error:
+            raise ExcelError(f"{self.where(row, key)}: {error}") from error
 
 
 def _count(number: int) -> str:

@@ -36,8 +36,8 @@ from ictappraise.io.exchange_manifest import (
     Continues,
     Manifest,
     PackageError,
-    _check_origin,
-    _manifest,
+    check_origin,
+    read_manifest,
 )
 
 __all__ = [  # the manifest's public names are re-exported from io.exchange_manifest
@@ -244,8 +244,10 @@ def _read(
     if MANIFEST not in names:
         raise PackageError(f"Tệp {label} không phải gói dữ liệu của ictappraise (không có manifest.json).")
     _check_names(infos, label)
-    manifest = _manifest(_read_member(archive, archive.getinfo(MANIFEST), MAX_MANIFEST_BYTES, label), label)
-    _check_origin(manifest, label, round_key, schema_version)
+    manifest = read_manifest(
+        _read_member(archive, archive.getinfo(MANIFEST), MAX_MANIFEST_BYTES, label), label
+    )
+    check_origin(manifest, label, round_key, schema_version)
     listed = set(manifest.files) | {MANIFEST}
     if set(names) != listed:
         extra = sorted(set(names) - listed) or sorted(listed - set(names))

@@ -78,7 +78,7 @@ class Manifest:
         }
 
 
-def _manifest(data: bytes, label: str) -> Manifest:
+def read_manifest(data: bytes, label: str) -> Manifest:
     foreign = f"Tệp {label} không phải gói dữ liệu của ictappraise."
     try:
         raw = strict_json(data)
@@ -148,7 +148,7 @@ def _text(value: Any) -> str:
     return value
 
 
-def _check_origin(manifest: Manifest, label: str, round_key: str, schema_version: int) -> None:
+def check_origin(manifest: Manifest, label: str, round_key: str, schema_version: int) -> None:
     if manifest.format_version > FORMAT_VERSION:
         raise PackageError(
             f"Gói {label} được tạo bởi phiên bản ictappraise mới hơn (định dạng gói {manifest.format_version}, "

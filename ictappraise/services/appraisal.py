@@ -17,8 +17,8 @@ from ictappraise.domain.editlog import STATE_READY, STATE_REOPENED, STATE_SIGNED
 from ictappraise.domain.fields import crit_field, fact_field, portal_field, status_field, visit_field
 from ictappraise.domain.numbers import format_points, parse_decimal, quantize_points
 from ictappraise.domain.rating import Reason, ReasonKind
+from ictappraise.domain.roles import ROLE_LEAD
 from ictappraise.domain.scorecard import Appraisal, Scorecard, score_row
-from ictappraise.roles import ROLE_LEAD
 from ictappraise.services.workspace import Change, ServiceError, Workspace
 
 VISIT_KEYS = (

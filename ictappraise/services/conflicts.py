@@ -13,14 +13,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-
 from ictappraise.domain.catalog import Criterion
 from ictappraise.domain.dates import parse_day
 from ictappraise.domain.editlog import Edit, FieldState
 from ictappraise.domain.numbers import format_points, parse_decimal
+from ictappraise.domain.roles import ROLE_LABELS, ROLE_LEAD
 from ictappraise.domain.scorecard import Appraisal
-from ictappraise.roles import ROLE_LABELS, ROLE_LEAD
 from ictappraise.services import appraisal as svc
 from ictappraise.services import field_values
 from ictappraise.services.field_text import (
@@ -35,7 +33,6 @@ from ictappraise.services.field_text import time_text as time_text
 from ictappraise.services.round_admin import normalize_time
 from ictappraise.services.workspace import Change, ServiceError, Workspace
 from ictappraise.store import repository
-from ictappraise.store.models import EditRow
 
 # The conflict title already names the criterion, so a note is just "Ghi chú" there.
 CRIT_SHORT = {"note": "Ghi chú"}
@@ -95,7 +92,7 @@ class HeldEdit:
 def known_scopes(ws: Workspace) -> list[str]:
     """Every scope with edits: the round first, then agencies in visit order, then the rest."""
     with ws.db.reading() as session:
-        found = set(session.scalars(select(EditRow.scope).distinct()))
+        found = repository.stored_scopes(session)
     order = [repository.ROUND_SCOPE] + [a.id for a in ws.agencies()]
     return [s for s in order if s in found] + sorted(found - set(order))
 

@@ -12,30 +12,30 @@ from ictappraise.domain.rating import CATEGORIES
 from ictappraise.domain.scorecard import Appraisal, score_row
 from ictappraise.services.field_rules_chain import visit_chain_problem
 from ictappraise.services.field_shapes import (
-    _DIGEST,
-    _MONTHS,
-    _TIME,
     APPRAISAL_SHAPES,
     CRIT_PARTS,
+    DIGEST,
     FACT_DATES,
+    MONTH_SEGMENTS,
     OPINIONS,
     STATUS_KEYS,
     STATUS_STATES,
+    TIME_OF_DAY,
     UNKNOWN,
     VISIT_KEYS,
-    _boolean,
-    _is_whole,
-    _iso_date,
-    _shown,
-    _text,
-    _whole,
+    boolean_problem,
+    is_whole,
+    iso_date_problem,
+    shown,
+    text_problem,
+    whole_problem,
 )
 
 if TYPE_CHECKING:
     from ictappraise.services.field_values import FieldContext
 
 
-def _agency(context: FieldContext | None, agency_id: str, rest: list[str], value: Any) -> str | None:
+def agency_problem(context: FieldContext | None, agency_id: str, rest: list[str], value: Any) -> str | None:
     head = rest[0]
     if len(rest) == 1:
         return _agency_own(head, value)
@@ -54,15 +54,15 @@ def _agency(context: FieldContext | None, agency_id: str, rest: list[str], value
 
 def _agency_own(key: str, value: Any) -> str | None:
     if key in ("name", "code"):
-        return _text(value, required=True)
+        return text_problem(value, required=True)
     if key == "category":
-        if _is_whole(value) and value in CATEGORIES:
+        if is_whole(value) and value in CATEGORIES:
             return None
-        return f"phải là số Phụ lục {CATEGORIES[0]}–{CATEGORIES[-1]}, không phải {_shown(value)}"
+        return f"phải là số Phụ lục {CATEGORIES[0]}–{CATEGORIES[-1]}, không phải {shown(value)}"
     if key == "order":
-        return _whole(value, 0, None)
+        return whole_problem(value, 0, None)
     if key == "active":
-        return _boolean(value)
+        return boolean_problem(value)
     if key == "status":
         return _status(value)
     return UNKNOWN
@@ -72,15 +72,15 @@ def _status(value: Any) -> str | None:
     if not isinstance(value, Mapping) or not set(value) <= STATUS_KEYS or "state" not in value:
         return 'phải có dạng {"state": …, "covers": […], "fingerprint": "…", "revision": số}'
     if value["state"] not in STATUS_STATES:
-        return f"trạng thái phải là một trong {', '.join(STATUS_STATES)}, không phải {_shown(value['state'])}"
+        return f"trạng thái phải là một trong {', '.join(STATUS_STATES)}, không phải {shown(value['state'])}"
     covers = value.get("covers", [])
     if not isinstance(covers, list) or not all(isinstance(c, str) and c for c in covers):
         return "«covers» phải là danh sách mã sửa đổi"
     if not isinstance(value.get("fingerprint", ""), str):
         return "«fingerprint» phải là văn bản"
     revision = value.get("revision", 0)
-    if not _is_whole(revision) or revision < 0:
-        return f"«revision» phải là số nguyên không âm, không phải {_shown(revision)}"
+    if not is_whole(revision) or revision < 0:
+        return f"«revision» phải là số nguyên không âm, không phải {shown(revision)}"
     return None
 
 
@@ -88,14 +88,14 @@ def _crit(context: FieldContext | None, agency_id: str, rest: list[str], value: 
     code = rest[0]
     if len(rest) == 2 and rest[1] in CRIT_PARTS:
         part = rest[1]
-    elif len(rest) == 3 and rest[1] == "attachment" and _DIGEST.fullmatch(rest[2]):
+    elif len(rest) == 3 and rest[1] == "attachment" and DIGEST.fullmatch(rest[2]):
         part = "attachment"
     else:
         return UNKNOWN
     if part in ("self_evidence", "note"):
-        return None if value is None else _text(value)
+        return None if value is None else text_problem(value)
     if part == "self_by_team":
-        return None if value is None else _boolean(value)
+        return None if value is None else boolean_problem(value)
     if part == "attachment":
         return None if value is None else _attachment(value)
     if value is None:
@@ -138,11 +138,11 @@ def _appraisal(value: Any) -> tuple[Appraisal | None, str | None]:
     if not isinstance(value, Mapping) or set(value) not in APPRAISAL_SHAPES:
         return None, (
             'phải có dạng {"input": …} (đầu vào theo cách tính điểm) hoặc {"override": "điểm"}, '
-            f"không phải {_shown(value)}"
+            f"không phải {shown(value)}"
         )
     override = value.get("override", "")
     if isinstance(override, bool) or not isinstance(override, str | int):
-        return None, f"điểm nhập trực tiếp phải là một số, không phải {_shown(override)}"
+        return None, f"điểm nhập trực tiếp phải là một số, không phải {shown(override)}"
     try:
         return Appraisal.from_json(value), None
     except ValueError as error:
@@ -165,15 +165,15 @@ def _scores(criterion: Criterion, entry: Appraisal | None) -> str | None:
 
 def _self_points(value: Any) -> tuple[Decimal | None, str | None]:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        return None, f"phải là một số điểm, không phải {_shown(value)}"
+        return None, f"phải là một số điểm, không phải {shown(value)}"
     try:
         amount = parse_decimal(value, what="Điểm")
     except ValueError:
-        return None, f"phải là một số điểm (ví dụ 7.5), không phải {_shown(value)}"
+        return None, f"phải là một số điểm (ví dụ 7.5), không phải {shown(value)}"
     if amount < 0:
         return None, f"không được âm ({format_points(amount)})"
     if amount != amount.quantize(CENT):
-        return None, f"có nhiều hơn 2 chữ số thập phân ({_shown(value)})"
+        return None, f"có nhiều hơn 2 chữ số thập phân ({shown(value)})"
     return amount, None
 
 
@@ -198,8 +198,8 @@ def _attachment(value: Any) -> str | None:
         return 'phải có dạng {"name": tên tệp, "size": số byte} hoặc null'
     if not isinstance(value["name"], str) or not value["name"].strip():
         return "tên tệp minh chứng phải là văn bản không rỗng"
-    if not _is_whole(value["size"]) or value["size"] < 0:
-        return f"kích thước tệp phải là số nguyên không âm, không phải {_shown(value['size'])}"
+    if not is_whole(value["size"]) or value["size"] < 0:
+        return f"kích thước tệp phải là số nguyên không âm, không phải {shown(value['size'])}"
     if not isinstance(value.get("added", ""), str):
         return "thời điểm đính kèm phải là văn bản"
     return None
@@ -207,11 +207,11 @@ def _attachment(value: Any) -> str | None:
 
 def _fact(rest: list[str], value: Any) -> str | None:
     if len(rest) == 1 and rest[0] in FACT_DATES:
-        return None if value is None else _iso_date(value)
+        return None if value is None else iso_date_problem(value)
     if rest == ["report_attached"]:
-        return None if value is None else _boolean(value)
-    if len(rest) == 2 and rest[0] == "portal" and rest[1] in _MONTHS:
-        return None if value is None else _whole(value, 0, None)
+        return None if value is None else boolean_problem(value)
+    if len(rest) == 2 and rest[0] == "portal" and rest[1] in MONTH_SEGMENTS:
+        return None if value is None else whole_problem(value, 0, None)
     return UNKNOWN
 
 
@@ -229,7 +229,7 @@ def _dropped_line(line: list[str], value: Any) -> str | None:
         return None
     if not isinstance(value, Mapping) or set(value) != {"reason"}:
         return 'phải có dạng {"reason": lý do bỏ ý này} hoặc null'
-    problem = _text(value["reason"], required=True)
+    problem = text_problem(value["reason"], required=True)
     return f"lý do bỏ ý Hạn chế bắt buộc {problem}" if problem else None
 
 
@@ -239,11 +239,11 @@ def _visit(key: str, value: Any) -> str | None:
     if value is None:
         return None
     if key == "date":
-        return _iso_date(value)
+        return iso_date_problem(value)
     if key in ("start", "end"):
-        if isinstance(value, str) and (value == "" or _TIME.fullmatch(value)):
+        if isinstance(value, str) and (value == "" or TIME_OF_DAY.fullmatch(value)):
             return None
-        return f"phải là giờ dạng 07:30 hoặc để trống, không phải {_shown(value)}"
+        return f"phải là giờ dạng 07:30 hoặc để trống, không phải {shown(value)}"
     if key == "team":
         if isinstance(value, list) and all(isinstance(m, str) and m for m in value):
             return None
@@ -260,5 +260,5 @@ def _visit(key: str, value: Any) -> str | None:
     if key == "opinion":
         if value in OPINIONS:
             return None
-        return f"phải là agree (thống nhất) hoặc reserve (bảo lưu), không phải {_shown(value)}"
-    return _text(value)
+        return f"phải là agree (thống nhất) hoặc reserve (bảo lưu), không phải {shown(value)}"
+    return text_problem(value)

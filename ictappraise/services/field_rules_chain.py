@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ictappraise.domain.trends import code_map_problem, link_problem, snapshot_problem
-from ictappraise.services.field_shapes import UNKNOWN, _shown, _text, _whole
+from ictappraise.services.field_shapes import UNKNOWN, shown, text_problem, whole_problem
 
 ROUND_CHAIN_KEYS = frozenset({"previous", "link", "code_map", "commendation_rules", "commend"})
 FOLLOWUP_STATES = {
@@ -40,7 +40,7 @@ def round_chain_problem(rest: list[str], value: Any) -> str | None:
     if len(rest) == 1 and head == "commendation_rules":
         if not isinstance(value, Mapping) or set(value) != {"top_n"}:
             return 'phải có dạng {"top_n": số}'
-        return _whole(value["top_n"], *TOP_N_RANGE)
+        return whole_problem(value["top_n"], *TOP_N_RANGE)
     if len(rest) == 2 and head == "commend":
         return None if value is None else commendation_problem(value)
     return UNKNOWN
@@ -51,7 +51,7 @@ def commendation_problem(value: Any) -> str | None:
     if not isinstance(value, Mapping) or set(value) != {"model", "individuals"}:
         return 'phải có dạng {"model": lý do hoặc null, "individuals": [...]}'
     if value["model"] is not None:
-        problem = _text(value["model"], required=True)
+        problem = text_problem(value["model"], required=True)
         if problem:
             return f"lý do đề xuất đơn vị điển hình {problem}"
     return individuals_problem(value["individuals"])
@@ -60,14 +60,14 @@ def commendation_problem(value: Any) -> str | None:
 def individuals_problem(value: Any) -> str | None:
     """A list of exemplary individuals, each with a name and a reason."""
     if not isinstance(value, list):
-        return f"phải là danh sách cá nhân, không phải {_shown(value)}"
+        return f"phải là danh sách cá nhân, không phải {shown(value)}"
     for person in value:
         if not isinstance(person, Mapping) or not set(person) <= {"name", "title", "reason"}:
             return 'mỗi cá nhân phải có dạng {"name", "title", "reason"}'
         for key in ("name", "reason"):
-            if _text(person.get(key), required=True):
+            if text_problem(person.get(key), required=True):
                 return "mỗi cá nhân phải có họ tên và lý do"
-        if person.get("title") is not None and _text(person["title"]):
+        if person.get("title") is not None and text_problem(person["title"]):
             return "chức vụ phải là văn bản"
     return None
 
@@ -85,5 +85,5 @@ def followup_problem(value: Any) -> str | None:
     if not isinstance(value, Mapping) or set(value) != {"state", "note"}:
         return 'phải có dạng {"state": …, "note": "…"}'
     if value["state"] not in FOLLOWUP_STATES:
-        return f"phải là một trong {', '.join(FOLLOWUP_STATES.values())}, không phải {_shown(value['state'])}"
-    return _text(value["note"])
+        return f"phải là một trong {', '.join(FOLLOWUP_STATES.values())}, không phải {shown(value['state'])}"
+    return text_problem(value["note"])

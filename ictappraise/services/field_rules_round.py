@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 from ictappraise.domain.catalog import catalog_from_dict
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.rating import CategoryRules
-from ictappraise.roles import ROLE_LABELS
+from ictappraise.domain.roles import ROLE_LABELS
 from ictappraise.services.field_rules_chain import ROUND_CHAIN_KEYS, round_chain_problem
 from ictappraise.services.field_shapes import (
-    _DIGEST,
-    _SEGMENTS,
+    CATEGORY_SEGMENTS,
+    DIGEST,
     ROUND_DATES,
     ROUND_KEYS,
     ROUND_OPTIONAL_TEXT,
@@ -20,18 +20,18 @@ from ictappraise.services.field_shapes import (
     ROUND_WHOLE,
     RULES_KEYS,
     UNKNOWN,
-    _boolean,
-    _iso_date,
-    _shown,
-    _text,
-    _whole,
+    boolean_problem,
+    iso_date_problem,
+    shown,
+    text_problem,
+    whole_problem,
 )
 
 if TYPE_CHECKING:
     from ictappraise.services.field_values import FieldContext
 
 
-def _round(context: FieldContext | None, rest: list[str], value: Any) -> str | None:
+def round_problem(context: FieldContext | None, rest: list[str], value: Any) -> str | None:
     if rest[0] in ("founding", "adoption"):
         return _trust_round(rest, value)
     if len(rest) == 2 and rest[0] == "rules":
@@ -42,21 +42,21 @@ def _round(context: FieldContext | None, rest: list[str], value: Any) -> str | N
         return UNKNOWN
     key = rest[0]
     if key in ROUND_REQUIRED_TEXT:
-        return _text(value, required=True)
+        return text_problem(value, required=True)
     if key in ROUND_OPTIONAL_TEXT:
-        return None if value is None else _text(value)
+        return None if value is None else text_problem(value)
     if key in ROUND_DATES:
-        return None if value is None else _iso_date(value)
+        return None if value is None else iso_date_problem(value)
     if key in ROUND_WHOLE:
         low, high = ROUND_WHOLE[key]
-        return _whole(value, low, high)
+        return whole_problem(value, low, high)
     if not isinstance(value, list) or not all(isinstance(line, str) for line in value):
-        return f"phải là danh sách văn bản (mỗi văn bản một dòng), không phải {_shown(value)}"
+        return f"phải là danh sách văn bản (mỗi văn bản một dòng), không phải {shown(value)}"
     return None
 
 
 def _rules_problem(context: FieldContext | None, segment: str, value: Any) -> str | None:
-    if segment not in _SEGMENTS:
+    if segment not in CATEGORY_SEGMENTS:
         return UNKNOWN
     category = int(segment)
     if not isinstance(value, Mapping) or set(value) != RULES_KEYS:
@@ -73,8 +73,8 @@ def _rules_problem(context: FieldContext | None, segment: str, value: Any) -> st
     return None
 
 
-def _catalog_problem(context: FieldContext | None, segment: str, value: Any) -> str | None:
-    if segment not in _SEGMENTS:
+def catalog_problem(context: FieldContext | None, segment: str, value: Any) -> str | None:
+    if segment not in CATEGORY_SEGMENTS:
         return UNKNOWN
     category = int(segment)
     try:
@@ -92,21 +92,21 @@ def _catalog_problem(context: FieldContext | None, segment: str, value: Any) -> 
     return None
 
 
-def _member(key: str, value: Any) -> str | None:
+def member_problem(key: str, value: Any) -> str | None:
     if key == "name":
-        return _text(value, required=True)
+        return text_problem(value, required=True)
     if key == "title":
-        return None if value is None else _text(value)
+        return None if value is None else text_problem(value)
     if key == "role":
         if isinstance(value, str) and value in ROLE_LABELS:
             return None
-        return f"phải là một trong {', '.join(ROLE_LABELS)} ({', '.join(ROLE_LABELS.values())}), không phải {_shown(value)}"
+        return f"phải là một trong {', '.join(ROLE_LABELS)} ({', '.join(ROLE_LABELS.values())}), không phải {shown(value)}"
     if key == "signature":
-        if value is None or (isinstance(value, str) and _DIGEST.fullmatch(value)):
+        if value is None or (isinstance(value, str) and DIGEST.fullmatch(value)):
             return None
-        return f"phải là mã SHA-256 của ảnh chữ ký hoặc null, không phải {_shown(value)}"
+        return f"phải là mã SHA-256 của ảnh chữ ký hoặc null, không phải {shown(value)}"
     if key == "active":
-        return _boolean(value)
+        return boolean_problem(value)
     return UNKNOWN
 
 
@@ -119,13 +119,13 @@ def _ids_problem(ids: Any) -> str | None:
 def _trust_round(rest: list[str], value: Any) -> str | None:
     """round/founding and round/adoption/<id> (docs/rules.md §9)."""
     if not isinstance(value, Mapping):
-        return f"phải là một bản ghi, không phải {_shown(value)}"
+        return f"phải là một bản ghi, không phải {shown(value)}"
     if rest == ["founding"]:
         if set(value) != {"member", "key", "name", "edits"}:
             return "phải có đúng các mục member, key, name, edits"
         if not isinstance(value["member"], str) or not isinstance(value["key"], str):
             return "người lập và khóa phải là chuỗi"
-        return _text(value["name"], required=True) or _ids_problem(value["edits"])
+        return text_problem(value["name"], required=True) or _ids_problem(value["edits"])
     if len(rest) == 2 and set(value) == {"edits"}:
         return _ids_problem(value["edits"])
     return UNKNOWN
@@ -134,11 +134,11 @@ def _trust_round(rest: list[str], value: Any) -> str | None:
 def member_key_problem(kind: str, value: Any) -> str | None:
     """member/<id>/key/<fingerprint> and member/<id>/announce/<fingerprint> (docs/rules.md §9)."""
     if not isinstance(value, Mapping) or not isinstance(value.get("key"), str) or len(value["key"]) > 100:
-        return f"phải là một bản ghi có khóa công khai (key), không phải {_shown(value)}"
+        return f"phải là một bản ghi có khóa công khai (key), không phải {shown(value)}"
     if kind == "announce":
         if set(value) != {"key", "name", "title"}:
             return "phải có đúng các mục key, name, title"
-        return _text(value["name"], required=True) or _text(value["title"])
+        return text_problem(value["name"], required=True) or text_problem(value["title"])
     if kind == "key":
         if set(value) == {"key"}:
             return None

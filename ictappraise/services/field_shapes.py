@@ -31,11 +31,11 @@ CRIT_PARTS = ("appraised", "self", "self_evidence", "note", "self_by_team")
 FACT_DATES = ("report_sent", "report_received")
 RULES_KEYS = frozenset({"maximum", "tot", "kha", "trung_binh"})
 APPRAISAL_SHAPES = ({"input"}, {"override"})
-_SEGMENTS = frozenset(str(c) for c in CATEGORIES)
-_MONTHS = frozenset(str(m) for m in range(1, MONTHS + 1))
-_DIGEST = re.compile(r"[0-9a-f]{64}")
+CATEGORY_SEGMENTS = frozenset(str(c) for c in CATEGORIES)
+MONTH_SEGMENTS = frozenset(str(m) for m in range(1, MONTHS + 1))
+DIGEST = re.compile(r"[0-9a-f]{64}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_TIME = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
+TIME_OF_DAY = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
 
 UNKNOWN = "phiên bản này của chương trình không có trường này"
 
@@ -43,44 +43,44 @@ UNKNOWN = "phiên bản này của chương trình không có trường này"
 # -- values ---------------------------------------------------------------------------------------
 
 
-def _text(value: Any, *, required: bool = False) -> str | None:
+def text_problem(value: Any, *, required: bool = False) -> str | None:
     if not isinstance(value, str):
-        return f"phải là văn bản, không phải {_shown(value)}"
+        return f"phải là văn bản, không phải {shown(value)}"
     if required and not value.strip():
         return "không được để trống"
     return None
 
 
-def _boolean(value: Any) -> str | None:
+def boolean_problem(value: Any) -> str | None:
     return (
         None
         if isinstance(value, bool)
-        else f"phải là true (có) hoặc false (không), không phải {_shown(value)}"
+        else f"phải là true (có) hoặc false (không), không phải {shown(value)}"
     )
 
 
-def _is_whole(value: Any) -> bool:
+def is_whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _whole(value: Any, low: int, high: int | None) -> str | None:
-    if _is_whole(value) and value >= low and (high is None or value <= high):
+def whole_problem(value: Any, low: int, high: int | None) -> str | None:
+    if is_whole(value) and value >= low and (high is None or value <= high):
         return None
     bounds = f"từ {low} đến {high}" if high is not None else f"từ {low} trở lên"
-    return f"phải là số nguyên {bounds}, không phải {_shown(value)}"
+    return f"phải là số nguyên {bounds}, không phải {shown(value)}"
 
 
-def _iso_date(value: Any) -> str | None:
+def iso_date_problem(value: Any) -> str | None:
     if isinstance(value, str) and _DATE.fullmatch(value):
         try:
             date.fromisoformat(value)
             return None
         except ValueError:
             pass
-    return f"phải là ngày dạng năm-tháng-ngày (ví dụ 2022-11-30), không phải {_shown(value)}"
+    return f"phải là ngày dạng năm-tháng-ngày (ví dụ 2022-11-30), không phải {shown(value)}"
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     text = text if len(text) <= 60 else text[:59] + "…"
     return f"«{text}»"

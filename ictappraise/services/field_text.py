@@ -7,20 +7,22 @@ Labels name a field after ``agency/<id>/``; values are shown as the appraiser en
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ictappraise.domain.catalog import Criterion
 from ictappraise.domain.editlog import STATE_READY, STATE_REOPENED, STATE_SIGNED
+from ictappraise.domain.fields import member_field
 from ictappraise.domain.limits import format_size
 from ictappraise.domain.numbers import format_points, parse_decimal
+from ictappraise.domain.roles import ROLE_LABELS
 from ictappraise.domain.scorecard import Appraisal, score_row
 from ictappraise.domain.scoring_rules import TIMELINESS_CHOICES, CountCapped, Levels, Tiered
-from ictappraise.roles import ROLE_LABELS
 from ictappraise.services.field_rules_chain import FOLLOWUP_STATES
-from ictappraise.services.round_admin import member_names
-from ictappraise.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from ictappraise.services.workspace import Workspace
 
 CRIT_LABELS = {
     "appraised": "Điểm thẩm định",
@@ -163,6 +165,16 @@ def field_title(field_name: str) -> str:
             return f"Buổi thẩm định — {label}"
         return label
     return field_name
+
+
+def member_names(ws: Workspace, ids: Sequence[str]) -> list[str]:
+    """Names of members by id, including members no longer in the team."""
+    state = ws.state()
+    names = []
+    for member_id in ids:
+        found = ws.member(member_id)
+        names.append(found.name if found else state.value(member_field(member_id, "name"), "") or "?")
+    return names
 
 
 def round_value_text(ws: Workspace, field_name: str, value: Any) -> str:

@@ -38,10 +38,15 @@ from ictappraise.domain.catalog import Catalog, catalog_from_dict
 from ictappraise.domain.editlog import Edit
 from ictappraise.domain.rating import CATEGORIES, RULES_2022, CategoryRules
 from ictappraise.domain.text_safety import forbidden_problem
-from ictappraise.services.field_rules_agency import _agency
-from ictappraise.services.field_rules_round import _catalog_problem, _member, _round, member_key_problem
+from ictappraise.services.field_rules_agency import agency_problem
+from ictappraise.services.field_rules_round import (
+    catalog_problem,
+    member_key_problem,
+    member_problem,
+    round_problem,
+)
 from ictappraise.services.field_shapes import (
-    _SEGMENTS,
+    CATEGORY_SEGMENTS,
     FACT_DATES,
     ROUND_DATES,
     ROUND_KEYS,
@@ -49,7 +54,7 @@ from ictappraise.services.field_shapes import (
     RULES_KEYS,
     UNKNOWN,
     VISIT_KEYS,
-    _is_whole,
+    is_whole,
 )
 
 if TYPE_CHECKING:
@@ -97,16 +102,16 @@ class FieldContext:
         categories: dict[str, set[int]] = defaultdict(set)
         for name, value in values:
             parts = name.split("/")
-            if len(parts) == 2 and parts[0] == "catalog" and parts[1] in _SEGMENTS:
+            if len(parts) == 2 and parts[0] == "catalog" and parts[1] in CATEGORY_SEGMENTS:
                 found = _catalog(int(parts[1]), value)
                 if found is not None:
                     catalogs[found.category].setdefault(found.checksum(), found)
-            elif len(parts) == 3 and parts[:2] == ["round", "rules"] and parts[2] in _SEGMENTS:
+            elif len(parts) == 3 and parts[:2] == ["round", "rules"] and parts[2] in CATEGORY_SEGMENTS:
                 table = _rules(int(parts[2]), value)
                 if table is not None:
                     rules[table.category].setdefault(json.dumps(table.to_dict(), sort_keys=True), table)
             elif len(parts) == 3 and parts[0] == "agency" and parts[2] == "category":
-                if _is_whole(value) and value in CATEGORIES:
+                if is_whole(value) and value in CATEGORIES:
                     categories[parts[1]].add(value)
         return cls(
             {c: tuple(found.values()) for c, found in catalogs.items()},
@@ -159,19 +164,10 @@ def context_of(ws: Any, agency_ids: Iterable[str | None] = ()) -> FieldContext:
 
 def merge_context(session: Session, incoming: Iterable[Edit]) -> FieldContext:
     """Every catalog, threshold and category version the database holds, plus those arriving."""
-    from sqlalchemy import or_, select
+    from ictappraise.store import repository
 
-    from ictappraise.store.models import EditRow
-
-    query = select(EditRow.field, EditRow.value).where(
-        or_(
-            EditRow.field.like("catalog/%"),
-            EditRow.field.like("round/rules/%"),
-            EditRow.field.like("agency/%/category"),
-        )
-    )
     values: list[tuple[str, Any]] = []
-    for name, text in session.execute(query):
+    for name, text in repository.reference_values(session):
         try:
             values.append((name, json.loads(text)))
         except ValueError:
@@ -238,15 +234,15 @@ def _problem(context: FieldContext | None, name: str, value: Any) -> str | None:
     parts = name.split("/")
     try:
         if parts[0] == "round":
-            return _round(context, parts[1:], value)
+            return round_problem(context, parts[1:], value)
         if parts[0] == "catalog" and len(parts) == 2:
-            return _catalog_problem(context, parts[1], value)
+            return catalog_problem(context, parts[1], value)
         if parts[0] == "member" and len(parts) == 3:
-            return _member(parts[2], value)
+            return member_problem(parts[2], value)
         if parts[0] == "member" and len(parts) == 4:
             return member_key_problem(parts[2], value)
         if parts[0] == "agency" and len(parts) >= 3:
-            return _agency(context, parts[1], parts[2:], value)
+            return agency_problem(context, parts[1], parts[2:], value)
     except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError, RecursionError) as error:
         return f"giá trị không đọc được ({str(error).rstrip('.') or type(error).__name__})"
     return UNKNOWN

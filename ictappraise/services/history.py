@@ -12,11 +12,10 @@ from typing import Any
 
 from ictappraise.domain.catalog import Catalog
 from ictappraise.services.appraisal import criterion_of
-from ictappraise.services.field_text import agency_field_label, agency_value_text, time_text
+from ictappraise.services.field_text import agency_field_label, agency_value_text, member_names, time_text
 from ictappraise.services.field_text import describe_appraisal as describe_appraisal
 from ictappraise.services.field_text import describe_input as describe_input
 from ictappraise.services.model import HistoryLine
-from ictappraise.services.round_admin import member_names
 from ictappraise.services.workspace import SYSTEM_AUTHOR, SYSTEM_AUTHOR_NAME, Workspace
 
 

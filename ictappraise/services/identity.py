@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from ictappraise.roles import ROLE_LEAD, ROLE_MEMBER
+from ictappraise.domain.roles import ROLE_LEAD, ROLE_MEMBER
 from ictappraise.services.errors import ServiceError
 from ictappraise.services.workspace import Actor, Workspace
 from ictappraise.settings import Identity

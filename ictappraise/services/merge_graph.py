@@ -10,19 +10,17 @@ refused earlier (merge_plan._check_closed); this module checks kinds and loops.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ictappraise.domain.authority import RATING_INPUTS, rating_category
 from ictappraise.domain.editlog import STATE_SIGNED, Edit, agency_of, in_loops, is_lockable, status_field
 from ictappraise.io.exchange import Package
 from ictappraise.services.errors import ServiceError
-from ictappraise.store.models import EditRow
+from ictappraise.store import repository
 
-_CHUNK = 500
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session  # the repository runs the queries
 
 
 def check_graph(
@@ -37,12 +35,14 @@ def check_graph(
     if not arriving:
         return
     fields = {eid: e.field for eid, (e, _) in arriving.items()}
-    fields.update(_stored_fields(session, {r for e, _ in arriving.values() for r in _links(e)} - set(fields)))
+    fields.update(
+        repository.stored_fields(session, {r for e, _ in arriving.values() for r in _links(e)} - set(fields))
+    )
     for edit, package in arriving.values():
         problem = _link_problem(edit, fields)
         if problem:
             raise refused(_message(package, edit, problem))
-    links = _stored_links(session)
+    links = repository.stored_links(session)
     links.update({eid: _links(e) for eid, (e, _) in arriving.items() if _links(e)})
     looping = sorted(eid for eid in in_loops(links) if eid in arriving)
     if looping:
@@ -90,20 +90,3 @@ def _message(package: Package, edit: Edit, problem: str) -> str:
         f"{problem}. Gói như vậy có thể làm hỏng tệp dữ liệu. Chưa tổng hợp gói nào; hãy đề nghị "
         f"{package.manifest.sender_name} tạo lại gói bằng chương trình."
     )
-
-
-def _stored_fields(session: Session, ids: Iterable[str]) -> dict[str, str]:
-    wanted = sorted(ids)
-    found: dict[str, str] = {}
-    for start in range(0, len(wanted), _CHUNK):
-        query = select(EditRow.id, EditRow.field).where(EditRow.id.in_(wanted[start : start + _CHUNK]))
-        found.update({row.id: row.field for row in session.execute(query)})
-    return found
-
-
-def _stored_links(session: Session) -> dict[str, tuple[str, ...]]:
-    """Parents and basis of every stored edit that has any (most have none)."""
-    query = select(EditRow.id, EditRow.parents, EditRow.basis).where(
-        (EditRow.parents != "[]") | (EditRow.basis != "[]")
-    )
-    return {row.id: (*json.loads(row.parents), *json.loads(row.basis)) for row in session.execute(query)}

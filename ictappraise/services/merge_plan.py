@@ -10,10 +10,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from ictappraise.domain import authority
 from ictappraise.domain.editlog import Edit, LogState, canonical
@@ -23,11 +20,13 @@ from ictappraise.io.exchange import Package, PackageError
 from ictappraise.services import conflicts as conflict_text
 from ictappraise.services import field_values
 from ictappraise.services.merge_graph import check_graph
-from ictappraise.services.package_export import _round_key
+from ictappraise.services.package_export import stored_round_key
 from ictappraise.services.workspace import SYSTEM_AUTHOR, ServiceError, Workspace
 from ictappraise.store import repository
 from ictappraise.store.database import SCHEMA_VERSION
-from ictappraise.store.models import EditRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session  # the repository runs the queries
 
 Progress = Callable[[int, int, str], None]
 
@@ -94,7 +93,7 @@ def plan_merge(ws: Workspace, paths: Sequence[str | Path], progress: Progress | 
     if not paths:
         raise MergeRefused("Chưa chọn gói dữ liệu nào để tổng hợp.")
     with ws.db.reading() as session:
-        round_key = _round_key(session)
+        round_key = stored_round_key(session)
     packages = []
     for index, path in enumerate(paths):
         if progress:
@@ -104,7 +103,7 @@ def plan_merge(ws: Workspace, paths: Sequence[str | Path], progress: Progress | 
         except PackageError as error:
             raise MergeRefused(str(error)) from error
     with ws.db.reading() as session:
-        known = set(session.scalars(select(EditRow.id)))
+        known = repository.edit_ids(session)
         _check_consistent(session, packages, known)
         arriving = {e.id: e for p in packages for e in p.edits if e.id not in known}
         context = field_values.merge_context(session, arriving.values())
@@ -128,16 +127,10 @@ def _check_consistent(session: Session, packages: Sequence[Package], known: set[
             if not _same(previous, edit):
                 raise _tampered(package, edit)
     stored = [eid for eid in batch if eid in known]
-    columns = (
-        *(EditRow.id, EditRow.field, EditRow.value, EditRow.author, EditRow.device, EditRow.created_at),
-        *(EditRow.reason, EditRow.parents, EditRow.basis, EditRow.key, EditRow.signature),
-    )
-    for start in range(0, len(stored), 500):
-        query = select(*columns).where(EditRow.id.in_(stored[start : start + 500]))
-        for row in session.execute(query):
-            edit, package = batch[row.id]
-            if not _matches_row(edit, row):
-                raise _tampered(package, edit)
+    for row in repository.stored_rows(session, stored):
+        edit, package = batch[row.id]
+        if not _matches_row(edit, row):
+            raise _tampered(package, edit)
 
 
 def _same(a: Edit, b: Edit) -> bool:

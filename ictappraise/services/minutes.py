@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ictappraise.domain.catalog import Catalog, Criterion
 from ictappraise.domain.numbers import format_points
+from ictappraise.domain.roles import ROLE_LABELS, ROLE_LEAD, ROLE_SECRETARY
 from ictappraise.domain.scorecard import Scorecard
 from ictappraise.io.pdf_minutes import (
     ROW_CRITERION,
@@ -32,7 +33,6 @@ from ictappraise.io.pdf_minutes import (
     minutes_bytes,
     render_minutes,
 )
-from ictappraise.roles import ROLE_LABELS, ROLE_LEAD, ROLE_SECRETARY
 from ictappraise.services import appraisal, followup, remarks, round_admin
 from ictappraise.services.fingerprint import (  # noqa: F401  # re-exported: the minutes' public names
     FINGERPRINT_LENGTH,

@@ -9,8 +9,8 @@ from typing import Any
 
 from ictappraise.domain.catalog import Catalog
 from ictappraise.domain.editlog import Edit, FieldState
+from ictappraise.domain.roles import ROLE_LABELS
 from ictappraise.domain.scorecard import Appraisal, PenaltyFacts, Scorecard
-from ictappraise.roles import ROLE_LABELS
 
 STATUS_NOT_STARTED = "not_started"
 STATUS_IN_PROGRESS = "in_progress"

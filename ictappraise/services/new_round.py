@@ -31,8 +31,7 @@ from ictappraise.services.round_admin import agency_rows
 from ictappraise.services.seed import ROUND_KEYS, SEED_DEVICE, stable_id
 from ictappraise.services.workspace import SYSTEM_AUTHOR, ServiceError, Workspace, now_iso
 from ictappraise.store import repository
-from ictappraise.store.database import open_database
-from ictappraise.store.errors import StoreError
+from ictappraise.store.database import StoreError, delete_database, open_database
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{2,60}$")
 
@@ -142,8 +141,7 @@ def start_new_round(ws: Workspace, target: str | os.PathLike[str], plan: NewRoun
             repository.append_edits(session, edits)
     except BaseException:
         db.close()
-        for suffix in ("", "-wal", "-shm", ".lock"):
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        delete_database(path, with_lock=True)
         raise
     db.close()
     return NewRoundResult(

@@ -7,10 +7,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from ictappraise.domain.editlog import Edit
 from ictappraise.io import exchange
@@ -19,7 +16,9 @@ from ictappraise.services.graph_health import refuse_if_damaged
 from ictappraise.services.workspace import ServiceError, Workspace, now_iso
 from ictappraise.store import repository
 from ictappraise.store.database import SCHEMA_VERSION
-from ictappraise.store.models import EditRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session  # the repository runs the queries
 
 EXPORT_SEQ_KEY = "exchange/last_export_seq/"
 # The last export of a device that held edits: {"package_id", "created_at", "from", "to"} (seq range).
@@ -53,7 +52,7 @@ def export_package(ws: Workspace, path: str | Path, *, since_last: bool = False)
     seq_key = EXPORT_SEQ_KEY + actor.device_id
     chain_key = EXPORT_CHAIN_KEY + actor.device_id
     with ws.db.reading() as session:
-        round_key = _round_key(session)
+        round_key = stored_round_key(session)
         seq = repository.last_seq(session)
         start = int(repository.get_local(session, seq_key) or 0) if since_last else 0
         edits = repository.load_edits_since(session, start)
@@ -107,8 +106,7 @@ def _previous_export(session: Session, chain_key: str, start: int) -> Continues:
         link = None
     if link is None or high != start or not 0 <= low <= high:
         low, high, package_id, created_at = 0, start, "", ""
-    query = select(EditRow.id).where(EditRow.seq > low, EditRow.seq <= high).order_by(EditRow.seq)
-    return Continues(package_id, created_at, tuple(session.scalars(query)))
+    return Continues(package_id, created_at, repository.edit_ids_in_seq(session, low, high))
 
 
 def _attachment_digests(edits: Iterable[Edit]) -> set[str]:
@@ -120,7 +118,7 @@ def _attachment_digests(edits: Iterable[Edit]) -> set[str]:
     return found
 
 
-def _round_key(session: Any) -> str:
+def stored_round_key(session: Any) -> str:
     key = repository.get_meta(session, "round_key")
     if not key:
         raise ServiceError("Tệp dữ liệu chưa có đợt đánh giá nên không gửi, nhận dữ liệu được.")

@@ -30,8 +30,8 @@ from ictappraise.domain.fields import (
 )
 from ictappraise.domain.numbers import parse_decimal
 from ictappraise.domain.rating import CATEGORIES, RULES_2022, CategoryRules
+from ictappraise.domain.roles import ROLE_LABELS, ROLE_MEMBER
 from ictappraise.domain.scorecard import MONTHS, Appraisal, PenaltyFacts
-from ictappraise.roles import ROLE_LABELS, ROLE_MEMBER
 from ictappraise.services.field_values import value_problem
 from ictappraise.services.model import (
     STATUS_IN_PROGRESS,

@@ -13,9 +13,9 @@ from ictappraise.domain.catalog import Catalog
 from ictappraise.domain.fields import agency_field
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.rating import Band, CategoryRules
+from ictappraise.domain.roles import ROLE_LEAD
 from ictappraise.io.pdf_layout import body_dates
 from ictappraise.io.pdf_report import ReportCategory, ReportDoc, ReportLine, render_report
-from ictappraise.roles import ROLE_LEAD
 from ictappraise.services import chain_report
 from ictappraise.services.band_text import (
     CONFLICT,

@@ -9,7 +9,6 @@ signature image.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -19,7 +18,7 @@ from typing import Any
 from ictappraise.domain.fields import agency_field, member_field, round_field, rules_field
 from ictappraise.domain.numbers import format_points, parse_decimal
 from ictappraise.domain.rating import CATEGORIES, CategoryRules
-from ictappraise.roles import ROLE_LABELS, ROLE_LEAD
+from ictappraise.domain.roles import ROLE_LABELS, ROLE_LEAD
 from ictappraise.services import appraisal
 from ictappraise.services.appraisal import is_lead as is_lead  # who may act: re-exported for the screens
 from ictappraise.services.appraisal import require_lead
@@ -369,16 +368,6 @@ def member_signature(ws: Workspace, member_id: str) -> bytes | None:
         return None
     with ws.db.reading() as session:
         return repository.get_attachment(session, member.signature)
-
-
-def member_names(ws: Workspace, ids: Sequence[str]) -> list[str]:
-    """Names of members by id, including members no longer in the team."""
-    state = ws.state()
-    names = []
-    for member_id in ids:
-        found = ws.member(member_id)
-        names.append(found.name if found else state.value(member_field(member_id, "name"), "") or "?")
-    return names
 
 
 def rules_table(ws: Workspace) -> list[CategoryRules]:

@@ -13,10 +13,10 @@ from functools import lru_cache
 
 from ictappraise.domain.editlog import Edit
 from ictappraise.domain.fields import member_field
+from ictappraise.domain.roles import ROLE_LEAD
 from ictappraise.domain.roster import ADOPTION_PREFIX, FOUNDING_FIELD
 from ictappraise.domain.signing import fingerprint, fingerprint_id
 from ictappraise.io import keys
-from ictappraise.roles import ROLE_LEAD
 from ictappraise.services.errors import ServiceError
 from ictappraise.services.workspace import Actor, Change, Workspace
 from ictappraise.settings import resource_path

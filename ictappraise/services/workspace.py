@@ -136,6 +136,10 @@ class Workspace:
         """The derived state of a scope (the round, or an agency id)."""
         return self._all_states().get(scope) or LogState()
 
+    def value(self, field_name: str) -> Any:
+        """The current value of one field, read from its scope's derived state."""
+        return self.state(repository.scope_of(field_name)).value(field_name)
+
     def scope_states(self) -> dict[str, LogState]:
         """Every scope's derived state (the round and each agency id)."""
         return dict(self._all_states())

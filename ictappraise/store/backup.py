@@ -38,17 +38,20 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ictappraise.settings import data_dir
-from ictappraise.store.database import (
-    Database,
+from ictappraise.store.errors import DatabaseMissing, StoreError
+from ictappraise.store.sqlite_file import (
     acquire_instance_lock,
     check_header,
     check_health,
     check_tables,
     store_error,
 )
-from ictappraise.store.errors import DatabaseMissing, StoreError
+
+if TYPE_CHECKING:  # database.py opens files and backs them up with this module: no import back
+    from ictappraise.store.database import Database
 
 KEEP = 20
 
@@ -147,7 +150,7 @@ def backup_database(
     """
     if reason not in REASON_LABELS:
         raise ValueError(f"Lý do sao lưu «{reason}» không có; chỉ có: {', '.join(REASON_LABELS)}.")
-    path = source.path if isinstance(source, Database) else Path(source).expanduser().resolve()
+    path = Path(source).expanduser().resolve() if isinstance(source, str | os.PathLike) else source.path
     folder = _prepare_folder(path)
     with _source_connection(source, path) as connection:
         if only_if_changed and _unchanged(connection, folder):
@@ -237,7 +240,7 @@ def restore_backup(
 # -- copying --------------------------------------------------------------------------------------
 @contextmanager
 def _source_connection(source: Database | str | os.PathLike[str], path: Path) -> Iterator[sqlite3.Connection]:
-    if isinstance(source, Database):
+    if not isinstance(source, str | os.PathLike):  # an open Database
         # The program's own connection: after a deletion or replacement it still reads the old file.
         raw = source.engine.raw_connection()
         try:

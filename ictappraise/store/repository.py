@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from ictappraise.domain.editlog import Edit, agency_of
@@ -138,6 +138,67 @@ def put_attachment(session: Session, data: bytes) -> str:
 def get_attachment(session: Session, digest: str) -> bytes | None:
     row = session.get(AttachmentRow, digest)
     return None if row is None else row.data
+
+
+#: Ids per query in the lookups below: SQLite limits the number of bound parameters.
+CHUNK = 500
+
+
+def edit_ids(session: Session) -> set[str]:
+    """The id of every stored edit."""
+    return set(session.scalars(select(EditRow.id)))
+
+
+def edit_ids_in_seq(session: Session, low: int, high: int) -> tuple[str, ...]:
+    """The ids of the edits stored after ``low`` up to ``high`` (their seq), in that order."""
+    query = select(EditRow.id).where(EditRow.seq > low, EditRow.seq <= high).order_by(EditRow.seq)
+    return tuple(session.scalars(query))
+
+
+def stored_scopes(session: Session) -> set[str]:
+    """Every scope that holds an edit."""
+    return set(session.scalars(select(EditRow.scope).distinct()))
+
+
+def stored_rows(session: Session, ids: Iterable[str]) -> Iterator[Any]:
+    """The stored rows of some edits, as written (JSON text): to compare an edit with its row."""
+    columns = (
+        *(EditRow.id, EditRow.field, EditRow.value, EditRow.author, EditRow.device, EditRow.created_at),
+        *(EditRow.reason, EditRow.parents, EditRow.basis, EditRow.key, EditRow.signature),
+    )
+    wanted = list(ids)
+    for start in range(0, len(wanted), CHUNK):
+        yield from session.execute(select(*columns).where(EditRow.id.in_(wanted[start : start + CHUNK])))
+
+
+def stored_fields(session: Session, ids: Iterable[str]) -> dict[str, str]:
+    """The field of each of these edits that is stored."""
+    wanted = sorted(ids)
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), CHUNK):
+        query = select(EditRow.id, EditRow.field).where(EditRow.id.in_(wanted[start : start + CHUNK]))
+        found.update({row.id: row.field for row in session.execute(query)})
+    return found
+
+
+def stored_links(session: Session) -> dict[str, tuple[str, ...]]:
+    """Parents and basis of every stored edit that has any (most have none)."""
+    query = select(EditRow.id, EditRow.parents, EditRow.basis).where(
+        (EditRow.parents != "[]") | (EditRow.basis != "[]")
+    )
+    return {row.id: (*json.loads(row.parents), *json.loads(row.basis)) for row in session.execute(query)}
+
+
+def reference_values(session: Session) -> list[tuple[str, str]]:
+    """(field, JSON text) of every stored catalog, threshold and agency category version."""
+    query = select(EditRow.field, EditRow.value).where(
+        or_(
+            EditRow.field.like("catalog/%"),
+            EditRow.field.like("round/rules/%"),
+            EditRow.field.like("agency/%/category"),
+        )
+    )
+    return [(name, text) for name, text in session.execute(query)]
 
 
 def attachment_digests(session: Session) -> set[str]:

@@ -6,16 +6,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+
+from ictappraise.ui.recent import recent_paths
 
 if TYPE_CHECKING:
     from ictappraise.ui import excel_actions
     from ictappraise.ui.main_window import MainWindow
-
-RECENT_KEY = "recent_files"
-RECENT_LIMIT = 8
 
 
 class _Lazy:
@@ -124,19 +122,6 @@ def _action(
     return action
 
 
-def remember_recent(path: Path) -> None:
-    recent = [str(path)] + [p for p in recent_paths() if p != str(path)]
-    QSettings().setValue(RECENT_KEY, recent[:RECENT_LIMIT])
-
-
-def recent_paths() -> list[str]:
-    """The recently opened files, newest first."""
-    value = QSettings().value(RECENT_KEY) or []
-    if isinstance(value, str):  # QSettings gives a one-item list back as a plain string
-        value = [value]
-    return [p for p in value if isinstance(p, str) and p]
-
-
 def _fill_recent(window: MainWindow) -> None:
     window.recent_menu.clear()
     recent = recent_paths()
@@ -161,15 +146,50 @@ def open_database_dialog(window: MainWindow) -> None:
 
 def switch_database(window: MainWindow, path: Path) -> MainWindow | None:
     """Open another database in a new window, closing this one; on failure keep this one usable."""
-    from ictappraise.ui.app import open_window
-
     if path.resolve() == window.ws.db.path:
         return window
     window.save_state()  # the new window reads the layout and remembered agencies from here
-    new_window = open_window(path, parent_for_errors=window)
+    new_window = window.open_window(path, parent_for_errors=window)
     if new_window is not None:
         window.close()
     return new_window
+
+
+def mark_ready(window: MainWindow) -> None:
+    """The selected agency's scores are complete: to "Chờ ký" (or say what is missing)."""
+    if window.agency_id is None:
+        return
+    from ictappraise.services import appraisal as svc
+    from ictappraise.services.errors import USER_ERRORS
+
+    try:
+        svc.mark_ready(window.ws, window.agency_id)
+    except USER_ERRORS as error:
+        QMessageBox.warning(window, window.tr("Chưa thể chuyển sang chờ ký"), str(error))
+        return
+    window.controller.announce({f"agency/{window.agency_id}/status"})
+
+
+def open_history(window: MainWindow) -> None:
+    """The selected agency's (or criterion's) changes, oldest first."""
+    if window.agency_id is None:
+        return
+    from ictappraise.ui.dialogs.history import HistoryDialog
+
+    HistoryDialog(window.ws, window.agency_id, window.current_code(), window).exec()
+
+
+def open_evidence(window: MainWindow) -> None:
+    """The evidence files of the selected criterion."""
+    code = window.current_code()
+    if window.agency_id is None or not code or "." not in code:
+        QMessageBox.information(window, window.tr("Minh chứng"), window.tr("Hãy chọn một tiêu chí trước."))
+        return
+    from ictappraise.ui.dialogs.evidence import EvidenceDialog
+
+    dialog = EvidenceDialog(window.ws, window.agency_id, code, window)
+    dialog.changed.connect(lambda agency_id: window.controller.announce({f"agency/{agency_id}/crit/{code}"}))
+    dialog.exec()
 
 
 def open_minutes(window: MainWindow) -> None:
@@ -197,6 +217,7 @@ def minutes_batch(window: MainWindow, *, today: bool) -> None:
 
 def results_report(window: MainWindow) -> None:
     from ictappraise.services import worker
+    from ictappraise.services.errors import USER_ERRORS
     from ictappraise.services.results_report import write_report
     from ictappraise.ui.dialogs.common import ask_save_file
     from ictappraise.ui.operations import OperationCancelled, on_own_workspace, run_op
@@ -212,7 +233,7 @@ def results_report(window: MainWindow) -> None:
         run_op(window, window.tr("Đang lập báo cáo…"), work, cancellable=True)
     except OperationCancelled:
         return
-    except (ValueError, OSError) as error:
+    except USER_ERRORS as error:
         warn(window, window.tr("Không lập được báo cáo"), error)
         return
     window.statusBar().showMessage(window.tr("Đã lưu báo cáo: {p}").format(p=chosen), 10000)

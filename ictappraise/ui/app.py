@@ -15,14 +15,16 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ictappraise import __version__
+from ictappraise.services.database import delete_database, list_backups, open_database, restore_backup
 from ictappraise.services.demo import EVENING, build_demo
+from ictappraise.services.errors import USER_ERRORS, DatabaseCorrupt, NotOurDatabase, ServiceError, StoreError
 from ictappraise.services.identity import actor_for, lead_actor
 from ictappraise.services.seed import seed_round
-from ictappraise.services.workspace import Actor, ServiceError, Workspace
+from ictappraise.services.workspace import Actor, Workspace
 from ictappraise.settings import DEMO_DATABASE_FILE, data_dir, load_config, save_config, take_config_notices
-from ictappraise.store.database import DatabaseCorrupt, NotOurDatabase, StoreError, open_database
 from ictappraise.ui.controller import Controller
 from ictappraise.ui.main_window import MainWindow
+from ictappraise.ui.recent import remember_recent
 
 # Windows must stay referenced or Qt deletes them; one app may hold several.
 _windows: list[MainWindow] = []
@@ -49,8 +51,7 @@ def demo_copy() -> Path:
         db.close()
         os.replace(partial, template)
     target = folder / DEMO_DATABASE_FILE
-    for suffix in ("", "-wal", "-shm"):
-        target.with_name(target.name + suffix).unlink(missing_ok=True)
+    delete_database(target)
     shutil.copyfile(template, target)
     return target
 
@@ -58,7 +59,7 @@ def demo_copy() -> Path:
 def build_window(ws: Workspace, *, today: date | None = None) -> MainWindow:
     """The main window on a workspace whose actor is already known (tests inject it)."""
     window = MainWindow(ws.db.path.name)
-    window.attach(Controller(ws), today=today)
+    window.attach(Controller(ws), today=today, open_window=open_window)
     _windows.append(window)
     return window
 
@@ -82,7 +83,7 @@ def open_in_window(window: MainWindow, path: Path | None, *, demo: bool = False)
         window.show_opening(window.tr("Đang chuẩn bị dữ liệu mẫu…"))
         try:
             path = demo_copy()
-        except (StoreError, ServiceError, OSError) as error:
+        except USER_ERRORS as error:
             title = QCoreApplication.translate("app", "Không tạo được dữ liệu mẫu")
             QMessageBox.critical(window, title, str(error))
             return False
@@ -95,7 +96,7 @@ def open_in_window(window: MainWindow, path: Path | None, *, demo: bool = False)
     ws = open_workspace(path, demo=demo, parent=window, at_start=True)
     if ws is None:
         return False
-    window.attach(Controller(ws), today=EVENING if demo else None)
+    window.attach(Controller(ws), today=EVENING if demo else None, open_window=open_window)
     _windows.append(window)
     _after_open(window, ws, demo)
     return True
@@ -157,7 +158,6 @@ def _restored_after_damage(ws: Workspace, parent: QWidget | None) -> bool:
     True when the backup was put in place (the workspace is closed then); else the file opens
     as it is, the damaged fields read as absent."""
     from ictappraise.services.graph_health import find_damage
-    from ictappraise.store.backup import restore_backup
 
     damage = find_damage(ws)
     if damage is None:
@@ -178,7 +178,7 @@ def _restored_after_damage(ws: Workspace, parent: QWidget | None) -> bool:
     ws.db.close()
     try:
         restore_backup(damage.backup, ws.db.path)
-    except (StoreError, OSError) as error:
+    except USER_ERRORS as error:
         QMessageBox.critical(parent, title, str(error))
     return True
 
@@ -200,8 +200,6 @@ def _cannot_open(parent: QWidget | None, error: Exception) -> None:
 
 
 def _after_open(window: MainWindow, ws: Workspace, demo: bool) -> None:
-    from ictappraise.ui.actions import remember_recent
-
     if not demo:
         remember_recent(ws.db.path)
     for warning in ws.db.warnings:  # e.g. the automatic backup at open could not be written
@@ -226,8 +224,6 @@ def _offer_restore(path: Path, problem: str, parent: QWidget | None) -> bool:
     """A damaged file: offer its newest backups; True when one was put in its place."""
     from PySide6.QtWidgets import QInputDialog
 
-    from ictappraise.store.backup import list_backups, restore_backup
-
     backups = list_backups(path)
     title = QCoreApplication.translate("app", "Tệp dữ liệu bị hỏng")
     if not backups:  # maybe not ours at all: nothing says it was damaged
@@ -247,7 +243,7 @@ def _offer_restore(path: Path, problem: str, parent: QWidget | None) -> bool:
         return False
     try:
         restore_backup(backups[labels.index(choice)], path)
-    except (StoreError, OSError) as error:
+    except USER_ERRORS as error:
         QMessageBox.critical(parent, title, str(error))
         return False
     return True

@@ -17,8 +17,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ictappraise.store.backup import REASON_MANUAL, BackupInfo, backup_database, list_backups, restore_backup
-from ictappraise.store.database import StoreError
+from ictappraise.services.database import (
+    REASON_MANUAL,
+    BackupInfo,
+    backup_database,
+    list_backups,
+    restore_backup,
+)
+from ictappraise.services.errors import USER_ERRORS
 from ictappraise.ui.dialogs.common import Column, RecordTableModel, tr
 
 if TYPE_CHECKING:
@@ -86,7 +92,7 @@ class BackupDialog(QDialog):
     def backup_now(self) -> None:
         try:
             backup_database(self.window_.ws.db, REASON_MANUAL)
-        except (StoreError, OSError, ValueError) as error:
+        except USER_ERRORS as error:
             QMessageBox.warning(self, self.tr("Không sao lưu được"), str(error))
         self.reload()
 
@@ -110,16 +116,14 @@ class BackupDialog(QDialog):
 
 def restore_into(window: MainWindow, info: BackupInfo) -> MainWindow | None:
     """Close the database, put the backup in its place, open it again in a new window."""
-    from ictappraise.ui.app import open_window
-
     path = window.ws.db.path
     actor = window.ws.actor
     window.save_state()  # the reopened window reads the layout and the agency from here
     window.ws.db.close()  # restore refuses while the file is open, this program included
     try:
         restore_backup(info, path)
-    except (StoreError, OSError) as error:
+    except USER_ERRORS as error:
         QMessageBox.warning(window, window.tr("Không khôi phục được"), str(error))
-    reopened = open_window(path, actor=actor, parent_for_errors=window)
+    reopened = window.open_window(path, actor=actor, parent_for_errors=window)
     window.close()  # its file is closed either way: it must not stay on screen, usable
     return reopened

@@ -24,9 +24,9 @@ from ictappraise.domain.input_text import format_input, input_choices, read_inpu
 from ictappraise.domain.numbers import format_points, parse_decimal
 from ictappraise.domain.scorecard import Appraisal
 from ictappraise.services import appraisal as svc
+from ictappraise.services.errors import USER_ERRORS
 from ictappraise.services.model import AgencyDetail
-from ictappraise.services.workspace import Change, ServiceError
-from ictappraise.store.database import StoreError
+from ictappraise.services.workspace import Change
 from ictappraise.ui.commands import push_changes
 from ictappraise.ui.controller import Controller
 from ictappraise.ui.style import (
@@ -404,7 +404,7 @@ class ChecklistModel(QAbstractItemModel):
             if change is None:
                 return False
             push_changes(self.controller, [*change], label)
-        except (ServiceError, StoreError, ValueError) as error:
+        except USER_ERRORS as error:
             self._refused_text = "" if value is None else str(value) if role != CHOICE_ROLE else None
             self.errors[code] = str(error)
             self.refused.emit(code, str(error))

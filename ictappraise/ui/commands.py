@@ -11,9 +11,8 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from ictappraise.services.workspace import Change, ServiceError
-from ictappraise.store.database import StoreError
-from ictappraise.store.repository import scope_of
+from ictappraise.services.errors import USER_ERRORS
+from ictappraise.services.workspace import Change
 from ictappraise.ui.controller import Controller
 
 
@@ -28,7 +27,7 @@ class FieldsCommand(QUndoCommand):
         self.skip_next_redo = False
 
     def _current(self, field: str) -> Any:
-        return self.controller.ws.state(scope_of(field)).value(field)
+        return self.controller.ws.value(field)
 
     def redo(self) -> None:
         if self.skip_next_redo:  # already written by push_changes, before the push
@@ -44,7 +43,7 @@ class FieldsCommand(QUndoCommand):
         # and drop the command so the stack never claims a step that did not happen.
         try:
             self.controller.write(changes)
-        except (ServiceError, StoreError, ValueError) as error:
+        except USER_ERRORS as error:
             self.setObsolete(True)
             self.controller.failed.emit(str(error))
 

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from ictappraise.services import merge
 from ictappraise.services.conflicts import Conflict, Head, HeldEdit, parse_typed, time_text
+from ictappraise.services.errors import USER_ERRORS
 from ictappraise.services.workspace import Workspace
 from ictappraise.ui.dialogs.common import ListTableModel
 
@@ -298,7 +299,7 @@ class ConflictDialog(QDialog):
             else:
                 value = parse_typed(self.ws, conflict.field, self.value_edit.text())
                 merge.resolve_conflict(self.ws, conflict.field, value, reason)
-        except ValueError as error:  # ServiceError and the store's messages are Vietnamese
+        except USER_ERRORS as error:  # Vietnamese messages; nothing was written
             return self.show_error(str(error))
         self.reason_edit.clear()
         self.resolved.emit(conflict.field)
@@ -313,7 +314,7 @@ class ConflictDialog(QDialog):
         item = self.held_model.held[self.held_proxy.mapToSource(rows[0]).row()]
         try:
             merge.accept_held(self.ws, item.edit.id, self.reason_edit.toPlainText())
-        except ValueError as error:  # ServiceError: Vietnamese
+        except USER_ERRORS as error:
             return self.show_error(str(error))
         self.reason_edit.clear()
         self.resolved.emit(item.edit.field)

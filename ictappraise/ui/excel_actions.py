@@ -20,16 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from ictappraise.services import excel_import, worker
-from ictappraise.services.workspace import ServiceError, Workspace
-from ictappraise.store.database import StoreError
+from ictappraise.services.errors import USER_ERRORS
+from ictappraise.services.workspace import Workspace
 from ictappraise.ui.day_edit import DayEdit
 from ictappraise.ui.dialogs.common import ask_save_file
 from ictappraise.ui.operations import OperationCancelled, Progress, on_own_workspace, run_op
 
 if TYPE_CHECKING:
     from ictappraise.ui.main_window import MainWindow
-
-USER_ERRORS = (ServiceError, StoreError, ValueError, OSError)
 
 
 class ImportPreviewDialog(QDialog):

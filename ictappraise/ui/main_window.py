@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -23,52 +23,37 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from ictappraise.ui.actions import add_undo_actions, install_menus
+from ictappraise.ui.actions import (
+    add_undo_actions,
+    install_menus,
+    mark_ready,
+    open_dropped,
+    open_evidence,
+    open_history,
+    open_minutes,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import date
     from decimal import Decimal
 
     from ictappraise.ui.controller import Controller
     from ictappraise.ui.dialogs.visit_panel import VisitPanel
 
+    WindowOpener = Callable[..., "MainWindow | None"]  # ui/app.open_window
+
 SETTINGS_GROUP = "main_window"
-HINT_STYLE = "color: #333; background: #f4f6f8; padding: 4px;"
 NOTICE_STYLE = "color: #3e2c00; background: #fff4d6; border: 1px solid #e0b84c; padding: 6px;"
 SELF_MODE_STYLE = "background: #fff4d6; color: #5d4000; font-weight: bold;"
-QUESTION_STYLE = "color: #5d4000; background: #fff4d6; padding: 4px;"
-REFUSAL_STYLE = "color: #a00000; background: #ffecec; padding: 4px; font-weight: bold;"
 # Aligned by the style sheet: the Qt namespace costs a noticeable part of the first frame.
 OPENING_STYLE = "color: #555; font-size: 15px; qproperty-alignment: AlignCenter;"
-
-
-class SideScrollArea(QScrollArea):
-    """Scrolls vertically only; its content is held to the visible width, so wrapped text wraps
-    instead of pushing numbers off the right edge."""
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self.fit()
-
-    def fit(self) -> None:
-        """Give the content the height its wrapped text needs at this width (QScrollArea asks
-        only for the size hint, which ignores word wrap)."""
-        content = self.widget()
-        layout = content.layout() if content is not None else None
-        if content is None or layout is None:
-            return
-        width = self.viewport().width()
-        content.setMaximumWidth(width)
-        needed = layout.heightForWidth(width)
-        if needed > 0:
-            content.setMinimumHeight(needed)
 
 
 class MainWindow(QMainWindow):
@@ -103,8 +88,12 @@ class MainWindow(QMainWindow):
             self._opening.setText(text)
             self._opening.repaint()
 
-    def attach(self, controller: Controller, *, today: date | None = None) -> None:
-        """Fill the frame with the panels of an open workspace (once per window)."""
+    def attach(self, controller: Controller, *, open_window: WindowOpener, today: date | None = None) -> None:
+        """Fill the frame with the panels of an open workspace (once per window).
+
+        ``open_window`` opens another file in a new window (ui/app.open_window): the menus and
+        dialogs reach it through the window, so they need not import ui/app, which imports them.
+        """
         from ictappraise.ui.agency_model import AgencyTableModel
         from ictappraise.ui.agency_panel import AgencyPanel
         from ictappraise.ui.checklist_model import ChecklistModel
@@ -113,6 +102,7 @@ class MainWindow(QMainWindow):
 
         self.controller = controller
         self.ws = controller.ws
+        self.open_window = open_window
         from datetime import date  # the frame before attach() must not pay for what it does not use
 
         self.today = today or date.today()
@@ -150,6 +140,8 @@ class MainWindow(QMainWindow):
     def _build_layout(self) -> None:
         from PySide6.QtCore import Qt  # not at module level: see OPENING_STYLE
 
+        from ictappraise.ui.hint_line import HintLine, SideScrollArea
+
         self.header = QLabel()
         self.header.setStyleSheet("font-size: 16px; font-weight: bold;")
         self.header.setWordWrap(True)
@@ -182,9 +174,7 @@ class MainWindow(QMainWindow):
         buttons.addStretch(1)
         buttons.addWidget(self.ready_button)
         buttons.addWidget(self.minutes_button)
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
-        self.hint.setStyleSheet(HINT_STYLE)
+        self.hint = HintLine()
         checklist_page = QWidget()
         column = QVBoxLayout(checklist_page)
         column.setContentsMargins(0, 0, 0, 0)
@@ -252,21 +242,21 @@ class MainWindow(QMainWindow):
         self.controller.failed.connect(
             lambda text: QMessageBox.warning(self, self.tr("Không thực hiện được"), text)
         )
-        self.checklist_model.refused.connect(self.show_refusal)
-        self.checklist_model.asked.connect(self.show_question)
+        self.checklist_model.refused.connect(self.hint.refusal)
+        self.checklist_model.asked.connect(self.hint.question)
         delegate = self.checklist.itemDelegate()
         assert isinstance(delegate, ChecklistDelegate)  # ChecklistView sets it
         delegate.typing.connect(self.show_typing)
         self.checklist.selectionModel().currentChanged.connect(self._current_changed)
-        self.ready_button.clicked.connect(self.mark_ready)
-        self.minutes_button.clicked.connect(self.open_minutes)
+        self.ready_button.clicked.connect(lambda: mark_ready(self))
+        self.minutes_button.clicked.connect(lambda: open_minutes(self))
         if self.visit_panel is not None:
             self.visit_panel.changed.connect(
                 lambda agency_id: self.controller.announce({f"agency/{agency_id}/visit"})
             )
         self.self_toggle.toggled.connect(self._toggle_self)
-        self.history_button.clicked.connect(self.open_history)
-        self.evidence_button.clicked.connect(self.open_evidence)
+        self.history_button.clicked.connect(lambda: open_history(self))
+        self.evidence_button.clicked.connect(lambda: open_evidence(self))
         undo = self.controller.undo_stack.createUndoAction(self, self.tr("Hoàn tác"))
         undo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
         redo = self.controller.undo_stack.createRedoAction(self, self.tr("Làm lại"))
@@ -360,57 +350,24 @@ class MainWindow(QMainWindow):
         self.trend_label.setVisible(bool(found))
         self.preview.show_previous([trend_text([p], maximum) for p in found])
 
-    def show_refusal(self, code: str, message: str) -> None:
-        if code not in message:
-            message = self.tr("Tiêu chí {c}: {m}").format(c=code, m=message)
-        # Shown in the hint line under the table, which is always there: rows never jump.
-        self.hint.setText(self.tr("Không nhận giá trị — {m}").format(m=message))
-        self.hint.setStyleSheet(REFUSAL_STYLE)
-
-    def show_question(self, code: str, message: str) -> None:
-        """A typed value that may not be meant: asked once in the hint line, the editor kept."""
-        self.hint.setText(
-            self.tr(
-                "<b>Tiêu chí {c} — kiểm tra lại:</b> {m}<br>Enter lần nữa: ghi đúng như đã gõ; Esc: bỏ."
-            ).format(c=code, m=message)
-        )
-        self.hint.setStyleSheet(QUESTION_STYLE)
-
     def show_typing(self, code: str, result: str, doubt: str) -> None:
         """The rule and what the text typed so far gives, under the table while typing."""
         detail = self.checklist_model.detail
         criterion = detail.catalog.find(code) if detail and code else None
-        if criterion is None:
-            return
-        typed = self.tr("<b>Đang nhập:</b> {r}").format(r=result) if result else ""
-        if doubt:
-            typed += self.tr(" — <b>lưu ý:</b> {d}").format(d=doubt)
-        self.hint.setText(
-            self.tr("<b>{c}.</b> Cách tính điểm: {m}<br>{t}").format(c=code, m=criterion.method_text, t=typed)
-        )
-        self.hint.setStyleSheet(QUESTION_STYLE if doubt else HINT_STYLE)
+        if criterion is not None:
+            self.hint.typing(criterion, result, doubt)
 
     def _saved(self, when: str) -> None:
         self.saved_label.setText(self.tr("Đã lưu lúc {t}").format(t=when[11:19]))
-        self.hint.setStyleSheet(HINT_STYLE)
+        self.hint.calm()
 
     def _current_changed(self, current: object, _previous: object) -> None:
         code = self.checklist.current_code()
         detail = self.checklist_model.detail
         if detail is not None and code in self.checklist_model.errors:
-            self.show_refusal(code, self.checklist_model.errors[code])
+            self.hint.refusal(code, self.checklist_model.errors[code])
             return
-        self.hint.setStyleSheet(HINT_STYLE)
-        criterion = detail.catalog.find(code) if detail and code else None
-        if criterion is None:
-            self.hint.setText("")
-            return
-        evidence = criterion.evidence or self.tr("(không ghi)")
-        self.hint.setText(
-            self.tr("<b>{c}. {n}</b><br>Cách tính điểm: {m}<br><b>Tài liệu kiểm chứng:</b> {e}").format(
-                c=criterion.code, n=criterion.name, m=criterion.method_text, e=evidence
-            )
-        )
+        self.hint.criterion(detail.catalog.find(code) if detail and code else None)
 
     def _toggle_self(self, checked: bool) -> None:
         self.checklist_model.self_editing = checked
@@ -421,56 +378,16 @@ class MainWindow(QMainWindow):
         )
         self.self_toggle.setStyleSheet(SELF_MODE_STYLE if checked else "")
         if checked:
-            self.hint.setText(
+            self.hint.note(
                 self.tr(
                     "<b>Chế độ nhập điểm tự đánh giá:</b> cột «Tự ĐG» nhận điểm của đơn vị (bản giấy); "
                     "Tab đi qua cột này trước cột nhập liệu."
                 )
             )
-            self.hint.setStyleSheet(QUESTION_STYLE)
 
     # -- actions ---------------------------------------------------------------------------
     def current_code(self) -> str | None:
         return self.checklist.current_code()
-
-    def mark_ready(self) -> None:
-        if self.agency_id is None:
-            return
-        from ictappraise.services import appraisal as svc
-        from ictappraise.services.errors import ServiceError
-        from ictappraise.store.errors import StoreError
-
-        try:
-            svc.mark_ready(self.ws, self.agency_id)
-        except (ServiceError, StoreError) as error:
-            QMessageBox.warning(self, self.tr("Chưa thể chuyển sang chờ ký"), str(error))
-            return
-        self.controller.announce({f"agency/{self.agency_id}/status"})
-
-    def open_minutes(self) -> None:
-        from ictappraise.ui.actions import open_minutes
-
-        open_minutes(self)
-
-    def open_history(self) -> None:
-        if self.agency_id is None:
-            return
-        from ictappraise.ui.dialogs.history import HistoryDialog
-
-        HistoryDialog(self.ws, self.agency_id, self.current_code(), self).exec()
-
-    def open_evidence(self) -> None:
-        code = self.current_code()
-        if self.agency_id is None or not code or "." not in code:
-            QMessageBox.information(self, self.tr("Minh chứng"), self.tr("Hãy chọn một tiêu chí trước."))
-            return
-        from ictappraise.ui.dialogs.evidence import EvidenceDialog
-
-        dialog = EvidenceDialog(self.ws, self.agency_id, code, self)
-        dialog.changed.connect(
-            lambda agency_id: self.controller.announce({f"agency/{agency_id}/crit/{code}"})
-        )
-        dialog.exec()
 
     def show_notice(self, html: str) -> None:
         """A note above the checklist until the clerk hides it ("Đã hiểu, ẩn")."""
@@ -517,8 +434,6 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        from ictappraise.ui.actions import open_dropped
-
         paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
         event.acceptProposedAction()
         open_dropped(self, paths)

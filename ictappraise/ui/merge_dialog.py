@@ -30,9 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ictappraise.domain.roles import ROLE_LEAD
 from ictappraise.services import merge, worker
+from ictappraise.services.errors import USER_ERRORS
 from ictappraise.services.workspace import Workspace
-from ictappraise.settings import ROLE_LEAD
 from ictappraise.ui.dialogs.common import ask_save_file
 from ictappraise.ui.operations import BackgroundOp, Progress, on_own_workspace, run_op
 
@@ -120,7 +121,7 @@ class MergeDialog(QDialog):
         chosen = list(paths)
         try:
             self.plan = self._run(lambda ws, progress: merge.plan_merge(ws, chosen, progress))
-        except ValueError as error:
+        except USER_ERRORS as error:
             self.progress.reset()
             self.report.setPlainText(str(error))
             self.show_error(str(error))
@@ -174,7 +175,7 @@ class MergeDialog(QDialog):
         plan = self.plan
         try:
             self.summary = self._run(lambda ws, progress: merge.apply_merge(ws, plan, progress))
-        except ValueError as error:
+        except USER_ERRORS as error:
             self.progress.reset()
             return self.show_error(str(error))
         finally:
@@ -254,7 +255,7 @@ def send_package(parent: QWidget, ws: Workspace, path: Path | None = None) -> me
     work = on_own_workspace(worker.ref_of(ws), lambda own, _progress: merge.export_package(own, target))
     try:
         result: merge.ExportResult = run_op(parent, parent.tr("Đang tạo gói dữ liệu…"), work)
-    except ValueError as error:
+    except USER_ERRORS as error:
         QMessageBox.warning(parent, parent.tr("Không tạo được gói dữ liệu"), str(error))
         return None
     finally:

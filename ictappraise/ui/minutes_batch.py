@@ -13,9 +13,9 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ictappraise.services import minutes, worker
+from ictappraise.services.errors import USER_ERRORS
 from ictappraise.services.model import Agency
 from ictappraise.services.workspace import Workspace
-from ictappraise.ui.minutes_view import USER_ERRORS
 from ictappraise.ui.operations import BackgroundOp, Progress, on_own_workspace
 
 

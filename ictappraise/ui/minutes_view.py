@@ -45,12 +45,12 @@ from ictappraise.services.appraisal import (
     readiness_problems,
     unchecked_rules,
 )
+from ictappraise.services.errors import USER_ERRORS
 from ictappraise.services.remarks import catalog_warning, dropped_notes, remark_warnings
 from ictappraise.services.workspace import Workspace
 from ictappraise.ui.pdf_zoom import PdfZoom
 from ictappraise.ui.required_lines import RequiredLinesBox
 
-USER_ERRORS = (ValueError, OSError)
 PRINT_DPI = 300  # enough for 14 pt text; a page image stays ≈ 25 MB at most
 
 
@@ -323,7 +323,7 @@ class MinutesDialog(QDialog):
 
     def save_signed_pdf(self) -> Path | None:
         """Save the minutes and sign the file with a PKCS#12 certificate."""
-        from ictappraise.io.pdf_sign import sign_pdf_pkcs12  # pyHanko loads only when used
+        from ictappraise.services.pdf_signatures import sign_pdf_pkcs12  # pyHanko loads only when used
 
         if self.pdf_path is None:
             return None

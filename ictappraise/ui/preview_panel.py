@@ -32,9 +32,9 @@ from ictappraise.domain.rating import Band, Reason, ReasonKind
 from ictappraise.domain.scorecard import PenaltyFacts
 from ictappraise.services.appraisal import unscored_labels
 from ictappraise.services.band_text import band_view
+from ictappraise.services.errors import USER_ERRORS
 from ictappraise.services.model import AgencyDetail
-from ictappraise.services.workspace import Change, ServiceError
-from ictappraise.store.database import StoreError
+from ictappraise.services.workspace import Change
 from ictappraise.ui.commands import push_changes
 from ictappraise.ui.controller import Controller
 from ictappraise.ui.dialogs.common import date_box
@@ -321,7 +321,7 @@ class FactsPanel(QGroupBox):
             return
         try:
             push_changes(self.controller, changes, text)
-        except (ServiceError, StoreError, ValueError) as error:
+        except USER_ERRORS as error:
             QMessageBox.warning(self, self.tr("Không lưu được"), str(error))
             self.show_detail(self.controller.ws.detail(self.agency_id))
 

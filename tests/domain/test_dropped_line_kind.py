@@ -5,7 +5,7 @@ from __future__ import annotations
 from ictappraise.domain.authority import DROPPED_LINE, LEAD_OR_SECRETARY, VISIT, authority_problem, kind_of
 from ictappraise.domain.editlog import is_lockable
 from ictappraise.domain.fields import dropped_line_field, visit_field
-from ictappraise.roles import ROLE_LEAD, ROLE_MEMBER, ROLE_SECRETARY
+from ictappraise.domain.roles import ROLE_LEAD, ROLE_MEMBER, ROLE_SECRETARY
 
 
 def test_the_field_is_its_own_kind_locked_by_signing() -> None:

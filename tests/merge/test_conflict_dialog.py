@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import sqlite3
 import threading
 from decimal import Decimal
 from pathlib import Path
@@ -162,6 +164,36 @@ def test_type_a_new_value(qtbot, conflicted, warnings) -> None:
     assert dialog.status_label.text() == "Không còn xung đột nào."
     assert not dialog.resolve_button.isEnabled()
     assert ws.detail(agency_id).scorecard.conflicts == ()
+
+
+def test_a_database_that_fails_during_resolve_is_a_message_and_nothing_changes(
+    qtbot, conflicted, warnings, tmp_path: Path
+) -> None:
+    # The store refuses the write (a StoreError, not a ValueError): the file was replaced under
+    # the running program (a sync tool, a restore from Explorer). The dialog must show the
+    # store's Vietnamese message like any refusal, never let the error escape the click.
+    ws, agency_id, code = conflicted
+    dialog = open_dialog(qtbot, ws, agency_id)
+    dialog.select_head(head_row(dialog, MEMBER_B))
+    type_text(dialog.reason_edit, "Đối chiếu biên bản kiểm tra")
+    path = ws.db.path
+    copy = tmp_path / "same-content.db"
+    with sqlite3.connect(path) as source, sqlite3.connect(copy) as target:
+        source.backup(target)  # every committed edit, the WAL's included
+    os.replace(copy, path)
+    before = fingerprint(path)
+    with qtbot.assertNotEmitted(dialog.resolved):
+        qtbot.mouseClick(dialog.resolve_button, Qt.MouseButton.LeftButton)
+    assert len(warnings) == 1
+    assert warnings[0].startswith(
+        f"Tệp dữ liệu {path} đã bị thay bằng một tệp khác khi chương trình đang chạy."
+    )
+    assert "Thay đổi vừa rồi chưa được lưu." in warnings[0]
+    assert fingerprint(path) == before
+    field = crit_field(agency_id, code, "appraised")
+    assert len(ws.state(agency_id).fields[field].heads) == 2  # still the two versions, unresolved
+    assert dialog.conflict_model.rowCount() == 2
+    assert dialog.reason_edit.toPlainText() == "Đối chiếu biên bản kiểm tra"  # kept for another try
 
 
 def test_only_the_lead_resolves(qtbot, conflicted, warnings) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from ictappraise.domain.rating import Band
 from ictappraise.services import round_admin as admin
+from ictappraise.services.field_text import member_names
 from ictappraise.services.workspace import ServiceError, VisitLocked
 from tests.support import member_ws
 
@@ -139,7 +140,7 @@ def test_team_members(lead_ws):
         admin.set_member_signature(lead_ws, new_id, b"not an image")
     admin.deactivate_member(lead_ws, new_id, "Chuyển công tác")
     assert lead_ws.member(new_id) is None
-    assert admin.member_names(lead_ws, [new_id]) == ["Trần Văn Mới"]  # history keeps the name
+    assert member_names(lead_ws, [new_id]) == ["Trần Văn Mới"]  # history keeps the name
 
 
 def test_schedule_normalises_time_and_is_locked_when_signed(lead_ws):

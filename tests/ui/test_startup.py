@@ -132,7 +132,8 @@ def test_undo_and_redo_head_the_edit_menu_once_attached(qtbot, lead_ws) -> None:
 
 def test_closing_a_window_releases_its_file(qtbot, demo_db: Path, tmp_path: Path) -> None:
     """File → Open another file closes this window: its file can be opened again at once."""
-    from ictappraise.settings import ROLE_LEAD, Identity, load_config, save_config
+    from ictappraise.domain.roles import ROLE_LEAD
+    from ictappraise.settings import Identity, load_config, save_config
     from ictappraise.ui.actions import switch_database
 
     config = load_config()  # this laptop's user, as after the first start
@@ -160,12 +161,12 @@ def test_one_recent_file_is_listed_as_one_entry(tmp_path: Path) -> None:
     remembered = tmp_path / "Dữ liệu 2022.db"
     setup = "from ictappraise.ui.launch import application; app = application(translated=False)\n"
     first = _fresh_python(
-        setup + f"from ictappraise.ui.actions import remember_recent; remember_recent({str(remembered)!r})",
+        setup + f"from ictappraise.ui.recent import remember_recent; remember_recent({str(remembered)!r})",
         **config,
     )
     assert first.returncode == 0, first.stderr
     second = _fresh_python(
-        setup + "from ictappraise.ui.actions import recent_paths; print(recent_paths())", **config
+        setup + "from ictappraise.ui.recent import recent_paths; print(recent_paths())", **config
     )
     assert second.returncode == 0, second.stderr
     assert second.stdout.strip() == repr([str(remembered)])

@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ictappraise.settings import ROLE_LEAD, ROLE_MEMBER, ROLE_SECRETARY
-from ictappraise.store.database import StoreError
+from ictappraise.domain.roles import ROLE_LEAD, ROLE_MEMBER, ROLE_SECRETARY
+from ictappraise.services.errors import USER_ERRORS
 from ictappraise.ui.day_edit import DayEdit
 
 Row = TypeVar("Row")
@@ -49,9 +49,6 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 
 #: The lowest date of an optional date box: it stands for "no date" and shows the box's empty text.
 NO_DATE = QDate(2000, 1, 1)
-
-#: The errors a service raises for a user's mistake; their messages are Vietnamese.
-USER_ERRORS = (StoreError, ValueError)
 
 
 def tr(text: str) -> str:

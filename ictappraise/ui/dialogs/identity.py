@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ictappraise.domain.roles import ROLE_LEAD, ROLE_MEMBER
 from ictappraise.services.model import Member
 from ictappraise.services.workspace import Workspace
-from ictappraise.settings import ROLE_LEAD, ROLE_MEMBER, Identity
+from ictappraise.settings import Identity
 from ictappraise.ui.dialogs.common import (
     ROLES,
     Column,

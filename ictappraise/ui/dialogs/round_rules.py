@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.rating import CategoryRules
 from ictappraise.services import round_admin
+from ictappraise.services.errors import USER_ERRORS
 from ictappraise.services.round_admin import CatalogRow
 from ictappraise.services.workspace import Workspace
 from ictappraise.ui.dialogs.common import (
-    USER_ERRORS,
     AnyIndex,
     Column,
     ListTableModel,

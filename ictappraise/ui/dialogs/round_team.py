@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ictappraise.domain.roles import ROLE_MEMBER
 from ictappraise.services import round_admin, trust
 from ictappraise.services.model import Member
 from ictappraise.services.workspace import Workspace
-from ictappraise.settings import ROLE_MEMBER
 from ictappraise.ui.dialogs.common import (
     ROLES,
     AnyIndex,

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ictappraise.services.field_text import member_names
 from ictappraise.services.model import Member, Visit
-from ictappraise.services.round_admin import member_names
 from ictappraise.services.visit_details import current_visit, update_visit
 from ictappraise.services.workspace import Workspace
 from ictappraise.ui.dialogs.common import box_date, call_service, date_box, left_row, set_box_date

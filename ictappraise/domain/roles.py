@@ -1,8 +1,7 @@
 """The team's roles (docs/rules.md §1) and their Vietnamese names, declared once.
 
-A leaf module outside domain/ on purpose: settings re-exports these names and the start-up
-frame imports settings before any domain module may load; domain.authority reads
-them from here too.
+Constants only, importing nothing: settings reads them where it parses the identity, not at
+import, so the start-up frame loads no domain module (docs/ARCHITECTURE.md, Start-up).
 """
 
 from __future__ import annotations
