@@ -9,18 +9,25 @@ on their own laptops, with plausible times — exactly as if typed in the app.
 from __future__ import annotations
 
 import random
-import re
 import uuid
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 from ictappraise.domain.catalog import Catalog, Criterion
+from ictappraise.domain.fields import crit_field
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.scorecard import Appraisal
 from ictappraise.services import appraisal as svc
-from ictappraise.services import chain, commendation, followup, remarks
-from ictappraise.services.model import AgencyDetail, Representative
+from ictappraise.services import chain, commendation, followup
+from ictappraise.services.demo_visit_text import (
+    RECOMMENDATIONS,
+    STRENGTHS,
+    WEAKNESSES,
+    fitting_strengths,
+    representatives,
+    weaknesses_text,
+)
 from ictappraise.services.seed import load_round_file, member_id, seed_round
 from ictappraise.services.workspace import Actor, Change, Workspace
 from ictappraise.settings import resource_path
@@ -66,24 +73,6 @@ PLANS = {
 DEADLINE = date(2022, 11, 30)
 EVENING = date(2022, 12, 14)
 
-STRENGTHS = (
-    "Cấp ủy quan tâm lãnh đạo, chỉ đạo; 100% văn bản đi được xử lý trên phần mềm quản lý văn bản "
-    "và hồ sơ công việc; sử dụng thường xuyên hộp thư điện tử công vụ và chữ ký số chuyên dùng.",
-    "Hạ tầng mạng thông tin diện rộng của Đảng vận hành ổn định; máy tính được cài phần mềm phòng, "
-    "chống mã độc; bố trí máy tính độc lập soạn thảo văn bản mật theo quy định.",
-    "Cập nhật kịp thời Cơ sở dữ liệu đảng viên; tổ chức tốt các hội nghị truyền hình trực tuyến.",
-)
-WEAKNESSES = (
-    "Việc sao lưu dữ liệu định kỳ chưa được ghi nhật ký đầy đủ.",
-    "Số lượng tin, bài đăng trên Cổng Thông tin điện tử Đảng bộ tỉnh chưa đều giữa các tháng.",
-    "Một số máy tính chưa cập nhật bản vá hệ điều hành; tỷ lệ ký số văn bản đi chưa cao.",
-)
-#: When no weakness of the list fits the table (every criterion it speaks of at its maximum).
-FALLBACK_WEAKNESS = "Việc ứng dụng công nghệ thông tin ở một số tổ chức cơ sở đảng trực thuộc chưa đồng đều."
-RECOMMENDATIONS = (
-    "Tiếp tục đẩy mạnh ký số văn bản đi; xây dựng quy trình sao lưu dữ liệu hằng tuần và lưu nhật ký.",
-    "Phân công cán bộ phụ trách cung cấp tin, bài cho Cổng Thông tin điện tử Đảng bộ tỉnh theo tháng.",
-)
 NOTES = (
     "Đối chiếu thực tế: minh chứng chưa đầy đủ, chỉ tính phần có văn bản kèm theo.",
     "Số liệu trên phần mềm thấp hơn số liệu đơn vị tự kê khai.",
@@ -255,11 +244,11 @@ def _self_assessment(
     )
     ws.actor, ws.clock = actor, _clock(max(sent, DEADLINE) + timedelta(days=1), 8, 0)
     changes = [
-        Change(f"agency/{aid}/crit/{code}/self", format_points(chosen[code][i][1], comma=False))
+        Change(crit_field(aid, code, "self"), format_points(chosen[code][i][1], comma=False))
         for code, i in picks.items()
     ]
     changes += [
-        Change(f"agency/{aid}/crit/{leaf.code}/self_evidence", f"Kèm theo: {leaf.evidence}")
+        Change(crit_field(aid, leaf.code, "self_evidence"), f"Kèm theo: {leaf.evidence}")
         for leaf in catalog.leaves()
         if leaf.evidence
     ]
@@ -324,7 +313,7 @@ def _visit(
                 if leaf.code == failed
                 else fitting_note(leaf, rng.choice(NOTES))
             )
-            changes.append(Change(f"agency/{aid}/crit/{leaf.code}/note", note))
+            changes.append(Change(crit_field(aid, leaf.code, "note"), note))
     ws.write(changes)
     _visit_details(ws, actors, aid, plan, day, hour, minute, rng)
     if plan.stage in ("ready", "signed"):
@@ -357,7 +346,7 @@ def _visit_details(
     end_hour = hour + 2 if plan.stage != "partial" else hour + 1
     values: dict[str, object] = {
         "team": [actors[k].member_id for k in ("lead", "a", "b", "c")],
-        "representatives": _representatives(agency.name),
+        "representatives": representatives(agency.name),
         "minutes_number": "",
     }
     # The visit itself is over even when its scores are still being entered (stage
@@ -367,14 +356,14 @@ def _visit_details(
     if plan.stage == "partial":
         # Fixed picks, not rng, so the random choices of the other agencies stay the same.
         values.update(
-            strengths=_fitting(detail, STRENGTHS[0]),
-            weaknesses=_weaknesses(detail, WEAKNESSES[2]),
+            strengths=fitting_strengths(detail, STRENGTHS[0]),
+            weaknesses=weaknesses_text(detail, WEAKNESSES[2]),
             recommendations=RECOMMENDATIONS[0],
         )
     else:
         values.update(
-            strengths=_fitting(detail, " ".join(rng.sample(STRENGTHS, 2))),
-            weaknesses=_weaknesses(detail, rng.choice(WEAKNESSES)),
+            strengths=fitting_strengths(detail, " ".join(rng.sample(STRENGTHS, 2))),
+            weaknesses=weaknesses_text(detail, rng.choice(WEAKNESSES)),
             recommendations=rng.choice(RECOMMENDATIONS),
             opinion="reserve" if plan.reserve else "agree",
             opinion_text=(
@@ -386,73 +375,6 @@ def _visit_details(
         )
     svc.set_visit(ws, aid, **values)
     _follow_up(ws, aid)
-
-
-def _fitting(detail: AgencyDetail, strengths: str) -> str:
-    """The praise without the clauses the table contradicts (a criterion scored low)."""
-    checked = replace(detail, visit=replace(detail.visit, strengths=strengths))
-    bad = {c.clause for c in remarks.contradictions(checked)}
-    sentences = []
-    for sentence in re.split(r"(?<=\.)\s+", strengths.strip()):
-        kept = [clause for clause in remarks.clauses(sentence) if clause not in bad]
-        if kept:
-            text = "; ".join(kept)
-            sentences.append(text[:1].upper() + text[1:] + ".")
-    return " ".join(sentences)
-
-
-def _weaknesses(detail: AgencyDetail, general: str) -> str:
-    """The failed criteria and applied penalties first, then a general remark that fits."""
-    required = remarks.required_weaknesses(detail)
-    start = WEAKNESSES.index(general) if general in WEAKNESSES else 0
-    fitting = [
-        w
-        for w in WEAKNESSES[start:] + WEAKNESSES[:start]
-        if _fits(detail, w) and not any(item.covered_by(w) for item in required)
-    ][:1] or [FALLBACK_WEAKNESS]
-    if not required:
-        return fitting[0]
-    return "\n".join([f"- {item.sentence}." for item in required] + [f"- {w}" for w in fitting])
-
-
-def _fits(detail: AgencyDetail, weakness: str) -> bool:
-    """A weakness fits when every criterion it speaks of lost points."""
-    for clause in remarks.clauses(weakness):
-        row = detail.scorecard.rows.get(remarks.subject_of(detail, clause))
-        if row is not None and (row.points is None or row.points >= row.maximum):
-            return False
-    return True
-
-
-def _representatives(name: str) -> list[Representative]:
-    """Who signs for an agency, with the titles such bodies really have."""
-    head = name.split(" ")[0]
-    if head in ("Huyện", "Thị", "Thành") or name.startswith("Đảng ủy Khối"):
-        return [
-            Representative("Nguyễn Văn A", f"Phó Bí thư Thường trực {name}"),
-            Representative("Trần Thị B", f"Chánh Văn phòng {name}"),
-        ]
-    first = next((title for start, title in LEADER_TITLES if name.startswith(start)), "Phó Thủ trưởng")
-    second = "Chánh Văn phòng Ban" if head == "Ban" else "Chánh Văn phòng"
-    if name == "Văn phòng Tỉnh ủy":
-        return [
-            Representative("Lê Văn C", "Chánh Văn phòng Tỉnh ủy"),
-            Representative("Phạm Thị D", "Trưởng phòng Hành chính - Lưu trữ, Văn phòng Tỉnh ủy"),
-        ]
-    return [Representative("Lê Văn C", f"{first} {name}"), Representative("Phạm Thị D", second)]
-
-
-#: The deputy head's title by the start of the agency's name.
-LEADER_TITLES = (
-    ("Ban", "Phó Trưởng"),
-    ("Ủy ban Kiểm tra", "Phó Chủ nhiệm"),
-    ("Ủy ban MTTQ", "Phó Chủ tịch"),
-    ("Hội", "Phó Chủ tịch"),
-    ("Liên đoàn", "Phó Chủ tịch"),
-    ("Tỉnh đoàn", "Phó Bí thư"),
-    ("Trường Chính trị", "Phó Hiệu trưởng"),
-    ("Báo", "Phó Tổng Biên tập"),
-)
 
 
 PREVIOUS_RESULTS = "binh_thuan_2021_results.yaml"

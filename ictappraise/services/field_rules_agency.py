@@ -7,22 +7,26 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ictappraise.domain.catalog import Criterion
+from ictappraise.domain.fields import (
+    CRIT_PARTS,
+    CRIT_TEXT_PARTS,
+    FACT_DATES,
+    MONTH_SEGMENTS,
+    OPINIONS,
+    PORTAL_MIN,
+    STATUS_KEYS,
+    VISIT_KEYS,
+)
 from ictappraise.domain.numbers import CENT, format_points, parse_decimal
 from ictappraise.domain.rating import CATEGORIES
 from ictappraise.domain.scorecard import Appraisal, score_row
 from ictappraise.services.field_rules_chain import visit_chain_problem
 from ictappraise.services.field_shapes import (
     _DIGEST,
-    _MONTHS,
     _TIME,
     APPRAISAL_SHAPES,
-    CRIT_PARTS,
-    FACT_DATES,
-    OPINIONS,
-    STATUS_KEYS,
     STATUS_STATES,
     UNKNOWN,
-    VISIT_KEYS,
     _boolean,
     _is_whole,
     _iso_date,
@@ -90,7 +94,7 @@ def _crit(context: FieldContext | None, agency_id: str, rest: list[str], value: 
         part = "attachment"
     else:
         return UNKNOWN
-    if part in ("self_evidence", "note"):
+    if part in CRIT_TEXT_PARTS:
         return None if value is None else _text(value)
     if part == "self_by_team":
         return None if value is None else _boolean(value)
@@ -208,8 +212,8 @@ def _fact(rest: list[str], value: Any) -> str | None:
         return None if value is None else _iso_date(value)
     if rest == ["report_attached"]:
         return None if value is None else _boolean(value)
-    if len(rest) == 2 and rest[0] == "portal" and rest[1] in _MONTHS:
-        return None if value is None else _whole(value, 0, None)
+    if len(rest) == 2 and rest[0] == "portal" and rest[1] in MONTH_SEGMENTS:
+        return None if value is None else _whole(value, PORTAL_MIN, None)
     return UNKNOWN
 
 

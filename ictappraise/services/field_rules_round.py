@@ -6,18 +6,22 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ictappraise.domain.catalog import catalog_from_dict
-from ictappraise.domain.numbers import format_points
-from ictappraise.domain.rating import CategoryRules
-from ictappraise.services.field_rules_chain import ROUND_CHAIN_KEYS, round_chain_problem
-from ictappraise.services.field_shapes import (
-    _DIGEST,
-    _SEGMENTS,
+from ictappraise.domain.fields import (
+    CATEGORY_SEGMENTS,
+    ROUND_CHAIN_KEYS,
     ROUND_DATES,
     ROUND_KEYS,
     ROUND_OPTIONAL_TEXT,
     ROUND_REQUIRED_TEXT,
     ROUND_WHOLE,
     RULES_KEYS,
+)
+from ictappraise.domain.numbers import format_points
+from ictappraise.domain.rating import CategoryRules
+from ictappraise.roles import ROLE_LABELS
+from ictappraise.services.field_rules_chain import round_chain_problem
+from ictappraise.services.field_shapes import (
+    _DIGEST,
     UNKNOWN,
     _boolean,
     _iso_date,
@@ -25,7 +29,6 @@ from ictappraise.services.field_shapes import (
     _text,
     _whole,
 )
-from ictappraise.settings import ROLE_LABELS
 
 if TYPE_CHECKING:
     from ictappraise.services.field_values import FieldContext
@@ -56,7 +59,7 @@ def _round(context: FieldContext | None, rest: list[str], value: Any) -> str | N
 
 
 def _rules_problem(context: FieldContext | None, segment: str, value: Any) -> str | None:
-    if segment not in _SEGMENTS:
+    if segment not in CATEGORY_SEGMENTS:
         return UNKNOWN
     category = int(segment)
     if not isinstance(value, Mapping) or set(value) != RULES_KEYS:
@@ -74,7 +77,7 @@ def _rules_problem(context: FieldContext | None, segment: str, value: Any) -> st
 
 
 def _catalog_problem(context: FieldContext | None, segment: str, value: Any) -> str | None:
-    if segment not in _SEGMENTS:
+    if segment not in CATEGORY_SEGMENTS:
         return UNKNOWN
     category = int(segment)
     try:

@@ -36,27 +36,33 @@ from typing import TYPE_CHECKING, Any
 
 from ictappraise.domain.catalog import Catalog, catalog_from_dict
 from ictappraise.domain.editlog import Edit
-from ictappraise.domain.rating import CATEGORIES, RULES_2022, CategoryRules
-from ictappraise.domain.text_safety import forbidden_problem
-from ictappraise.services.field_rules_agency import _agency
-from ictappraise.services.field_rules_round import _catalog_problem, _member, _round, member_key_problem
-from ictappraise.services.field_shapes import (
-    _SEGMENTS,
+from ictappraise.domain.fields import (
+    CATALOG_HEAD,
     FACT_DATES,
+    REFERENCE_PATTERNS,
+    ROUND,
     ROUND_DATES,
     ROUND_KEYS,
     ROUND_WHOLE,
     RULES_KEYS,
-    UNKNOWN,
     VISIT_KEYS,
-    _is_whole,
+    agency_field,
+    catalog_field,
+    is_reference,
+    parse_field,
+    round_prefix,
 )
+from ictappraise.domain.rating import CATEGORIES, RULES_2022, CategoryRules
+from ictappraise.domain.text_safety import forbidden_problem
+from ictappraise.services.field_rules_agency import _agency
+from ictappraise.services.field_rules_round import _catalog_problem, _member, _round, member_key_problem
+from ictappraise.services.field_shapes import UNKNOWN, _is_whole
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 __all__ = [
-    # the field shapes other modules and tests read from here (defined in services.field_shapes)
+    # the field shapes other modules and tests read from here (declared in domain.fields)
     "FACT_DATES",
     "ROUND_DATES",
     "ROUND_KEYS",
@@ -96,18 +102,19 @@ class FieldContext:
         rules: dict[int, dict[str, CategoryRules]] = defaultdict(dict)
         categories: dict[str, set[int]] = defaultdict(set)
         for name, value in values:
-            parts = name.split("/")
-            if len(parts) == 2 and parts[0] == "catalog" and parts[1] in _SEGMENTS:
-                found = _catalog(int(parts[1]), value)
+            ref = parse_field(name)
+            category = ref.category if ref.category in CATEGORIES else None
+            if category is not None and ref.family == CATALOG_HEAD:
+                found = _catalog(category, value)
                 if found is not None:
                     catalogs[found.category].setdefault(found.checksum(), found)
-            elif len(parts) == 3 and parts[:2] == ["round", "rules"] and parts[2] in _SEGMENTS:
-                table = _rules(int(parts[2]), value)
+            elif category is not None:  # round/rules/<category>
+                table = _rules(category, value)
                 if table is not None:
                     rules[table.category].setdefault(json.dumps(table.to_dict(), sort_keys=True), table)
-            elif len(parts) == 3 and parts[0] == "agency" and parts[2] == "category":
+            elif ref.agency_id is not None and ref.rest == ("category",):
                 if _is_whole(value) and value in CATEGORIES:
-                    categories[parts[1]].add(value)
+                    categories[ref.agency_id].add(value)
         return cls(
             {c: tuple(found.values()) for c, found in catalogs.items()},
             {c: tuple(found.values()) for c, found in rules.items()},
@@ -147,11 +154,11 @@ def context_of(ws: Any, agency_ids: Iterable[str | None] = ()) -> FieldContext:
     values = [
         (name, head.value)
         for name, fs in round_state.fields.items()
-        if name.startswith(("catalog/", "round/rules/"))
+        if name.startswith((catalog_field(""), round_prefix("rules")))
         for head in fs.heads
     ]
     for agency_id in {a for a in agency_ids if a}:
-        name = f"agency/{agency_id}/category"
+        name = agency_field(agency_id, "category")
         found = ws.state(agency_id).fields.get(name)
         values += [(name, head.value) for head in (found.heads if found else ())]
     return FieldContext.from_values(values)
@@ -164,11 +171,7 @@ def merge_context(session: Session, incoming: Iterable[Edit]) -> FieldContext:
     from ictappraise.store.models import EditRow
 
     query = select(EditRow.field, EditRow.value).where(
-        or_(
-            EditRow.field.like("catalog/%"),
-            EditRow.field.like("round/rules/%"),
-            EditRow.field.like("agency/%/category"),
-        )
+        or_(*(EditRow.field.like(p) for p in REFERENCE_PATTERNS))
     )
     values: list[tuple[str, Any]] = []
     for name, text in session.execute(query):
@@ -176,17 +179,8 @@ def merge_context(session: Session, incoming: Iterable[Edit]) -> FieldContext:
             values.append((name, json.loads(text)))
         except ValueError:
             continue  # a damaged row is the store's business, not a reference
-    values += [(e.field, e.value) for e in incoming if _is_reference(e.field)]
+    values += [(e.field, e.value) for e in incoming if is_reference(e.field)]
     return FieldContext.from_values(values)
-
-
-def _is_reference(name: str) -> bool:
-    parts = name.split("/")
-    return (
-        parts[0] == "catalog"
-        or parts[:2] == ["round", "rules"]
-        or (len(parts) == 3 and parts[0] == "agency" and parts[2] == "category")
-    )
 
 
 # -- the check ---------------------------------------------------------------------------------
@@ -230,23 +224,23 @@ def field_title(field_name: str) -> str:
 
 
 def _agency_id(field_name: str) -> str | None:
-    parts = field_name.split("/")
-    return parts[1] if parts[0] == "agency" and len(parts) > 2 else None
+    return parse_field(field_name).agency_id
 
 
 def _problem(context: FieldContext | None, name: str, value: Any) -> str | None:
-    parts = name.split("/")
+    ref = parse_field(name)
+    rest = list(ref.rest)
     try:
-        if parts[0] == "round":
-            return _round(context, parts[1:], value)
-        if parts[0] == "catalog" and len(parts) == 2:
-            return _catalog_problem(context, parts[1], value)
-        if parts[0] == "member" and len(parts) == 3:
-            return _member(parts[2], value)
-        if parts[0] == "member" and len(parts) == 4:
-            return member_key_problem(parts[2], value)
-        if parts[0] == "agency" and len(parts) >= 3:
-            return _agency(context, parts[1], parts[2:], value)
+        if ref.family == ROUND:
+            return _round(context, rest, value)
+        if ref.family == CATALOG_HEAD and len(rest) == 1:
+            return _catalog_problem(context, rest[0], value)
+        if ref.member_id is not None and len(rest) == 1:
+            return _member(rest[0], value)
+        if ref.member_id is not None and len(rest) == 2:
+            return member_key_problem(rest[0], value)
+        if ref.agency_id is not None:
+            return _agency(context, ref.agency_id, rest, value)
     except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError, RecursionError) as error:
         return f"giá trị không đọc được ({str(error).rstrip('.') or type(error).__name__})"
     return UNKNOWN

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ictappraise.domain.authority import RATING_INPUTS, rating_category
-from ictappraise.domain.editlog import STATE_SIGNED, Edit, agency_of, in_loops, is_lockable, status_field
+from ictappraise.domain.editlog import STATE_SIGNED, Edit, in_loops
+from ictappraise.domain.fields import agency_of, is_lockable, status_field
 from ictappraise.io.exchange import Package
 from ictappraise.services.errors import ServiceError
 from ictappraise.store.models import EditRow

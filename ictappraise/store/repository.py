@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from ictappraise.domain.editlog import Edit, agency_of
+from ictappraise.domain.editlog import Edit
+from ictappraise.domain.fields import agency_of
 from ictappraise.store.database import DatabaseCorrupt
 from ictappraise.store.models import AttachmentRow, EditRow, LocalState, SchemaMeta
 

@@ -170,6 +170,7 @@ def open_minutes(window: MainWindow) -> None:
     """Preview, print, save and sign the minutes of the selected agency."""
     if window.agency_id is None:
         return
+    from ictappraise.domain.fields import status_field
     from ictappraise.ui.minutes_view import MinutesDialog
 
     dialog = MinutesDialog(window.ws, window.agency_id, window)
@@ -177,7 +178,7 @@ def open_minutes(window: MainWindow) -> None:
 
     def status_changed(agency_id: str) -> None:
         window.controller.undo_stack.clear()  # steps from before a signing or reopening no longer apply
-        window.controller.announce({f"agency/{agency_id}/status"})
+        window.controller.announce({status_field(agency_id)})
 
     dialog.status_changed.connect(status_changed)
     dialog.exec()

@@ -233,6 +233,8 @@ class MainWindow(QMainWindow):
         return VisitPanel(self)
 
     def _connect(self) -> None:
+        from ictappraise.domain.fields import agency_field  # after the first frame, like the panels
+
         self.agencies.agency_selected.connect(self.show_agency)
         self.controller.agency_changed.connect(self.on_agency_changed)
         self.controller.round_changed.connect(self.on_round_changed)
@@ -248,7 +250,7 @@ class MainWindow(QMainWindow):
         self.minutes_button.clicked.connect(self.open_minutes)
         if self.visit_panel is not None:
             self.visit_panel.changed.connect(
-                lambda agency_id: self.controller.announce({f"agency/{agency_id}/visit"})
+                lambda agency_id: self.controller.announce({agency_field(agency_id, "visit")})
             )
         self.self_toggle.toggled.connect(self._toggle_self)
         self.history_button.clicked.connect(self.open_history)
@@ -422,6 +424,7 @@ class MainWindow(QMainWindow):
     def mark_ready(self) -> None:
         if self.agency_id is None:
             return
+        from ictappraise.domain.fields import status_field
         from ictappraise.services import appraisal as svc
         from ictappraise.services.errors import ServiceError
         from ictappraise.store.errors import StoreError
@@ -431,7 +434,7 @@ class MainWindow(QMainWindow):
         except (ServiceError, StoreError) as error:
             QMessageBox.warning(self, self.tr("Chưa thể chuyển sang chờ ký"), str(error))
             return
-        self.controller.announce({f"agency/{self.agency_id}/status"})
+        self.controller.announce({status_field(self.agency_id)})
 
     def open_minutes(self) -> None:
         from ictappraise.ui.actions import open_minutes
@@ -450,11 +453,12 @@ class MainWindow(QMainWindow):
         if self.agency_id is None or not code or "." not in code:
             QMessageBox.information(self, self.tr("Minh chứng"), self.tr("Hãy chọn một tiêu chí trước."))
             return
+        from ictappraise.domain.fields import agency_field
         from ictappraise.ui.dialogs.evidence import EvidenceDialog
 
         dialog = EvidenceDialog(self.ws, self.agency_id, code, self)
         dialog.changed.connect(
-            lambda agency_id: self.controller.announce({f"agency/{agency_id}/crit/{code}"})
+            lambda agency_id: self.controller.announce({agency_field(agency_id, "crit", code)})
         )
         dialog.exec()
 
