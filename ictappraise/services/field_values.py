@@ -19,9 +19,10 @@ arriving in the packages being merged, so an edit made against the catalog its a
 value)``) only what needs no round is checked: that is what reading uses to notice a value
 stored by an older build.
 
-The rules live per field family in services.field_rules_round (round, catalogs, team) and
-services.field_rules_agency (criteria, facts, visit, status), the shared shapes in
-services.field_shapes. No Qt, no SQLAlchemy at import; nothing from the other services at
+The shapes and bounds are declared once, per field kind, in domain.fields; the rules that
+read them live per field family in services.field_rules_round (round, catalogs, team),
+services.field_rules_agency (criteria, facts, visit, status) and services.field_rules_chain,
+the shared value checks in services.field_shapes. No Qt, no SQLAlchemy at import; nothing from the other services at
 import besides those (reading.py, which the Workspace imports, uses this module).
 """
 
