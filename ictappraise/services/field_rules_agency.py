@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ictappraise.domain.catalog import Criterion
 from ictappraise.domain.fields import (
+    AGENCY_KEYS,
     CRIT_PARTS,
     CRIT_TEXT_PARTS,
     FACT_DATES,
@@ -55,6 +56,8 @@ def _agency(context: FieldContext | None, agency_id: str, rest: list[str], value
 
 
 def _agency_own(key: str, value: Any) -> str | None:
+    if key not in (*AGENCY_KEYS, "status"):
+        return UNKNOWN
     if key in ("name", "code"):
         return _text(value, required=True)
     if key == "category":

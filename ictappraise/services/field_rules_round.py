@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ictappraise.domain.catalog import catalog_from_dict
 from ictappraise.domain.fields import (
     CATEGORY_SEGMENTS,
+    MEMBER_KEYS,
     ROUND_CHAIN_KEYS,
     ROUND_DATES,
     ROUND_KEYS,
@@ -96,6 +97,8 @@ def _catalog_problem(context: FieldContext | None, segment: str, value: Any) -> 
 
 
 def _member(key: str, value: Any) -> str | None:
+    if key not in MEMBER_KEYS:
+        return UNKNOWN
     if key == "name":
         return _text(value, required=True)
     if key == "title":
