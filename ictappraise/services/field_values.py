@@ -48,7 +48,7 @@ from ictappraise.domain.fields import (
     RULES_KEYS,
     VISIT_KEYS,
     agency_field,
-    catalog_field,
+    family_prefix,
     is_reference,
     parse_field,
     round_prefix,
@@ -155,7 +155,7 @@ def context_of(ws: Any, agency_ids: Iterable[str | None] = ()) -> FieldContext:
     values = [
         (name, head.value)
         for name, fs in round_state.fields.items()
-        if name.startswith((catalog_field(""), round_prefix("rules")))
+        if name.startswith((family_prefix(CATALOG_HEAD), round_prefix("rules")))
         for head in fs.heads
     ]
     for agency_id in {a for a in agency_ids if a}:
