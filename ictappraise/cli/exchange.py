@@ -15,8 +15,10 @@ from ictappraise.cli.common import (
     out,
     workspace,
 )
+from ictappraise.domain.fields import parse_field
 from ictappraise.services import merge
-from ictappraise.services.conflicts import Conflict, HeldEdit, parse_typed, time_text
+from ictappraise.services.conflicts import Conflict, HeldEdit, time_text
+from ictappraise.services.resolution_values import parse_typed
 from ictappraise.services.workspace import Workspace
 
 
@@ -217,7 +219,7 @@ def _value(ws: Workspace, field_name: str, text: str) -> Any:
 
 def _field(ws: Workspace, text: str) -> str:
     """A field name; the agency may be given by its code (agency/HUTP/crit/III.5/appraised)."""
-    parts = text.strip().split("/")
-    if len(parts) > 2 and parts[0] == "agency" and not ws.state(parts[1]).fields:
-        parts[1] = ws.find_agency(parts[1]).id
-    return "/".join(parts)
+    ref = parse_field(text.strip())
+    if ref.agency_id is not None and not ws.state(ref.agency_id).fields:
+        ref = ref.with_owner(ws.find_agency(ref.agency_id).id)
+    return ref.name

@@ -1,10 +1,10 @@
-"""Who may change what (docs/rules.md §9): one declaration per field kind, one check for all.
+"""Who may change what (docs/rules.md §9): the field kinds of domain.fields, one check for all.
 
 The same ``authority_problem`` judges a change typed on this laptop (services.workspace), an
 edit arriving in a package and a conflict resolution (``derive`` holds what it refuses), so a
 package can do nothing the screen refuses.
 
-Declared per field kind: the role needed, whether a signing locks the field, its label.
+Declared per field kind in domain.fields: the role needed, whether a signing locks it, its label.
 A status edit is judged by the state it sets and the states it replaces:
 
 * draft / ready: any member — unless it replaces a signed status (that is a reopening);
@@ -28,11 +28,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Any
 
 from ictappraise.domain.editlog import (
-    LOCKABLE_PARTS,
     STATE_DRAFT,
     STATE_READY,
     STATE_REOPENED,
@@ -41,59 +39,65 @@ from ictappraise.domain.editlog import (
     LogState,
     canonical,
     derive,
+)
+from ictappraise.domain.fields import (
+    AGENCY,
+    ANY_MEMBER,
+    CATALOG,
+    CRIT,
+    DROPPED_LINE,
+    FACT,
+    KINDS,
+    LEAD_ONLY,
+    LEAD_OR_SECRETARY,
+    MEMBER,
+    MEMBER_HEAD,
+    RATING_INPUTS,
+    ROUND_SETTING,
+    RULES,
+    STATUS,
+    UNKNOWN,
+    VISIT,
+    VISIT_DATE,
+    FieldKind,
+    agency_field,
+    family_prefix,
+    kind_of,
+    member_field,
+    parse_field,
+    rating_category,
+    rating_fields,
     status_field,
 )
 from ictappraise.domain.roles import ROLE_LABELS, ROLE_LEAD, ROLE_MEMBER, ROLE_SECRETARY
 from ictappraise.domain.roster import SYSTEM_AUTHOR, Roster, derive_roster, roster_from_roles
 
-ANY_MEMBER = frozenset({ROLE_LEAD, ROLE_MEMBER, ROLE_SECRETARY})
-LEAD_OR_SECRETARY = frozenset({ROLE_LEAD, ROLE_SECRETARY})
-LEAD_ONLY = frozenset({ROLE_LEAD})
+__all__ = [  # the declaration (domain.fields), re-exported for the callers that judge authority
+    "AGENCY",
+    "ANY_MEMBER",
+    "CATALOG",
+    "CRIT",
+    "DROPPED_LINE",
+    "FACT",
+    "KINDS",
+    "LEAD_ONLY",
+    "LEAD_OR_SECRETARY",
+    "MEMBER",
+    "RATING_INPUTS",
+    "ROUND_SETTING",
+    "RULES",
+    "STATUS",
+    "UNKNOWN",
+    "VISIT",
+    "VISIT_DATE",
+    "FieldKind",
+    "kind_of",
+    "rating_category",
+    "rating_fields",
+]
 
 NOT_ON_TEAM = "người sửa không có trong Tổ thẩm định"
 
-
-@dataclass(frozen=True)
-class FieldKind:
-    """One kind of field: its path pattern, who may change it, whether signing locks it."""
-
-    pattern: str
-    roles: frozenset[str]
-    locked_by_signing: bool
-    label: str
-
-
-# The one table (docs/rules.md §9). Patterns follow the field layout of docs/ARCHITECTURE.md.
-ROUND_SETTING = FieldKind("round/<key>", LEAD_ONLY, False, "thiết lập đợt đánh giá")
-RULES = FieldKind("round/rules/<category>", LEAD_ONLY, False, "ngưỡng xếp loại")
-CATALOG = FieldKind("catalog/<category>", LEAD_ONLY, False, "bộ tiêu chí")
-MEMBER = FieldKind("member/<id>/<key>", LEAD_ONLY, False, "Tổ thẩm định (thành viên, vai trò)")
-AGENCY = FieldKind("agency/<id>/<name|code|category|order|active>", LEAD_ONLY, False, "danh sách đơn vị")
-STATUS = FieldKind("agency/<id>/status", ANY_MEMBER, False, "trạng thái biên bản")
-CRIT = FieldKind("agency/<id>/crit/<code>/<part>", ANY_MEMBER, True, "điểm, ghi chú, minh chứng")
-FACT = FieldKind("agency/<id>/fact/<key>", ANY_MEMBER, True, "dữ kiện hạ bậc")
-VISIT_DATE = FieldKind("agency/<id>/visit/date", LEAD_ONLY, True, "lịch thẩm định (ngày)")
-VISIT = FieldKind("agency/<id>/visit/<key>", ANY_MEMBER, True, "thông tin buổi thẩm định")
-DROPPED_LINE = FieldKind("agency/<id>/visit/dropped/<line>", LEAD_OR_SECRETARY, True, "ý Hạn chế bắt buộc")
-UNKNOWN = FieldKind("<khác>", LEAD_ONLY, False, "trường không rõ")
-KINDS = (
-    ROUND_SETTING,
-    RULES,
-    CATALOG,
-    MEMBER,
-    AGENCY,
-    STATUS,
-    CRIT,
-    FACT,
-    VISIT_DATE,
-    VISIT,
-    DROPPED_LINE,
-    UNKNOWN,
-)
-
-#: [decided] The schedule is a round setting (lead only): the visit date. The start time,
-#: place and the rest of the visit details are entered by the team at the visit.
-_AGENCY_PARTS = {"crit": CRIT, "fact": FACT, "visit": VISIT}
 #: Status changes (docs/rules.md §9): the roles that may set each state.
 STATE_ROLES = {
     STATE_DRAFT: ANY_MEMBER,
@@ -108,29 +112,6 @@ _STATE_WORDS = {
     STATE_REOPENED: "mở lại biên bản đã ký",
 }
 assert {STATE_DRAFT, STATE_READY, STATE_SIGNED, STATE_REOPENED} == set(STATE_ROLES)
-assert set(_AGENCY_PARTS) == LOCKABLE_PARTS
-
-
-@lru_cache(maxsize=1 << 16)  # derive() asks once per edit, again on every write: fields repeat
-def kind_of(field_name: str) -> FieldKind:
-    """The declared kind of a field (unknown paths need the lead)."""
-    parts = field_name.split("/")
-    head = parts[0]
-    if head == "round":
-        return RULES if len(parts) == 3 and parts[1] == "rules" else ROUND_SETTING
-    if head == "catalog" and len(parts) == 2:
-        return CATALOG
-    if head == "member" and len(parts) == 3:
-        return MEMBER
-    if head == "agency" and len(parts) >= 3:
-        if len(parts) == 3:
-            return STATUS if parts[2] == "status" else AGENCY
-        if parts[2] == "visit" and parts[3:] == ["date"]:
-            return VISIT_DATE
-        if parts[2] == "visit" and parts[3] == "dropped":
-            return DROPPED_LINE
-        return _AGENCY_PARTS.get(parts[2], UNKNOWN)
-    return UNKNOWN
 
 
 def roles_text(roles: frozenset[str]) -> str:
@@ -164,7 +145,7 @@ def authority_problem(
     replaced = list(replaced)
     if len(replaced) > 1 and role != ROLE_LEAD and len({canonical(v) for v in replaced}) > 1:
         return "chỉ Tổ trưởng được giải quyết xung đột"
-    if author is not None and field_name == f"member/{author}/signature":
+    if author is not None and field_name == member_field(author, "signature"):
         return None
     needed, what = _needed(field_name, value, replaced)
     return None if role in needed else f"chỉ {roles_text(needed)} được {what}"
@@ -198,7 +179,7 @@ def edit_problem(edit: Edit, roster: Roster, edits: Mapping[str, Edit]) -> str |
 def roles_from_members(edits: Mapping[str, Edit]) -> tuple[Roster, dict[str, str]]:
     """The roles of a round not founded yet, from its member edits, and the member edits it does
     not count (with why). A founded round's roster comes from its keys (domain.roster)."""
-    member_edits = [e for e in edits.values() if e.field.startswith("member/")]
+    member_edits = [e for e in edits.values() if e.field.startswith(family_prefix(MEMBER_HEAD))]
     leads: set[str] = set()
     while True:
         counted = [e for e in member_edits if _counts(e, leads)]
@@ -210,7 +191,9 @@ def roles_from_members(edits: Mapping[str, Edit]) -> tuple[Roster, dict[str, str
     roster = roster_from_roles(roles)
     ids = {e.id for e in counted}
     # Everyone on the team sets their own signature image (it changes no role).
-    ids.update(e.id for e in member_edits if e.author in roles and e.field == f"member/{e.author}/signature")
+    ids.update(
+        e.id for e in member_edits if e.author in roles and e.field == member_field(e.author, "signature")
+    )
     reasons = {
         e.id: (
             "dữ liệu ban đầu của đợt không được sửa đè"
@@ -239,10 +222,10 @@ def _roles(counted: list[Edit]) -> dict[str, str]:
     """Member id → role from the heads of the counted member edits (conflict: a plain member)."""
     by_member: dict[str, list[Edit]] = {}
     for edit in counted:
-        by_member.setdefault(edit.field.split("/")[1], []).append(edit)
+        by_member.setdefault(parse_field(edit.field).owner or "", []).append(edit)
     roles = {}
     for member_id, group in by_member.items():
-        role_edits = [e for e in group if e.field.endswith("/role")]
+        role_edits = [e for e in group if parse_field(e.field).last == "role"]
         replaced = {p for e in role_edits for p in e.parents}
         heads = {canonical(e.value) for e in role_edits if e.id not in replaced}
         role = ROLE_MEMBER
@@ -257,10 +240,10 @@ def unauthorised(edits: Mapping[str, Edit], roster: Roster) -> dict[str, str]:
     """Edit id → why, for every edit of a set its author may not make."""
     reasons: dict[str, str] = {}
     # A founded round's member edits were judged with the keys (Roster.hold_reason).
-    if not roster.founded and any(e.field.startswith("member/") for e in edits.values()):
+    if not roster.founded and any(e.field.startswith(family_prefix(MEMBER_HEAD)) for e in edits.values()):
         reasons.update(roles_from_members(edits)[1])
     for edit in edits.values():
-        if edit.field.startswith("member/"):
+        if edit.field.startswith(family_prefix(MEMBER_HEAD)):
             continue
         problem = edit_problem(edit, roster, edits)
         if problem is not None:
@@ -269,25 +252,6 @@ def unauthorised(edits: Mapping[str, Edit], roster: Roster) -> dict[str, str]:
 
 
 # -- round settings that decide bands (docs/rules.md §9: held while a signing has not seen them) --------
-
-#: Round fields the band of every agency depends on, and the per-category ones.
-RATING_INPUTS = ("round/report_deadline", "round/portal_quota")
-CATEGORY_RATING_PREFIXES = ("round/rules/", "catalog/")
-
-
-def rating_fields(category: int) -> tuple[str, ...]:
-    """The round fields an agency of this category is rated with."""
-    return (*RATING_INPUTS, f"round/rules/{category}", f"catalog/{category}")
-
-
-def rating_category(field_name: str) -> int | None | bool:
-    """The category a rating input decides (None: every category), or False for other fields."""
-    if field_name in RATING_INPUTS:
-        return None
-    if field_name.startswith(CATEGORY_RATING_PREFIXES):
-        tail = field_name.rsplit("/", 1)[1]
-        return int(tail) if tail.isdigit() else False
-    return False
 
 
 @dataclass(frozen=True)
@@ -353,9 +317,9 @@ def signed_agencies(states: Mapping[str, LogState], round_scope: str = "round") 
             continue
         status = state.fields.get(status_field(scope))
         signings = tuple(h for h in status.heads if _state(h.value) == STATE_SIGNED) if status else ()
-        category = state.value(f"agency/{scope}/category")
+        category = state.value(agency_field(scope, "category"))
         if signings and isinstance(category, int) and not isinstance(category, bool):
-            name = state.value(f"agency/{scope}/name")
+            name = state.value(agency_field(scope, "name"))
             found.append(SignedAgency(scope, name if isinstance(name, str) else scope, category, signings))
     return found
 

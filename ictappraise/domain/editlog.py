@@ -30,13 +30,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from ictappraise.domain.fields import agency_of, agency_prefix, is_lockable, status_field
 from ictappraise.domain.signing import signed_bytes
 
 if TYPE_CHECKING:  # roster and authority read this module: no import back at run time
     from ictappraise.domain.authority import SignedAgency
     from ictappraise.domain.roster import Roster
 
-LOCKABLE_PARTS = frozenset({"crit", "fact", "visit"})
 
 STATE_DRAFT = "draft"
 STATE_READY = "ready"
@@ -116,22 +116,6 @@ class Edit:
 def canonical(value: Any) -> str:
     """Canonical JSON of a value: equal values, equal text."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def agency_of(field_name: str) -> str | None:
-    """The agency id of an agency field, else None."""
-    parts = field_name.split("/")
-    return parts[1] if len(parts) > 2 and parts[0] == "agency" else None
-
-
-def is_lockable(field_name: str) -> bool:
-    """Scores, penalty facts and visit details: the fields a signing locks."""
-    parts = field_name.split("/")
-    return len(parts) > 3 and parts[0] == "agency" and parts[2] in LOCKABLE_PARTS
-
-
-def status_field(agency_id: str) -> str:
-    return f"agency/{agency_id}/status"
 
 
 @dataclass(frozen=True)
@@ -296,7 +280,7 @@ def held_edits(edits: Mapping[str, Edit]) -> set[str]:
             continue
         reopens_after = {s.id: _reopens_after(s, status_edits) for s in signings}
         covers = {s.id: _covers(s) for s in signings}
-        prefix = f"agency/{agency}/"
+        prefix = agency_prefix(agency)
         for edit in edits.values():
             if not (edit.field.startswith(prefix) and is_lockable(edit.field)):
                 continue

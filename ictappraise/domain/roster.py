@@ -25,10 +25,8 @@ from types import MappingProxyType
 from typing import Any
 
 from ictappraise.domain.editlog import Edit, canonical
+from ictappraise.domain.fields import FOUNDING_FIELD, is_announcement, is_roster_field, parse_field
 from ictappraise.domain.roles import ROLE_LEAD
-
-FOUNDING_FIELD = "round/founding"
-ADOPTION_PREFIX = "round/adoption/"
 
 # Why an edit is held (shown to the lead).
 UNSIGNED = "chưa có chữ ký và chưa được Tổ trưởng xác nhận"
@@ -81,7 +79,7 @@ class Roster:
             return None if edit.id in self.vouched else UNSIGNED
         if is_announcement(edit.field):
             value = edit.value if isinstance(edit.value, Mapping) else {}
-            ok = value.get("key") == edit.key and edit.field.split("/")[1] == edit.author
+            ok = value.get("key") == edit.key and parse_field(edit.field).member_id == edit.author
             return None if ok else BAD_ANNOUNCEMENT
         owner = self.keys.get(edit.key)
         if owner is None:
@@ -89,20 +87,6 @@ class Roster:
                 return None if edit.id in self.revoked[edit.key] else REVOKED_KEY
             return UNKNOWN_KEY
         return None if owner == edit.author else WRONG_AUTHOR
-
-
-def is_announcement(field_name: str) -> bool:
-    parts = field_name.split("/")
-    return len(parts) == 4 and parts[0] == "member" and parts[2] == "announce"
-
-
-def is_roster_field(field_name: str) -> bool:
-    """Fields only a lead may change once the round is founded: people, roles, keys, adoptions."""
-    if field_name.startswith(ADOPTION_PREFIX):
-        return True
-    parts = field_name.split("/")
-    # A member's own signature image is theirs to set (the authority table decides who else may).
-    return parts[0] == "member" and len(parts) >= 3 and parts[2] not in ("announce", "signature")
 
 
 def _value(edit: Edit) -> Mapping[str, Any]:
@@ -149,7 +133,7 @@ def derive_roster(edits: Iterable[Edit]) -> Roster:
     for edit in unique.values():
         value = _value(edit)
         if is_announcement(edit.field) and value.get("key") == edit.key and edit.key:
-            member = edit.field.split("/")[1]
+            member = parse_field(edit.field).owner or ""
             announced[edit.key] = (member, str(value.get("name") or ""), str(value.get("title") or ""))
     return Roster(
         roles=state.roles,
@@ -188,13 +172,13 @@ class _Roster:
         vouched: set[str] = set()
         for name, group in by_field.items():
             value = _head_value(group)
-            parts = name.split("/")
-            if name.startswith(ADOPTION_PREFIX):
+            ref = parse_field(name)
+            if ref.is_round("adoption") and len(ref.rest) > 1:
                 vouched.update(str(i) for e in group for i in (_value(e).get("edits") or ()))
-            elif parts[0] == "member" and parts[2] == "role" and isinstance(value, str):
-                state.roles[parts[1]] = value
-            elif parts[0] == "member" and parts[2] == "key" and len(parts) == 4:
-                state._key(parts[1], value)
+            elif ref.member_id is not None and ref.head == "role" and isinstance(value, str):
+                state.roles[ref.member_id] = value
+            elif ref.member_id is not None and ref.head == "key" and len(ref.rest) == 2:
+                state._key(ref.member_id, value)
         state.vouched = frozenset(vouched)
         return state
 

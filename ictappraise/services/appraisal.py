@@ -13,28 +13,29 @@ from typing import Any
 
 from ictappraise.domain.authority import STATE_ROLES
 from ictappraise.domain.catalog import Criterion
-from ictappraise.domain.editlog import STATE_READY, STATE_REOPENED, STATE_SIGNED, is_lockable
-from ictappraise.domain.fields import crit_field, fact_field, portal_field, status_field, visit_field
+from ictappraise.domain.editlog import STATE_READY, STATE_REOPENED, STATE_SIGNED
+from ictappraise.domain.fields import (
+    CRIT_TEXT_PARTS,
+    FACT_DATES,
+    OPINIONS,
+    PORTAL_MIN,
+    PORTAL_MONTHS,
+    VISIT_KEYS,
+    agency_prefix,
+    crit_field,
+    fact_field,
+    is_lockable,
+    parse_field,
+    portal_field,
+    status_field,
+    visit_field,
+)
 from ictappraise.domain.numbers import format_points, parse_decimal, quantize_points
 from ictappraise.domain.rating import Reason, ReasonKind
 from ictappraise.domain.roles import ROLE_LEAD
 from ictappraise.domain.scorecard import Appraisal, Scorecard, score_row
 from ictappraise.services.workspace import Change, ServiceError, Workspace
-
-VISIT_KEYS = (
-    "date",
-    "start",
-    "end",
-    "place",
-    "team",
-    "representatives",
-    "strengths",
-    "weaknesses",
-    "recommendations",
-    "opinion",
-    "opinion_text",
-    "minutes_number",
-)
+from ictappraise.services.write_checks import checked
 
 
 def is_lead(ws: Workspace) -> bool:
@@ -116,21 +117,55 @@ def check_points(amount: Decimal, criterion: Criterion) -> None:
         )
 
 
-def set_self_score(
+def self_score_changes(
     ws: Workspace, agency_id: str, code: str, points: Any, *, by_team: bool = False, reason: str | None = None
-) -> None:
+) -> list[Change]:
+    """A self score, and with ``by_team`` the mark that the team entered it for the agency."""
     changes = [self_score_change(ws, agency_id, code, points, reason)]
     if by_team:
         changes.append(Change(crit_field(agency_id, code, "self_by_team"), True))
-    ws.write(changes)
+    return changes
+
+
+def set_self_score(
+    ws: Workspace, agency_id: str, code: str, points: Any, *, by_team: bool = False, reason: str | None = None
+) -> None:
+    ws.write(self_score_changes(ws, agency_id, code, points, by_team=by_team, reason=reason))
+
+
+def text_change(
+    ws: Workspace, agency_id: str, code: str, part: str, text: str, reason: str | None = None
+) -> Change:
+    """A note (reason of a difference, evidence seen) or the agency's evidence text, checked."""
+    if part not in CRIT_TEXT_PARTS:
+        raise ServiceError(f"Không có trường {part}.")
+    criterion_of(ws, agency_id, code)
+    return checked(Change(crit_field(agency_id, code, part), text.strip(), reason))
 
 
 def set_text(ws: Workspace, agency_id: str, code: str, part: str, text: str) -> None:
-    """A note (reason of a difference, evidence seen) or the agency's evidence text."""
-    if part not in ("note", "self_evidence"):
-        raise ServiceError(f"Không có trường {part}.")
-    criterion_of(ws, agency_id, code)
-    ws.set(crit_field(agency_id, code, part), text.strip())
+    ws.write([text_change(ws, agency_id, code, part, text)])
+
+
+def report_changes(
+    ws: Workspace,
+    agency_id: str,
+    *,
+    sent: date | None | str = "keep",
+    received: date | None | str = "keep",
+    attached: bool | None = None,
+) -> list[Change]:
+    """Penalty facts about the report: dispatch and arrival dates, report attached."""
+    ws.agency(agency_id)
+    changes = []
+    for key, when in zip(FACT_DATES, (sent, received), strict=True):
+        if when != "keep":
+            if when is not None and not isinstance(when, date):
+                raise ServiceError(f"Ngày không hợp lệ: {when!r}.")
+            changes.append(Change(fact_field(agency_id, key), when.isoformat() if when else None))
+    if attached is not None:
+        changes.append(Change(fact_field(agency_id, "report_attached"), bool(attached)))
+    return [checked(change) for change in changes]
 
 
 def set_report(
@@ -141,28 +176,29 @@ def set_report(
     received: date | None | str = "keep",
     attached: bool | None = None,
 ) -> None:
-    """Penalty facts about the report: dispatch and arrival dates, report attached."""
+    ws.write(report_changes(ws, agency_id, sent=sent, received=received, attached=attached))
+
+
+def portal_changes(ws: Workspace, agency_id: str, counts: Mapping[int, Any]) -> list[Change]:
+    """Monthly counts of news on the provincial Party portal (month 1–12), checked."""
+    ws.agency(agency_id)
     changes = []
-    for key, when in (("report_sent", sent), ("report_received", received)):
-        if when != "keep":
-            changes.append(
-                Change(fact_field(agency_id, key), when.isoformat() if isinstance(when, date) else None)
-            )
-    if attached is not None:
-        changes.append(Change(fact_field(agency_id, "report_attached"), bool(attached)))
-    ws.write(changes)
+    for month, count in counts.items():
+        if month not in PORTAL_MONTHS:
+            raise ServiceError(f"Tháng {month} không hợp lệ ({PORTAL_MONTHS[0]}–{PORTAL_MONTHS[-1]}).")
+        if count is not None and (
+            isinstance(count, bool)
+            or not isinstance(count, int | float)
+            or int(count) != count
+            or count < PORTAL_MIN
+        ):
+            raise ServiceError(f"Số tin, bài tháng {month} phải là số nguyên không âm.")
+        changes.append(checked(Change(portal_field(agency_id, month), None if count is None else int(count))))
+    return changes
 
 
 def set_portal_counts(ws: Workspace, agency_id: str, counts: Mapping[int, int | None]) -> None:
-    """Monthly counts of news on the provincial Party portal (month 1–12)."""
-    changes = []
-    for month, count in counts.items():
-        if not 1 <= month <= 12:
-            raise ServiceError(f"Tháng {month} không hợp lệ (1–12).")
-        if count is not None and (isinstance(count, bool) or int(count) != count or count < 0):
-            raise ServiceError(f"Số tin, bài tháng {month} phải là số nguyên không âm.")
-        changes.append(Change(portal_field(agency_id, month), None if count is None else int(count)))
-    ws.write(changes)
+    ws.write(portal_changes(ws, agency_id, counts))
 
 
 def set_visit(ws: Workspace, agency_id: str, **values: Any) -> None:
@@ -177,7 +213,7 @@ def set_visit(ws: Workspace, agency_id: str, **values: Any) -> None:
             value = [{"name": r.name, "title": r.title} if hasattr(r, "name") else dict(r) for r in value]
         if key == "team":
             value = list(value)
-        if key == "opinion" and value not in ("agree", "reserve"):
+        if key == "opinion" and value not in OPINIONS:
             raise ServiceError("Ý kiến của đơn vị phải là «thống nhất» hoặc «bảo lưu».")
         changes.append(Change(visit_field(agency_id, key), value))
     ws.write(changes)
@@ -207,7 +243,7 @@ def readiness_problems(ws: Workspace, agency_id: str) -> list[str]:
         codes = card.unscored_criteria  # the list names what the number counts: criteria
         problems.append(f"Còn {len(codes)} tiêu chí chưa chấm ({listed(codes)}).")
     scored = {f"crit/{c}/appraised" for c in card.conflicts} | {f"fact/{c}" for c in card.conflicts}
-    others = sorted({fs.field.split("/", 2)[-1] for fs in detail.conflicts} - scored)
+    others = sorted({parse_field(fs.field).within for fs in detail.conflicts} - scored)
     if card.conflicts or others:  # notes and visit details too (docs/rules.md §7)
         problems.append(f"Còn xung đột chưa giải quyết ({listed([*card.conflicts, *others])}).")
     if card.errors:
@@ -279,7 +315,7 @@ def _applied_lockable(ws: Workspace, agency_id: str) -> set[str]:
     held = {e.id for e in ws.state(agency_id).held}
     return {
         line.edit.id
-        for line in ws.history(f"agency/{agency_id}/")
+        for line in ws.history(agency_prefix(agency_id))
         if is_lockable(line.edit.field) and line.edit.id not in held
     }
 

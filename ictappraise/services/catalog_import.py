@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ictappraise.domain.catalog import Catalog
-from ictappraise.domain.fields import catalog_field
+from ictappraise.domain.fields import catalog_field, parse_field
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.text_safety import forbidden_problem
 from ictappraise.io import excel_catalog
@@ -53,9 +53,8 @@ def catalog_blockers(ws: Workspace, category: int) -> list[Agency]:
     for agency in ws.agencies():
         if agency.category != category:
             continue
-        prefix = f"agency/{agency.id}/crit/"
         for name, state in ws.state(agency.id).fields.items():
-            if name.startswith(prefix) and name.rsplit("/", 1)[-1] in ("self", "appraised"):
+            if parse_field(name).part in ("self", "appraised"):
                 if state.conflict or state.value is not None:
                     found.append(agency)
                     break

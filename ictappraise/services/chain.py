@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ictappraise.domain.fields import CODE_MAP_FIELD, LINK_FIELD, parse_field, previous_field
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.trends import (
     ArchivedRound,
@@ -26,13 +27,7 @@ from ictappraise.domain.trends import (
 from ictappraise.services.model import STATUS_SIGNED
 from ictappraise.services.workspace import ServiceError, Workspace
 
-PREVIOUS_PREFIX = "round/previous/"
-LINK_FIELD = "round/link"
-CODE_MAP_FIELD = "round/code_map"
-
-
-def previous_field(year: int) -> str:
-    return f"{PREVIOUS_PREFIX}{year}"
+__all__ = ["CODE_MAP_FIELD", "LINK_FIELD", "previous_field"]  # the chain's fields (domain.fields)
 
 
 def snapshot(ws: Workspace) -> ArchivedRound:
@@ -63,7 +58,7 @@ def archives(ws: Workspace) -> list[ArchivedRound]:
     def build(state: Any) -> list[ArchivedRound]:
         found = []
         for name, fs in state.fields.items():
-            if name.startswith(PREVIOUS_PREFIX) and fs.heads:
+            if parse_field(name).is_round("previous") and fs.heads:
                 archived = read_snapshot(fs.value)
                 if archived is not None:
                     found.append(archived)

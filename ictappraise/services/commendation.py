@@ -14,23 +14,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ictappraise.domain.fields import COMMENDATION_RULES_FIELD, TOP_N_RANGE, commend_field, individuals_field
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.rating import Band
 from ictappraise.services import chain
-from ictappraise.services.field_rules_chain import TOP_N_RANGE, commendation_problem, individuals_problem
+from ictappraise.services.field_rules_chain import commendation_problem, individuals_problem
 from ictappraise.services.model import AgencyResult
 from ictappraise.services.workspace import Change, ServiceError, Workspace
 
-RULES_FIELD = "round/commendation_rules"
+RULES_FIELD = COMMENDATION_RULES_FIELD
 DEFAULT_TOP_N = 3
-
-
-def commend_field(agency_id: str) -> str:
-    return f"round/commend/{agency_id}"
-
-
-def individuals_field(agency_id: str) -> str:
-    return f"agency/{agency_id}/visit/individuals"
 
 
 @dataclass(frozen=True)

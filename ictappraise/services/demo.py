@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from ictappraise.domain.catalog import Catalog, Criterion
+from ictappraise.domain.fields import crit_field
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.scorecard import Appraisal
 from ictappraise.domain.scoring_rules import CountCapped, Levels, Tiered
@@ -199,11 +200,11 @@ def _self_assessment(
     )
     ws.actor, ws.clock = actor, _clock(max(sent, DEADLINE) + timedelta(days=1), 8, 0)
     changes = [
-        Change(f"agency/{aid}/crit/{code}/self", format_points(chosen[code][i][1], comma=False))
+        Change(crit_field(aid, code, "self"), format_points(chosen[code][i][1], comma=False))
         for code, i in picks.items()
     ]
     changes += [
-        Change(f"agency/{aid}/crit/{leaf.code}/self_evidence", f"Kèm theo: {leaf.evidence}")
+        Change(crit_field(aid, leaf.code, "self_evidence"), f"Kèm theo: {leaf.evidence}")
         for leaf in catalog.leaves()
         if leaf.evidence
     ]
@@ -268,7 +269,7 @@ def _visit(
                 if leaf.code == failed
                 else demo_text.fitting_note(leaf, rng.choice(demo_text.NOTES))
             )
-            changes.append(Change(f"agency/{aid}/crit/{leaf.code}/note", note))
+            changes.append(Change(crit_field(aid, leaf.code, "note"), note))
     ws.write(changes)
     _visit_details(ws, actors, aid, plan, day, hour, minute, rng)
     if plan.stage in ("ready", "signed"):

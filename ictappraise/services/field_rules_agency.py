@@ -7,22 +7,27 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ictappraise.domain.catalog import Criterion
+from ictappraise.domain.fields import (
+    AGENCY_KEYS,
+    CRIT_PARTS,
+    CRIT_TEXT_PARTS,
+    FACT_DATES,
+    MONTH_SEGMENTS,
+    OPINIONS,
+    PORTAL_MIN,
+    STATUS_KEYS,
+    VISIT_KEYS,
+)
 from ictappraise.domain.numbers import CENT, format_points, parse_decimal
 from ictappraise.domain.rating import CATEGORIES
 from ictappraise.domain.scorecard import Appraisal, score_row
 from ictappraise.services.field_rules_chain import visit_chain_problem
 from ictappraise.services.field_shapes import (
     APPRAISAL_SHAPES,
-    CRIT_PARTS,
     DIGEST,
-    FACT_DATES,
-    MONTH_SEGMENTS,
-    OPINIONS,
-    STATUS_KEYS,
     STATUS_STATES,
     TIME_OF_DAY,
     UNKNOWN,
-    VISIT_KEYS,
     boolean_problem,
     is_whole,
     iso_date_problem,
@@ -53,6 +58,8 @@ def agency_problem(context: FieldContext | None, agency_id: str, rest: list[str]
 
 
 def _agency_own(key: str, value: Any) -> str | None:
+    if key not in (*AGENCY_KEYS, "status"):
+        return UNKNOWN
     if key in ("name", "code"):
         return text_problem(value, required=True)
     if key == "category":
@@ -92,7 +99,7 @@ def _crit(context: FieldContext | None, agency_id: str, rest: list[str], value: 
         part = "attachment"
     else:
         return UNKNOWN
-    if part in ("self_evidence", "note"):
+    if part in CRIT_TEXT_PARTS:
         return None if value is None else text_problem(value)
     if part == "self_by_team":
         return None if value is None else boolean_problem(value)
@@ -211,7 +218,7 @@ def _fact(rest: list[str], value: Any) -> str | None:
     if rest == ["report_attached"]:
         return None if value is None else boolean_problem(value)
     if len(rest) == 2 and rest[0] == "portal" and rest[1] in MONTH_SEGMENTS:
-        return None if value is None else whole_problem(value, 0, None)
+        return None if value is None else whole_problem(value, PORTAL_MIN, None)
     return UNKNOWN
 
 

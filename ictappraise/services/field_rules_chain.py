@@ -11,16 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ictappraise.domain.fields import FOLLOWUP_STATES, TOP_N_RANGE
 from ictappraise.domain.trends import code_map_problem, link_problem, snapshot_problem
 from ictappraise.services.field_shapes import UNKNOWN, shown, text_problem, whole_problem
-
-ROUND_CHAIN_KEYS = frozenset({"previous", "link", "code_map", "commendation_rules", "commend"})
-FOLLOWUP_STATES = {
-    "done": "Đã khắc phục",
-    "in_progress": "Đang khắc phục",
-    "not_done": "Chưa khắc phục",
-}
-TOP_N_RANGE = (1, 25)
 
 
 def round_chain_problem(rest: list[str], value: Any) -> str | None:

@@ -6,19 +6,23 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ictappraise.domain.catalog import catalog_from_dict
-from ictappraise.domain.numbers import format_points
-from ictappraise.domain.rating import CategoryRules
-from ictappraise.domain.roles import ROLE_LABELS
-from ictappraise.services.field_rules_chain import ROUND_CHAIN_KEYS, round_chain_problem
-from ictappraise.services.field_shapes import (
+from ictappraise.domain.fields import (
     CATEGORY_SEGMENTS,
-    DIGEST,
+    MEMBER_KEYS,
+    ROUND_CHAIN_KEYS,
     ROUND_DATES,
     ROUND_KEYS,
     ROUND_OPTIONAL_TEXT,
     ROUND_REQUIRED_TEXT,
     ROUND_WHOLE,
     RULES_KEYS,
+)
+from ictappraise.domain.numbers import format_points
+from ictappraise.domain.rating import CategoryRules
+from ictappraise.domain.roles import ROLE_LABELS
+from ictappraise.services.field_rules_chain import round_chain_problem
+from ictappraise.services.field_shapes import (
+    DIGEST,
     UNKNOWN,
     boolean_problem,
     iso_date_problem,
@@ -93,6 +97,8 @@ def catalog_problem(context: FieldContext | None, segment: str, value: Any) -> s
 
 
 def member_problem(key: str, value: Any) -> str | None:
+    if key not in MEMBER_KEYS:
+        return UNKNOWN
     if key == "name":
         return text_problem(value, required=True)
     if key == "title":

@@ -1,4 +1,4 @@
-"""Field shapes and value checks shared by the field_values rule families (pure moves from field_values)."""
+"""Value checks shared by the field_values rule families; the shapes are declared in domain.fields."""
 
 from __future__ import annotations
 
@@ -8,31 +8,10 @@ from datetime import date
 from typing import Any
 
 from ictappraise.domain.editlog import STATE_DRAFT, STATE_READY, STATE_REOPENED, STATE_SIGNED
-from ictappraise.domain.rating import CATEGORIES
-from ictappraise.domain.scorecard import MONTHS
 
-# Round settings by the kind of value they hold.
-ROUND_REQUIRED_TEXT = ("key", "name", "place")
-ROUND_OPTIONAL_TEXT = ("province", "issuer", "issuing_unit", "minutes_number_suffix")
-ROUND_DATES = ("report_deadline", "visit_start", "visit_end")
-ROUND_WHOLE = {
-    "portal_quota": (0, 1000),  # as services.round_admin.set_round_settings
-    "minutes_copies": (1, 20),
-    "year": (2000, 2100),  # as services.new_round.validate
-}
-ROUND_KEYS = (*ROUND_REQUIRED_TEXT, *ROUND_OPTIONAL_TEXT, *ROUND_DATES, *ROUND_WHOLE, "legal_basis")
-# The visit details of services.appraisal.VISIT_KEYS (a test keeps the two equal).
-VISIT_TEXT = ("place", "strengths", "weaknesses", "recommendations", "opinion_text", "minutes_number")
-VISIT_KEYS = ("date", "start", "end", "team", "representatives", "opinion", *VISIT_TEXT)
-OPINIONS = ("agree", "reserve")
+# The shapes themselves are declared once, per field kind, in domain.fields.
 STATUS_STATES = (STATE_DRAFT, STATE_READY, STATE_SIGNED, STATE_REOPENED)
-STATUS_KEYS = frozenset({"state", "covers", "fingerprint", "revision"})
-CRIT_PARTS = ("appraised", "self", "self_evidence", "note", "self_by_team")
-FACT_DATES = ("report_sent", "report_received")
-RULES_KEYS = frozenset({"maximum", "tot", "kha", "trung_binh"})
 APPRAISAL_SHAPES = ({"input"}, {"override"})
-CATEGORY_SEGMENTS = frozenset(str(c) for c in CATEGORIES)
-MONTH_SEGMENTS = frozenset(str(m) for m in range(1, MONTHS + 1))
 DIGEST = re.compile(r"[0-9a-f]{64}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 TIME_OF_DAY = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")

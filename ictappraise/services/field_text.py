@@ -1,6 +1,6 @@
 """Edit fields and their values in Vietnamese: one vocabulary for the history and the conflict lists.
 
-Labels name a field after ``agency/<id>/``; values are shown as the appraiser entered them
+Labels name a field of an agency (a ``FieldRef`` of domain.fields); values are shown as the appraiser entered them
 ("Có", "45/50 → 18 điểm", "Chuyên trách"), dates as dd/mm/yyyy, member ids as names.
 """
 
@@ -13,13 +13,20 @@ from typing import TYPE_CHECKING, Any
 
 from ictappraise.domain.catalog import Criterion
 from ictappraise.domain.editlog import STATE_READY, STATE_REOPENED, STATE_SIGNED
-from ictappraise.domain.fields import member_field
+from ictappraise.domain.fields import (
+    CATALOG_HEAD,
+    FOLLOWUP_STATES,
+    FOUNDING_FIELD,
+    ROUND,
+    FieldRef,
+    member_field,
+    parse_field,
+)
 from ictappraise.domain.limits import format_size
 from ictappraise.domain.numbers import format_points, parse_decimal
 from ictappraise.domain.roles import ROLE_LABELS
 from ictappraise.domain.scorecard import Appraisal, score_row
 from ictappraise.domain.scoring_rules import TIMELINESS_CHOICES, CountCapped, Levels, Tiered
-from ictappraise.services.field_rules_chain import FOLLOWUP_STATES
 
 if TYPE_CHECKING:
     from ictappraise.services.workspace import Workspace
@@ -97,10 +104,10 @@ EMPTY = "(trống)"
 NOT_SCORED = "chưa chấm"
 
 
-def agency_field_label(rest: str) -> tuple[str, str | None, str]:
-    """(kind: crit|fact|visit|agency, criterion code or None, label) of a field after agency/<id>/."""
-    parts = rest.split("/")
-    head = parts[0]
+def agency_field_label(ref: FieldRef) -> tuple[str, str | None, str]:
+    """(kind: crit|fact|visit|agency, criterion code or None, label) of an agency field."""
+    parts = ref.rest or ("",)
+    head, rest = parts[0], ref.within
     if head == "crit" and len(parts) >= 3:
         return "crit", parts[1], CRIT_LABELS.get(parts[2], parts[2])
     if head == "fact" and len(parts) == 3 and parts[1] == "portal":
@@ -136,29 +143,30 @@ def round_field_label(key: str) -> str:
 
 def field_title(field_name: str) -> str:
     """Any field in words without looking anything up ("Tiêu chí IV.3 — Điểm tự đánh giá")."""
-    parts = field_name.split("/")
-    if parts[:2] == ["round", "rules"] and len(parts) == 3:
-        return f"Ngưỡng xếp loại Phụ lục {parts[2]}"
-    if parts[:2] == ["round", "previous"] and len(parts) == 3:
-        return f"Kết quả lưu trữ của đợt đánh giá năm {parts[2]}"
-    if parts[:2] == ["round", "commend"] and len(parts) == 3:
-        return "Đề xuất khen thưởng của Tổ trưởng"
-    if parts[0] == "round" and len(parts) == 2:
-        return round_field_label(parts[1])
-    if parts[0] == "catalog" and len(parts) == 2:
-        return f"Bộ tiêu chí Phụ lục {parts[1]}"
-    if parts[0] == "member" and len(parts) == 3:
-        return f"Thành viên Tổ thẩm định — {MEMBER_LABELS.get(parts[2], parts[2])}"
-    if field_name == "round/founding":
+    ref = parse_field(field_name)
+    rest, size = ref.rest, len(ref.rest)
+    if size == 2 and ref.head in ("rules", "previous", "commend") and ref.family == ROUND:
+        return {
+            "rules": f"Ngưỡng xếp loại Phụ lục {rest[1]}",
+            "previous": f"Kết quả lưu trữ của đợt đánh giá năm {rest[1]}",
+            "commend": "Đề xuất khen thưởng của Tổ trưởng",
+        }[ref.head]
+    if ref.family == ROUND and size == 1 and field_name != FOUNDING_FIELD:
+        return round_field_label(ref.head)
+    if ref.family == CATALOG_HEAD and size == 1:
+        return f"Bộ tiêu chí Phụ lục {ref.head}"
+    if ref.member_id is not None and size == 1:
+        return f"Thành viên Tổ thẩm định — {MEMBER_LABELS.get(ref.head, ref.head)}"
+    if field_name == FOUNDING_FIELD:
         return "Lập đợt đánh giá (khóa của Tổ trưởng)"
-    if parts[:2] == ["round", "adoption"]:
+    if ref.is_round("adoption"):
         return "Tổ trưởng xác nhận các sửa đổi chưa ký"
-    if parts[0] == "member" and len(parts) == 4 and parts[2] in ("key", "announce"):
-        fingerprint = " ".join(parts[3][i : i + 4] for i in range(0, len(parts[3]), 4))
-        what = "Khóa" if parts[2] == "key" else "Thông báo khóa"
+    if ref.member_id is not None and size == 2 and ref.head in ("key", "announce"):
+        fingerprint = " ".join(rest[1][i : i + 4] for i in range(0, len(rest[1]), 4))
+        what = "Khóa" if ref.head == "key" else "Thông báo khóa"
         return f"Thành viên Tổ thẩm định — {what} (vân tay {fingerprint})"
-    if parts[0] == "agency" and len(parts) > 2:
-        kind, code, label = agency_field_label("/".join(parts[2:]))
+    if ref.agency_id is not None:
+        kind, code, label = agency_field_label(ref)
         if kind == "crit":
             return f"Tiêu chí {code} — {label}"
         if kind == "visit":
@@ -179,10 +187,10 @@ def member_names(ws: Workspace, ids: Sequence[str]) -> list[str]:
 
 def round_value_text(ws: Workspace, field_name: str, value: Any) -> str:
     """A value of a round, catalog or member field in words (thresholds, catalogs, roles, dates…)."""
-    parts = field_name.split("/")
+    ref = parse_field(field_name)
     if value is None:
         return EMPTY
-    if parts[:2] == ["round", "rules"] and isinstance(value, Mapping):
+    if ref.is_round("rules") and isinstance(value, Mapping):
         try:
             return (
                 f"Tốt từ {points_text(value['tot'])}, Khá từ {points_text(value['kha'])}, Trung bình từ "
@@ -190,25 +198,25 @@ def round_value_text(ws: Workspace, field_name: str, value: Any) -> str:
             )
         except KeyError:
             return plain_text(value)
-    if parts[0] == "catalog" and isinstance(value, Mapping):
+    if ref.family == CATALOG_HEAD and isinstance(value, Mapping):
         groups = value.get("groups")
         listed = groups if isinstance(groups, list) else []
         count = sum(len(g.get("criteria") or ()) for g in listed if isinstance(g, Mapping))
         version = f", phiên bản {value['version']}" if value.get("version") else ""
         return f"«{value.get('title', '')}»{version}, {count} tiêu chí"
-    if parts[0] == "member" and len(parts) == 3:
-        if parts[2] == "role":
+    if ref.member_id is not None and len(ref.rest) == 1:
+        if ref.head == "role":
             return ROLE_LABELS.get(str(value), str(value))
-        if parts[2] == "signature":
+        if ref.head == "signature":
             return "Có ảnh chữ ký"
-    if parts[0] == "round" and len(parts) == 2 and parts[1] == "legal_basis" and isinstance(value, list):
+    if ref.family == ROUND and ref.rest == ("legal_basis",) and isinstance(value, list):
         return "; ".join(str(line) for line in value) or EMPTY
     return plain_text(value)
 
 
-def agency_value_text(ws: Workspace, rest: str, value: Any, criterion: Criterion | None = None) -> str:
-    """A value of the field after agency/<id>/ in words; ``criterion`` scores an appraised entry."""
-    parts = rest.split("/")
+def agency_value_text(ws: Workspace, ref: FieldRef, value: Any, criterion: Criterion | None = None) -> str:
+    """A value of an agency field in words; ``criterion`` scores an appraised entry."""
+    parts = ref.rest or ("",)
     head = parts[0]
     if head == "crit" and len(parts) >= 3:
         part = parts[2]

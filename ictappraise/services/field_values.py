@@ -19,9 +19,10 @@ arriving in the packages being merged, so an edit made against the catalog its a
 value)``) only what needs no round is checked: that is what reading uses to notice a value
 stored by an older build.
 
-The rules live per field family in services.field_rules_round (round, catalogs, team) and
-services.field_rules_agency (criteria, facts, visit, status), the shared shapes in
-services.field_shapes. No Qt, no SQLAlchemy at import; nothing from the other services at
+The shapes and bounds are declared once, per field kind, in domain.fields; the rules that
+read them live per field family in services.field_rules_round (round, catalogs, team),
+services.field_rules_agency (criteria, facts, visit, status) and services.field_rules_chain,
+the shared value checks in services.field_shapes. No Qt, no SQLAlchemy at import; nothing from the other services at
 import besides those (reading.py, which the Workspace imports, uses this module).
 """
 
@@ -36,6 +37,21 @@ from typing import TYPE_CHECKING, Any
 
 from ictappraise.domain.catalog import Catalog, catalog_from_dict
 from ictappraise.domain.editlog import Edit
+from ictappraise.domain.fields import (
+    CATALOG_HEAD,
+    FACT_DATES,
+    ROUND,
+    ROUND_DATES,
+    ROUND_KEYS,
+    ROUND_WHOLE,
+    RULES_KEYS,
+    VISIT_KEYS,
+    agency_field,
+    family_prefix,
+    is_reference,
+    parse_field,
+    round_prefix,
+)
 from ictappraise.domain.rating import CATEGORIES, RULES_2022, CategoryRules
 from ictappraise.domain.text_safety import forbidden_problem
 from ictappraise.services.field_rules_agency import agency_problem
@@ -45,23 +61,13 @@ from ictappraise.services.field_rules_round import (
     member_problem,
     round_problem,
 )
-from ictappraise.services.field_shapes import (
-    CATEGORY_SEGMENTS,
-    FACT_DATES,
-    ROUND_DATES,
-    ROUND_KEYS,
-    ROUND_WHOLE,
-    RULES_KEYS,
-    UNKNOWN,
-    VISIT_KEYS,
-    is_whole,
-)
+from ictappraise.services.field_shapes import UNKNOWN, is_whole
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 __all__ = [
-    # the field shapes other modules and tests read from here (defined in services.field_shapes)
+    # the field shapes other modules and tests read from here (declared in domain.fields)
     "FACT_DATES",
     "ROUND_DATES",
     "ROUND_KEYS",
@@ -101,18 +107,19 @@ class FieldContext:
         rules: dict[int, dict[str, CategoryRules]] = defaultdict(dict)
         categories: dict[str, set[int]] = defaultdict(set)
         for name, value in values:
-            parts = name.split("/")
-            if len(parts) == 2 and parts[0] == "catalog" and parts[1] in CATEGORY_SEGMENTS:
-                found = _catalog(int(parts[1]), value)
+            ref = parse_field(name)
+            category = ref.category if ref.category in CATEGORIES else None
+            if category is not None and ref.family == CATALOG_HEAD:
+                found = _catalog(category, value)
                 if found is not None:
                     catalogs[found.category].setdefault(found.checksum(), found)
-            elif len(parts) == 3 and parts[:2] == ["round", "rules"] and parts[2] in CATEGORY_SEGMENTS:
-                table = _rules(int(parts[2]), value)
+            elif category is not None:  # round/rules/<category>
+                table = _rules(category, value)
                 if table is not None:
                     rules[table.category].setdefault(json.dumps(table.to_dict(), sort_keys=True), table)
-            elif len(parts) == 3 and parts[0] == "agency" and parts[2] == "category":
+            elif ref.agency_id is not None and ref.rest == ("category",):
                 if is_whole(value) and value in CATEGORIES:
-                    categories[parts[1]].add(value)
+                    categories[ref.agency_id].add(value)
         return cls(
             {c: tuple(found.values()) for c, found in catalogs.items()},
             {c: tuple(found.values()) for c, found in rules.items()},
@@ -152,11 +159,11 @@ def context_of(ws: Any, agency_ids: Iterable[str | None] = ()) -> FieldContext:
     values = [
         (name, head.value)
         for name, fs in round_state.fields.items()
-        if name.startswith(("catalog/", "round/rules/"))
+        if name.startswith((family_prefix(CATALOG_HEAD), round_prefix("rules")))
         for head in fs.heads
     ]
     for agency_id in {a for a in agency_ids if a}:
-        name = f"agency/{agency_id}/category"
+        name = agency_field(agency_id, "category")
         found = ws.state(agency_id).fields.get(name)
         values += [(name, head.value) for head in (found.heads if found else ())]
     return FieldContext.from_values(values)
@@ -172,17 +179,8 @@ def merge_context(session: Session, incoming: Iterable[Edit]) -> FieldContext:
             values.append((name, json.loads(text)))
         except ValueError:
             continue  # a damaged row is the store's business, not a reference
-    values += [(e.field, e.value) for e in incoming if _is_reference(e.field)]
+    values += [(e.field, e.value) for e in incoming if is_reference(e.field)]
     return FieldContext.from_values(values)
-
-
-def _is_reference(name: str) -> bool:
-    parts = name.split("/")
-    return (
-        parts[0] == "catalog"
-        or parts[:2] == ["round", "rules"]
-        or (len(parts) == 3 and parts[0] == "agency" and parts[2] == "category")
-    )
 
 
 # -- the check ---------------------------------------------------------------------------------
@@ -226,23 +224,23 @@ def field_title(field_name: str) -> str:
 
 
 def _agency_id(field_name: str) -> str | None:
-    parts = field_name.split("/")
-    return parts[1] if parts[0] == "agency" and len(parts) > 2 else None
+    return parse_field(field_name).agency_id
 
 
 def _problem(context: FieldContext | None, name: str, value: Any) -> str | None:
-    parts = name.split("/")
+    ref = parse_field(name)
+    rest = list(ref.rest)
     try:
-        if parts[0] == "round":
-            return round_problem(context, parts[1:], value)
-        if parts[0] == "catalog" and len(parts) == 2:
-            return catalog_problem(context, parts[1], value)
-        if parts[0] == "member" and len(parts) == 3:
-            return member_problem(parts[2], value)
-        if parts[0] == "member" and len(parts) == 4:
-            return member_key_problem(parts[2], value)
-        if parts[0] == "agency" and len(parts) >= 3:
-            return agency_problem(context, parts[1], parts[2:], value)
+        if ref.family == ROUND:
+            return round_problem(context, rest, value)
+        if ref.family == CATALOG_HEAD and len(rest) == 1:
+            return catalog_problem(context, rest[0], value)
+        if ref.member_id is not None and len(rest) == 1:
+            return member_problem(rest[0], value)
+        if ref.member_id is not None and len(rest) == 2:
+            return member_key_problem(rest[0], value)
+        if ref.agency_id is not None:
+            return agency_problem(context, ref.agency_id, rest, value)
     except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError, RecursionError) as error:
         return f"giá trị không đọc được ({str(error).rstrip('.') or type(error).__name__})"
     return UNKNOWN

@@ -15,8 +15,8 @@ import unicodedata
 from datetime import date
 from typing import Any
 
+from ictappraise.domain.fields import VISIT_KEYS
 from ictappraise.domain.numbers import format_points
-from ictappraise.services import appraisal
 from ictappraise.services.model import AgencyDetail
 
 MISMATCH_MARK = "KHÔNG KHỚP VỚI BẢN ĐÃ KÝ"
@@ -70,7 +70,7 @@ def canonical_data(detail: AgencyDetail) -> dict[str, Any]:
                 "portal_quota": facts.portal_quota,
             },
             "visit": {
-                **{key: getattr(visit, key) for key in appraisal.VISIT_KEYS if key != "representatives"},
+                **{key: getattr(visit, key) for key in VISIT_KEYS if key != "representatives"},
                 "representatives": [[r.name, r.title] for r in visit.representatives],
                 **dropped,
             },

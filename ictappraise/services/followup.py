@@ -11,18 +11,15 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TypedDict
 
+from ictappraise.domain.fields import FOLLOWUP_STATES, followup_field
 from ictappraise.domain.trends import recommendation_items, trend_text
 from ictappraise.services import chain
-from ictappraise.services.field_rules_chain import FOLLOWUP_STATES, followup_problem
+from ictappraise.services.field_rules_chain import followup_problem
 from ictappraise.services.workspace import Change, ServiceError, Workspace
 
 #: Printed and counted in this order.
 STATES = tuple(FOLLOWUP_STATES)
 SECTION_TITLE = "Kết quả khắc phục kiến nghị năm trước"
-
-
-def followup_field(agency_id: str, number: int) -> str:
-    return f"agency/{agency_id}/visit/followup/{number}"
 
 
 @dataclass(frozen=True)

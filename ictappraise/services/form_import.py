@@ -9,7 +9,6 @@ from pathlib import Path
 
 from ictappraise.domain import dates
 from ictappraise.domain.catalog import Catalog, Criterion
-from ictappraise.domain.fields import crit_field, fact_field
 from ictappraise.domain.numbers import format_points, quantize_points
 from ictappraise.domain.scorecard import Appraisal
 from ictappraise.io import excel_form
@@ -18,7 +17,7 @@ from ictappraise.io.excel_errors import ExcelError
 from ictappraise.io.excel_read import FormData, FormRow, read_form
 from ictappraise.io.excel_table import Table
 from ictappraise.io.excel_workbook import open_workbook
-from ictappraise.services.appraisal import appraisal_change, self_score_change
+from ictappraise.services.appraisal import appraisal_change, report_changes, self_score_change, text_change
 from ictappraise.services.model import Agency, AgencyDetail
 from ictappraise.services.workspace import Change, ServiceError, Workspace
 from ictappraise.store import backup
@@ -328,8 +327,14 @@ def _plan_leaf(
     current = entry.note if appraised else entry.self_evidence
     if text and text != current:
         what = "Ghi chú" if appraised else "Tài liệu kiểm chứng"
-        item.changes.append(Change(crit_field(detail.agency.id, criterion.code, text_key), text, reason))
-        item.lines.append(PlanLine(criterion.code, what, _short(current), _short(text)))
+        try:  # the setter the screen uses: the preview shows what will be stored
+            change = text_change(ws, detail.agency.id, criterion.code, text_key, text, reason)
+        except ServiceError as error:
+            item.errors.append(f"{where}: {error}")
+            return
+        if change.value != current:
+            item.changes.append(change)
+            item.lines.append(PlanLine(criterion.code, what, _short(current), _short(change.value)))
 
 
 def _as_stored(points: Decimal) -> Decimal | None:
@@ -386,7 +391,7 @@ def _check_parents(
 def _plan_sent(ws: Workspace, item: FilePlan, agency_id: str, sent: date) -> None:
     current = ws.detail(agency_id).facts.report_sent
     if current != sent:
-        item.changes.append(Change(fact_field(agency_id, "report_sent"), sent.isoformat(), None))
+        item.changes.extend(report_changes(ws, agency_id, sent=sent))
         item.lines.append(PlanLine("", "Ngày gửi báo cáo", _day(current), _day(sent)))
 
 

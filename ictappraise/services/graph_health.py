@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ictappraise.domain.editlog import agency_of
+from ictappraise.domain.fields import agency_of
 from ictappraise.services.errors import ServiceError
 from ictappraise.services.field_text import field_title
 from ictappraise.services.workspace import Workspace

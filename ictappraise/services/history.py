@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from ictappraise.domain.catalog import Catalog
+from ictappraise.domain.fields import FieldRef, agency_prefix, parse_field
 from ictappraise.services.appraisal import criterion_of
 from ictappraise.services.field_text import agency_field_label, agency_value_text, member_names, time_text
 from ictappraise.services.field_text import describe_appraisal as describe_appraisal
@@ -40,12 +41,12 @@ def describe_history(ws: Workspace, agency_id: str, code: str | None = None) -> 
     agency = ws.agency(agency_id)
     catalog = ws.catalogs().get(agency.category)
     if code is None:
-        lines = ws.history(f"agency/{agency_id}/")
+        lines = ws.history(agency_prefix(agency_id))
         single = None
     else:
         criterion = criterion_of(ws, agency_id, code)
         codes = [criterion.code, *(sub.code for sub in criterion.sub_items)]
-        lines = [line for c in codes for line in ws.history(f"agency/{agency_id}/crit/{c}/")]
+        lines = [line for c in codes for line in ws.history(agency_prefix(agency_id, "crit", c))]
         single = code
     return [_row(ws, line, agency_id, catalog, single) for line in _ordered(lines)]
 
@@ -69,7 +70,7 @@ def _row(
     ws: Workspace, line: HistoryLine, agency_id: str, catalog: Catalog | None, single: str | None
 ) -> HistoryRow:
     edit = line.edit
-    rest = edit.field[len(f"agency/{agency_id}/") :]
+    rest = parse_field(edit.field)
     moment = _moment(edit.created_at)
     what, render = _label(ws, rest, catalog, single)
     old = " | ".join(render(value) for value in line.old_values)
@@ -100,8 +101,8 @@ def _moment(text: str) -> datetime | None:
         return None
 
 
-def _label(ws: Workspace, rest: str, catalog: Catalog | None, single: str | None) -> tuple[str, Any]:
-    """The Vietnamese label of a field (after agency/<id>/) and how to show its values."""
+def _label(ws: Workspace, rest: FieldRef, catalog: Catalog | None, single: str | None) -> tuple[str, Any]:
+    """The Vietnamese label of an agency field and how to show its values."""
     kind, code, label = agency_field_label(rest)
     criterion = None
     if kind == "crit":

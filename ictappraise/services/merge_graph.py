@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ictappraise.domain.authority import RATING_INPUTS, rating_category
-from ictappraise.domain.editlog import STATE_SIGNED, Edit, agency_of, in_loops, is_lockable, status_field
+from ictappraise.domain.editlog import STATE_SIGNED, Edit, in_loops
+from ictappraise.domain.fields import agency_of, is_lockable, status_field
 from ictappraise.io.exchange import Package
 from ictappraise.services.errors import ServiceError
 from ictappraise.store import repository

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ictappraise.domain import authority
 from ictappraise.domain.editlog import Edit, LogState, canonical
-from ictappraise.domain.roster import FOUNDING_FIELD
+from ictappraise.domain.fields import FOUNDING_FIELD
 from ictappraise.io import exchange
 from ictappraise.io.exchange import Package, PackageError
 from ictappraise.services import conflicts as conflict_text

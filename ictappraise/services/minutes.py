@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ictappraise.domain.catalog import Catalog, Criterion
+from ictappraise.domain.fields import parse_field
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.roles import ROLE_LABELS, ROLE_LEAD, ROLE_SECRETARY
 from ictappraise.domain.scorecard import Scorecard
@@ -92,7 +93,7 @@ def minutes_doc(ws: Workspace, agency_id: str) -> MinutesDoc:
     name = detail.agency.name
     if detail.conflicts or detail.scorecard.conflicts:
         fields = sorted(
-            {fs.field.split("/", 2)[-1] for fs in detail.conflicts} | set(detail.scorecard.conflicts)
+            {parse_field(fs.field).within for fs in detail.conflicts} | set(detail.scorecard.conflicts)
         )
         raise ServiceError(
             f"Không lập được biên bản của {name}: còn xung đột chưa giải quyết ({appraisal.listed(fields)}). "

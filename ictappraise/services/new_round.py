@@ -17,9 +17,12 @@ from typing import Any
 
 from ictappraise.domain.editlog import Edit
 from ictappraise.domain.fields import (
+    CATALOG_HEAD,
+    ROUND_WHOLE,
     agency_field,
     catalog_field,
     member_field,
+    parse_field,
     round_field,
     rules_field,
     visit_field,
@@ -92,7 +95,8 @@ def for_year(ws: Workspace, new: int) -> NewRound:
 
 def validate(ws: Workspace, plan: NewRound) -> None:
     """Refuse a plan that cannot make a usable round (Vietnamese ServiceError)."""
-    if not 2000 <= plan.year <= 2100:
+    low, high = ROUND_WHOLE["year"]
+    if not low <= plan.year <= high:
         raise ServiceError(f"Năm đánh giá {plan.year} không hợp lệ.")
     if ws.round_info().year and plan.year <= ws.round_info().year:
         raise ServiceError(
@@ -123,7 +127,10 @@ def start_new_round(ws: Workspace, target: str | os.PathLike[str], plan: NewRoun
     values, signatures = _values(ws, plan)
     created = now_iso()
     images = _signature_bytes(ws, signatures)
-    for field in [f for f, v in values.items() if f.endswith("/signature") and v not in images]:
+    refs = {name: parse_field(name) for name in values}
+    for field in [
+        f for f, v in values.items() if refs[f].member_id and refs[f].head == "signature" and v not in images
+    ]:
         del values[field]  # the image is not in this file: the new round starts without it
     edits = [
         Edit(stable_id(plan.key, "seed", field), field, value, SYSTEM_AUTHOR, SEED_DEVICE, created)
@@ -146,9 +153,9 @@ def start_new_round(ws: Workspace, target: str | os.PathLike[str], plan: NewRoun
     db.close()
     return NewRoundResult(
         path=path.resolve(),
-        agencies=sum(1 for f in values if f.startswith("agency/") and f.endswith("/code")),
-        members=sum(1 for f in values if f.startswith("member/") and f.endswith("/name")),
-        catalogs=sum(1 for f in values if f.startswith("catalog/")),
+        agencies=sum(1 for f in values if refs[f].agency_id and refs[f].rest == ("code",)),
+        members=sum(1 for f in values if refs[f].member_id and refs[f].rest == ("name",)),
+        catalogs=sum(1 for f in values if refs[f].family == CATALOG_HEAD),
         edits=len(edits),
     )
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ictappraise.domain.editlog import Edit
+from ictappraise.domain.fields import parse_field
 from ictappraise.io import exchange
 from ictappraise.io.exchange import Continues, Origin
 from ictappraise.services.graph_health import refuse_if_damaged
@@ -112,9 +113,9 @@ def _previous_export(session: Session, chain_key: str, start: int) -> Continues:
 def _attachment_digests(edits: Iterable[Edit]) -> set[str]:
     found = set()
     for edit in edits:
-        parts = edit.field.split("/")
-        if len(parts) == 6 and parts[4] == "attachment" and edit.value:
-            found.add(parts[5])
+        digest = parse_field(edit.field).digest
+        if digest is not None and edit.value:
+            found.add(digest)
     return found
 
 

@@ -18,10 +18,13 @@ from ictappraise.domain.catalog import Catalog, catalog_from_dict
 from ictappraise.domain.editlog import STATE_READY, STATE_SIGNED, FieldState, LogState
 from ictappraise.domain.fields import (
     agency_field,
+    agency_prefix,
     catalog_field,
     crit_field,
     dropped_line_field,
     fact_field,
+    member_field,
+    parse_field,
     portal_field,
     round_field,
     rules_field,
@@ -94,7 +97,7 @@ def round_info(state: LogState) -> RoundInfo:
             value = state.value(name)
             problem = None if value is None else value_problem(name, value)
             if problem is not None:
-                instead = "dùng ngưỡng năm 2022" if name.startswith("round/") else "không dùng được"
+                instead = "dùng ngưỡng năm 2022" if name == rules_field(category) else "không dùng được"
                 by_category.append((category, f"{problem} ({instead})"))
     return replace(info, problems=tuple(problems), category_problems=tuple(by_category))
 
@@ -136,14 +139,13 @@ def catalogs(state: LogState) -> dict[int, Catalog]:
 def members(state: LogState) -> list[Member]:
     """Team members, lead first, then by name."""
     # A member has a name; a key announcement alone (member/<id>/announce/…) is not a member yet.
-    ids = {
-        name.split("/")[1] for name in state.fields if name.startswith("member/") and name.endswith("/name")
-    }
+    refs = (parse_field(name) for name in state.fields)
+    ids = {ref.member_id for ref in refs if ref.member_id is not None and ref.rest == ("name",)}
     found = []
     for member_id in ids:
 
         def get(key: str, default: Any = "", _id: str = member_id) -> Any:
-            return state.value(f"member/{_id}/{key}", default)
+            return state.value(member_field(_id, key), default)
 
         if get("active", True) is False:
             continue
@@ -201,14 +203,13 @@ def entries(agency_id: str, catalog: Catalog, state: LogState) -> dict[str, Crit
 def _attachments(agency_id: str, state: LogState) -> dict[str, tuple[dict[str, Any], ...]]:
     """Attachments per criterion code, read in one pass over the agency's fields."""
     found: dict[str, list[dict[str, Any]]] = {}
-    prefix = f"agency/{agency_id}/crit/"
     for name, fs in sorted(state.fields.items()):
-        if "/attachment/" not in name or not name.startswith(prefix) or fs.conflict or not fs.value:
+        ref = parse_field(name)
+        if ref.digest is None or ref.agency_id != agency_id or fs.conflict or not fs.value:
             continue
         if value_problem(name, fs.value) is not None:
             continue  # unreadable (listed by stored_problems)
-        code, _, digest = name[len(prefix) :].partition("/attachment/")
-        found.setdefault(code, []).append({"sha256": digest, **fs.value})
+        found.setdefault(ref.code or "", []).append({"sha256": ref.digest, **fs.value})
     return {code: tuple(items) for code, items in found.items()}
 
 
@@ -272,9 +273,9 @@ def stored_problems(agency_id: str, state: LogState) -> tuple[str, ...]:
     """Values of an agency's fields that cannot be read, in words (appraised entries excepted:
     their rows report them)."""
     found = []
-    prefix = f"agency/{agency_id}/"
+    prefix = agency_prefix(agency_id)
     for name, fs in sorted(state.fields.items()):
-        if fs.conflict or not name.startswith(prefix) or name.endswith("/appraised"):
+        if fs.conflict or not name.startswith(prefix) or parse_field(name).part == "appraised":
             continue
         problem = value_problem(name, fs.value)
         if problem is not None:
@@ -284,7 +285,7 @@ def stored_problems(agency_id: str, state: LogState) -> tuple[str, ...]:
 
 def fact_conflicts(agency_id: str, state: LogState) -> set[str]:
     """Names of penalty facts in conflict (their band cannot be known)."""
-    prefix = f"agency/{agency_id}/fact/"
+    prefix = agency_prefix(agency_id, "fact")
     return {
         name[len(prefix) :] for name, fs in state.fields.items() if name.startswith(prefix) and fs.conflict
     }
@@ -375,7 +376,7 @@ def missing_reasons(
 
 
 def conflicts_of(agency_id: str, state: LogState) -> tuple[FieldState, ...]:
-    prefix = f"agency/{agency_id}/"
+    prefix = agency_prefix(agency_id)
     return tuple(fs for name, fs in sorted(state.fields.items()) if name.startswith(prefix) and fs.conflict)
 
 

@@ -15,7 +15,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ictappraise.domain.fields import agency_field, member_field, round_field, rules_field
+from ictappraise.domain.fields import (
+    ROUND_DATES,
+    ROUND_WHOLE,
+    SETTINGS_KEYS,
+    agency_field,
+    member_field,
+    parse_field,
+    round_field,
+    rules_field,
+)
 from ictappraise.domain.numbers import format_points, parse_decimal
 from ictappraise.domain.rating import CATEGORIES, CategoryRules
 from ictappraise.domain.roles import ROLE_LABELS, ROLE_LEAD
@@ -26,16 +35,7 @@ from ictappraise.services.model import Agency, Member
 from ictappraise.services.workspace import Change, ServiceError, Workspace
 from ictappraise.store import repository
 
-SETTINGS_KEYS = (
-    "name",
-    "report_deadline",
-    "portal_quota",
-    "place",
-    "legal_basis",
-    "minutes_copies",
-    "visit_start",
-    "visit_end",
-)
+_WHOLE_WHAT = {"portal_quota": "Số tin, bài phải đăng mỗi tháng", "minutes_copies": "Số bản biên bản"}
 MAX_SIGNATURE_BYTES = 2 * 1024 * 1024
 # "7:30", "7h30", "07.30", "8h", and the digits alone as typed fast: "730", "1130".
 _TIME = re.compile(r"^(\d{1,2})(?:[:hgG.](\d{2})?)?$|^(\d{1,2})(\d{2})$")
@@ -72,16 +72,14 @@ def _setting_value(key: str, value: Any) -> Any:
         if not text:
             raise ServiceError("Địa danh ghi trên biên bản (ví dụ Phan Thiết) không được để trống.")
         return text
-    if key in ("report_deadline", "visit_start", "visit_end"):
+    if key in ROUND_DATES:
         if value is None:
             return None
         if not isinstance(value, date):
             raise ServiceError(f"Ngày không hợp lệ: {value!r}.")
         return value.isoformat()
-    if key == "portal_quota":
-        return _whole(value, "Số tin, bài phải đăng mỗi tháng", 0, 1000)
-    if key == "minutes_copies":
-        return _whole(value, "Số bản biên bản", 1, 20)
+    if key in ROUND_WHOLE:  # the bounds declared in domain.fields
+        return _whole(value, _WHOLE_WHAT[key], *ROUND_WHOLE[key])
     lines = [" ".join(str(line).split()) for line in (value or ())]
     return [line for line in lines if line]  # legal_basis: one document per line
 
@@ -154,9 +152,9 @@ def agency_rows(ws: Workspace) -> list[AgencyRow]:
 
 def has_scores(ws: Workspace, agency_id: str, parts: tuple[str, ...] = ("appraised", "self")) -> bool:
     """Whether any self or appraised score is recorded (a value, or a conflict)."""
-    prefix = f"agency/{agency_id}/crit/"
     for name, state in ws.state(agency_id).fields.items():
-        if name.startswith(prefix) and name.rsplit("/", 1)[-1] in parts:
+        ref = parse_field(name)
+        if ref.agency_id == agency_id and ref.part in parts:
             if state.conflict or state.value is not None:
                 return True
     return False

@@ -12,9 +12,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from ictappraise.domain.editlog import Edit
-from ictappraise.domain.fields import member_field
+from ictappraise.domain.fields import FOUNDING_FIELD, adoption_field, member_field
 from ictappraise.domain.roles import ROLE_LEAD
-from ictappraise.domain.roster import ADOPTION_PREFIX, FOUNDING_FIELD
 from ictappraise.domain.signing import fingerprint, fingerprint_id
 from ictappraise.io import keys
 from ictappraise.services.errors import ServiceError
@@ -75,7 +74,7 @@ def adopt(ws: Workspace) -> Edit | None:
         )
     if not loose:
         return None
-    new = ws.write([Change(ADOPTION_PREFIX + ws.new_id(), {"edits": loose})])
+    new = ws.write([Change(adoption_field(ws.new_id()), {"edits": loose})])
     return new[0] if new else None
 
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, TypeVar, cast
 
 from ictappraise.domain import authority
-from ictappraise.domain.authority import CATEGORY_RATING_PREFIXES, RATING_INPUTS, SignedAgency
+from ictappraise.domain.authority import SignedAgency
 from ictappraise.domain.catalog import Catalog
 from ictappraise.domain.editlog import (
     SIGNED_HELD,
@@ -26,15 +26,13 @@ from ictappraise.domain.editlog import (
     canonical,
     derive,
     held_edits,
-    is_lockable,
 )
-from ictappraise.domain.fields import status_field
+from ictappraise.domain.fields import is_lockable, member_field, rating_fields, status_field
 from ictappraise.domain.ranking import rank
 from ictappraise.domain.rating import Band, CategoryRules
-from ictappraise.domain.roster import FOUNDING_FIELD, SYSTEM_AUTHOR, Roster, is_announcement, is_roster_field
+from ictappraise.domain.roster import SYSTEM_AUTHOR, Roster
 from ictappraise.domain.scorecard import score_agency
-from ictappraise.domain.text_safety import forbidden_problem
-from ictappraise.services import field_values, reading
+from ictappraise.services import reading, write_checks
 from ictappraise.services.errors import ServiceError as ServiceError  # re-exported
 from ictappraise.services.errors import VisitLocked as VisitLocked  # re-exported
 from ictappraise.services.model import (
@@ -49,7 +47,7 @@ from ictappraise.services.model import (
 from ictappraise.store import repository
 from ictappraise.store.database import Database
 
-__all__ = ["CATEGORY_RATING_PREFIXES", "RATING_INPUTS", "SYSTEM_AUTHOR"]  # re-exported
+__all__ = ["SYSTEM_AUTHOR"]  # re-exported
 
 _Derived = TypeVar("_Derived")  # what a cached round derivation (catalogs, rules…) builds
 SYSTEM_AUTHOR_NAME = "Dữ liệu ban đầu của đợt"
@@ -222,7 +220,7 @@ class Workspace:
         found = self.member(member_id)
         if found:
             return found.name
-        recorded = self.state().value(f"member/{member_id}/name")  # a member who left the team
+        recorded = self.state().value(member_field(member_id, "name"))  # a member who left the team
         return str(recorded) if recorded else f"(không rõ: {member_id[:8]})"
 
     def find_member(self, name: str) -> Member | None:
@@ -302,7 +300,7 @@ class Workspace:
 
     def _round_conflicts(self, category: int) -> tuple[FieldState, ...]:
         """Conflicts on the round settings this agency's band depends on: no band is guessed."""
-        names = (*RATING_INPUTS, f"round/rules/{category}", f"catalog/{category}")
+        names = rating_fields(category)
         found = (self.state().fields.get(name) for name in names)
         return tuple(fs for fs in found if fs is not None and fs.conflict)
 
@@ -359,7 +357,7 @@ class Workspace:
             edits = actor.signer.sign_batch(edits)
         if self.roster.founded:
             for edit in edits:
-                self._check_trusted(edit, actor)
+                write_checks.check_trusted(self, edit, actor)
         return self.append(edits)
 
     def set(self, field: str, value: Any, reason: str | None = None) -> list[Edit]:
@@ -380,9 +378,7 @@ class Workspace:
         return new
 
     def _edit_for(self, change: Change, actor: Actor) -> Edit | None:
-        problem = forbidden_problem(change.value) or forbidden_problem(change.reason)
-        if problem:  # every local write passes here: screens, commands, imports
-            raise ServiceError(f"{field_values.field_title(change.field)}: {problem}.")
+        write_checks.checked(change)  # every local write passes here: screens, commands, imports
         scope = repository.scope_of(change.field)
         state = self.state(scope)
         current = state.fields.get(change.field)
@@ -399,11 +395,13 @@ class Workspace:
             return None
         if current is None and change.value is None:
             return None
-        self._check_authority(change, current, actor)
-        self._check_signed_results(change.field)
+        write_checks.check_authority(self, change, current, actor)
+        write_checks.check_signed_results(self, change.field)
         basis = state.heads(status_field(scope)) if is_lockable(change.field) else ()
         if change.field == status_field(scope) and _is_signing_value(change.value):
-            basis = self._rating_heads(scope)  # what this signing was rated with (domain.authority)
+            basis = write_checks.rating_heads(
+                self, scope
+            )  # what this signing was rated with (domain.authority)
         edit = Edit(
             id=self.new_id(),
             field=change.field,
@@ -419,51 +417,6 @@ class Workspace:
             self._check_unlocked(scope, edit)
         return edit
 
-    def _check_trusted(self, edit: Edit, actor: Actor) -> None:
-        """Refuse a write the roster would hold (docs/rules.md §9): never accept what cannot apply."""
-        if edit.key is None:
-            raise ServiceError(
-                f"Máy này không có khóa của {actor.name or 'người đang thao tác'} được Tổ trưởng công nhận, "
-                "nên không ghi được thay đổi nào dưới tên này."
-            )
-        if edit.field == FOUNDING_FIELD or (
-            is_roster_field(edit.field) and not self.roster.is_lead_key(edit.key, edit.author)
-        ):
-            raise ServiceError(
-                "Chỉ Tổ trưởng, ký bằng khóa của mình, mới thay đổi được Tổ thẩm định, vai trò và khóa."
-            )
-        reason = self.roster.hold_reason(edit)
-        if reason is not None:
-            raise ServiceError(
-                f"Không ghi được: sửa đổi này {reason}. Hãy gửi gói dữ liệu cho Tổ trưởng để Tổ trưởng "
-                "đối chiếu vân tay và công nhận khóa của máy này."
-            )
-
-    def _check_authority(self, change: Change, current: FieldState | None, actor: Actor) -> None:
-        """The one authority table (domain.authority), as a merge would judge the same edit."""
-        if is_announcement(change.field) and change.field.split("/")[1] == actor.member_id:
-            return  # a newcomer announces their own key: judged by the roster (self-signed)
-        role = self.roster.role_of(actor.member_id)
-        if role is None:
-            raise ServiceError(
-                f"{actor.name or actor.member_id} không có trong Tổ thẩm định của đợt này: "
-                "không ghi được thay đổi."
-            )
-        replaced = [head.value for head in current.heads] if current else []
-        problem = authority.authority_problem(
-            change.field, change.value, role, replaced=replaced, author=actor.member_id
-        )
-        if problem is not None:
-            raise ServiceError(problem[0].upper() + problem[1:] + ".")
-
-    def _rating_heads(self, agency_id: str) -> tuple[str, ...]:
-        """The heads of the round fields this agency is rated with (a signing's basis)."""
-        category = reading.agency(agency_id, self.state(agency_id))
-        if category is None:
-            return ()
-        names = authority.rating_fields(category.category)
-        return tuple(sorted(h for name in names for h in self.state().heads(name)))
-
     def _check_unlocked(self, agency_id: str, edit: Edit) -> None:
         """Refuse an edit the signing rule would hold: never accept a write that cannot apply."""
         # Edits held for authority (a forged signing, say) lock nothing: judge the others only.
@@ -477,21 +430,6 @@ class Workspace:
             f"Biên bản thẩm định của {label} đã ký nên điểm, dữ kiện và thông tin buổi thẩm định "
             "đã khóa. Muốn sửa, Tổ trưởng phải mở lại biên bản và ghi rõ lý do."
         )
-
-    def _check_signed_results(self, field_name: str) -> None:
-        """Signed minutes are final: refuse round changes that would change their band."""
-        category = None
-        if field_name.startswith(CATEGORY_RATING_PREFIXES):
-            category = int(field_name.rsplit("/", 1)[1])
-        elif field_name not in RATING_INPUTS:
-            return
-        signed = [a.name for a in self.agencies() if category in (None, a.category) and self.is_signed(a.id)]
-        if signed:
-            listed = ", ".join(signed[:5]) + ("…" if len(signed) > 5 else "")
-            raise ServiceError(
-                f"Không thể thay đổi: biên bản đã ký của {listed} sẽ đổi kết quả. "
-                "Tổ trưởng mở lại các biên bản đó (có lý do) trước khi sửa."
-            )
 
     def is_signed(self, agency_id: str) -> bool:
         return reading.status_value(agency_id, self.state(agency_id)).get("state") == STATUS_SIGNED

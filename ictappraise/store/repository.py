@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from ictappraise.domain.editlog import Edit, agency_of
+from ictappraise.domain.editlog import Edit
+from ictappraise.domain.fields import REFERENCE_PATTERNS, agency_of
 from ictappraise.store.errors import DatabaseCorrupt
 from ictappraise.store.models import AttachmentRow, EditRow, LocalState, SchemaMeta
 
@@ -192,11 +193,7 @@ def stored_links(session: Session) -> dict[str, tuple[str, ...]]:
 def reference_values(session: Session) -> list[tuple[str, str]]:
     """(field, JSON text) of every stored catalog, threshold and agency category version."""
     query = select(EditRow.field, EditRow.value).where(
-        or_(
-            EditRow.field.like("catalog/%"),
-            EditRow.field.like("round/rules/%"),
-            EditRow.field.like("agency/%/category"),
-        )
+        or_(*(EditRow.field.like(p) for p in REFERENCE_PATTERNS))
     )
     return [(name, text) for name, text in session.execute(query)]
 

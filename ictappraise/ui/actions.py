@@ -159,6 +159,7 @@ def mark_ready(window: MainWindow) -> None:
     """The selected agency's scores are complete: to "Chờ ký" (or say what is missing)."""
     if window.agency_id is None:
         return
+    from ictappraise.domain.fields import status_field
     from ictappraise.services import appraisal as svc
     from ictappraise.services.errors import USER_ERRORS
 
@@ -167,7 +168,7 @@ def mark_ready(window: MainWindow) -> None:
     except USER_ERRORS as error:
         QMessageBox.warning(window, window.tr("Chưa thể chuyển sang chờ ký"), str(error))
         return
-    window.controller.announce({f"agency/{window.agency_id}/status"})
+    window.controller.announce({status_field(window.agency_id)})
 
 
 def open_history(window: MainWindow) -> None:
@@ -185,10 +186,13 @@ def open_evidence(window: MainWindow) -> None:
     if window.agency_id is None or not code or "." not in code:
         QMessageBox.information(window, window.tr("Minh chứng"), window.tr("Hãy chọn một tiêu chí trước."))
         return
+    from ictappraise.domain.fields import agency_field
     from ictappraise.ui.dialogs.evidence import EvidenceDialog
 
     dialog = EvidenceDialog(window.ws, window.agency_id, code, window)
-    dialog.changed.connect(lambda agency_id: window.controller.announce({f"agency/{agency_id}/crit/{code}"}))
+    dialog.changed.connect(
+        lambda agency_id: window.controller.announce({agency_field(agency_id, "crit", code)})
+    )
     dialog.exec()
 
 
@@ -196,6 +200,7 @@ def open_minutes(window: MainWindow) -> None:
     """Preview, print, save and sign the minutes of the selected agency."""
     if window.agency_id is None:
         return
+    from ictappraise.domain.fields import status_field
     from ictappraise.ui.minutes_view import MinutesDialog
 
     dialog = MinutesDialog(window.ws, window.agency_id, window)
@@ -203,7 +208,7 @@ def open_minutes(window: MainWindow) -> None:
 
     def status_changed(agency_id: str) -> None:
         window.controller.undo_stack.clear()  # steps from before a signing or reopening no longer apply
-        window.controller.announce({f"agency/{agency_id}/status"})
+        window.controller.announce({status_field(agency_id)})
 
     dialog.status_changed.connect(status_changed)
     dialog.exec()

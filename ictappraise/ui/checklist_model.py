@@ -432,13 +432,10 @@ class ChecklistModel(QAbstractItemModel):
             appraisal = Appraisal(override=_points(text)) if text else None
             return [svc.appraisal_change(ws, agency_id, code, appraisal)], _tr("Nhập điểm {c}").format(c=code)
         if column == COL_SELF:
-            changes = [
-                svc.self_score_change(ws, agency_id, code, text or None),
-                Change(f"agency/{agency_id}/crit/{code}/self_by_team", True),
-            ]
+            changes = svc.self_score_changes(ws, agency_id, code, text or None, by_team=True)
             return changes, _tr("Điểm tự đánh giá {c}").format(c=code)
         if column == COL_NOTE:
-            return [Change(f"agency/{agency_id}/crit/{code}/note", text)], _tr("Ghi chú {c}").format(c=code)
+            return [svc.text_change(ws, agency_id, code, "note", text)], _tr("Ghi chú {c}").format(c=code)
         return None, ""
 
     def _ask_first(self, node: Node, column: int, value: Any, role: int) -> bool:

@@ -33,9 +33,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ictappraise.domain.fields import crit_field, parse_field
 from ictappraise.services import merge
-from ictappraise.services.conflicts import Conflict, Head, HeldEdit, parse_typed, time_text
+from ictappraise.services.conflicts import Conflict, Head, HeldEdit, time_text
 from ictappraise.services.errors import USER_ERRORS
+from ictappraise.services.resolution_values import parse_typed
 from ictappraise.services.workspace import Workspace
 from ictappraise.ui.dialogs.common import ListTableModel
 
@@ -249,7 +251,7 @@ class ConflictDialog(QDialog):
         """Each member's note on the criterion, so the lead reads why they scored as they did."""
         if conflict is None or not conflict.agency_id or not conflict.code:
             return ""
-        note_name = f"agency/{conflict.agency_id}/crit/{conflict.code}/note"
+        note_name = crit_field(conflict.agency_id, conflict.code, "note")
         state = self.ws.state(conflict.agency_id).fields.get(note_name)
         heads = [h for h in (state.heads if state else ()) if str(h.value or "").strip()]
         if not heads:
@@ -274,7 +276,8 @@ class ConflictDialog(QDialog):
         self.head_model.set_rows(conflict.heads if conflict else ())
         self.notes_label.setText(self._notes_text(conflict))
         self.head_view.clearSelection()
-        hint = self.tr("Điểm, ví dụ 12,5") if conflict and conflict.field.endswith("/appraised") else ""
+        appraised = conflict is not None and parse_field(conflict.field).part == "appraised"
+        hint = self.tr("Điểm, ví dụ 12,5") if appraised else ""
         self.value_edit.setPlaceholderText(hint)
         self.value_edit.clear()
         self.pick_radio.setChecked(True)

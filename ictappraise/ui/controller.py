@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from ictappraise.domain.fields import parse_field
 from ictappraise.services.workspace import Change, Workspace
 
 
@@ -37,10 +38,10 @@ class Controller(QObject):
 
     def announce(self, fields: set[str]) -> None:
         """Emit agency_changed for agency fields and round_changed for the rest."""
-        agencies = {f.split("/")[1] for f in fields if f.startswith("agency/")}
-        for agency_id in sorted(agencies):
+        owners = [parse_field(f).agency_id for f in fields]
+        for agency_id in sorted({a for a in owners if a is not None}):
             self.agency_changed.emit(agency_id)
-        if any(not f.startswith("agency/") for f in fields):
+        if any(a is None for a in owners):
             self.round_changed.emit()
 
     def reload(self) -> None:

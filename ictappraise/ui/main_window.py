@@ -233,6 +233,7 @@ class MainWindow(QMainWindow):
         return VisitPanel(self)
 
     def _connect(self) -> None:
+        from ictappraise.domain.fields import agency_field  # after the first frame, like the panels
         from ictappraise.ui.checklist_view import ChecklistDelegate  # loaded by attach() already
 
         self.agencies.agency_selected.connect(self.show_agency)
@@ -252,7 +253,7 @@ class MainWindow(QMainWindow):
         self.minutes_button.clicked.connect(lambda: open_minutes(self))
         if self.visit_panel is not None:
             self.visit_panel.changed.connect(
-                lambda agency_id: self.controller.announce({f"agency/{agency_id}/visit"})
+                lambda agency_id: self.controller.announce({agency_field(agency_id, "visit")})
             )
         self.self_toggle.toggled.connect(self._toggle_self)
         self.history_button.clicked.connect(lambda: open_history(self))

@@ -7,6 +7,7 @@ with whether it changed the band, the final band ("tạm tính" while criteria a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -26,15 +27,15 @@ from PySide6.QtWidgets import (
 )
 
 from ictappraise.domain.dates import format_day
-from ictappraise.domain.fields import fact_field, portal_field
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.rating import Band, Reason, ReasonKind
 from ictappraise.domain.scorecard import PenaltyFacts
+from ictappraise.services import appraisal as svc
 from ictappraise.services.appraisal import unscored_labels
 from ictappraise.services.band_text import band_view
 from ictappraise.services.errors import USER_ERRORS
 from ictappraise.services.model import AgencyDetail
-from ictappraise.services.workspace import Change
+from ictappraise.services.workspace import Change, Workspace
 from ictappraise.ui.commands import push_changes
 from ictappraise.ui.controller import Controller
 from ictappraise.ui.dialogs.common import date_box
@@ -316,11 +317,12 @@ class FactsPanel(QGroupBox):
             text += self.tr("; chưa nhập {n} tháng.").format(n=unentered)
         return text
 
-    def _write(self, changes: list[Change], text: str) -> None:
+    def _write(self, changes: Callable[[Workspace, str], list[Change]], text: str) -> None:
+        """Record what a service setter makes (its checks apply, as in the command line)."""
         if self._loading or self.agency_id is None:
             return
         try:
-            push_changes(self.controller, changes, text)
+            push_changes(self.controller, changes(self.controller.ws, self.agency_id), text)
         except USER_ERRORS as error:
             QMessageBox.warning(self, self.tr("Không lưu được"), str(error))
             self.show_detail(self.controller.ws.detail(self.agency_id))
@@ -348,7 +350,9 @@ class FactsPanel(QGroupBox):
             self.sent.set_day(recorded)
             return
         self._recorded_sent = value
-        self._write([Change(fact_field(self.agency_id, "report_sent"), value)], self.tr("Ngày gửi báo cáo"))
+        self._write(
+            lambda ws, agency_id: svc.report_changes(ws, agency_id, sent=day), self.tr("Ngày gửi báo cáo")
+        )
 
     def _confirm_day(self, day: date) -> bool:
         """A sent day after the visit or after today is asked about, once per day."""
@@ -378,7 +382,8 @@ class FactsPanel(QGroupBox):
     def _attached_changed(self, checked: bool) -> None:
         if self.agency_id is not None and not self._loading:
             self._write(
-                [Change(fact_field(self.agency_id, "report_attached"), checked)], self.tr("Kèm báo cáo")
+                lambda ws, agency_id: svc.report_changes(ws, agency_id, attached=checked),
+                self.tr("Kèm báo cáo"),
             )
 
     def _month_changed(self, month: int) -> None:
@@ -390,6 +395,6 @@ class FactsPanel(QGroupBox):
             return  # Tab through an unchanged month: no edit, no undo step that does nothing
         self._recorded_months[month] = count
         self._write(
-            [Change(portal_field(self.agency_id, month), None if value < 0 else value)],
+            lambda ws, agency_id: svc.portal_changes(ws, agency_id, {month: count}),
             self.tr("Tin, bài tháng {m}").format(m=month),
         )

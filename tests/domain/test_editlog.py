@@ -7,7 +7,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ictappraise.domain.editlog import Edit, agency_of, derive, is_lockable
+from ictappraise.domain.editlog import Edit, derive
+from ictappraise.domain.fields import agency_of, is_lockable
 
 F = "agency/X/crit/III.5/appraised"
 STATUS = "agency/X/status"

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ictappraise.domain.editlog import Edit, derive
+from ictappraise.domain.fields import FOUNDING_FIELD
 from ictappraise.domain.roster import (
-    FOUNDING_FIELD,
     NOT_LEAD,
     REVOKED_KEY,
     SECOND_FOUNDING,

@@ -34,7 +34,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from ictappraise.domain.authority import derive_all
-from ictappraise.domain.editlog import Edit, LogState, canonical, is_lockable, status_field
+from ictappraise.domain.editlog import Edit, LogState, canonical
+from ictappraise.domain.fields import is_lockable, status_field
 from ictappraise.io import exchange
 from ictappraise.services import merge
 from ictappraise.services.workspace import SYSTEM_AUTHOR, Actor, Change, ServiceError, Workspace

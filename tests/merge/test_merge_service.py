@@ -14,7 +14,7 @@ from ictappraise.domain.fields import attachment_field, crit_field, visit_field
 from ictappraise.domain.scorecard import Appraisal
 from ictappraise.services import appraisal as svc
 from ictappraise.services import merge
-from ictappraise.services.conflicts import parse_typed
+from ictappraise.services.resolution_values import parse_typed
 from ictappraise.services.workspace import Actor, Change, ServiceError, Workspace
 from ictappraise.store import repository
 from ictappraise.store.backup import REASON_MERGE, list_backups

@@ -15,11 +15,13 @@ import pytest
 from merge_helpers import LEAD, MEMBER_A, MEMBER_B, open_as
 from test_merge_cli import cli
 
+from ictappraise.domain.editlog import Edit
 from ictappraise.domain.fields import crit_field, member_field
 from ictappraise.services import appraisal as svc
 from ictappraise.services import merge, round_admin
-from ictappraise.services.conflicts import field_label, parse_typed
+from ictappraise.services.conflicts import field_label
 from ictappraise.services.field_text import ROUND_LABELS
+from ictappraise.services.resolution_values import parse_typed
 from ictappraise.services.seed import ROUND_KEYS, seed_round
 from ictappraise.services.workspace import ServiceError, Workspace
 from ictappraise.store.database import open_database
@@ -96,13 +98,22 @@ def test_a_picked_value_is_checked_too(laptops, tmp_path: Path) -> None:
     agency = a.find_agency("HUPQ")
     field = crit_field(agency.id, "IV.3", "self")
     svc.set_self_score(a, agency.id, "IV.3", "10")
-    b.set(field, "abc")  # an older build wrote what it was given
+    with pytest.raises(ServiceError, match="tự đánh giá"):
+        b.set(field, "abc")  # this build refuses it when typed, as a merge does
+    _written_by_older_build(b, field, "abc")
     lead.append([*_edits(a, field), *_edits(b, field)])  # as an older build merged them
     heads = {h.edit.value: h.id for h in merge.list_conflicts(lead, agency.id)[0].heads}
     with pytest.raises(ServiceError, match="tự đánh giá"):
         merge.resolve_pick(lead, field, heads["abc"], "Chọn bản của B")
     assert merge.resolve_pick(lead, field, heads["10"], "Chọn bản của A").value == "10"
     assert parse_typed(lead, field, "7,5") == "7.5"
+
+
+def _written_by_older_build(ws: Workspace, field: str, value: object) -> None:
+    """An edit as a build without the value check wrote it: signed by its author, unchecked."""
+    actor = ws.require_actor()
+    edit = Edit(ws.new_id(), field, value, actor.member_id, actor.device_id, ws.clock())
+    ws.append(actor.signer.sign_batch([edit]) if actor.signer is not None else [edit])
 
 
 def _edits(ws: Workspace, field: str) -> list:

@@ -109,6 +109,7 @@ def test_code_map_is_the_leads(lead_ws: Workspace, demo_db) -> None:
 
 
 def test_chain_fields_in_words(lead_ws: Workspace) -> None:
+    from ictappraise.domain.fields import followup_field, parse_field
     from ictappraise.services.field_text import agency_value_text, field_title
 
     hupq = lead_ws.find_agency("HUPQ").id
@@ -117,7 +118,8 @@ def test_chain_fields_in_words(lead_ws: Workspace) -> None:
         == "Buổi thẩm định — Khắc phục kiến nghị năm trước, mục 2"
     )
     value = {"state": "in_progress", "note": "Đã có dự toán"}
-    assert agency_value_text(lead_ws, "visit/followup/2", value) == "Đang khắc phục: Đã có dự toán"
+    followup = parse_field(followup_field(hupq, 2))
+    assert agency_value_text(lead_ws, followup, value) == "Đang khắc phục: Đã có dự toán"
     assert field_title("round/previous/2021") == "Kết quả lưu trữ của đợt đánh giá năm 2021"
     assert field_title("round/code_map") == "Ghép mã đơn vị giữa các năm"
     assert field_title(f"round/commend/{hupq}") == "Đề xuất khen thưởng của Tổ trưởng"

@@ -4,13 +4,32 @@ from __future__ import annotations
 
 import pytest
 
+from ictappraise.domain.fields import ROUND_WHOLE, SETTINGS_KEYS, round_field, visit_field
 from ictappraise.services import appraisal, field_values, round_admin, seed
+from ictappraise.services.errors import ServiceError
 from ictappraise.services.field_values import FieldContext, FieldValueError, check_field_value, value_problem
+from ictappraise.services.workspace import Workspace
 
 
 def test_the_known_keys_are_the_services_keys() -> None:
-    assert set(field_values.VISIT_KEYS) == set(appraisal.VISIT_KEYS)
     assert set(field_values.ROUND_KEYS) == set(seed.ROUND_KEYS) | set(round_admin.SETTINGS_KEYS)
+
+
+@pytest.mark.parametrize("key", sorted(set(ROUND_WHOLE) & set(SETTINGS_KEYS)))
+def test_the_setter_and_the_value_check_refuse_the_same_bounds(lead_ws: Workspace, key: str) -> None:
+    low, high = ROUND_WHOLE[key]  # declared once (domain.fields), read by both
+    assert value_problem(round_field(key), high) is None
+    for outside in (low - 1, high + 1):
+        assert value_problem(round_field(key), outside) is not None
+        with pytest.raises(ServiceError, match=f"số nguyên từ {low} đến {high}"):
+            round_admin.set_round_settings(lead_ws, **{key: outside})
+
+
+def test_a_visit_detail_the_declaration_does_not_know_is_refused_everywhere(lead_ws: Workspace) -> None:
+    agency_id = lead_ws.find_agency("HUPQ").id
+    with pytest.raises(ServiceError, match="«weather»"):
+        appraisal.set_visit(lead_ws, agency_id, weather="nắng")
+    assert value_problem(visit_field(agency_id, "weather"), "nắng") is not None
 
 
 @pytest.mark.parametrize(

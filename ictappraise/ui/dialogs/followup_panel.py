@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ictappraise.domain.fields import FOLLOWUP_STATES
 from ictappraise.services import commendation, followup
-from ictappraise.services.field_rules_chain import FOLLOWUP_STATES
 from ictappraise.services.workspace import Workspace
 from ictappraise.ui.dialogs.common import call_service
 from ictappraise.ui.dialogs.visit_models import TextRowsModel
