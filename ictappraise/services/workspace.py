@@ -398,6 +398,9 @@ class Workspace:
         basis = state.heads(status_field(scope)) if is_lockable(change.field) else ()
         if change.field == status_field(scope) and _is_signing_value(change.value):
             basis = self._rating_heads(scope)  # what this signing was rated with (domain.authority)
+        replaced = [head.value for head in current.heads] if current else []
+        if self.roster.team_heads and authority.judged_by_past(change.field, change.value, replaced):
+            basis = (*basis, *self.roster.team_heads)  # the team it was made in (docs/rules.md §9)
         edit = Edit(
             id=self.new_id(),
             field=change.field,
