@@ -42,7 +42,7 @@ from ictappraise.domain.editlog import (
     derive,
     status_field,
 )
-from ictappraise.domain.roster import SYSTEM_AUTHOR, Roster, derive_roster, roster_from_roles
+from ictappraise.domain.roster import FOUNDING_FIELD, SYSTEM_AUTHOR, Roster, derive_roster, roster_from_roles
 from ictappraise.roles import ROLE_LABELS, ROLE_LEAD, ROLE_MEMBER, ROLE_SECRETARY
 
 ANY_MEMBER = frozenset({ROLE_LEAD, ROLE_MEMBER, ROLE_SECRETARY})
@@ -179,7 +179,8 @@ def edit_problem(
     """Why an edit of this set is not authorised by the roster, or None (see the module docstring).
 
     An edit that needs more than a member's role is judged by the roles as they stood in its
-    past, when its past names team changes (docs/rules.md §9); else by the roster as it is.
+    past, when its past names team changes (docs/rules.md §9); an unsigned one (written before
+    keys, vouched for by the founding) by the founding team; else by the roster as it is.
     ``seen``: a memo of each edit's team changes, shared by the edits of one set."""
     if edit.author == SYSTEM_AUTHOR:
         # The founding data: written once, never replacing anything.
@@ -190,6 +191,8 @@ def edit_problem(
         return None if role is not None else NOT_ON_TEAM  # the common case, without building anything
     if roster.team:
         refs = team_seen(edit, edits, roster.team, {} if seen is None else seen)
+        if not refs and edit.key is None and roster.founding_id:
+            refs = frozenset({roster.founding_id})  # written before keys, vouched for: the founding team
         if refs:
             role = roster.roles_seen(refs).get(edit.author)
     replaced = [edits[p].value for p in edit.parents if p in edits]
@@ -286,8 +289,8 @@ def unauthorised(edits: Mapping[str, Edit], roster: Roster) -> dict[str, str]:
         reasons.update(roles_from_members(edits)[1])
     seen: dict[str, frozenset[str]] = {}
     for edit in edits.values():
-        if edit.field.startswith("member/"):
-            continue
+        if edit.field.startswith("member/") or (roster.founded and edit.field == FOUNDING_FIELD):
+            continue  # judged with the keys (domain.roster.derive_roster)
         problem = edit_problem(edit, roster, edits, seen)
         if problem is not None:
             reasons[edit.id] = problem
