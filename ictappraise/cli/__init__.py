@@ -85,12 +85,13 @@ def opens_gui(argv: list[str]) -> bool:
 
 def run_command(args: argparse.Namespace) -> int:
     """Run a parsed command: the services' refusals and file errors become Vietnamese lines."""
-    from ictappraise.cli.common import CommandError, err
+    from ictappraise.cli.common import CommandError, err, install_passphrase_prompt
     from ictappraise.services.errors import ServiceError
     from ictappraise.store.errors import StoreError
 
     try:
         _read_config_first()
+        install_passphrase_prompt()
         return int(args.handler(args))
     except (CommandError, ServiceError, StoreError, ValueError) as error:
         err(f"Lỗi: {error}")

@@ -29,6 +29,8 @@ DEMO_KEY_FILES = {
     "c": "demo-c-key.pem",
 }
 PASSPHRASE_ENV = "ICTAPPRAISE_KEY_PASSPHRASE"
+#: The new passphrase when a script changes it (``identity --passphrase``; empty: remove it).
+NEW_PASSPHRASE_ENV = "ICTAPPRAISE_NEW_KEY_PASSPHRASE"
 WRONG_PASSPHRASE = "Sai mật khẩu của khóa. Hãy nhập lại (chú ý chữ hoa, chữ thường và bộ gõ tiếng Việt)."
 
 #: Asks the user for a key's passphrase: (fingerprint, owner's name, why asked again or None)

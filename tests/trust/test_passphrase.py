@@ -117,3 +117,38 @@ def test_changing_needs_the_old_passphrase_and_can_remove_it(founded: Workspace)
     assert not trust.my_key(founded).encrypted  # type: ignore[union-attr]
     _reopen_actor(founded)
     assert isinstance(founded.actor.signer, keys.Signer)  # type: ignore[union-attr]
+
+
+def test_the_cli_sets_the_passphrase_for_scripts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.support import run_cli
+
+    monkeypatch.setenv(trust.NEW_PASSPHRASE_ENV, "mật khẩu lệnh")
+    done = run_cli(None, "identity", "--set", LEAD, "--passphrase")
+    assert done.returncode == 0 and "Đã lưu mật khẩu của khóa." in done.stdout, done.stderr
+    (key,) = keys.local_keys()
+    assert key.encrypted and keys.load_signer(key.public_key, "mật khẩu lệnh").public_key == key.public_key
+    monkeypatch.setenv(trust.PASSPHRASE_ENV, "nhầm")
+    monkeypatch.setenv(trust.NEW_PASSPHRASE_ENV, "")
+    wrong = run_cli(None, "identity", "--passphrase")
+    assert wrong.returncode == 1 and "Sai mật khẩu" in wrong.stderr and "Traceback" not in wrong.stderr
+    assert keys.local_keys()[0].encrypted
+
+
+def test_at_a_terminal_the_cli_asks_with_getpass(
+    founded: Workspace, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:  # noqa: ANN001
+    import getpass
+    import sys
+
+    from ictappraise.cli.common import install_passphrase_prompt
+
+    key = trust.my_key(founded)
+    trust.change_passphrase(key.public_key, None, "đúng")  # type: ignore[union-attr]
+    _reopen_actor(founded)
+    typed = iter(["sai", "đúng"])
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr(getpass, "getpass", lambda _prompt: next(typed))
+    install_passphrase_prompt()
+    _rename(founded, "Đợt ký tại dấu nhắc")
+    assert founded.round_info().name == "Đợt ký tại dấu nhắc"
+    assert trust.WRONG_PASSPHRASE in capsys.readouterr().err
