@@ -38,6 +38,9 @@ REVOKED_KEY = "ký bằng khóa đã bị thu hồi"
 NOT_LEAD = "thay đổi Tổ thẩm định, vai trò hoặc khóa không do Tổ trưởng ký"
 SECOND_FOUNDING = "đợt đánh giá đã có người lập (chỉ lập một lần)"
 BAD_ANNOUNCEMENT = "thông báo khóa không do chính khóa đó ký"
+NO_PAST = (
+    "thay đổi Tổ thẩm định không ghi đã dựa trên Tổ thẩm định nào (có thể là của người đã thôi làm Tổ trưởng)"
+)
 
 #: The author of a round's seed edits (the shipped or planned round, written once).
 SYSTEM_AUTHOR = "00000000-0000-0000-0000-000000000000"
@@ -143,9 +146,11 @@ def derive_roster(edits: Iterable[Edit]) -> Roster:
 
     A team change is judged by the roster as it stood in its past (``team_pasts``): the
     accepted team changes it was built on, through its parents and basis, plus the founding
-    team (the founder and what the founding vouched for), which is in every edit's past. So a
-    lead who handed over the role, or was demoted, keeps the changes made before and loses the
-    power for changes made after the demotion they had seen (docs/rules.md §9).
+    team (the founder and what the founding vouched for). So a lead who handed over the role,
+    or was demoted, keeps the changes made before and loses the power for changes made after
+    the demotion they had seen (docs/rules.md §9). A signed team change that names no team
+    change at all (every laptop names at least the founding) is held: else a demoted founder
+    could claim to have seen nothing.
     """
     unique = {edit.id: edit for edit in edits}
     founding, held = _founding(unique.values())
@@ -164,13 +169,16 @@ def derive_roster(edits: Iterable[Edit]) -> Roster:
         edit = roster_edits[edit_id]
         if edit.key is None:
             continue  # unsigned: only when an adoption vouches for it (below)
+        if not pasts[edit_id]:
+            held[edit_id] = NO_PAST  # every laptop names at least the founding: a hand-made edit
+            continue
         if judge.state(accepted & pasts[edit_id]).is_lead_key(edit.key, edit.author):
             accepted.add(edit_id)
             if edit.field.startswith(ADOPTION_PREFIX):
                 vouched.update(str(i) for i in _value(edit).get("edits") or ())
     accepted.update(i for i, e in roster_edits.items() if e.key is None and i in vouched)
     state = judge.state(accepted)
-    held.update((i, NOT_LEAD) for i in roster_edits if i not in accepted)
+    held.update((i, NOT_LEAD) for i in roster_edits if i not in accepted and i not in held)
     announced = {}
     for edit in unique.values():
         value = _value(edit)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from ictappraise.domain.editlog import Edit, derive
 from ictappraise.domain.roster import (
     FOUNDING_FIELD,
+    NO_PAST,
     NOT_LEAD,
     REVOKED_KEY,
     SECOND_FOUNDING,
@@ -52,10 +53,12 @@ SEED = edit("seed-1", "member/member-a/role", "member", "system", None)
 FOUNDING = edit(
     "found", FOUNDING_FIELD, {"member": LEAD, "key": KL, "name": "Lead", "edits": ["seed-1"]}, LEAD, KL
 )
-ADMIT_A = edit("admit-a", "member/member-a/key/A", {"key": KA}, LEAD, KL)
-ADMIT_B = edit("admit-b", "member/member-b/key/B", {"key": KB}, LEAD, KL)
-FORGED_ADMIT = edit("forged-admit", "member/member-b/key/X", {"key": KX}, A, KA)  # a member admits a key
-SELF_PROMOTION = edit("promote", "member/member-a/role", "lead", A, KA, ("seed-1",))
+ADMIT_A = edit("admit-a", "member/member-a/key/A", {"key": KA}, LEAD, KL, basis=("found",))
+ADMIT_B = edit("admit-b", "member/member-b/key/B", {"key": KB}, LEAD, KL, basis=("found",))
+FORGED_ADMIT = edit(
+    "forged-admit", "member/member-b/key/X", {"key": KX}, A, KA, basis=("admit-a",)
+)  # a member admits a key
+SELF_PROMOTION = edit("promote", "member/member-a/role", "lead", A, KA, ("seed-1",), ("admit-a",))
 SECOND_FOUNDER = edit("found-2", FOUNDING_FIELD, {"member": A, "key": KA, "name": "A", "edits": []}, A, KA)
 NOTE = "agency/ag1/crit/I.1/note"
 BY_A = edit("note-a", NOTE, "A", A, KA)
@@ -103,9 +106,18 @@ def test_a_lead_can_make_a_new_lead_who_then_admits_keys() -> None:
     assert roster.team_heads == ("a-admits-x", "admit-b")  # what a new edit names as seen
 
 
+def test_a_team_change_that_names_no_past_is_held() -> None:
+    """Every laptop names at least the founding: a lead's change naming nothing is hand-made
+    (a demoted founder could otherwise claim to have seen nothing)."""
+    bare = edit("bare-admit", "member/member-b/key/X", {"key": KX}, LEAD, KL)
+    roster = derive_roster([*EVERYTHING, bare])
+    assert KX not in roster.keys and roster.held["bare-admit"] == NO_PAST
+
+
 def test_a_new_lead_who_has_not_seen_the_promotion_cannot_admit_keys() -> None:
     promote_a = edit("lead-promotes-a", "member/member-a/role", "lead", LEAD, KL, ("seed-1",), ("admit-a",))
-    a_admits = edit("a-admits-x", "member/member-b/key/X", {"key": KX}, A, KA)  # names no past
+    # A saw its key admitted, not its promotion.
+    a_admits = edit("a-admits-x", "member/member-b/key/X", {"key": KX}, A, KA, basis=("admit-a",))
     roster = derive_roster([*EVERYTHING, promote_a, a_admits])
     assert roster.roles[A] == "lead" and KX not in roster.keys and roster.held["a-admits-x"] == NOT_LEAD
 

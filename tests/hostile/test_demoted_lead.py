@@ -40,6 +40,11 @@ FORGERIES: list[tuple[str, Callable[[Forger], None], str]] = [
     ("lead_again", lambda f: f.write(f"member/{f.author}/role", "lead", basis=_seen(f)), "Tổ thẩm định"),
     ("admit_a_key", lambda f: f.write(f"member/{f.author}/key/XYZ", {"key": "eA=="}, basis=_seen(f)), "khóa"),
     (
+        "admit_claiming_no_past",
+        lambda f: f.write(f"member/{f.author}/key/NOPAST", {"key": "eA=="}),
+        "không ghi đã dựa trên Tổ thẩm định nào",
+    ),
+    (
         "rename",
         lambda f: f.write(f"agency/{f.agency('HUTP')}/name", "Đơn vị giả", basis=_seen(f)),
         "danh sách đơn vị",
