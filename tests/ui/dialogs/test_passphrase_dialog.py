@@ -157,3 +157,26 @@ def test_the_set_dialog_refuses_mismatch_and_a_wrong_current_passphrase(
     again.grab().save(str(SHOTS / "key-passphrase.png"))
     assert [w.text() for w in again.findChildren(QLabel) if "Mật khẩu hiện tại" in w.text()]
     assert len(again.findChildren(QLineEdit)) == 3
+
+
+def test_a_write_in_a_worker_thread_asks_in_the_window(window: MainWindow, qtbot, monkeypatch) -> None:  # noqa: ANN001
+    """A long task signs in a worker thread: the dialog still opens in the GUI thread and waits."""
+    import threading
+
+    _set_passphrase_from_menu(window, "mật khẩu tổ", monkeypatch)
+    _new_session(window)
+    asked_in: list[bool] = []
+
+    def answer(dialog: object) -> None:
+        asked_in.append(QApplication.instance().thread() is dialog.thread())  # type: ignore[attr-defined, union-attr]
+        dialog.secret.setText("mật khẩu tổ")  # type: ignore[attr-defined]
+        _press(dialog, QDialogButtonBox.StandardButton.Ok)
+
+    _when_shown(PassphraseDialog, answer)
+    signer = window.ws.actor.signer  # type: ignore[union-attr]
+    unlocked: list[object] = []
+    worker = threading.Thread(target=lambda: unlocked.append(signer.unlock()))
+    worker.start()
+    qtbot.waitUntil(lambda: bool(unlocked), timeout=10000)
+    worker.join()
+    assert asked_in == [True] and unlocked[0].public_key == signer.public_key  # type: ignore[attr-defined]
