@@ -86,12 +86,13 @@ def opens_gui(argv: list[str]) -> bool:
 
 def run_command(args: argparse.Namespace) -> int:
     """Run a parsed command: the services' refusals and file errors become Vietnamese lines."""
-    from ictappraise.cli.common import CommandError, err
+    from ictappraise.cli.common import CommandError, err, install_passphrase_prompt
     from ictappraise.services.errors import USER_ERRORS
 
     refused: tuple[type[Exception], ...] = (CommandError, *USER_ERRORS)
     try:
         _read_config_first()
+        install_passphrase_prompt()
         return int(args.handler(args))
     except BrokenPipeError:  # output piped into `head`: not an error of ours
         return 0

@@ -148,3 +148,32 @@ def out(text: str = "") -> None:
 
 def err(text: str) -> None:
     print(text, file=sys.stderr)
+
+
+#: Wrong passphrases typed before the command gives up (then nothing is written).
+PASSPHRASE_TRIES = 3
+
+
+def install_passphrase_prompt() -> None:
+    """At a terminal, an encrypted key asks for its passphrase with getpass when it must sign;
+    scripts give it in the environment (services.trust.PASSPHRASE_ENV)."""
+    from ictappraise.services import trust
+
+    if not sys.stdin.isatty():
+        trust.set_passphrase_prompt(None)  # the refusal names the environment variable
+        return
+    tries = iter(range(PASSPHRASE_TRIES))
+
+    def prompt(fingerprint: str, name: str, problem: str | None) -> str | None:
+        import getpass
+
+        if problem:
+            err(problem)
+        if next(tries, None) is None:
+            return None
+        try:
+            return getpass.getpass(f"Mật khẩu khóa {fingerprint} của {name or 'người dùng'}: ")
+        except (EOFError, KeyboardInterrupt):
+            return None
+
+    trust.set_passphrase_prompt(prompt)

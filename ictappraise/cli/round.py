@@ -26,6 +26,7 @@ from ictappraise.services.database import delete_database, open_database
 from ictappraise.services.demo import build_demo
 from ictappraise.services.fingerprint import MISMATCH_MARK, fingerprint_mismatch
 from ictappraise.services.model import STATUS_LABELS, AgencyResult
+from ictappraise.services.trust import NEW_PASSPHRASE_ENV, PASSPHRASE_ENV
 from ictappraise.settings import Identity, load_config, save_config
 
 
@@ -45,6 +46,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         default=None,
         metavar="VAI_TRÒ",
         help=f"vai trò bạn đảm nhận: {roles} (chỉ để hiển thị: vai trò thật do Tổ trưởng ghi trong Tổ thẩm định)",
+    )
+    identity.add_argument(
+        "--passphrase",
+        action="store_true",
+        help=(
+            "đặt, đổi hoặc bỏ mật khẩu khóa ký của máy này (hỏi tại dấu nhắc; lệnh tự động: biến môi "
+            f"trường {PASSPHRASE_ENV} là mật khẩu hiện tại, {NEW_PASSPHRASE_ENV} là mật khẩu mới, "
+            "để trống để bỏ mật khẩu)"
+        ),
     )
     identity.set_defaults(handler=run_identity)
 
@@ -117,7 +127,35 @@ def run_identity(args: argparse.Namespace) -> int:
     )
     out(f"Mã thiết bị: {config.device_id}")
     _show_keys(who.name)
+    if args.passphrase:
+        _change_passphrase(who.name)
     return 0
+
+
+def _change_passphrase(name: str) -> None:
+    """Set, change or remove the passphrase of this laptop's key for the person."""
+    import getpass
+    import os
+
+    from ictappraise.services.trust import change_passphrase, ensure_key, local_key
+
+    public = ensure_key(name).public_key
+    key = local_key(public)
+    assert key is not None  # ensure_key made it on this laptop
+    current = None
+    if key.encrypted:
+        current = os.environ.get(PASSPHRASE_ENV)
+        if current is None:
+            current = getpass.getpass("Mật khẩu hiện tại của khóa: ")
+    new = os.environ.get(NEW_PASSPHRASE_ENV)
+    if new is None:
+        new = getpass.getpass("Mật khẩu mới (để trống để bỏ mật khẩu): ")
+        if getpass.getpass("Nhập lại mật khẩu mới: ") != new:
+            raise CommandError("Hai lần nhập mật khẩu mới không giống nhau; chưa đổi gì.")
+    if not new and not key.encrypted:
+        raise CommandError("Khóa chưa có mật khẩu và mật khẩu mới để trống: không có gì để đổi.")
+    change_passphrase(public, current, new)
+    out("Đã lưu mật khẩu của khóa." if new else "Đã bỏ mật khẩu của khóa.")
 
 
 def _show_keys(name: str) -> None:

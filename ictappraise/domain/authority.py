@@ -13,15 +13,14 @@ A status edit is judged by the state it sets and the states it replaces:
 
 An edit whose parents disagree (it settles a conflict) needs the lead, whatever its field.
 
-The roster itself is derived from the ``member/*`` edits **[decided]**, deterministically:
-the founding edits (by ``SYSTEM_AUTHOR``, without parents) name the first roles; an edit of
-``member/*`` counts when its author is a lead in the founding roster or was made a lead by a
-counted edit (a closure that only grows, so it is the same whatever the arrival order).
-Everything else is judged against the final roster: the heads of the counted edits (a
-member whose role is in conflict counts as a plain member). A lead who was later demoted
-therefore keeps the power to edit the roster (the merge plan shows every such change with
-its author before the lead accepts); keys (docs/rules.md §9) will narrow this. Anyone on the
-team may set their own signature image (``member/<own id>/signature``).
+A round not founded yet (written before keys) derives its roster from the ``member/*`` edits
+**[decided]**: the founding edits (by ``SYSTEM_AUTHOR``, without parents) name the first
+roles; an edit of ``member/*`` counts when its author is a lead in the founding roster or was
+made a lead by a counted edit. A founded round's roster comes from its keys (domain.roster),
+and a change that needs more than a member's role is judged by the roles as they stood in its
+own past (``judged_by_past``, docs/rules.md §9): a demoted lead keeps the changes made before
+and loses the power for those made after the demotion they had seen. Anyone on the team may
+set their own signature image (``member/<own id>/signature``).
 """
 
 from __future__ import annotations
@@ -47,6 +46,7 @@ from ictappraise.domain.fields import (
     CRIT,
     DROPPED_LINE,
     FACT,
+    FOUNDING_FIELD,
     KINDS,
     LEAD_ONLY,
     LEAD_OR_SECRETARY,
@@ -162,18 +162,63 @@ def _needed(field_name: str, value: Any, replaced: list[Any]) -> tuple[frozenset
     return STATE_ROLES.get(state or "", LEAD_ONLY), _STATE_WORDS.get(state or "", "đổi trạng thái biên bản")
 
 
-def edit_problem(edit: Edit, roster: Roster, edits: Mapping[str, Edit]) -> str | None:
-    """Why an edit of this set is not authorised by the roster, or None (see the module docstring)."""
+def judged_by_past(field_name: str, value: Any, replaced: Iterable[Any] = ()) -> bool:
+    """True when a change needs more than a member's role: the team changes its author had seen
+    go into its basis, and it is judged by the roles as they stood there (docs/rules.md §9)."""
+    replaced = list(replaced)
+    if len(replaced) > 1 and len({canonical(v) for v in replaced}) > 1:
+        return True  # settles a conflict: the lead's
+    return _needed(field_name, value, replaced)[0] != ANY_MEMBER
+
+
+def edit_problem(
+    edit: Edit, roster: Roster, edits: Mapping[str, Edit], seen: dict[str, frozenset[str]] | None = None
+) -> str | None:
+    """Why an edit of this set is not authorised by the roster, or None (see the module docstring).
+
+    An edit that needs more than a member's role is judged by the roles as they stood in its
+    past, when its past names team changes (docs/rules.md §9); an unsigned one (written before
+    keys, vouched for by the founding) by the founding team; else by the roster as it is.
+    ``seen``: a memo of each edit's team changes, shared by the edits of one set."""
     if edit.author == SYSTEM_AUTHOR:
         # The founding data: written once, never replacing anything.
         return None if not edit.parents else "dữ liệu ban đầu của đợt không được sửa đè"
     role = roster.role_of(edit.author)
-    if role is not None and len(edit.parents) < 2:  # the common case, without building anything
-        kind = kind_of(edit.field)
-        if kind is not STATUS and role in kind.roles:
-            return None
+    kind = kind_of(edit.field)
+    if len(edit.parents) < 2 and kind is not STATUS and kind.roles == ANY_MEMBER:
+        return None if role is not None else NOT_ON_TEAM  # the common case, without building anything
+    if roster.team:
+        refs = team_seen(edit, edits, roster.team, {} if seen is None else seen)
+        if not refs and edit.key is None and roster.founding_id:
+            refs = frozenset({roster.founding_id})  # written before keys, vouched for: the founding team
+        if refs:
+            role = roster.roles_seen(refs).get(edit.author)
     replaced = [edits[p].value for p in edit.parents if p in edits]
     return authority_problem(edit.field, edit.value, role, replaced=replaced, author=edit.author)
+
+
+def team_seen(
+    edit: Edit, edits: Mapping[str, Edit], team: frozenset[str], memo: dict[str, frozenset[str]]
+) -> frozenset[str]:
+    """The team changes an edit names in its past, through parents and basis within ``edits``
+    (the team changes' own pasts are the roster's). Iterative, memoised, loop-safe."""
+    stack, entered = [edit.id], set()
+    while stack:
+        current = stack[-1]
+        if current in memo:
+            stack.pop()
+            continue
+        item = edits.get(current, edit if current == edit.id else None)
+        refs = [r for r in (*item.parents, *item.basis) if r not in team and r in edits] if item else []
+        pending = [r for r in refs if r not in memo and r not in entered]
+        if pending and current not in entered:
+            entered.add(current)
+            stack.extend(pending)
+            continue
+        stack.pop()
+        found = {r for r in (*item.parents, *item.basis) if r in team} if item else set()
+        memo[current] = frozenset(found.union(*(memo.get(r, frozenset()) for r in refs)))
+    return memo[edit.id]
 
 
 def roles_from_members(edits: Mapping[str, Edit]) -> tuple[Roster, dict[str, str]]:
@@ -242,10 +287,13 @@ def unauthorised(edits: Mapping[str, Edit], roster: Roster) -> dict[str, str]:
     # A founded round's member edits were judged with the keys (Roster.hold_reason).
     if not roster.founded and any(e.field.startswith(family_prefix(MEMBER_HEAD)) for e in edits.values()):
         reasons.update(roles_from_members(edits)[1])
+    seen: dict[str, frozenset[str]] = {}
     for edit in edits.values():
-        if edit.field.startswith(family_prefix(MEMBER_HEAD)):
-            continue
-        problem = edit_problem(edit, roster, edits)
+        if edit.field.startswith(family_prefix(MEMBER_HEAD)) or (
+            roster.founded and edit.field == FOUNDING_FIELD
+        ):
+            continue  # judged with the keys (domain.roster.derive_roster)
+        problem = edit_problem(edit, roster, edits, seen)
         if problem is not None:
             reasons[edit.id] = problem
     return reasons

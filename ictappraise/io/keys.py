@@ -224,3 +224,27 @@ def signer_from_pem(pem: bytes, passphrase: str | None = None) -> Signer:
     if not isinstance(private, Ed25519PrivateKey):
         raise KeyError_("Tệp khóa không phải khóa Ed25519 của ictappraise.")
     return Signer(private)
+
+
+def change_passphrase(public_key: str, old: str | None, new: str | None) -> Signer:
+    """Protect a local key with a new passphrase (None or "": no passphrase). KeyError_ when the
+    old passphrase is wrong; the key file is replaced whole, never left half-written."""
+    from cryptography.hazmat.primitives import serialization
+
+    signer = load_signer(public_key, old)
+    encryption: Any = (
+        serialization.BestAvailableEncryption(new.encode("utf-8")) if new else serialization.NoEncryption()
+    )
+    pem = signer._private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
+    )
+    path = _folder() / f"{fingerprint_id(public_key)}.pem"
+    temporary = path.with_name(path.name + ".tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(pem)
+    os.replace(temporary, path)
+    index = _read_index()
+    index.setdefault(public_key, {})["encrypted"] = bool(new)
+    _write_index(index)
+    return signer

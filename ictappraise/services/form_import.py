@@ -152,7 +152,7 @@ def _plan_file(ws: Workspace, path: Path, agency: str | None, sent: date | None,
     item.errors.extend(data.errors)
     item.warnings.extend(data.warnings)
     _plan_rows(ws, item, data, ws.detail(found.id), appraised)
-    _check_complete(item, data, catalog, own_form=meta is not None)
+    _check_complete(item, data, catalog)
     if sent is not None and not appraised:
         _plan_sent(ws, item, found.id, sent)
     if item.changes and ws.is_signed(found.id):
@@ -262,25 +262,19 @@ def _plan_rows(ws: Workspace, item: FilePlan, data: FormData, detail: AgencyDeta
     _check_parents(item, table, detail.catalog, parents, scored, appraised)
 
 
-def _check_complete(item: FilePlan, data: FormData, catalog: Catalog, *, own_form: bool) -> None:
-    """The program's form must keep every criterion's row: a deleted row would silently keep that
-    criterion's old score. A sheet the agency typed itself may list only some (said in a warning)."""
+def _check_complete(item: FilePlan, data: FormData, catalog: Catalog) -> None:
+    """Every criterion must keep its row, in the program's form and in a sheet the agency typed
+    alike: a missing row would silently keep that criterion's old score."""
     present = {row.code.casefold() for row in data.rows}
     missing = [leaf.code for leaf in catalog.leaves() if leaf.code.casefold() not in present]
     if not missing:
         return
     more = f" và {len(missing) - 12} tiêu chí khác" if len(missing) > 12 else ""
     listed = ", ".join(missing[:12]) + more
-    where = f"Tệp «{data.file}», trang «{data.table.sheet.title}»"
-    if own_form:
-        item.errors.append(
-            f"{where}: thiếu dòng của {len(missing)} tiêu chí ({listed}) — có thể dòng đã bị xóa. Hãy dùng "
-            "phiếu đầy đủ (mỗi tiêu chí một dòng) rồi nhập lại."
-        )
-    else:
-        item.warnings.append(
-            f"{where}: không có dòng của {len(missing)} tiêu chí ({listed}); giữ nguyên điểm cũ."
-        )
+    item.errors.append(
+        f"Tệp «{data.file}», trang «{data.table.sheet.title}»: thiếu dòng của {len(missing)} tiêu chí "
+        f"({listed}) — có thể dòng đã bị xóa. Hãy dùng phiếu đầy đủ (mỗi tiêu chí một dòng) rồi nhập lại."
+    )
 
 
 def _plan_leaf(

@@ -2,7 +2,7 @@
 
 An edit's ``parents`` are earlier edits of the same field; its ``basis`` is, on a field a
 signing locks, status edits of the same agency, and on a signing, the round fields the agency
-was rated with (domain.authority). Together they must form no cycle: two
+was rated with (domain.authority); on any edit, team changes it was made in (domain.roster). Together they must form no cycle: two
 edits that each name the other as parent leave a field with no head at all, and an older
 build merged such a package and then could not read its own file. Missing references are
 refused earlier (merge_plan._check_closed); this module checks kinds and loops.
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ictappraise.domain.authority import RATING_INPUTS, rating_category
 from ictappraise.domain.editlog import STATE_SIGNED, Edit, in_loops
-from ictappraise.domain.fields import agency_of, is_lockable, status_field
+from ictappraise.domain.fields import FOUNDING_FIELD, agency_of, is_lockable, is_roster_field, status_field
 from ictappraise.io.exchange import Package
 from ictappraise.services.errors import ServiceError
 from ictappraise.store import repository
@@ -63,22 +63,28 @@ def _link_problem(edit: Edit, fields: dict[str, str]) -> str | None:
     wrong = [p for p in edit.parents if fields.get(p, edit.field) != edit.field]
     if wrong:
         return f"sửa đổi trước đó {wrong[0]} thuộc trường khác ({fields[wrong[0]]})"
+    basis = [b for b in edit.basis if not _is_team(fields.get(b, ""))]  # the team it was made in
     agency = agency_of(edit.field)
-    if edit.basis and agency and edit.field == status_field(agency) and _is_signing(edit):
+    if basis and agency and edit.field == status_field(agency) and _is_signing(edit):
         # A signing's basis: the round fields the agency was rated with (domain.authority).
-        wrong = [b for b in edit.basis if rating_category(fields.get(b, RATING_INPUTS[0])) is False]
+        wrong = [b for b in basis if rating_category(fields.get(b, RATING_INPUTS[0])) is False]
         if wrong:
             return (
                 f"bản ký dựa trên {wrong[0]}, không phải một thiết lập xếp loại của đợt ({fields[wrong[0]]})"
             )
         return None
-    if edit.basis and not is_lockable(edit.field):
+    if basis and not is_lockable(edit.field):
         return "trường này không bị khóa khi ký nên không được mang trạng thái biên bản (basis)"
     status = status_field(agency) if agency else ""
-    wrong = [b for b in edit.basis if fields.get(b, status) != status]
+    wrong = [b for b in basis if fields.get(b, status) != status]
     if wrong:
         return f"trạng thái biên bản {wrong[0]} không phải trạng thái của đơn vị này"
     return None
+
+
+def _is_team(field_name: str) -> bool:
+    """A team change (the founding, people, roles, keys): any edit may name it in its basis."""
+    return field_name == FOUNDING_FIELD or is_roster_field(field_name)
 
 
 def _is_signing(edit: Edit) -> bool:

@@ -8,7 +8,7 @@ before signatures existed). From then on ``derive()`` holds what the roster does
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from ictappraise.domain.editlog import Edit
@@ -29,6 +29,112 @@ DEMO_KEY_FILES = {
     "c": "demo-c-key.pem",
 }
 PASSPHRASE_ENV = "ICTAPPRAISE_KEY_PASSPHRASE"
+#: The new passphrase when a script changes it (``identity --passphrase``; empty: remove it).
+NEW_PASSPHRASE_ENV = "ICTAPPRAISE_NEW_KEY_PASSPHRASE"
+WRONG_PASSPHRASE = "Sai mật khẩu của khóa. Hãy nhập lại (chú ý chữ hoa, chữ thường và bộ gõ tiếng Việt)."
+
+#: Asks the user for a key's passphrase: (fingerprint, owner's name, why asked again or None)
+#: → the passphrase, or None when the user cancels. Set by the GUI and the CLI.
+PassphrasePrompt = Callable[[str, str, str | None], str | None]
+_prompt: PassphrasePrompt | None = None
+#: Keys unlocked in this session (memory only, never written anywhere).
+_unlocked: dict[str, keys.Signer] = {}
+
+
+class PassphraseCancelled(ServiceError):
+    """The user did not give the passphrase of the key that must sign: nothing is written."""
+
+
+def set_passphrase_prompt(prompt: PassphrasePrompt | None) -> None:
+    """How to ask for a passphrase when an encrypted key must sign (once per session)."""
+    global _prompt
+    _prompt = prompt
+
+
+def forget_unlocked() -> None:
+    """Drop the keys unlocked in this session (the next signing asks again)."""
+    _unlocked.clear()
+
+
+class LockedSigner:
+    """A passphrase-protected local key: asks for the passphrase when it must first sign."""
+
+    def __init__(self, local: keys.LocalKey) -> None:
+        self.public_key = local.public_key
+        self.name = local.name
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.public_key)
+
+    def unlock(self) -> keys.Signer:
+        """The key in memory, asking for its passphrase once per session."""
+        found = _unlocked.get(self.public_key)
+        if found is not None:
+            return found
+        if _prompt is None:
+            raise PassphraseCancelled(
+                f"Khóa {self.fingerprint} của {self.name or 'người dùng'} có mật khẩu bảo vệ. Hãy nhập mật "
+                f"khẩu (hoặc đặt biến môi trường {PASSPHRASE_ENV} khi chạy lệnh tự động)."
+            )
+        problem = None
+        while True:
+            secret = _prompt(self.fingerprint, self.name, problem)
+            if secret is None:
+                raise PassphraseCancelled("Chưa nhập mật khẩu của khóa nên chưa ký và chưa ghi thay đổi nào.")
+            try:
+                signer = keys.load_signer(self.public_key, secret)
+            except keys.KeyError_:
+                problem = WRONG_PASSPHRASE
+                continue
+            _unlocked[self.public_key] = signer
+            return signer
+
+    def sign(self, edit: Edit) -> Edit:
+        return self.unlock().sign(edit)
+
+    def sign_batch(self, edits: Sequence[Edit]) -> list[Edit]:
+        return self.unlock().sign_batch(edits)
+
+    def __repr__(self) -> str:
+        return f"LockedSigner({self.fingerprint})"
+
+
+def load_local(local: keys.LocalKey) -> keys.Signer | LockedSigner:
+    """A local key ready to sign: from this session's memory, with the passphrase of the
+    environment (scripts), or locked until it must sign (then the prompt asks)."""
+    found = _unlocked.get(local.public_key)
+    if found is not None:
+        return found
+    secret = os.environ.get(PASSPHRASE_ENV) or None
+    if secret is not None or not local.encrypted:
+        try:
+            return keys.load_signer(local.public_key, secret)
+        except keys.KeyError_ as error:
+            if not local.encrypted:
+                raise
+            raise ServiceError(f"{PASSPHRASE_ENV}: {WRONG_PASSPHRASE}") from error
+    return LockedSigner(local)
+
+
+def change_passphrase(public_key: str, old: str | None, new: str | None) -> None:
+    """Set, change or remove (new empty) the passphrase of a key on this laptop."""
+    try:
+        signer = keys.change_passphrase(public_key, old or None, new or None)
+    except keys.KeyError_ as error:
+        raise ServiceError(WRONG_PASSPHRASE if old else str(error)) from error
+    _unlocked[public_key] = signer
+
+
+def local_key(public_key: str | None) -> keys.LocalKey | None:
+    """The key of this laptop with this public half (its name, fingerprint, whether encrypted)."""
+    return next((k for k in keys.local_keys() if k.public_key == public_key), None)
+
+
+def my_key(ws: Workspace) -> keys.LocalKey | None:
+    """The local key the acting member signs with, if it is on this laptop."""
+    signer = ws.actor.signer if ws.actor is not None else None
+    return local_key(getattr(signer, "public_key", None))
 
 
 @lru_cache(maxsize=8)
@@ -78,13 +184,13 @@ def adopt(ws: Workspace) -> Edit | None:
     return new[0] if new else None
 
 
-def signer_for(ws: Workspace, member_id: str) -> keys.Signer | None:
+def signer_for(ws: Workspace, member_id: str) -> keys.Signer | LockedSigner | None:
     """A signer of this member whose private key is on this laptop (or a demo key), else None."""
     ws.state()
     roster = ws.roster
     for local in keys.local_keys():
         if roster.keys.get(local.public_key) == member_id:
-            return keys.load_signer(local.public_key, os.environ.get(PASSPHRASE_ENV) or None)
+            return load_local(local)
     if is_demo_round(ws):
         for member_key in DEMO_KEY_FILES:
             signer = demo_signer(member_key)
@@ -112,11 +218,11 @@ def local_members(ws: Workspace) -> list[str]:
     return found
 
 
-def ensure_key(name: str, member_id: str | None = None) -> keys.Signer:
+def ensure_key(name: str, member_id: str | None = None) -> keys.Signer | LockedSigner:
     """This laptop's key for a person (created at first use; no passphrase unless set later)."""
     for local in keys.local_keys():
         if (member_id and local.member_id == member_id) or (not member_id and local.name == name):
-            return keys.load_signer(local.public_key, os.environ.get(PASSPHRASE_ENV) or None)
+            return load_local(local)
     return keys.create_key(name, member_id, os.environ.get(PASSPHRASE_ENV) or None)
 
 
@@ -188,11 +294,11 @@ def revoke_keys(ws: Workspace, member_id: str) -> int:
     return len(changes)
 
 
-def local_announced(ws: Workspace, name: str) -> tuple[str, keys.Signer] | None:
+def local_announced(ws: Workspace, name: str) -> tuple[str, keys.Signer | LockedSigner] | None:
     """(member id, signer) of a key on this laptop announced under this name, not yet admitted."""
     ws.state()
     for local in keys.local_keys():
         found = ws.roster.announced.get(local.public_key)
         if found is not None and local.name == name and found[1] == name:
-            return found[0], keys.load_signer(local.public_key, os.environ.get(PASSPHRASE_ENV) or None)
+            return found[0], load_local(local)
     return None

@@ -402,6 +402,9 @@ class Workspace:
             basis = write_checks.rating_heads(
                 self, scope
             )  # what this signing was rated with (domain.authority)
+        replaced = [head.value for head in current.heads] if current else []
+        if self.roster.team_heads and authority.judged_by_past(change.field, change.value, replaced):
+            basis = (*basis, *self.roster.team_heads)  # the team it was made in (docs/rules.md §9)
         edit = Edit(
             id=self.new_id(),
             field=change.field,

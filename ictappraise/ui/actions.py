@@ -89,6 +89,7 @@ def install_menus(window: MainWindow) -> None:
     _action(round_menu, window.tr("&Cài đặt đợt, đơn vị, Tổ thẩm định…"), lambda: open_round_settings(window))
     _action(round_menu, window.tr("Giải quyết &xung đột…"), lambda: open_conflicts(window))
     _action(round_menu, window.tr("Đề xuất &khen thưởng…"), lambda: open_commendation(window))
+    _action(round_menu, window.tr("&Mật khẩu khóa ký của tôi…"), lambda: open_key_passphrase(window))
     round_menu.addSeparator()
     _action(round_menu, window.tr("Bắt đầu đợt đánh giá &mới…"), lambda: open_new_round(window))
 
@@ -108,6 +109,13 @@ def add_undo_actions(window: MainWindow, undo: QAction, redo: QAction) -> None:
     first = window.edit_menu.actions()[0]
     window.edit_menu.insertActions(first, [undo, redo])
     window.edit_menu.insertSeparator(first)
+
+
+def open_key_passphrase(window: MainWindow) -> None:
+    """Set, change or remove the passphrase of the key this laptop signs with (docs/rules.md §9)."""
+    from ictappraise.ui.dialogs.passphrase import open_key_passphrase as open_dialog
+
+    open_dialog(window, window.ws)
 
 
 def _action(

@@ -58,6 +58,9 @@ def demo_copy() -> Path:
 
 def build_window(ws: Workspace, *, today: date | None = None) -> MainWindow:
     """The main window on a workspace whose actor is already known (tests inject it)."""
+    from ictappraise.ui.dialogs.passphrase import install_passphrase_prompt
+
+    install_passphrase_prompt()  # an encrypted key asks for its passphrase when it must sign
     window = MainWindow(ws.db.path.name)
     window.attach(Controller(ws), today=today, open_window=open_window)
     _windows.append(window)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from ictappraise.domain.editlog import Edit, derive
 from ictappraise.domain.fields import FOUNDING_FIELD
 from ictappraise.domain.roster import (
+    NO_PAST,
     NOT_LEAD,
     REVOKED_KEY,
     SECOND_FOUNDING,
@@ -26,10 +27,25 @@ T = "2022-12-14T20:00:00+07:00"
 
 
 def edit(
-    eid: str, field: str, value: object, author: str, key: str | None, parents: tuple[str, ...] = ()
+    eid: str,
+    field: str,
+    value: object,
+    author: str,
+    key: str | None,
+    parents: tuple[str, ...] = (),
+    basis: tuple[str, ...] = (),
 ) -> Edit:
     return Edit(
-        eid, field, value, author, "dev", T, parents, key=key, signature=None if key is None else "sig"
+        eid,
+        field,
+        value,
+        author,
+        "dev",
+        T,
+        parents,
+        basis=basis,
+        key=key,
+        signature=None if key is None else "sig",
     )
 
 
@@ -37,10 +53,12 @@ SEED = edit("seed-1", "member/member-a/role", "member", "system", None)
 FOUNDING = edit(
     "found", FOUNDING_FIELD, {"member": LEAD, "key": KL, "name": "Lead", "edits": ["seed-1"]}, LEAD, KL
 )
-ADMIT_A = edit("admit-a", "member/member-a/key/A", {"key": KA}, LEAD, KL)
-ADMIT_B = edit("admit-b", "member/member-b/key/B", {"key": KB}, LEAD, KL)
-FORGED_ADMIT = edit("forged-admit", "member/member-b/key/X", {"key": KX}, A, KA)  # a member admits a key
-SELF_PROMOTION = edit("promote", "member/member-a/role", "lead", A, KA, ("seed-1",))
+ADMIT_A = edit("admit-a", "member/member-a/key/A", {"key": KA}, LEAD, KL, basis=("found",))
+ADMIT_B = edit("admit-b", "member/member-b/key/B", {"key": KB}, LEAD, KL, basis=("found",))
+FORGED_ADMIT = edit(
+    "forged-admit", "member/member-b/key/X", {"key": KX}, A, KA, basis=("admit-a",)
+)  # a member admits a key
+SELF_PROMOTION = edit("promote", "member/member-a/role", "lead", A, KA, ("seed-1",), ("admit-a",))
 SECOND_FOUNDER = edit("found-2", FOUNDING_FIELD, {"member": A, "key": KA, "name": "A", "edits": []}, A, KA)
 NOTE = "agency/ag1/crit/I.1/note"
 BY_A = edit("note-a", NOTE, "A", A, KA)
@@ -81,10 +99,69 @@ def test_a_revoked_key_keeps_only_the_edits_listed() -> None:
 
 
 def test_a_lead_can_make_a_new_lead_who_then_admits_keys() -> None:
-    promote_a = edit("lead-promotes-a", "member/member-a/role", "lead", LEAD, KL, ("seed-1",))
-    a_admits = edit("a-admits-x", "member/member-b/key/X", {"key": KX}, A, KA)
+    promote_a = edit("lead-promotes-a", "member/member-a/role", "lead", LEAD, KL, ("seed-1",), ("admit-a",))
+    a_admits = edit("a-admits-x", "member/member-b/key/X", {"key": KX}, A, KA, basis=("lead-promotes-a",))
     roster = derive_roster([*EVERYTHING, promote_a, a_admits])
     assert roster.roles[A] == "lead" and roster.keys[KX] == B
+    assert roster.team_heads == ("a-admits-x", "admit-b")  # what a new edit names as seen
+
+
+def test_a_team_change_that_names_no_past_is_held() -> None:
+    """Every laptop names at least the founding: a lead's change naming nothing is hand-made
+    (a demoted founder could otherwise claim to have seen nothing)."""
+    bare = edit("bare-admit", "member/member-b/key/X", {"key": KX}, LEAD, KL)
+    roster = derive_roster([*EVERYTHING, bare])
+    assert KX not in roster.keys and roster.held["bare-admit"] == NO_PAST
+
+
+def test_a_new_lead_who_has_not_seen_the_promotion_cannot_admit_keys() -> None:
+    promote_a = edit("lead-promotes-a", "member/member-a/role", "lead", LEAD, KL, ("seed-1",), ("admit-a",))
+    # A saw its key admitted, not its promotion.
+    a_admits = edit("a-admits-x", "member/member-b/key/X", {"key": KX}, A, KA, basis=("admit-a",))
+    roster = derive_roster([*EVERYTHING, promote_a, a_admits])
+    assert roster.roles[A] == "lead" and KX not in roster.keys and roster.held["a-admits-x"] == NOT_LEAD
+
+
+# A lead hands the role over: promotes A, then steps down having seen it (docs/rules.md §9).
+HAND_OVER = edit("promote-a", "member/member-a/role", "lead", LEAD, KL, ("seed-1",), ("admit-a",))
+STEP_DOWN = edit("step-down", "member/lead/role", "member", LEAD, KL, (), ("promote-a",))
+BEFORE = edit("admit-b-before", "member/member-b/key/B2", {"key": "key-b2"}, LEAD, KL, (), ("promote-a",))
+AFTER = edit("admit-x-after", "member/member-b/key/X", {"key": KX}, LEAD, KL, (), ("step-down",))
+REPROMOTE = edit("lead-again", "member/lead/role", "lead", LEAD, KL, ("step-down",), ("step-down",))
+RULES = "round/rules/3"
+RULES_BEFORE = edit("rules-before", RULES, {"good": 1}, LEAD, KL, (), ("promote-a",))
+RULES_AFTER = edit("rules-after", RULES, {"good": 2}, LEAD, KL, ("rules-before",), ("step-down",))
+A_RULES = edit("rules-by-a", RULES, {"good": 3}, A, KA, ("rules-before",), ("step-down",))
+HAND_OVER_SET = [*EVERYTHING, HAND_OVER, STEP_DOWN, BEFORE, AFTER, REPROMOTE, RULES_BEFORE, RULES_AFTER]
+
+
+def test_a_lead_who_stepped_down_keeps_earlier_changes_and_loses_later_ones() -> None:
+    roster = derive_roster(HAND_OVER_SET)
+    assert roster.roles[LEAD] == "member" and roster.roles[A] == "lead"
+    assert roster.keys["key-b2"] == B and KX not in roster.keys
+    assert roster.held["admit-x-after"] == NOT_LEAD and roster.held["lead-again"] == NOT_LEAD
+    state = derive([e for e in HAND_OVER_SET if e.field.startswith("round/")], roster)
+    assert state.heads(RULES) == ("rules-before",)
+    assert "rules-after" in state.held_reasons and "rules-before" not in state.held_reasons
+
+
+def test_the_new_lead_replaces_a_setting_the_old_lead_made_before() -> None:
+    edits = [*HAND_OVER_SET, A_RULES]
+    roster = derive_roster(edits)
+    state = derive([e for e in edits if e.field.startswith("round/")], roster)
+    assert state.value(RULES) == {"good": 3}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.permutations([*HAND_OVER_SET, A_RULES]))
+def test_a_hand_over_gives_one_state_in_any_order(order: list[Edit]) -> None:
+    roster = derive_roster(order)
+    reference = derive_roster(sorted(order, key=lambda e: e.id))
+    assert roster == reference
+    rounds = [e for e in order if e.field.startswith("round/")]
+    state = derive(rounds, roster)
+    assert state.held_reasons == derive(sorted(rounds, key=lambda e: e.id), reference).held_reasons
+    assert state.value(RULES) == {"good": 3}
 
 
 @settings(max_examples=60, deadline=None)

@@ -204,6 +204,13 @@ CASES: list[tuple[str, str, Callable[[Path, Path], Path], str | None, tuple[str,
         ("tổng các tiểu mục", "I.4.a"),
     ),
     (
+        "agency sheet missing criteria",
+        "partial.xlsx",
+        _foreign([("I.1", "Kế hoạch", 20, 15)], ("Mã", "Tiêu chí", "Điểm tối đa", "Điểm tự đánh giá")),
+        "BTC",
+        ("thiếu dòng của", "I.2, I.3"),
+    ),
+    (
         "text longer than an Excel cell",
         "long.xlsx",
         _longer_than_excel_allows,

@@ -6,11 +6,14 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl import load_workbook
+import pytest
+from openpyxl import Workbook, load_workbook
 from test_excel_forms import edits, fill_form
 
 from ictappraise.io import excel_form
 from ictappraise.services import excel_import as svc
+from ictappraise.services.errors import ServiceError
+from tests.support import member_ws, run_cli
 
 
 def _filled(ws, tmp_path: Path) -> tuple[Path, str]:
@@ -98,3 +101,56 @@ def test_a_huge_score_is_refused_without_hundreds_of_digits(lead_ws, tmp_path: P
     plan = svc.plan_form_import(lead_ws, [_typed(lead_ws, tmp_path, {"I.2": 1e300})])
     message = " ".join(plan.errors)
     assert "I.2" in message and "quá lớn" in message and len(message) < 400, message
+
+
+def _agency_sheet(ws, path: Path, drop: set[str]) -> Path:
+    """A sheet the agency typed itself (no program metadata): every criterion but ``drop``, scored."""
+    book = Workbook()
+    book.active.append(["Mã", "Tiêu chí", "Điểm tự đánh giá"])
+    for leaf in ws.catalog(ws.find_agency("BTC").category).leaves():
+        if leaf.code not in drop:
+            book.active.append([leaf.code, leaf.name, 0])
+    book.save(path)
+    return path
+
+
+def test_an_agency_sheet_missing_criteria_is_refused_naming_them(lead_ws, tmp_path: Path) -> None:
+    path = _agency_sheet(lead_ws, tmp_path / "tu-cham.xlsx", {"I.2", "II.1"})
+    before = edits(lead_ws)
+    plan = svc.plan_form_import(lead_ws, [path], agency="BTC")
+    message = " ".join(plan.errors)
+    assert "tu-cham.xlsx" in message and "thiếu dòng của 2 tiêu chí (I.2, II.1)" in message, message
+    assert plan.changes == [] and plan.warnings == []
+    with pytest.raises(ServiceError):
+        svc.apply_import(lead_ws, plan)
+    assert edits(lead_ws) == before
+
+
+def test_the_same_agency_sheet_complete_imports(lead_ws, tmp_path: Path) -> None:
+    plan = svc.plan_form_import(lead_ws, [_agency_sheet(lead_ws, tmp_path / "du.xlsx", set())], agency="BTC")
+    assert plan.errors == [] and plan.changes
+
+
+def test_the_cli_refuses_an_agency_sheet_missing_criteria(demo_db: Path, tmp_path: Path) -> None:
+    ws = member_ws(demo_db, "Chuyên viên C")
+    path = _agency_sheet(ws, tmp_path / "tu-cham.xlsx", {"I.3"})
+    before = edits(ws)
+    ws.db.close()
+    args = (
+        "import-xlsx",
+        "--db",
+        str(demo_db),
+        str(path),
+        "--agency",
+        "BTC",
+        "--as",
+        "Chuyên viên C",
+        "--yes",
+    )
+    result = run_cli(None, *args)
+    assert result.returncode != 0
+    assert "thiếu dòng của 1 tiêu chí (I.3)" in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    ws = member_ws(demo_db, "Chuyên viên C")
+    assert edits(ws) == before
+    ws.db.close()

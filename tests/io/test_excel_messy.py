@@ -25,8 +25,15 @@ def test_header_aliases_tolerate_case_diacritics_and_spaces() -> None:
     assert column_key("Xếp loại") is None
 
 
-def _agency_typed_sheet(path: Path) -> None:
-    """A table an agency typed itself: title block, merged cells, extra and reordered columns."""
+def _other_leaves(ws, agency: str, listed: set[str]) -> list[str]:
+    """The agency's criteria a test sheet does not list yet: every criterion keeps its row."""
+    catalog = ws.catalog(ws.find_agency(agency).category)
+    return [leaf.code for leaf in catalog.leaves() if leaf.code not in listed]
+
+
+def _agency_typed_sheet(path: Path, rest: list[str] = ()) -> None:
+    """A table an agency typed itself: title block, merged cells, extra and reordered columns;
+    ``rest``: the codes of blank rows added for the criteria not scored."""
     workbook = Workbook()
     first = workbook.active
     first.title = "Hướng dẫn"
@@ -46,6 +53,7 @@ def _agency_typed_sheet(path: Path) -> None:
         (3, " I.2", "Quy chế nội bộ", "Quyết định 30", " 10 ", 15, None),
         (4, "I.4.a", "Phân công lãnh đạo", None, 5, 5, None),
         (5, "I.4.b", "Quán triệt, triển khai", "", 2.5, 5, None),
+        *((None, code, None, None, None, None, None) for code in rest),
         (None, None, "Ghi chú: điểm I.3 chờ số liệu", None, None, None, None),
         (None, None, "Tổng cộng", None, "=SUM(E5:E9)", 500, None),
         (None, "Người lập biểu", None, None, None, None, None),
@@ -59,7 +67,7 @@ def _agency_typed_sheet(path: Path) -> None:
 
 def test_agency_typed_sheet_is_accepted_with_agency(lead_ws, tmp_path: Path) -> None:
     path = tmp_path / "tu-cham.xlsx"
-    _agency_typed_sheet(path)
+    _agency_typed_sheet(path, _other_leaves(lead_ws, "BTC", {"I.1", "I.2", "I.4.a", "I.4.b"}))
     plan = svc.plan_form_import(lead_ws, [path], agency="Ban Tổ chức Tỉnh ủy")
     assert plan.errors == []
     assert plan.files[0].sheet == "Bảng tự chấm"
@@ -81,6 +89,8 @@ def test_trailing_formatted_rows_and_leading_blank_rows(lead_ws, tmp_path: Path)
         sheet.append([])
     sheet.append(["Mã", "Tiêu chí", "Điểm tự đánh giá"])
     sheet.append(["I.1", "Kế hoạch", 18])
+    for code in _other_leaves(lead_ws, "BTC", {"I.1"}):
+        sheet.append([code, None, None])
     for row in range(10, 20000):
         sheet.cell(row, 1).border = Border(left=Side(style="thin"))
     sheet.cell(20001, 1).value = "ghi chú lạc cuối trang"
@@ -95,6 +105,8 @@ def test_cached_zero_sum_of_blank_sub_items_is_not_a_score(lead_ws, tmp_path: Pa
     workbook.active.append(["I.4", "Lãnh đạo, chỉ đạo", 0])
     workbook.active.append(["I.4.a", "Phân công", None])
     workbook.active.append(["I.5", "Gửi hồ sơ", 10])
+    for code in _other_leaves(lead_ws, "BTC", {"I.4.a", "I.5"}):
+        workbook.active.append([code, None, None])
     workbook.save(tmp_path / "partial.xlsx")
     plan = svc.plan_form_import(lead_ws, [tmp_path / "partial.xlsx"], agency="BTC")
     assert plan.errors == [] and [line.code for line in plan.files[0].lines] in ([], ["I.5"])

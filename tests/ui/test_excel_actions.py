@@ -106,3 +106,28 @@ def test_a_failed_export_reaches_the_user_and_frees_the_window(window, tmp_path:
     assert [title for title, _text in shown] == ["Không ghi được tệp"]
     assert "tệp thường" in shown[0][1]  # the error raised in the worker, shown on the GUI thread
     assert not operations.busy()
+
+
+def test_a_form_missing_a_criterion_is_refused_in_the_preview(window, tmp_path: Path, monkeypatch) -> None:
+    agency_id = select(window, "HUPQ")
+    form = filled_form(window.ws, agency_id, tmp_path)
+    workbook = load_workbook(form)
+    sheet = workbook[excel_form.FORM_SHEET]
+    sheet.delete_rows(
+        next(r for r in range(excel_form.FIRST_ROW, sheet.max_row + 1) if sheet.cell(r, 1).value == "I.3")
+    )
+    workbook.save(form)
+    monkeypatch.setattr(excel_actions.ImportOptionsDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    previews: list[str] = []
+
+    def preview_exec(dialog: excel_actions.ImportPreviewDialog) -> QDialog.DialogCode:
+        previews.append(dialog.findChild(QPlainTextEdit).toPlainText())
+        return QDialog.DialogCode.Accepted  # even when accepted, a refused plan writes nothing
+
+    monkeypatch.setattr(excel_actions.ImportPreviewDialog, "exec", preview_exec)
+    warned: list[str] = []
+    monkeypatch.setattr(excel_actions.QMessageBox, "warning", lambda _p, _t, text: warned.append(text))
+    before = edit_count(window.ws)
+    assert excel_actions.import_forms(window, [form]) == 0
+    assert "thiếu dòng của 1 tiêu chí (I.3)" in previews[0]
+    assert edit_count(window.ws) == before
