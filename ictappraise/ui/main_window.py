@@ -183,8 +183,11 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(checklist_page, self.tr("Chấm điểm"))
         self.visit_panel = self._visit_panel()
+        #: What the visit tab still has to show: ("agency", id) or ("reload", id), None when current.
+        self._visit_stale: tuple[str, str] | None = None
         if self.visit_panel is not None:
             self.tabs.addTab(self.visit_panel, self.tr("Buổi thẩm định"))
+            self.tabs.currentChanged.connect(lambda _index: self._sync_visit())
         self.notice = QLabel()  # a note to read once (e.g. sample data at a first start)
         self.notice.setWordWrap(True)
         self.notice.setStyleSheet(NOTICE_STYLE)
@@ -284,8 +287,8 @@ class MainWindow(QMainWindow):
         self.checklist_model.set_agency(agency_id or None)
         self.checklist.expandAll()
         self._refresh_side()
-        if self.visit_panel is not None:
-            self.visit_panel.set_agency(self.ws, agency_id)  # type: ignore[attr-defined]
+        self._visit_stale = ("agency", agency_id)
+        self._sync_visit()
 
     def on_agency_changed(self, agency_id: str) -> None:
         self.agency_model.refresh_agency(agency_id)
@@ -294,7 +297,22 @@ class MainWindow(QMainWindow):
             self._refresh_side()
             focus = QApplication.focusWidget()
             if self.visit_panel is not None and not (focus and self.visit_panel.isAncestorOf(focus)):
-                self.visit_panel.reload()  # type: ignore[attr-defined]  # signing, undo, merge
+                self._visit_stale = self._visit_stale or ("reload", agency_id)  # signing, undo, merge
+                self._sync_visit()
+
+    def _sync_visit(self) -> None:
+        """Bring the visit tab up to date while it is in view, else when it is next shown: a
+        score edit need not rebuild a form nobody sees."""
+        if self.visit_panel is None or self._visit_stale is None:
+            return
+        if self.tabs.currentWidget() is not self.visit_panel:
+            return
+        what, agency_id = self._visit_stale
+        self._visit_stale = None
+        if what == "agency":
+            self.visit_panel.set_agency(self.ws, agency_id)  # type: ignore[attr-defined]
+        else:
+            self.visit_panel.reload()  # type: ignore[attr-defined]
 
     def on_round_changed(self) -> None:
         current = self.agency_id

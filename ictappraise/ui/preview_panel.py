@@ -29,7 +29,7 @@ from ictappraise.domain.dates import format_day
 from ictappraise.domain.fields import fact_field, portal_field
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.rating import CHECKED, UNCHECKED
-from ictappraise.domain.scorecard import PenaltyFacts
+from ictappraise.domain.scorecard import GroupScore, PenaltyFacts
 from ictappraise.services.appraisal import unscored_labels
 from ictappraise.services.band_text import band_view
 from ictappraise.services.model import AgencyDetail
@@ -51,6 +51,12 @@ def band_font() -> QFont:
     return font
 
 
+def _restyle(label: QLabel, css: str) -> None:
+    """Set a style sheet only when it differs: each set re-polishes the widget."""
+    if label.styleSheet() != css:
+        label.setStyleSheet(css)
+
+
 class PreviewPanel(QWidget):
     """Subtotals, total, penalties and final band of the selected agency."""
 
@@ -64,6 +70,7 @@ class PreviewPanel(QWidget):
         layout.addWidget(self.title)
         self.groups = QGridLayout()
         self.groups.setHorizontalSpacing(10)
+        self._group_labels: list[tuple[QLabel, QLabel]] = []  # (name, points) per group row
         layout.addLayout(self.groups)
         self.total = QLabel()
         self.total.setStyleSheet("font-size: 22px; font-weight: bold;")
@@ -103,21 +110,16 @@ class PreviewPanel(QWidget):
         self.previous.setVisible(bool(lines))
 
     def show_detail(self, detail: AgencyDetail | None) -> None:
-        """Render the scorecard of an agency (or nothing)."""
-        self._clear_groups()
+        """Render the scorecard of an agency (or nothing). Only what differs from what is shown
+        changes: an edit usually changes a subtotal, the total and a line or two."""
         if detail is None:
+            self._clear_groups()
             for label in (self.title, self.total, self.base, self.penalties, self.band, self.remaining):
                 label.clear()
             return
         card = detail.scorecard
         self.title.setText(self.tr("Xếp loại dự kiến — Phụ lục {c}").format(c=detail.agency.category))
-        for row, group in enumerate(card.groups):
-            name = QLabel(f"{group.code}. {group.name}")
-            name.setWordWrap(True)
-            value = QLabel(f"{format_points(group.points)} / {format_points(group.maximum)}")
-            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.groups.addWidget(name, row, 0)
-            self.groups.addWidget(value, row, 1)
+        self._show_groups(card.groups)
         self.total.setText(
             self.tr("Tổng: {t} / {m}").format(t=format_points(card.total), m=format_points(card.maximum))
         )
@@ -150,21 +152,36 @@ class PreviewPanel(QWidget):
                     codes=", ".join(labels[:12]) + ("…" if len(labels) > 12 else ""),
                 )
             )
-            self.remaining.setStyleSheet("color: #8a5300; font-weight: bold;")
+            _restyle(self.remaining, "color: #8a5300; font-weight: bold;")
         elif detail.missing_reasons:
             self.remaining.setText(
                 self.tr("Cần ghi lý do chênh lệch: {codes}").format(
                     codes=", ".join(detail.missing_reasons[:12])
                 )
             )
-            self.remaining.setStyleSheet("color: #8a5300; font-weight: bold;")
+            _restyle(self.remaining, "color: #8a5300; font-weight: bold;")
         else:
             self.remaining.setText(self.tr("Đã chấm đủ mọi tiêu chí."))
-            self.remaining.setStyleSheet("color: #1b5e20;")
+            _restyle(self.remaining, "color: #1b5e20;")
 
     def _band_text(self, band: object, text: str) -> None:
         self.band.setText(text)
-        self.band.setStyleSheet(band_css(band) + BAND_FONT_CSS)  # type: ignore[arg-type]
+        _restyle(self.band, band_css(band) + BAND_FONT_CSS)  # type: ignore[arg-type]
+
+    def _show_groups(self, groups: tuple[GroupScore, ...]) -> None:
+        """One row of labels per group: kept and retexted while the groups stay the same."""
+        if len(self._group_labels) != len(groups):
+            self._clear_groups()
+            for row in range(len(groups)):
+                name, value = QLabel(), QLabel()
+                name.setWordWrap(True)
+                value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.groups.addWidget(name, row, 0)
+                self.groups.addWidget(value, row, 1)
+                self._group_labels.append((name, value))
+        for (name, value), group in zip(self._group_labels, groups, strict=True):
+            name.setText(f"{group.code}. {group.name}")
+            value.setText(f"{format_points(group.points)} / {format_points(group.maximum)}")
 
     def _penalty_html(self, reasons: tuple[str, ...]) -> str:
         lines = []
@@ -179,6 +196,7 @@ class PreviewPanel(QWidget):
         return "".join(lines)
 
     def _clear_groups(self) -> None:
+        self._group_labels.clear()
         while self.groups.count():
             item = self.groups.takeAt(0)
             widget = item.widget()
