@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
         self.visit_panel = self._visit_panel()
         #: What the visit tab still has to show: ("agency", id) or ("reload", id), None when current.
         self._visit_stale: tuple[str, str] | None = None
+        self._previous_shown: tuple[object, ...] | None = None  # (code, maximum, round state)
         if self.visit_panel is not None:
             self.tabs.addTab(self.visit_panel, self.tr("Buổi thẩm định"))
             self.tabs.currentChanged.connect(lambda _index: self._sync_visit())
@@ -357,6 +358,11 @@ class MainWindow(QMainWindow):
         from ictappraise.domain.trends import trend_text  # not at start-up
         from ictappraise.services.chain import previous_of
 
+        shown = (code, maximum, self.ws.state())  # previous rounds are round data
+        before = self._previous_shown
+        if before is not None and shown[:2] == before[:2] and shown[2] is before[2]:
+            return  # a score edit: the same lines as shown
+        self._previous_shown = shown
         found = previous_of(self.ws, code)
         self.trend_label.setText(
             self.tr("Năm trước — {t}").format(t=trend_text(found, maximum)) if found else ""

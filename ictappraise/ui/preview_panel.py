@@ -220,6 +220,7 @@ class FactsPanel(QGroupBox):
         self._recorded_months: dict[int, int | None] = {}
         self._asked: set[date] = set()  # days the clerk already confirmed: asked once only
         self._asking = False
+        self._shown: tuple[object, ...] | None = None  # what show_detail last showed (_facts_key)
         form = QFormLayout(self)
         self.sent = date_box()
         self.sent_known = QCheckBox(self.tr("Đã gửi, ngày:"))
@@ -265,6 +266,12 @@ class FactsPanel(QGroupBox):
         self.attached.toggled.connect(self._attached_changed)
 
     def show_detail(self, detail: AgencyDetail | None) -> None:
+        """Show an agency's facts; the same facts already shown are left as they are (a score
+        edit changes none of them, and a month being typed is not overwritten)."""
+        shown = _facts_key(detail)
+        if shown is not None and shown == self._shown:
+            return
+        self._shown = shown
         self._loading = True
         try:
             self.agency_id = detail.agency.id if detail else None
@@ -335,6 +342,7 @@ class FactsPanel(QGroupBox):
             push_changes(self.controller, changes, text)
         except (ServiceError, StoreError, ValueError) as error:
             QMessageBox.warning(self, self.tr("Không lưu được"), str(error))
+            self._shown = None  # the boxes hold the refused value: show the recorded ones again
             self.show_detail(self.controller.ws.detail(self.agency_id))
 
     def _sent_toggled(self, checked: bool) -> None:
@@ -405,3 +413,10 @@ class FactsPanel(QGroupBox):
             [Change(portal_field(self.agency_id, month), None if value < 0 else value)],
             self.tr("Tin, bài tháng {m}").format(m=month),
         )
+
+
+def _facts_key(detail: AgencyDetail | None) -> tuple[object, ...] | None:
+    """Everything FactsPanel.show_detail reads from a detail."""
+    if detail is None:
+        return None
+    return (detail.agency.id, detail.signed, detail.facts, detail.visit.date, detail.scorecard.facts)

@@ -124,3 +124,14 @@ def test_the_hidden_visit_tab_catches_up_when_shown(window: MainWindow) -> None:
     assert panel.place_edit.text() == "Hội trường mới"
     window.controller.write([Change(visit_field(agency_id, "place"), "Hội trường cũ")])
     assert panel.place_edit.text() == "Hội trường cũ"  # in view: up to date at once
+
+
+def test_a_score_edit_leaves_a_month_being_typed_alone(window: MainWindow) -> None:
+    settle(window)
+    code, _group = manual_criterion(window)
+    march = window.facts.months[2]
+    assert march.value() != 7
+    march.lineEdit().setText("7")  # typed, not yet committed (no Enter, no Tab)
+    model = window.checklist_model
+    model.setData(model.index_of_code(code, COL_INPUT), "1")
+    assert march.lineEdit().text() == "7"
