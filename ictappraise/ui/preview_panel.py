@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -41,6 +41,7 @@ from ictappraise.ui.dialogs.common import date_box
 from ictappraise.ui.style import band_css
 
 BAND_FONT_CSS = " font-size: 20px; font-weight: bold;"
+SIDE_SPACING = 3  # between the lines of the side panels (the style's 6 made them scroll)
 
 
 def band_font() -> QFont:
@@ -49,6 +50,35 @@ def band_font() -> QFont:
     font.setPixelSize(20)
     font.setBold(True)
     return font
+
+
+class ElidedLabel(QLabel):
+    """One line of plain text, cut with "…" to the width the layout gives it (never wider)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # Ignored: the layout neither grows for the whole text nor keeps it as a minimum.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 — Qt override
+        rect = self.contentsRect()
+        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        painter = QPainter(self)
+        self.style().drawItemText(
+            painter,
+            rect,
+            int(self.alignment()),
+            self.palette(),
+            self.isEnabled(),
+            shown,
+            self.foregroundRole(),
+        )
+
+    def shown_text(self) -> str:
+        """The text as painted at the current width."""
+        return self.fontMetrics().elidedText(
+            self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width()
+        )
 
 
 def _restyle(label: QLabel, css: str) -> None:
@@ -64,13 +94,14 @@ class PreviewPanel(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(SIDE_SPACING)  # lines of one panel: all twelve months fit at 1366×768
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.title.setStyleSheet("font-size: 15px; font-weight: bold;")
         layout.addWidget(self.title)
         self.groups = QGridLayout()
         self.groups.setHorizontalSpacing(10)
-        self._group_labels: list[tuple[QLabel, QLabel]] = []  # (name, points) per group row
+        self._group_labels: list[tuple[ElidedLabel, QLabel]] = []  # (name, points) per group row
         layout.addLayout(self.groups)
         self.total = QLabel()
         self.total.setStyleSheet("font-size: 22px; font-weight: bold;")
@@ -169,18 +200,19 @@ class PreviewPanel(QWidget):
         _restyle(self.band, band_css(band) + BAND_FONT_CSS)  # type: ignore[arg-type]
 
     def _show_groups(self, groups: tuple[GroupScore, ...]) -> None:
-        """One row of labels per group: kept and retexted while the groups stay the same."""
+        """One line per group (the name cut to fit, whole in its tooltip and in the checklist):
+        the labels are kept and retexted while the groups stay the same."""
         if len(self._group_labels) != len(groups):
             self._clear_groups()
             for row in range(len(groups)):
-                name, value = QLabel(), QLabel()
-                name.setWordWrap(True)
+                name, value = ElidedLabel(), QLabel()
                 value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.groups.addWidget(name, row, 0)
                 self.groups.addWidget(value, row, 1)
                 self._group_labels.append((name, value))
         for (name, value), group in zip(self._group_labels, groups, strict=True):
             name.setText(f"{group.code}. {group.name}")
+            name.setToolTip(name.text())
             value.setText(f"{format_points(group.points)} / {format_points(group.maximum)}")
 
     def _penalty_html(self, reasons: tuple[str, ...]) -> str:
@@ -222,6 +254,7 @@ class FactsPanel(QGroupBox):
         self._asking = False
         self._shown: tuple[object, ...] | None = None  # what show_detail last showed (_facts_key)
         form = QFormLayout(self)
+        form.setVerticalSpacing(SIDE_SPACING)
         self.sent = date_box()
         self.sent_known = QCheckBox(self.tr("Đã gửi, ngày:"))
         row = QHBoxLayout()
@@ -238,6 +271,7 @@ class FactsPanel(QGroupBox):
         form.addRow(self.quota)
         grid = QGridLayout()
         grid.setHorizontalSpacing(4)
+        grid.setVerticalSpacing(SIDE_SPACING)
         self.months: list[QSpinBox] = []
         for month in range(1, 13):
             box = QSpinBox()
