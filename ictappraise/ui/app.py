@@ -15,7 +15,6 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ictappraise import __version__
-from ictappraise.services.demo import EVENING, build_demo
 from ictappraise.services.identity import actor_for, lead_actor
 from ictappraise.services.seed import seed_round
 from ictappraise.services.workspace import Actor, ServiceError, Workspace
@@ -43,6 +42,8 @@ def demo_copy() -> Path:
         if not (stale.parent == template.parent and stale.name.startswith(template.name)):
             stale.unlink(missing_ok=True)
     if not template.exists():
+        from ictappraise.services.demo import build_demo  # once per program version
+
         partial = template.with_name("demo-template.building.db")
         db = open_database(partial, create=True)
         build_demo(db)
@@ -53,6 +54,13 @@ def demo_copy() -> Path:
         target.with_name(target.name + suffix).unlink(missing_ok=True)
     shutil.copyfile(template, target)
     return target
+
+
+def _demo_evening() -> date:
+    """The demo's "today" (services.demo, with its builders, is loaded only to build it)."""
+    from ictappraise.services.demo import EVENING
+
+    return EVENING
 
 
 def build_window(ws: Workspace, *, today: date | None = None) -> MainWindow:
@@ -70,7 +78,7 @@ def open_window(
     ws = open_workspace(path, actor=actor, demo=demo, parent=parent_for_errors)
     if ws is None:
         return None
-    window = build_window(ws, today=EVENING if demo else None)
+    window = build_window(ws, today=_demo_evening() if demo else None)
     window.show()
     _after_open(window, ws, demo)
     return window
@@ -95,7 +103,7 @@ def open_in_window(window: MainWindow, path: Path | None, *, demo: bool = False)
     ws = open_workspace(path, demo=demo, parent=window, at_start=True)
     if ws is None:
         return False
-    window.attach(Controller(ws), today=EVENING if demo else None)
+    window.attach(Controller(ws), today=_demo_evening() if demo else None)
     _windows.append(window)
     _after_open(window, ws, demo)
     return True
