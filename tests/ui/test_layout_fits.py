@@ -100,3 +100,15 @@ def test_criterion_names_get_two_lines_and_the_room_grows(window: MainWindow) ->
     for _ in range(3):
         QApplication.processEvents()
     assert view.columnWidth(COL_NAME) > at_1366 + 300
+
+
+def test_long_agency_names_get_two_lines_once_the_list_is_shown(window: MainWindow) -> None:
+    """Row heights are measured at the widths the shown list has, not while it is being built."""
+    settle(window)
+    table, proxy = window.agencies.table, window.agencies.proxy
+    line = table.fontMetrics().lineSpacing()
+    width = table.columnWidth(1)
+    for row in range(proxy.rowCount()):
+        name = str(proxy.index(row, 1).data())
+        if table.fontMetrics().horizontalAdvance(name) > 1.2 * width:
+            assert table.rowHeight(row) >= 2 * line, name
