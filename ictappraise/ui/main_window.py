@@ -13,8 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -22,13 +21,13 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from ictappraise.ui import window_state
 from ictappraise.ui.actions import add_undo_actions, install_menus
 
 if TYPE_CHECKING:
@@ -37,35 +36,10 @@ if TYPE_CHECKING:
 
     from ictappraise.ui.controller import Controller
 
-SETTINGS_GROUP = "main_window"
-HINT_STYLE = "color: #333; background: #f4f6f8; padding: 4px;"
 NOTICE_STYLE = "color: #3e2c00; background: #fff4d6; border: 1px solid #e0b84c; padding: 6px;"
 SELF_MODE_STYLE = "background: #fff4d6; color: #5d4000; font-weight: bold;"
-QUESTION_STYLE = "color: #5d4000; background: #fff4d6; padding: 4px;"
-REFUSAL_STYLE = "color: #a00000; background: #ffecec; padding: 4px; font-weight: bold;"
 # Aligned by the style sheet: the Qt namespace costs a noticeable part of the first frame.
 OPENING_STYLE = "color: #555; font-size: 15px; qproperty-alignment: AlignCenter;"
-
-
-class SideScrollArea(QScrollArea):
-    """Scrolls vertically only; its content is held to the visible width, so wrapped text wraps
-    instead of pushing numbers off the right edge."""
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self.fit()
-
-    def fit(self) -> None:
-        """Give the content the height its wrapped text needs at this width (QScrollArea asks
-        only for the size hint, which ignores word wrap)."""
-        content = self.widget()
-        if content is None or content.layout() is None:
-            return
-        width = self.viewport().width()
-        content.setMaximumWidth(width)
-        needed = content.layout().heightForWidth(width)
-        if needed > 0:
-            content.setMinimumHeight(needed)
 
 
 class MainWindow(QMainWindow):
@@ -85,7 +59,7 @@ class MainWindow(QMainWindow):
         self.statusBar()  # created now, so the panels do not move when it fills in
         install_menus(self)
         self.menuBar().setEnabled(False)  # nothing to act on until a workspace is attached
-        self._restore_geometry()
+        window_state.restore_geometry(self)
 
     def show_opening(self, text: str) -> None:
         """Say what opening is doing now (building the demo takes seconds), and show it."""
@@ -120,8 +94,8 @@ class MainWindow(QMainWindow):
         self._connect()
         self.attached = True
         self.menuBar().setEnabled(True)
-        self._restore_panels()
-        self._select_remembered()
+        window_state.restore_panels(self)
+        window_state.select_remembered(self)
         self._settle_layout()
 
     def _settle_layout(self) -> None:
@@ -172,9 +146,9 @@ class MainWindow(QMainWindow):
         buttons.addStretch(1)
         buttons.addWidget(self.ready_button)
         buttons.addWidget(self.minutes_button)
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
-        self.hint.setStyleSheet(HINT_STYLE)
+        from ictappraise.ui.hint_line import HintLine  # after the first frame, like the panels
+
+        self.hint = HintLine()
         checklist_page = QWidget()
         column = QVBoxLayout(checklist_page)
         column.setContentsMargins(0, 0, 0, 0)
@@ -201,18 +175,9 @@ class MainWindow(QMainWindow):
         center_layout.addLayout(top)
         center_layout.addLayout(buttons)
         center_layout.addWidget(self.tabs, 1)
-        side = QWidget()
-        side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(self.preview)
-        # The facts sit at the bottom, so a band or a reason that wraps above does not move
-        # the month boxes the clerk is typing in.
-        side_layout.addStretch(1)
-        side_layout.addWidget(self.facts)
-        scroll = self.side_scroll = SideScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(side)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        from ictappraise.ui.side_panel import side_column
+
+        scroll = self.side_scroll = side_column(self.preview, self.facts)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.agencies)
         self.splitter.addWidget(center)
@@ -264,22 +229,6 @@ class MainWindow(QMainWindow):
         self.undo_action, self.redo_action = undo, redo
         self.addActions([undo, redo])
         add_undo_actions(self, undo, redo)
-
-    def _select_remembered(self) -> None:
-        """The agency shown when this file was last closed here, else the first one."""
-        remembered = QSettings().value(self._last_agency_key())
-        if isinstance(remembered, str) and self.agencies.select(remembered):
-            return
-        first = self.agencies.proxy.index(0, 0)
-        if first.isValid():
-            self.agencies.table.setCurrentIndex(first)
-
-    def _last_agency_key(self) -> str:
-        # One key per database file: the same agency id means nothing in another round's file.
-        import hashlib
-
-        digest = hashlib.sha1(str(self.ws.db.path).encode("utf-8")).hexdigest()[:16]
-        return f"{SETTINGS_GROUP}/last_agency/{digest}"
 
     # -- reacting to changes ---------------------------------------------------------------
     def show_agency(self, agency_id: str) -> None:
@@ -371,56 +320,29 @@ class MainWindow(QMainWindow):
         self.preview.show_previous([trend_text([p], maximum) for p in found])
 
     def show_refusal(self, code: str, message: str) -> None:
-        if code not in message:
-            message = self.tr("Tiêu chí {c}: {m}").format(c=code, m=message)
-        # Shown in the hint line under the table, which is always there: rows never jump.
-        self.hint.setText(self.tr("Không nhận giá trị — {m}").format(m=message))
-        self.hint.setStyleSheet(REFUSAL_STYLE)
+        self.hint.refusal(code, message)
 
     def show_question(self, code: str, message: str) -> None:
-        """A typed value that may not be meant: asked once in the hint line, the editor kept."""
-        self.hint.setText(
-            self.tr(
-                "<b>Tiêu chí {c} — kiểm tra lại:</b> {m}<br>Enter lần nữa: ghi đúng như đã gõ; Esc: bỏ."
-            ).format(c=code, m=message)
-        )
-        self.hint.setStyleSheet(QUESTION_STYLE)
+        self.hint.question(code, message)
 
     def show_typing(self, code: str, result: str, doubt: str) -> None:
         """The rule and what the text typed so far gives, under the table while typing."""
         detail = self.checklist_model.detail
         criterion = detail.catalog.find(code) if detail and code else None
-        if criterion is None:
-            return
-        typed = self.tr("<b>Đang nhập:</b> {r}").format(r=result) if result else ""
-        if doubt:
-            typed += self.tr(" — <b>lưu ý:</b> {d}").format(d=doubt)
-        self.hint.setText(
-            self.tr("<b>{c}.</b> Cách tính điểm: {m}<br>{t}").format(c=code, m=criterion.method_text, t=typed)
-        )
-        self.hint.setStyleSheet(QUESTION_STYLE if doubt else HINT_STYLE)
+        if criterion is not None:
+            self.hint.typing(criterion, result, doubt)
 
     def _saved(self, when: str) -> None:
         self.saved_label.setText(self.tr("Đã lưu lúc {t}").format(t=when[11:19]))
-        self.hint.setStyleSheet(HINT_STYLE)
+        self.hint.restyle()
 
     def _current_changed(self, current: object, _previous: object) -> None:
         code = self.checklist.current_code()
         detail = self.checklist_model.detail
         if detail is not None and code in self.checklist_model.errors:
-            self.show_refusal(code, self.checklist_model.errors[code])
+            self.hint.refusal(code, self.checklist_model.errors[code])
             return
-        self.hint.setStyleSheet(HINT_STYLE)
-        criterion = detail.catalog.find(code) if detail and code else None
-        if criterion is None:
-            self.hint.setText("")
-            return
-        evidence = criterion.evidence or self.tr("(không ghi)")
-        self.hint.setText(
-            self.tr("<b>{c}. {n}</b><br>Cách tính điểm: {m}<br><b>Tài liệu kiểm chứng:</b> {e}").format(
-                c=criterion.code, n=criterion.name, m=criterion.method_text, e=evidence
-            )
-        )
+        self.hint.criterion(detail.catalog.find(code) if detail and code else None)
 
     def _toggle_self(self, checked: bool) -> None:
         self.checklist_model.self_editing = checked
@@ -431,13 +353,12 @@ class MainWindow(QMainWindow):
         )
         self.self_toggle.setStyleSheet(SELF_MODE_STYLE if checked else "")
         if checked:
-            self.hint.setText(
+            self.hint.notice(
                 self.tr(
                     "<b>Chế độ nhập điểm tự đánh giá:</b> cột «Tự ĐG» nhận điểm của đơn vị (bản giấy); "
                     "Tab đi qua cột này trước cột nhập liệu."
                 )
             )
-            self.hint.setStyleSheet(QUESTION_STYLE)
 
     # -- actions ---------------------------------------------------------------------------
     def current_code(self) -> str | None:
@@ -497,30 +418,9 @@ class MainWindow(QMainWindow):
         target = self.checklist.input_of_current_row()
         self.checklist.move_to(target if target.isValid() else self.checklist.first_input())
 
-    # -- persistence of the window ---------------------------------------------------------
-    def _restore_geometry(self) -> None:
-        geometry = QSettings().value(f"{SETTINGS_GROUP}/geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1366, 740)
-
-    def _restore_panels(self) -> None:
-        settings = QSettings()
-        splitter = settings.value(f"{SETTINGS_GROUP}/splitter")
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
-        header = settings.value(f"{SETTINGS_GROUP}/checklist_header")
-        if header is not None:
-            self.checklist.header().restoreState(header)
-
     def save_state(self) -> None:
-        settings = QSettings()
-        settings.setValue(f"{SETTINGS_GROUP}/geometry", self.saveGeometry())
-        if not self.attached:  # closed while still opening: only the frame exists
-            return
-        settings.setValue(f"{SETTINGS_GROUP}/splitter", self.splitter.saveState())
-        settings.setValue(f"{SETTINGS_GROUP}/checklist_header", self.checklist.header().saveState())
-        if self.agency_id is not None:
-            settings.setValue(self._last_agency_key(), self.agency_id)
+        """Remember the window for the next start (ui/window_state.py)."""
+        window_state.save_state(self)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self.attached and event.mimeData().hasUrls():  # nothing to import into while opening

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPaintEvent
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -38,6 +38,7 @@ from ictappraise.store.database import StoreError
 from ictappraise.ui.commands import push_changes
 from ictappraise.ui.controller import Controller
 from ictappraise.ui.dialogs.common import date_box
+from ictappraise.ui.elided_label import ElidedLabel
 from ictappraise.ui.style import band_css
 
 BAND_FONT_CSS = " font-size: 20px; font-weight: bold;"
@@ -50,35 +51,6 @@ def band_font() -> QFont:
     font.setPixelSize(20)
     font.setBold(True)
     return font
-
-
-class ElidedLabel(QLabel):
-    """One line of plain text, cut with "…" to the width the layout gives it (never wider)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        # Ignored: the layout neither grows for the whole text nor keeps it as a minimum.
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 — Qt override
-        rect = self.contentsRect()
-        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
-        painter = QPainter(self)
-        self.style().drawItemText(
-            painter,
-            rect,
-            int(self.alignment()),
-            self.palette(),
-            self.isEnabled(),
-            shown,
-            self.foregroundRole(),
-        )
-
-    def shown_text(self) -> str:
-        """The text as painted at the current width."""
-        return self.fontMetrics().elidedText(
-            self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width()
-        )
 
 
 def _restyle(label: QLabel, css: str) -> None:
