@@ -20,11 +20,12 @@ class SideScrollArea(QScrollArea):
         """Give the content the height its wrapped text needs at this width (QScrollArea asks
         only for the size hint, which ignores word wrap)."""
         content = self.widget()
-        if content is None or content.layout() is None:
+        layout = content.layout() if content is not None else None
+        if content is None or layout is None:
             return
         width = self.viewport().width()
         content.setMaximumWidth(width)
-        needed = content.layout().heightForWidth(width)
+        needed = layout.heightForWidth(width)
         if needed > 0:
             content.setMinimumHeight(needed)
 
