@@ -23,7 +23,7 @@ from ictappraise.services import chain, commendation, followup, remarks
 from ictappraise.services.model import AgencyDetail, Representative
 from ictappraise.services.seed import load_round_file, member_id, seed_round
 from ictappraise.services.workspace import Actor, Change, Workspace
-from ictappraise.settings import resource_path
+from ictappraise.settings import DEMO_EVENING, resource_path
 from ictappraise.store.database import Database
 
 ROUND_KEY = "binh-thuan-2022"
@@ -64,7 +64,7 @@ PLANS = {
     )
 }
 DEADLINE = date(2022, 11, 30)
-EVENING = date(2022, 12, 14)
+EVENING = date.fromisoformat(DEMO_EVENING)
 
 STRENGTHS = (
     "Cấp ủy quan tâm lãnh đạo, chỉ đạo; 100% văn bản đi được xử lý trên phần mềm quản lý văn bản "

@@ -18,7 +18,14 @@ from ictappraise import __version__
 from ictappraise.services.identity import actor_for, lead_actor
 from ictappraise.services.seed import seed_round
 from ictappraise.services.workspace import Actor, ServiceError, Workspace
-from ictappraise.settings import DEMO_DATABASE_FILE, data_dir, load_config, save_config, take_config_notices
+from ictappraise.settings import (
+    DEMO_DATABASE_FILE,
+    DEMO_EVENING,
+    data_dir,
+    load_config,
+    save_config,
+    take_config_notices,
+)
 from ictappraise.store.database import DatabaseCorrupt, NotOurDatabase, StoreError, open_database
 from ictappraise.ui.controller import Controller
 from ictappraise.ui.main_window import MainWindow
@@ -58,9 +65,7 @@ def demo_copy() -> Path:
 
 def _demo_evening() -> date:
     """The demo's "today" (services.demo, with its builders, is loaded only to build it)."""
-    from ictappraise.services.demo import EVENING
-
-    return EVENING
+    return date.fromisoformat(DEMO_EVENING)
 
 
 def build_window(ws: Workspace, *, today: date | None = None) -> MainWindow:
