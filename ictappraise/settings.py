@@ -20,6 +20,8 @@ APP_NAME = "ictappraise"
 CONFIG_FILE = "config.json"
 DATABASE_FILE = "ictappraise.db"
 DEMO_DATABASE_FILE = "ictappraise-demo.db"  # a fresh copy of the demo, in data_dir()/demo
+#: The demo's "today" (ISO): the evening its data describes (services.demo builds it so).
+DEMO_EVENING = "2022-12-14"
 
 
 def _roles() -> ModuleType:

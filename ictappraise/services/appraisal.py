@@ -6,7 +6,7 @@ with a Vietnamese ServiceError — never clamps — before writing one or more e
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -262,13 +262,26 @@ def unscored_labels(card: Scorecard) -> list[str]:
     A criterion whose sub-items are partly scored reads "I.4 (còn I.4.b, I.4.c)": the list has
     as many entries as "n tiêu chí chưa chấm" counts, and the clerk still sees which rows remain.
     """
+    # Codes grouped once by each of their prefixes: the preview asks on every edit, and a scan
+    # of every row per unscored criterion was quadratic in the catalog.
+    rows, unscored = _by_prefix(card.rows), _by_prefix(card.unscored)
     labels = []
     for code in card.unscored_criteria:
-        subs = [c for c in card.rows if c.startswith(code + ".")]
-        left = [c for c in card.unscored if c in subs]
+        subs = rows.get(code, [])
+        left = [c for c in unscored.get(code, []) if c in subs]
         partly = 0 < len(left) < len(subs)
         labels.append(f"{code} (còn {', '.join(left)})" if partly else code)
     return labels
+
+
+def _by_prefix(codes: Iterable[str]) -> dict[str, list[str]]:
+    """Codes under each dotted prefix, in their order: "I.4.b" is under "I" and "I.4"."""
+    found: dict[str, list[str]] = {}
+    for code in codes:
+        parts = code.split(".")
+        for end in range(1, len(parts)):
+            found.setdefault(".".join(parts[:end]), []).append(code)
+    return found
 
 
 def unchecked_rules(card: Scorecard) -> list[Reason]:

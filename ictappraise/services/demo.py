@@ -24,7 +24,7 @@ from ictappraise.services import appraisal as svc
 from ictappraise.services import chain, commendation, demo_text, followup
 from ictappraise.services.seed import load_round_file, member_id, seed_round
 from ictappraise.services.workspace import Actor, Change, Workspace
-from ictappraise.settings import resource_path
+from ictappraise.settings import DEMO_EVENING, resource_path
 from ictappraise.store.database import Database
 
 ROUND_KEY = "binh-thuan-2022"
@@ -65,7 +65,7 @@ PLANS = {
     )
 }
 DEADLINE = date(2022, 11, 30)
-EVENING = date(2022, 12, 14)
+EVENING = date.fromisoformat(DEMO_EVENING)
 
 
 def build_demo(db: Database) -> Workspace:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from ictappraise.domain.fields import agency_of
 from ictappraise.services.errors import ServiceError
-from ictappraise.services.field_text import field_title
 from ictappraise.services.workspace import Workspace
 from ictappraise.store import backup
 
@@ -69,6 +68,9 @@ def _backup_before(ws: Workspace, ids: list[str]) -> backup.BackupInfo | None:
 
 
 def _where(ws: Workspace, field_name: str) -> str:
+    # Only when a file is damaged: every file's opening checks, so this stays off its path.
+    from ictappraise.services.field_text import field_title
+
     agency = agency_of(field_name)
     title = field_title(field_name)
     if agency is None:

@@ -296,7 +296,7 @@ def visit(agency_id: str, state: LogState) -> Visit:
 
     def get(key: str, default: Any = "") -> Any:
         name = visit_field(agency_id, key)
-        value = state.value(name, default)
+        value = state.value(name)  # a stored value is checked; the default needs no check
         return default if value is None or value_problem(name, value) else value
 
     return Visit(

@@ -137,9 +137,46 @@ def my_key(ws: Workspace) -> keys.LocalKey | None:
     return local_key(getattr(signer, "public_key", None))
 
 
+#: The public halves of the demo keys (a test derives them from the files again): opening the
+#: demo compares them with its founder's key without reading a key file or loading the cipher.
+DEMO_PUBLIC_KEYS = {
+    "lead": "ZpFC+DThZN0CkTq3shfpaaC69GnoCGH9QFtRfnjKW4U=",
+    "a": "o1V7wNgF0l6lpGca45EQRLNRa2a6cnegA7uzbocIn2Y=",
+    "b": "/66BQMgGQt2U32zdjsI8QyR//X8m63KtMvuYvxjvA+I=",
+    "c": "JrRtPm65ubVOQv99sfqPFXZSfnygzW78bieHPUuRVYU=",
+}
+
+
+class DemoSigner:
+    """A demo member's signer whose private key file is read at its first signature."""
+
+    def __init__(self, member_key: str) -> None:
+        self.member_key = member_key
+        self.public_key = DEMO_PUBLIC_KEYS[member_key]
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.public_key)
+
+    def sign(self, edit: Edit) -> Edit:
+        return demo_key(self.member_key).sign(edit)
+
+    def sign_batch(self, edits: Sequence[Edit]) -> list[Edit]:
+        return demo_key(self.member_key).sign_batch(edits)
+
+    def __repr__(self) -> str:
+        return f"DemoSigner({self.member_key}, {self.fingerprint})"
+
+
 @lru_cache(maxsize=8)
-def demo_signer(member_key: str) -> keys.Signer:
+def demo_signer(member_key: str) -> DemoSigner:
     """A demo member's signer (a public, labelled key: only for the demo round)."""
+    return DemoSigner(member_key)
+
+
+@lru_cache(maxsize=8)
+def demo_key(member_key: str) -> keys.Signer:
+    """A demo member's key as read from its file (resources/demo)."""
     return keys.signer_from_pem(resource_path("demo", DEMO_KEY_FILES[member_key]).read_bytes())
 
 
@@ -184,7 +221,7 @@ def adopt(ws: Workspace) -> Edit | None:
     return new[0] if new else None
 
 
-def signer_for(ws: Workspace, member_id: str) -> keys.Signer | LockedSigner | None:
+def signer_for(ws: Workspace, member_id: str) -> keys.Signer | LockedSigner | DemoSigner | None:
     """A signer of this member whose private key is on this laptop (or a demo key), else None."""
     ws.state()
     roster = ws.roster

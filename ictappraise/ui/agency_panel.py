@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtGui import QAction, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -81,6 +81,7 @@ class AgencyPanel(QWidget):
         super().__init__(parent)
         self.model = model
         self.today = today
+        self._fit_when_shown = False  # rows changed while hidden: measure their heights on show
         self.proxy = PinnedFilterProxy(self)
         self.proxy.setSourceModel(model)
         layout = QVBoxLayout(self)
@@ -170,7 +171,16 @@ class AgencyPanel(QWidget):
         self._fit_all_rows()
 
     def _fit_all_rows(self, *_args: object) -> None:
+        if not self.isVisible():  # widths are not final yet: measure once shown (showEvent)
+            self._fit_when_shown = True
+            return
+        self._fit_when_shown = False
         self.table.resizeRowsToContents()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._fit_when_shown:
+            self._fit_all_rows()
 
     def _fit_rows_of(self, top: QModelIndex, bottom: QModelIndex, *_args: object) -> None:
         for row in range(top.row(), bottom.row() + 1):

@@ -16,12 +16,18 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ictappraise import __version__
 from ictappraise.services.database import delete_database, list_backups, open_database, restore_backup
-from ictappraise.services.demo import EVENING, build_demo
 from ictappraise.services.errors import USER_ERRORS, DatabaseCorrupt, NotOurDatabase, ServiceError, StoreError
 from ictappraise.services.identity import actor_for, lead_actor
 from ictappraise.services.seed import seed_round
 from ictappraise.services.workspace import Actor, Workspace
-from ictappraise.settings import DEMO_DATABASE_FILE, data_dir, load_config, save_config, take_config_notices
+from ictappraise.settings import (
+    DEMO_DATABASE_FILE,
+    DEMO_EVENING,
+    data_dir,
+    load_config,
+    save_config,
+    take_config_notices,
+)
 from ictappraise.ui.controller import Controller
 from ictappraise.ui.main_window import MainWindow
 from ictappraise.ui.recent import remember_recent
@@ -45,6 +51,8 @@ def demo_copy() -> Path:
         if not (stale.parent == template.parent and stale.name.startswith(template.name)):
             stale.unlink(missing_ok=True)
     if not template.exists():
+        from ictappraise.services.demo import build_demo  # once per program version
+
         partial = template.with_name("demo-template.building.db")
         db = open_database(partial, create=True)
         build_demo(db)
@@ -54,6 +62,11 @@ def demo_copy() -> Path:
     delete_database(target)
     shutil.copyfile(template, target)
     return target
+
+
+def _demo_evening() -> date:
+    """The demo's "today" (services.demo, with its builders, is loaded only to build it)."""
+    return date.fromisoformat(DEMO_EVENING)
 
 
 def build_window(ws: Workspace, *, today: date | None = None) -> MainWindow:
@@ -74,7 +87,7 @@ def open_window(
     ws = open_workspace(path, actor=actor, demo=demo, parent=parent_for_errors)
     if ws is None:
         return None
-    window = build_window(ws, today=EVENING if demo else None)
+    window = build_window(ws, today=_demo_evening() if demo else None)
     window.show()
     _after_open(window, ws, demo)
     return window
@@ -99,7 +112,7 @@ def open_in_window(window: MainWindow, path: Path | None, *, demo: bool = False)
     ws = open_workspace(path, demo=demo, parent=window, at_start=True)
     if ws is None:
         return False
-    window.attach(Controller(ws), today=EVENING if demo else None, open_window=open_window)
+    window.attach(Controller(ws), today=_demo_evening() if demo else None, open_window=open_window)
     _windows.append(window)
     _after_open(window, ws, demo)
     return True

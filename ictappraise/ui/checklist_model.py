@@ -6,7 +6,6 @@ edit emits ``refused(code, message)`` so the view can show the reason next to th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import (
@@ -19,7 +18,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QFont
 
-from ictappraise.domain.catalog import Criterion, Group
 from ictappraise.domain.input_text import format_input, input_choices, read_input, typed_points
 from ictappraise.domain.numbers import format_points, parse_decimal
 from ictappraise.domain.scorecard import Appraisal
@@ -27,6 +25,7 @@ from ictappraise.services import appraisal as svc
 from ictappraise.services.errors import USER_ERRORS
 from ictappraise.services.model import AgencyDetail
 from ictappraise.services.workspace import Change
+from ictappraise.ui.checklist_tree import Node, build_tree, changed_nodes
 from ictappraise.ui.commands import push_changes
 from ictappraise.ui.controller import Controller
 from ictappraise.ui.style import (
@@ -67,25 +66,6 @@ def _points(text: str) -> Any:
     return points if points is not None else parse_decimal(text, what=_tr("Điểm"))
 
 
-@dataclass(eq=False)
-class Node:
-    """A row of the tree: a group, a criterion or a sub-item."""
-
-    code: str
-    group: Group | None = None
-    criterion: Criterion | None = None
-    parent: Node | None = None
-    children: list[Node] = field(default_factory=list)
-
-    @property
-    def is_leaf(self) -> bool:
-        return self.criterion is not None and not self.criterion.sub_items
-
-    def row(self) -> int:
-        siblings = self.parent.children if self.parent else []
-        return siblings.index(self) if self.parent else 0
-
-
 class ChecklistModel(QAbstractItemModel):
     """Tree of the selected agency's catalog with its scores."""
 
@@ -107,16 +87,7 @@ class ChecklistModel(QAbstractItemModel):
         self.beginResetModel()
         self.errors.clear()
         self.detail = self.controller.ws.detail(agency_id) if agency_id else None
-        self.root = Node("")
-        if self.detail is not None:
-            for group in self.detail.catalog.groups:
-                group_node = Node(group.code, group=group, parent=self.root)
-                self.root.children.append(group_node)
-                for criterion in group.criteria:
-                    node = Node(criterion.code, group=group, criterion=criterion, parent=group_node)
-                    group_node.children.append(node)
-                    for sub in criterion.sub_items:
-                        node.children.append(Node(sub.code, group=group, criterion=sub, parent=node))
+        self.root = build_tree(self.detail.catalog if self.detail else None)
         self.endResetModel()
 
     def refresh(self) -> None:
@@ -125,38 +96,12 @@ class ChecklistModel(QAbstractItemModel):
             return
         old = self.detail
         self.detail = self.controller.ws.detail(old.agency.id)
-        if self.detail.status != old.status or self.detail.missing_reasons != old.missing_reasons:
-            self._emit_all(self.root)  # editability or markers may change anywhere
+        if self.detail.status != old.status:
+            self._emit_all(self.root)  # editability may change anywhere
             return
-        for node in self._changed_nodes(old):
+        for node in changed_nodes(self.root, old, self.detail):
             index = self._index_of(node)
             self.dataChanged.emit(index, index.siblingAtColumn(len(HEADERS) - 1))
-
-    def _changed_nodes(self, old: AgencyDetail) -> list[Node]:
-        """Rows whose entry or score differ, with their group rows (subtotals)."""
-        assert self.detail is not None
-        new = self.detail
-        changed = [
-            node
-            for node in self._walk(self.root)
-            if node.criterion is not None
-            and (
-                old.entries[node.code] != new.entries[node.code]
-                or old.scorecard.rows[node.code] != new.scorecard.rows[node.code]
-            )
-        ]
-        groups = {
-            id(n.parent): n.parent for n in changed if n.parent is not None and n.parent.group is not None
-        }
-        groups.update({id(g): g for g in self.root.children if old.scorecard.groups != new.scorecard.groups})
-        return changed + [g for g in groups.values() if g is not self.root]
-
-    def _walk(self, node: Node) -> list[Node]:
-        found = []
-        for child in node.children:
-            found.append(child)
-            found.extend(self._walk(child))
-        return found
 
     def _emit_all(self, node: Node) -> None:
         if node.children:

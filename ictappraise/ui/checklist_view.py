@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QInputMethodEvent, QKeyEvent, QPainter, QPen
+from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QInputMethodEvent, QKeyEvent, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -50,6 +50,7 @@ UNSET = object()
 # of the band colours (style.BAND_FOREGROUND), so it reads like a spreadsheet's active cell.
 CURRENT_CELL_FRAME = QColor("#0d47a1")
 CURRENT_CELL_BACKGROUND = QColor("#ffffff")
+SIZE_CACHE_LIMIT = 4096  # distinct (column, text, font, width) sizes kept; then measured afresh
 
 
 POINTS_ROLE = Qt.ItemDataRole.UserRole + 1  # what a choice of a ChoiceBox is worth
@@ -180,17 +181,43 @@ class ChecklistDelegate(QStyledItemDelegate):
         editor.textEdited.connect(lambda text: self.typing.emit(code, *model.preview(cell, text)))
         return editor
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # Measured sizes by what they depend on: column, text, font and the name column's
+        # width. A score edit re-announces its row (and group rows); Qt asks every cell of
+        # those rows for its size again, but only cells whose text changed are measured.
+        self._sizes: dict[tuple[int, str, str, int], QSize] = {}
+        self.measured = 0  # cells measured (cache misses), for tests and benchmarks
+
+    def forget_sizes(self) -> None:
+        """Measure again from scratch (the view's font or style changed)."""
+        self._sizes.clear()
+
     def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> Any:
-        size = super().sizeHint(option, index)
-        view = self.parent()
-        if index.column() != COL_NAME or not isinstance(view, QTreeView):
-            return size
-        # A criterion name takes two lines when one is too short for it (the tooltip has all).
-        width = view.header().sectionSize(COL_NAME) - 8
+        column = index.column()
         text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
-        metrics = option.fontMetrics
-        lines = 2 if metrics.horizontalAdvance(text) > width else 1
-        size.setHeight(max(size.height(), lines * metrics.lineSpacing() + 6))
+        font = index.data(Qt.ItemDataRole.FontRole)
+        view = self.parent()
+        wraps = column == COL_NAME and isinstance(view, QTreeView)
+        width = view.header().sectionSize(COL_NAME) - 8 if wraps else 0  # type: ignore[union-attr]
+        key = (column, text, font.key() if isinstance(font, QFont) else "", width)
+        size = self._sizes.get(key)
+        if size is None:
+            size = self._measure(option, index, width if wraps else None)
+            if len(self._sizes) > SIZE_CACHE_LIMIT:
+                self._sizes.clear()
+            self._sizes[key] = size
+        return QSize(size)
+
+    def _measure(self, option: QStyleOptionViewItem, index: ModelIndex, name_width: int | None) -> QSize:
+        self.measured += 1
+        size = super().sizeHint(option, index)
+        if name_width is not None:
+            # A criterion name takes two lines when one is too short for it (the tooltip has all).
+            metrics = option.fontMetrics
+            text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+            lines = 2 if metrics.horizontalAdvance(text) > name_width else 1
+            size.setHeight(max(size.height(), lines * metrics.lineSpacing() + 6))
         return size
 
     def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: ModelIndex) -> None:
@@ -289,6 +316,13 @@ class ChecklistView(QTreeView):
         super().resizeEvent(event)
         if hasattr(self, "note_minimum"):
             self.share_width()
+
+    def changeEvent(self, event: QEvent) -> None:  # Qt override
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            delegate = self.itemDelegate()
+            if isinstance(delegate, ChecklistDelegate):
+                delegate.forget_sizes()  # measured with the old font
+        super().changeEvent(event)
 
     def model(self) -> ChecklistModel:
         model = super().model()

@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ictappraise.ui import window_state
 from ictappraise.ui.actions import (
     add_undo_actions,
     install_menus,
@@ -49,7 +49,6 @@ if TYPE_CHECKING:
 
     WindowOpener = Callable[..., "MainWindow | None"]  # ui/app.open_window
 
-SETTINGS_GROUP = "main_window"
 NOTICE_STYLE = "color: #3e2c00; background: #fff4d6; border: 1px solid #e0b84c; padding: 6px;"
 SELF_MODE_STYLE = "background: #fff4d6; color: #5d4000; font-weight: bold;"
 # Aligned by the style sheet: the Qt namespace costs a noticeable part of the first frame.
@@ -80,7 +79,7 @@ class MainWindow(QMainWindow):
         self.statusBar()  # created now, so the panels do not move when it fills in
         install_menus(self)
         self.menuBar().setEnabled(False)  # nothing to act on until a workspace is attached
-        self._restore_geometry()
+        window_state.restore_geometry(self)
 
     def show_opening(self, text: str) -> None:
         """Say what opening is doing now (building the demo takes seconds), and show it."""
@@ -120,8 +119,8 @@ class MainWindow(QMainWindow):
         self._connect()
         self.attached = True
         self.menuBar().setEnabled(True)
-        self._restore_panels()
-        self._select_remembered()
+        window_state.restore_panels(self)
+        window_state.select_remembered(self)
         self._settle_layout()
 
     def _settle_layout(self) -> None:
@@ -139,8 +138,6 @@ class MainWindow(QMainWindow):
     # -- layout ----------------------------------------------------------------------------
     def _build_layout(self) -> None:
         from PySide6.QtCore import Qt  # not at module level: see OPENING_STYLE
-
-        from ictappraise.ui.hint_line import HintLine, SideScrollArea
 
         self.header = QLabel()
         self.header.setStyleSheet("font-size: 16px; font-weight: bold;")
@@ -174,6 +171,8 @@ class MainWindow(QMainWindow):
         buttons.addStretch(1)
         buttons.addWidget(self.ready_button)
         buttons.addWidget(self.minutes_button)
+        from ictappraise.ui.hint_line import HintLine  # after the first frame, like the panels
+
         self.hint = HintLine()
         checklist_page = QWidget()
         column = QVBoxLayout(checklist_page)
@@ -183,8 +182,12 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(checklist_page, self.tr("Chấm điểm"))
         self.visit_panel = self._visit_panel()
+        #: What the visit tab still has to show: ("agency", id) or ("reload", id), None when current.
+        self._visit_stale: tuple[str, str] | None = None
+        self._previous_shown: tuple[object, ...] | None = None  # (code, maximum, round state)
         if self.visit_panel is not None:
             self.tabs.addTab(self.visit_panel, self.tr("Buổi thẩm định"))
+            self.tabs.currentChanged.connect(lambda _index: self._sync_visit())
         self.notice = QLabel()  # a note to read once (e.g. sample data at a first start)
         self.notice.setWordWrap(True)
         self.notice.setStyleSheet(NOTICE_STYLE)
@@ -197,18 +200,9 @@ class MainWindow(QMainWindow):
         center_layout.addLayout(top)
         center_layout.addLayout(buttons)
         center_layout.addWidget(self.tabs, 1)
-        side = QWidget()
-        side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(self.preview)
-        # The facts sit at the bottom, so a band or a reason that wraps above does not move
-        # the month boxes the clerk is typing in.
-        side_layout.addStretch(1)
-        side_layout.addWidget(self.facts)
-        scroll = self.side_scroll = SideScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(side)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        from ictappraise.ui.side_panel import side_column
+
+        scroll = self.side_scroll = side_column(self.preview, self.facts)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.agencies)
         self.splitter.addWidget(center)
@@ -266,22 +260,6 @@ class MainWindow(QMainWindow):
         self.addActions([undo, redo])
         add_undo_actions(self, undo, redo)
 
-    def _select_remembered(self) -> None:
-        """The agency shown when this file was last closed here, else the first one."""
-        remembered = QSettings().value(self._last_agency_key())
-        if isinstance(remembered, str) and self.agencies.select(remembered):
-            return
-        first = self.agencies.proxy.index(0, 0)
-        if first.isValid():
-            self.agencies.table.setCurrentIndex(first)
-
-    def _last_agency_key(self) -> str:
-        # One key per database file: the same agency id means nothing in another round's file.
-        import hashlib
-
-        digest = hashlib.sha1(str(self.ws.db.path).encode("utf-8")).hexdigest()[:16]
-        return f"{SETTINGS_GROUP}/last_agency/{digest}"
-
     # -- reacting to changes ---------------------------------------------------------------
     def show_agency(self, agency_id: str) -> None:
         """Show one agency's checklist, preview, facts and visit ("": none, e.g. filtered out)."""
@@ -289,8 +267,8 @@ class MainWindow(QMainWindow):
         self.checklist_model.set_agency(agency_id or None)
         self.checklist.expandAll()
         self._refresh_side()
-        if self.visit_panel is not None:
-            self.visit_panel.set_agency(self.ws, agency_id)
+        self._visit_stale = ("agency", agency_id)
+        self._sync_visit()
 
     def on_agency_changed(self, agency_id: str) -> None:
         self.agency_model.refresh_agency(agency_id)
@@ -299,7 +277,22 @@ class MainWindow(QMainWindow):
             self._refresh_side()
             focus = QApplication.focusWidget()
             if self.visit_panel is not None and not (focus and self.visit_panel.isAncestorOf(focus)):
-                self.visit_panel.reload()  # signing, undo, merge
+                self._visit_stale = self._visit_stale or ("reload", agency_id)  # signing, undo, merge
+                self._sync_visit()
+
+    def _sync_visit(self) -> None:
+        """Bring the visit tab up to date while it is in view, else when it is next shown: a
+        score edit need not rebuild a form nobody sees."""
+        if self.visit_panel is None or self._visit_stale is None:
+            return
+        if self.tabs.currentWidget() is not self.visit_panel:
+            return
+        what, agency_id = self._visit_stale
+        self._visit_stale = None
+        if what == "agency":
+            self.visit_panel.set_agency(self.ws, agency_id)
+        else:
+            self.visit_panel.reload()
 
     def on_round_changed(self) -> None:
         current = self.agency_id
@@ -344,12 +337,23 @@ class MainWindow(QMainWindow):
         from ictappraise.domain.trends import trend_text  # not at start-up
         from ictappraise.services.chain import previous_of
 
+        shown = (code, maximum, self.ws.state())  # previous rounds are round data
+        before = self._previous_shown
+        if before is not None and shown[:2] == before[:2] and shown[2] is before[2]:
+            return  # a score edit: the same lines as shown
+        self._previous_shown = shown
         found = previous_of(self.ws, code)
         self.trend_label.setText(
             self.tr("Năm trước — {t}").format(t=trend_text(found, maximum)) if found else ""
         )
         self.trend_label.setVisible(bool(found))
         self.preview.show_previous([trend_text([p], maximum) for p in found])
+
+    def show_refusal(self, code: str, message: str) -> None:
+        self.hint.refusal(code, message)
+
+    def show_question(self, code: str, message: str) -> None:
+        self.hint.question(code, message)
 
     def show_typing(self, code: str, result: str, doubt: str) -> None:
         """The rule and what the text typed so far gives, under the table while typing."""
@@ -360,7 +364,7 @@ class MainWindow(QMainWindow):
 
     def _saved(self, when: str) -> None:
         self.saved_label.setText(self.tr("Đã lưu lúc {t}").format(t=when[11:19]))
-        self.hint.calm()
+        self.hint.restyle()
 
     def _current_changed(self, current: object, _previous: object) -> None:
         code = self.checklist.current_code()
@@ -379,7 +383,7 @@ class MainWindow(QMainWindow):
         )
         self.self_toggle.setStyleSheet(SELF_MODE_STYLE if checked else "")
         if checked:
-            self.hint.note(
+            self.hint.notice(
                 self.tr(
                     "<b>Chế độ nhập điểm tự đánh giá:</b> cột «Tự ĐG» nhận điểm của đơn vị (bản giấy); "
                     "Tab đi qua cột này trước cột nhập liệu."
@@ -405,30 +409,9 @@ class MainWindow(QMainWindow):
         target = self.checklist.input_of_current_row()
         self.checklist.move_to(target if target.isValid() else self.checklist.first_input())
 
-    # -- persistence of the window ---------------------------------------------------------
-    def _restore_geometry(self) -> None:
-        geometry = QSettings().value(f"{SETTINGS_GROUP}/geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1366, 740)
-
-    def _restore_panels(self) -> None:
-        settings = QSettings()
-        splitter = settings.value(f"{SETTINGS_GROUP}/splitter")
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
-        header = settings.value(f"{SETTINGS_GROUP}/checklist_header")
-        if header is not None:
-            self.checklist.header().restoreState(header)
-
     def save_state(self) -> None:
-        settings = QSettings()
-        settings.setValue(f"{SETTINGS_GROUP}/geometry", self.saveGeometry())
-        if not self.attached:  # closed while still opening: only the frame exists
-            return
-        settings.setValue(f"{SETTINGS_GROUP}/splitter", self.splitter.saveState())
-        settings.setValue(f"{SETTINGS_GROUP}/checklist_header", self.checklist.header().saveState())
-        if self.agency_id is not None:
-            settings.setValue(self._last_agency_key(), self.agency_id)
+        """Remember the window for the next start (ui/window_state.py)."""
+        window_state.save_state(self)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self.attached and event.mimeData().hasUrls():  # nothing to import into while opening

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from ictappraise.domain.dates import format_day
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.rating import Band, Reason, ReasonKind
-from ictappraise.domain.scorecard import PenaltyFacts
+from ictappraise.domain.scorecard import GroupScore, PenaltyFacts
 from ictappraise.services import appraisal as svc
 from ictappraise.services.appraisal import unscored_labels
 from ictappraise.services.band_text import band_view
@@ -39,9 +39,11 @@ from ictappraise.services.workspace import Change, Workspace
 from ictappraise.ui.commands import push_changes
 from ictappraise.ui.controller import Controller
 from ictappraise.ui.dialogs.common import date_box
+from ictappraise.ui.elided_label import ElidedLabel
 from ictappraise.ui.style import band_css
 
 BAND_FONT_CSS = " font-size: 20px; font-weight: bold;"
+SIDE_SPACING = 3  # between the lines of the side panels (the style's 6 made them scroll)
 
 
 def band_font() -> QFont:
@@ -70,6 +72,12 @@ def penalty_html(findings: tuple[Reason, ...]) -> str:
     return "".join(lines)
 
 
+def _restyle(label: QLabel, css: str) -> None:
+    """Set a style sheet only when it differs: each set re-polishes the widget."""
+    if label.styleSheet() != css:
+        label.setStyleSheet(css)
+
+
 class PreviewPanel(QWidget):
     """Subtotals, total, penalties and final band of the selected agency."""
 
@@ -77,12 +85,14 @@ class PreviewPanel(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(SIDE_SPACING)  # lines of one panel: all twelve months fit at 1366×768
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.title.setStyleSheet("font-size: 15px; font-weight: bold;")
         layout.addWidget(self.title)
         self.groups = QGridLayout()
         self.groups.setHorizontalSpacing(10)
+        self._group_labels: list[tuple[ElidedLabel, QLabel]] = []  # (name, points) per group row
         layout.addLayout(self.groups)
         self.total = QLabel()
         self.total.setStyleSheet("font-size: 22px; font-weight: bold;")
@@ -122,21 +132,16 @@ class PreviewPanel(QWidget):
         self.previous.setVisible(bool(lines))
 
     def show_detail(self, detail: AgencyDetail | None) -> None:
-        """Render the scorecard of an agency (or nothing)."""
-        self._clear_groups()
+        """Render the scorecard of an agency (or nothing). Only what differs from what is shown
+        changes: an edit usually changes a subtotal, the total and a line or two."""
         if detail is None:
+            self._clear_groups()
             for label in (self.title, self.total, self.base, self.penalties, self.band, self.remaining):
                 label.clear()
             return
         card = detail.scorecard
         self.title.setText(self.tr("Xếp loại dự kiến — Phụ lục {c}").format(c=detail.agency.category))
-        for row, group in enumerate(card.groups):
-            name = QLabel(f"{group.code}. {group.name}")
-            name.setWordWrap(True)
-            value = QLabel(f"{format_points(group.points)} / {format_points(group.maximum)}")
-            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.groups.addWidget(name, row, 0)
-            self.groups.addWidget(value, row, 1)
+        self._show_groups(card.groups)
         self.total.setText(
             self.tr("Tổng: {t} / {m}").format(t=format_points(card.total), m=format_points(card.maximum))
         )
@@ -169,23 +174,40 @@ class PreviewPanel(QWidget):
                     codes=", ".join(labels[:12]) + ("…" if len(labels) > 12 else ""),
                 )
             )
-            self.remaining.setStyleSheet("color: #8a5300; font-weight: bold;")
+            _restyle(self.remaining, "color: #8a5300; font-weight: bold;")
         elif detail.missing_reasons:
             self.remaining.setText(
                 self.tr("Cần ghi lý do chênh lệch: {codes}").format(
                     codes=", ".join(detail.missing_reasons[:12])
                 )
             )
-            self.remaining.setStyleSheet("color: #8a5300; font-weight: bold;")
+            _restyle(self.remaining, "color: #8a5300; font-weight: bold;")
         else:
             self.remaining.setText(self.tr("Đã chấm đủ mọi tiêu chí."))
-            self.remaining.setStyleSheet("color: #1b5e20;")
+            _restyle(self.remaining, "color: #1b5e20;")
 
     def _band_text(self, band: Band | None, text: str) -> None:
         self.band.setText(text)
-        self.band.setStyleSheet(band_css(band) + BAND_FONT_CSS)
+        _restyle(self.band, band_css(band) + BAND_FONT_CSS)
+
+    def _show_groups(self, groups: tuple[GroupScore, ...]) -> None:
+        """One line per group (the name cut to fit, whole in its tooltip and in the checklist):
+        the labels are kept and retexted while the groups stay the same."""
+        if len(self._group_labels) != len(groups):
+            self._clear_groups()
+            for row in range(len(groups)):
+                name, value = ElidedLabel(), QLabel()
+                value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.groups.addWidget(name, row, 0)
+                self.groups.addWidget(value, row, 1)
+                self._group_labels.append((name, value))
+        for (name, value), group in zip(self._group_labels, groups, strict=True):
+            name.setText(f"{group.code}. {group.name}")
+            name.setToolTip(name.text())
+            value.setText(f"{format_points(group.points)} / {format_points(group.maximum)}")
 
     def _clear_groups(self) -> None:
+        self._group_labels.clear()
         while self.groups.count():
             item = self.groups.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -209,7 +231,9 @@ class FactsPanel(QGroupBox):
         self._recorded_months: dict[int, int | None] = {}
         self._asked: set[date] = set()  # days the clerk already confirmed: asked once only
         self._asking = False
+        self._shown: tuple[object, ...] | None = None  # what show_detail last showed (_facts_key)
         form = QFormLayout(self)
+        form.setVerticalSpacing(SIDE_SPACING)
         self.sent = date_box()
         self.sent_known = QCheckBox(self.tr("Đã gửi, ngày:"))
         row = QHBoxLayout()
@@ -226,6 +250,7 @@ class FactsPanel(QGroupBox):
         form.addRow(self.quota)
         grid = QGridLayout()
         grid.setHorizontalSpacing(4)
+        grid.setVerticalSpacing(SIDE_SPACING)
         self.months: list[QSpinBox] = []
         for month in range(1, 13):
             box = QSpinBox()
@@ -254,6 +279,12 @@ class FactsPanel(QGroupBox):
         self.attached.toggled.connect(self._attached_changed)
 
     def show_detail(self, detail: AgencyDetail | None) -> None:
+        """Show an agency's facts; the same facts already shown are left as they are (a score
+        edit changes none of them, and a month being typed is not overwritten)."""
+        shown = _facts_key(detail)
+        if shown is not None and shown == self._shown:
+            return
+        self._shown = shown
         self._loading = True
         try:
             self.agency_id = detail.agency.id if detail else None
@@ -325,6 +356,7 @@ class FactsPanel(QGroupBox):
             push_changes(self.controller, changes(self.controller.ws, self.agency_id), text)
         except USER_ERRORS as error:
             QMessageBox.warning(self, self.tr("Không lưu được"), str(error))
+            self._shown = None  # the boxes hold the refused value: show the recorded ones again
             self.show_detail(self.controller.ws.detail(self.agency_id))
 
     def _sent_toggled(self, checked: bool) -> None:
@@ -398,3 +430,10 @@ class FactsPanel(QGroupBox):
             lambda ws, agency_id: svc.portal_changes(ws, agency_id, {month: count}),
             self.tr("Tin, bài tháng {m}").format(m=month),
         )
+
+
+def _facts_key(detail: AgencyDetail | None) -> tuple[object, ...] | None:
+    """Everything FactsPanel.show_detail reads from a detail."""
+    if detail is None:
+        return None
+    return (detail.agency.id, detail.signed, detail.facts, detail.visit.date, detail.scorecard.facts)
