@@ -145,7 +145,9 @@ def test_writing_an_unchanged_value_writes_nothing(demo_db: Path, open_as: OpenA
         svc.set_appraisal(ws, vptu.id, "IV.9", Appraisal(input="12"))
         svc.set_appraisal(ws, vptu.id, "IV.9", Appraisal(input="12,0"))  # the same number
         assert ws.set(agency_field(vptu.id, "name"), vptu.name) == []
-        assert ws.set(crit_field(vptu.id, "IV.1", "note_never_set"), None) == []
+        never_set = crit_field(vptu.id, "IV.1", "self_by_team")
+        assert never_set not in ws.state(vptu.id).fields  # absent, so None changes nothing
+        assert ws.set(never_set, None) == []
         assert count(ws) == before
     finally:
         ws.db.close()
