@@ -7,7 +7,7 @@ same day. Day first always; ISO 2022-12-05 is accepted too (scripts, older habit
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 _SEPARATED = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -44,6 +44,15 @@ def parse_day(text: str) -> date:
         ) from error
 
 
-def format_day(day: date | None) -> str:
-    """A day as dd/mm/yyyy ("" for none)."""
-    return day.strftime("%d/%m/%Y") if day else ""
+def format_day(day: date | None, *, year: bool = True) -> str:
+    """A day as dd/mm/yyyy, or dd/mm in a narrow column ("" for none)."""
+    if not day:
+        return ""
+    return day.strftime("%d/%m/%Y" if year else "%d/%m")
+
+
+def format_moment(moment: datetime | None, *, seconds: bool = False) -> str:
+    """A moment as dd/mm/yyyy HH:MM (with :SS where two moments may fall in one minute)."""
+    if not moment:
+        return ""
+    return moment.strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")

@@ -28,6 +28,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ictappraise.domain.catalog import Catalog, Criterion
+from ictappraise.domain.dates import format_day
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.text_safety import sanitize
 from ictappraise.io.excel_print import CHARS_PER_WIDTH, FONT_NAME, LINE_HEIGHT, fit_height, setup_print
@@ -171,7 +172,7 @@ def _header_block(sheet: Worksheet, info: FormInfo, catalog: Catalog) -> None:
     title = f"PHIẾU TỰ ĐÁNH GIÁ, XẾP HẠNG ỨNG DỤNG CÔNG NGHỆ THÔNG TIN NĂM {info.year}"
     _merged(sheet, f"A1:{last}1", title, Font(name=FONT_NAME, bold=True, size=14), center=True)
     _merged(sheet, f"A2:{last}2", info.round_name, Font(name=FONT_NAME, italic=True, size=12), center=True)
-    deadline = info.deadline.strftime("%d/%m/%Y") if info.deadline else "theo văn bản của Tỉnh ủy"
+    deadline = format_day(info.deadline) or "theo văn bản của Tỉnh ủy"
     start = catalog.title.find("Phụ lục")
     category = catalog.title[start:].strip() if start >= 0 else f"Phụ lục {info.category}"
     lines = (

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ictappraise.domain.catalog import Catalog, Criterion, Group
+from ictappraise.domain.dates import format_day
 from ictappraise.domain.scorecard import Scorecard
 from ictappraise.domain.text_safety import FORBIDDEN
 from ictappraise.io.excel_followup import add_table_sheets
@@ -214,7 +215,7 @@ def _summary(sheet: Worksheet, year: int, round_name: str, results: Sequence[Res
         len(SUMMARY_COLUMNS),
         (
             f"KẾT QUẢ THẨM ĐỊNH, XẾP HẠNG ỨNG DỤNG CÔNG NGHỆ THÔNG TIN NĂM {year}",
-            f"{round_name} — số liệu lập ngày {date.today().strftime('%d/%m/%Y')}; "
+            f"{round_name} — số liệu lập ngày {format_day(date.today())}; "
             "xếp hạng trong từng nhóm đối tượng (Phụ lục)",
         ),
     )

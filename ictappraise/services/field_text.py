@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from ictappraise.domain.catalog import Criterion
+from ictappraise.domain.dates import format_day, format_moment
 from ictappraise.domain.editlog import STATE_READY, STATE_REOPENED, STATE_SIGNED
 from ictappraise.domain.fields import (
     CATALOG_HEAD,
@@ -262,7 +263,7 @@ def date_text(value: str) -> str | None:
     """An ISO date "2022-12-09" as "09/12/2022"; None for anything else."""
     if len(value) == 10 and value[4] == "-":
         try:
-            return date.fromisoformat(value).strftime("%d/%m/%Y")
+            return format_day(date.fromisoformat(value))
         except ValueError:
             return None
     return None
@@ -271,7 +272,7 @@ def date_text(value: str) -> str | None:
 def time_text(created_at: str) -> str:
     """An edit's timestamp as "09/12/2022 14:05" (display only)."""
     try:
-        return datetime.fromisoformat(created_at).strftime("%d/%m/%Y %H:%M")
+        return format_moment(datetime.fromisoformat(created_at))
     except ValueError:
         return created_at
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ictappraise.domain import dates
 from ictappraise.domain.catalog import Catalog, Criterion
+from ictappraise.domain.dates import format_day
 from ictappraise.domain.numbers import format_points, quantize_points
 from ictappraise.domain.scorecard import Appraisal
 from ictappraise.io import excel_form
@@ -394,7 +395,7 @@ def _points(value: Decimal | None) -> str:
 
 
 def _day(value: date | None) -> str:
-    return NOT_SET if value is None else value.strftime("%d/%m/%Y")
+    return NOT_SET if value is None else format_day(value)
 
 
 def _short(text: str, limit: int = 60) -> str:

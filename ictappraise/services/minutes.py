@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ictappraise.domain.catalog import Catalog, Criterion
+from ictappraise.domain.dates import format_day
 from ictappraise.domain.fields import parse_field
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.roles import ROLE_LABELS, ROLE_LEAD, ROLE_SECRETARY
@@ -297,7 +298,7 @@ def agencies_on(ws: Workspace, day: date) -> list[Agency]:
     """Agencies visited on a day, by time."""
     found = [a for a in ws.agencies() if a.visit_date == day]
     if not found:
-        raise ServiceError(f"Không có đơn vị nào được thẩm định ngày {day.strftime('%d/%m/%Y')}.")
+        raise ServiceError(f"Không có đơn vị nào được thẩm định ngày {format_day(day)}.")
     return found
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ictappraise.domain.dates import format_day
 from ictappraise.domain.fields import (
     ROUND_DATES,
     ROUND_WHOLE,
@@ -56,7 +57,7 @@ def set_round_settings(ws: Workspace, **values: Any) -> int:
     end = values.get("visit_end", info.visit_end)
     if isinstance(start, date) and isinstance(end, date) and start > end:
         raise ServiceError(
-            f"Ngày bắt đầu thẩm định ({start:%d/%m/%Y}) phải trước hoặc bằng ngày kết thúc ({end:%d/%m/%Y})."
+            f"Ngày bắt đầu thẩm định ({format_day(start)}) phải trước hoặc bằng ngày kết thúc ({format_day(end)})."
         )
     return len(ws.write(changes))
 

@@ -40,6 +40,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ictappraise.domain.dates import format_moment
 from ictappraise.settings import data_dir
 from ictappraise.store.errors import DatabaseMissing, StoreError
 from ictappraise.store.sqlite_file import (
@@ -103,7 +104,7 @@ class BackupInfo:
     def describe(self) -> str:
         """One line for a list: "14/12/2022 21:05:03 — Khi mở tệp — 1,8 MB"."""
         size = f"{self.size / 1_048_576:.1f}".replace(".", ",")
-        return f"{self.created:%d/%m/%Y %H:%M:%S} — {self.label} — {size} MB"
+        return f"{format_moment(self.created, seconds=True)} — {self.label} — {size} MB"
 
     def edit_count(self) -> int | None:
         """How many edits the backup holds (None when it cannot be read)."""

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush
 
+from ictappraise.domain.dates import format_day
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.ranking import vietnamese_sort_text
 from ictappraise.domain.rating import Band
@@ -181,7 +182,7 @@ class AgencyTableModel(QAbstractTableModel):
         if column == COL_CATEGORY:
             return str(agency.category)
         if column == COL_DATE:
-            return agency.visit_date.strftime("%d/%m") if agency.visit_date else ""
+            return format_day(agency.visit_date, year=False)
         if column == COL_STATUS:
             status = _tr(STATUS_LABELS[item.status])
             return _tr("{s} — KHÔNG KHỚP").format(s=status) if item.mismatch else status

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ictappraise.domain.dates import format_day
 from ictappraise.services.model import STATUS_LABELS
 from ictappraise.ui.agency_model import (
     COL_BAND,
@@ -110,7 +111,7 @@ class AgencyPanel(QWidget):
         self.visit_date = QComboBox()
         self.today_button = QPushButton(self.tr("Hôm nay"))
         self.today_button.setToolTip(
-            self.tr("Chỉ hiện các đơn vị thẩm định hôm nay ({d})").format(d=today.strftime("%d/%m/%Y"))
+            self.tr("Chỉ hiện các đơn vị thẩm định hôm nay ({d})").format(d=format_day(today))
         )
         dates.addWidget(self.visit_date, 1)
         dates.addWidget(self.today_button)
@@ -234,7 +235,7 @@ class AgencyPanel(QWidget):
         self.visit_date.addItem(self.tr("Mọi ngày thẩm định"), None)
         days = sorted({r.agency.visit_date for r in self.model.rows if r.agency.visit_date})
         for day in days:  # ISO text as item data: findData compares it reliably
-            self.visit_date.addItem(day.strftime("%d/%m/%Y"), day.isoformat())
+            self.visit_date.addItem(format_day(day), day.isoformat())
         position = self.visit_date.findData(current)
         self.visit_date.setCurrentIndex(max(position, 0))
         self.visit_date.blockSignals(False)
@@ -242,7 +243,7 @@ class AgencyPanel(QWidget):
     def show_today(self) -> None:
         position = self.visit_date.findData(self.today.isoformat())
         if position < 0:
-            self.visit_date.addItem(self.today.strftime("%d/%m/%Y"), self.today.isoformat())
+            self.visit_date.addItem(format_day(self.today), self.today.isoformat())
             position = self.visit_date.count() - 1
         self.visit_date.setCurrentIndex(position)
 

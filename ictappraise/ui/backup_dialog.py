@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ictappraise.domain.dates import format_moment
 from ictappraise.services.database import (
     REASON_MANUAL,
     BackupInfo,
@@ -36,7 +37,7 @@ BackupRow = tuple[BackupInfo, int | None]  # the backup and how many edits it ho
 def backup_model(parent: QWidget) -> RecordTableModel[BackupRow]:
     """Backups, newest first: when, why, size, how many edits."""
     columns = [
-        Column[BackupRow](tr("Thời điểm"), lambda r: r[0].created.strftime("%d/%m/%Y %H:%M:%S")),
+        Column[BackupRow](tr("Thời điểm"), lambda r: format_moment(r[0].created, seconds=True)),
         Column[BackupRow](tr("Lý do"), lambda r: r[0].label),
         Column[BackupRow](tr("Dung lượng"), lambda r: f"{r[0].size / 1_048_576:.1f} MB".replace(".", ",")),
         Column[BackupRow](tr("Số sửa đổi"), lambda r: "—" if r[1] is None else r[1]),
@@ -107,7 +108,7 @@ class BackupDialog(QDialog):
             self.tr("Khôi phục bản sao lưu"),
             self.tr(
                 "Thay dữ liệu đang mở bằng bản sao lưu lúc {t}? Tệp hiện tại được giữ làm bản an toàn."
-            ).format(t=info.created.strftime("%d/%m/%Y %H:%M:%S")),
+            ).format(t=format_moment(info.created, seconds=True)),
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.restore_choice = info

@@ -314,7 +314,9 @@ class MainWindow(QMainWindow):
             self.hint.setText("")
             return
         agency = detail.agency
-        when = agency.visit_date.strftime("%d/%m/%Y") if agency.visit_date else self.tr("chưa xếp lịch")
+        from ictappraise.domain.dates import format_day  # after the first frame, like the panels
+
+        when = format_day(agency.visit_date) or self.tr("chưa xếp lịch")
         self.header.setText(
             f"{agency.name} — {self.tr('Phụ lục')} {agency.category} — {when} {agency.visit_time}"
         )

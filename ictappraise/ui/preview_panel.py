@@ -300,7 +300,7 @@ class FactsPanel(QGroupBox):
             self.sent_known.setChecked(facts.report_sent is not None)
             self.sent.setEnabled(facts.report_sent is not None)
             self.sent.set_day(facts.report_sent)
-            deadline = facts.deadline.strftime("%d/%m/%Y") if facts.deadline else "—"
+            deadline = format_day(facts.deadline) or "—"
             if sent is None:
                 timing = self.tr("chưa ghi ngày gửi báo cáo, chưa xét được gửi muộn")
             elif facts.days_late is None:

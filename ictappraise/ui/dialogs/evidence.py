@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ictappraise.domain.dates import format_moment
 from ictappraise.domain.limits import format_size
 from ictappraise.services import evidence
 from ictappraise.services.evidence import AttachmentInfo
@@ -50,7 +51,7 @@ class AttachmentTableModel(RecordTableModel[AttachmentInfo]):
                 ),
                 Column(
                     self.tr("Ngày thêm"),
-                    lambda a: a.added.strftime("%d/%m/%Y %H:%M") if a.added else "",
+                    lambda a: format_moment(a.added),
                     sort=lambda a: a.added.isoformat() if a.added else "",
                 ),
             ],

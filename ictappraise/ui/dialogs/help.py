@@ -12,6 +12,7 @@ from html import escape
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
+from ictappraise.domain.dates import format_day
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.rating import LATE_REPORT_DAYS, PORTAL_MONTHS_LIMIT, CategoryRules
 from ictappraise.services.workspace import Workspace
@@ -127,9 +128,7 @@ class RulesHelpDialog(QDialog):
 
     def _penalties_section(self) -> str:
         info = self.ws.round_info()
-        deadline = (
-            info.report_deadline.strftime("%d/%m/%Y") if info.report_deadline else self.tr("(chưa đặt)")
-        )
+        deadline = format_day(info.report_deadline) or self.tr("(chưa đặt)")
         items = [
             self.tr(
                 "<b>Tiêu chí đạt 0 điểm</b> (không đạt): xếp loại bị hạ một bậc "

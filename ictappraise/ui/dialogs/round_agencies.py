@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ictappraise.domain.dates import format_day
 from ictappraise.domain.rating import CATEGORIES
 from ictappraise.services import round_admin
 from ictappraise.services.round_admin import AgencyRow
@@ -57,7 +58,7 @@ class AgencyAdminModel(RecordTableModel[AgencyRow]):
                 ),
                 Column(
                     self.tr("Ngày thẩm định"),
-                    lambda r: r.agency.visit_date.strftime("%d/%m/%Y") if r.agency.visit_date else "",
+                    lambda r: format_day(r.agency.visit_date),
                     sort=lambda r: f"{r.agency.visit_date or ''} {r.agency.visit_time}",
                 ),
                 Column(self.tr("Giờ"), lambda r: r.agency.visit_time),
