@@ -25,7 +25,7 @@ set their own signature image (``member/<own id>/signature``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -37,7 +37,7 @@ from ictappraise.domain.editlog import (
     Edit,
     LogState,
     canonical,
-    derive,
+    state_of,
 )
 from ictappraise.domain.fields import (
     AGENCY,
@@ -381,6 +381,35 @@ def team_roster(round_edits: Iterable[Edit]) -> Roster:
     if roster.founded:
         return roster
     return replace(roster, roles=roles_from_members({e.id: e for e in edits})[0].roles)
+
+
+def derive(
+    edits: Iterable[Edit], roster: Roster | None = None, signed: Sequence[SignedAgency] = ()
+) -> LogState:
+    """The state of a set of edits: heads per field, conflicts, held edits (with reasons).
+
+    With a roster, edits it does not trust (no valid key of their author, docs/rules.md §9) are held
+    first, so they cannot apply, sign or lock anything; no signature is verified here (that
+    happens once, where edits enter: the merge and the local write). Then an edit its author
+    may not make is held (``unauthorised``); ``signed`` holds round-setting edits a signing has
+    not seen (``signed_band_problems``). Without a roster nothing is judged by authority (a
+    pure graph, as before roles existed). The rest is the edit log's (domain.editlog.state_of).
+    """
+    unique = {edit.id: edit for edit in edits}
+    untrusted: dict[str, str] = {}
+    reasons: dict[str, str] = {}
+    if roster is not None:
+        for edit in unique.values():
+            reason = roster.hold_reason(edit)
+            if reason is not None:
+                untrusted[edit.id] = reason
+        reasons.update(untrusted)
+        trusted = {i: e for i, e in unique.items() if i not in reasons} if reasons else unique
+        reasons.update(unauthorised(trusted, roster))
+        if signed:
+            allowed = {i: e for i, e in unique.items() if i not in reasons}
+            reasons.update(signed_band_problems(allowed, signed))
+    return state_of(unique, reasons, untrusted, roster)
 
 
 def derive_all(by_scope: Mapping[str, Iterable[Edit]], round_scope: str = "round") -> dict[str, LogState]:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -33,8 +33,7 @@ from typing import TYPE_CHECKING, Any
 from ictappraise.domain.fields import agency_of, agency_prefix, is_lockable, status_field
 from ictappraise.domain.signing import signed_bytes
 
-if TYPE_CHECKING:  # roster and authority read this module: no import back at run time
-    from ictappraise.domain.authority import SignedAgency
+if TYPE_CHECKING:  # the roster reads this module: no import back at run time
     from ictappraise.domain.roster import Roster
 
 
@@ -176,51 +175,35 @@ class LogState:
 SIGNED_HELD = "đến sau khi biên bản đã ký (không thuộc bản đã ký, không sau lần mở lại)"
 
 
-def derive(
-    edits: Iterable[Edit], roster: Roster | None = None, signed: Sequence[SignedAgency] = ()
+def state_of(
+    edits: Mapping[str, Edit],
+    reasons: Mapping[str, str] | None = None,
+    untrusted: Mapping[str, str] | None = None,
+    roster: Roster | None = None,
 ) -> LogState:
-    """The state of a set of edits: heads per field, conflicts, held edits (with reasons).
+    """The state of a set of edits (by id), once those held for who made them are known.
 
-    With a roster, edits it does not trust (no valid key of their author, docs/rules.md §9) are held
-    first, so they cannot apply, sign or lock anything; no signature is verified here (that
-    happens once, where edits enter: the merge and the local write). Then an edit its author
-    may not make is held (domain.authority); ``signed`` holds round-setting edits a signing has
-    not seen (domain.authority.signed_band_problems). Without a roster nothing is judged by
-    authority (a pure graph, as before roles existed).
+    ``reasons`` holds an edit for its author (domain.authority.derive decides these, with the
+    ``untrusted`` among them); this adds the edits a signing holds, then takes the heads of
+    every field and finds the edits whose parents loop (read as absent, never a crash).
     """
-    unique = {edit.id: edit for edit in edits}
-    untrusted: dict[str, str] = {}
-    reasons: dict[str, str] = {}
-    if roster is not None:
-        from ictappraise.domain import authority  # authority reads this module's names
-
-        for edit in unique.values():
-            reason = roster.hold_reason(edit)
-            if reason is not None:
-                untrusted[edit.id] = reason
-        reasons.update(untrusted)
-        trusted = {i: e for i, e in unique.items() if i not in reasons} if reasons else unique
-        reasons.update(authority.unauthorised(trusted, roster))
-        if signed:
-            allowed = {i: e for i, e in unique.items() if i not in reasons}
-            reasons.update(authority.signed_band_problems(allowed, signed))
-    allowed = {i: e for i, e in unique.items() if i not in reasons} if reasons else unique
+    reasons = dict(reasons or {})
+    allowed = {i: e for i, e in edits.items() if i not in reasons} if reasons else edits
     for edit_id in held_edits(allowed):
         reasons[edit_id] = SIGNED_HELD
-    held = reasons.keys()
     by_field: dict[str, list[Edit]] = defaultdict(list)
-    for edit in unique.values():
+    for edit in edits.values():
         if edit.id not in reasons:
             by_field[edit.field].append(edit)
     fields = {name: FieldState(name, _heads(group)) for name, group in by_field.items()}
-    looping = in_loops({i: e.parents for i, e in unique.items() if e.parents})
-    broken = tuple(sorted({unique[i].field for i in looping}))
+    looping = in_loops({i: e.parents for i, e in edits.items() if e.parents})
+    broken = tuple(sorted({edits[i].field for i in looping}))
     return LogState(
         fields,
-        tuple(sorted((unique[i] for i in held), key=_order)),
+        tuple(sorted((edits[i] for i in reasons), key=_order)),
         broken,
         tuple(sorted(looping)),
-        untrusted,
+        dict(untrusted or {}),
         reasons,
         roster,
     )

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, TypeVar, cast
 
 from ictappraise.domain import authority
-from ictappraise.domain.authority import SignedAgency
+from ictappraise.domain.authority import SignedAgency, derive
 from ictappraise.domain.catalog import Catalog
 from ictappraise.domain.editlog import (
     SIGNED_HELD,
@@ -24,7 +24,6 @@ from ictappraise.domain.editlog import (
     FieldState,
     LogState,
     canonical,
-    derive,
     held_edits,
 )
 from ictappraise.domain.fields import is_lockable, member_field, rating_fields, status_field

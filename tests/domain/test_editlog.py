@@ -7,7 +7,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ictappraise.domain.editlog import Edit, derive
+from ictappraise.domain.authority import derive
+from ictappraise.domain.editlog import Edit
 from ictappraise.domain.fields import agency_of, is_lockable
 
 F = "agency/X/crit/III.5/appraised"

@@ -8,7 +8,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ictappraise.domain.editlog import Edit, derive
+from ictappraise.domain.authority import derive
+from ictappraise.domain.editlog import Edit
 from ictappraise.domain.fields import FOUNDING_FIELD
 from ictappraise.domain.roster import (
     NO_PAST,
