@@ -48,7 +48,9 @@ def test_the_core_is_checked_strictly_and_nothing_is_skipped() -> None:
 
 
 def test_mypy_reports_no_error(request: pytest.FixtureRequest) -> None:
-    cache = request.config.cache.mkdir("mypy") if request.config.cache else ROOT / ".mypy_cache"
+    # pytest's cache when it has one (-p no:cacheprovider leaves none); else mypy's usual folder.
+    pytest_cache = getattr(request.config, "cache", None)
+    cache = pytest_cache.mkdir("mypy") if pytest_cache is not None else ROOT / ".mypy_cache"
     command = [
         sys.executable,
         "-m",
