@@ -133,6 +133,10 @@ def open_workspace(
     a Vietnamese dialog when it cannot be used (a damaged file offers its backups).
 
     at_start: the first file of the program, so a put-off identity question ends the program."""
+    from ictappraise.ui.dialogs.passphrase import install_passphrase_prompt
+
+    # Before anything may sign: founding an upgraded round or announcing a key signs at opening.
+    install_passphrase_prompt()
 
     def restored_then_opened(problem: str) -> Workspace | None:
         if not _offer_restore(path, problem, parent):

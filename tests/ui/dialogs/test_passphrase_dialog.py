@@ -4,8 +4,8 @@ nothing. Real widgets: the dialogs are filled in and clicked as the user would."
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -18,16 +18,15 @@ from ictappraise.services.errors import ServiceError
 from ictappraise.services.identity import actor_for
 from ictappraise.services.seed import seed_round
 from ictappraise.services.workspace import Workspace
-from ictappraise.settings import Identity
+from ictappraise.settings import Identity, load_config, save_config
 from ictappraise.store import repository
 from ictappraise.store.database import open_database
-from ictappraise.ui.app import build_window
+from ictappraise.ui.app import build_window, open_in_window
 from ictappraise.ui.dialogs.passphrase import KeyPassphraseDialog, PassphraseDialog
 from ictappraise.ui.launch import application
 from ictappraise.ui.main_window import MainWindow
 
 LEAD = "Nguyễn Thị Thắng"
-SHOTS = Path(os.environ.get("ICTAPPRAISE_SHOTS", "/tmp/ictappraise-shots"))
 
 
 @pytest.fixture
@@ -105,8 +104,6 @@ def test_set_from_the_menu_then_asked_once_with_a_message_for_a_wrong_one(
     def right(dialog: object) -> None:
         problem = dialog.problem  # type: ignore[attr-defined]
         seen.append(problem.text() if problem.isVisible() else "")
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        dialog.grab().save(str(SHOTS / "passphrase-wrong.png"))  # type: ignore[attr-defined]
         dialog.secret.setText("mật khẩu tổ")  # type: ignore[attr-defined]
         _press(dialog, QDialogButtonBox.StandardButton.Ok)
 
@@ -153,8 +150,6 @@ def test_the_set_dialog_refuses_mismatch_and_a_wrong_current_passphrase(
     again.again.setText("mật khẩu 3")
     _press(again, QDialogButtonBox.StandardButton.Ok)
     assert again.isVisible() and again.problem.text() == trust.WRONG_PASSPHRASE
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    again.grab().save(str(SHOTS / "key-passphrase.png"))
     assert [w.text() for w in again.findChildren(QLabel) if "Mật khẩu hiện tại" in w.text()]
     assert len(again.findChildren(QLineEdit)) == 3
 
@@ -180,3 +175,37 @@ def test_a_write_in_a_worker_thread_asks_in_the_window(window: MainWindow, qtbot
     qtbot.waitUntil(lambda: bool(unlocked), timeout=10000)
     worker.join()
     assert asked_in == [True] and unlocked[0].public_key == signer.public_key  # type: ignore[attr-defined]
+
+
+def test_the_first_window_of_a_start_asks_too(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A start goes through open_in_window, not build_window: the prompt is there before anything signs."""
+    application()
+    path = tmp_path / "round.db"
+    ws = Workspace(open_database(path, create=True, backup=False))
+    seed_round(ws)
+    ws.actor = actor_for(ws, Identity(LEAD), "laptop")  # founds the round with a key of this laptop
+    key = trust.my_key(ws)
+    assert key is not None
+    trust.change_passphrase(key.public_key, None, "mật khẩu tổ")
+    ws.db.close()
+    trust.forget_unlocked()
+    trust.set_passphrase_prompt(None)  # a new program: nothing installed yet
+    save_config(replace(load_config(), identity=Identity(LEAD)))
+    window = MainWindow(path.name)
+    qtbot.addWidget(window)
+    try:
+        assert open_in_window(window, path)
+        asked: list[bool] = []
+
+        def answer(dialog: object) -> None:
+            asked.append(True)
+            dialog.secret.setText("mật khẩu tổ")  # type: ignore[attr-defined]
+            _press(dialog, QDialogButtonBox.StandardButton.Ok)
+
+        _when_shown(PassphraseDialog, answer)
+        window.ws.set("round/name", "Ghi từ cửa sổ đầu tiên")
+        assert asked == [True]
+        assert window.ws.round_info().name == "Ghi từ cửa sổ đầu tiên"
+    finally:
+        window.close()
+        trust.forget_unlocked()
