@@ -62,6 +62,8 @@ from ictappraise.domain.fields import (
     FieldKind,
     agency_field,
     family_prefix,
+    is_announcement,
+    is_roster_field,
     kind_of,
     member_field,
     parse_field,
@@ -281,6 +283,12 @@ def _roles(counted: list[Edit]) -> dict[str, str]:
     return roles
 
 
+def _judged_with_keys(field_name: str) -> bool:
+    """People, roles, keys and key announcements: the roster's own edits. A member's signature
+    image is not among them: it is judged here like any field (their own, or the lead's call)."""
+    return is_roster_field(field_name) or is_announcement(field_name)
+
+
 def unauthorised(edits: Mapping[str, Edit], roster: Roster) -> dict[str, str]:
     """Edit id → why, for every edit of a set its author may not make."""
     reasons: dict[str, str] = {}
@@ -289,10 +297,10 @@ def unauthorised(edits: Mapping[str, Edit], roster: Roster) -> dict[str, str]:
         reasons.update(roles_from_members(edits)[1])
     seen: dict[str, frozenset[str]] = {}
     for edit in edits.values():
-        if edit.field.startswith(family_prefix(MEMBER_HEAD)) or (
-            roster.founded and edit.field == FOUNDING_FIELD
-        ):
+        if roster.founded and (_judged_with_keys(edit.field) or edit.field == FOUNDING_FIELD):
             continue  # judged with the keys (domain.roster.derive_roster)
+        if not roster.founded and edit.field.startswith(family_prefix(MEMBER_HEAD)):
+            continue  # judged by roles_from_members above
         problem = edit_problem(edit, roster, edits, seen)
         if problem is not None:
             reasons[edit.id] = problem

@@ -81,6 +81,18 @@ def test_the_founder_is_lead_and_only_lead_signed_roster_edits_apply() -> None:
     assert state.untrusted == {"note-a-as-b": WRONG_AUTHOR, "note-x": UNKNOWN_KEY, "note-unsigned": UNSIGNED}
 
 
+def test_a_signature_image_is_its_owners_or_the_leads_to_set() -> None:
+    """The image printed on the minutes: a member sets their own, the lead anyone's, no one else."""
+    roster = derive_roster(EVERYTHING)
+    own = edit("sig-a", "member/member-a/signature", "a" * 64, A, KA)
+    leads = edit("sig-lead-for-b", "member/member-b/signature", "b" * 64, LEAD, KL, basis=("found",))
+    others = edit("sig-a-for-lead", "member/lead/signature", None, A, KA)
+    state = derive([own, leads, others], roster)
+    assert state.value("member/member-a/signature") == "a" * 64
+    assert state.value("member/member-b/signature") == "b" * 64
+    assert [e.id for e in state.held] == ["sig-a-for-lead"]
+
+
 def test_without_a_founding_nothing_is_held_for_want_of_a_signature() -> None:
     roster = derive_roster([SEED, SELF_PROMOTION])
     assert not roster.founded

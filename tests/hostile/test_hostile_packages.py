@@ -94,6 +94,8 @@ MEMBER_FORGERIES: list[tuple[str, Callable[[Forger], None], str]] = [
         "ghi nhận biên bản đã ký",
     ),
     ("make_me_lead", lambda f: f.write(f"member/{f.author}/role", "lead"), "Tổ thẩm định"),
+    # Another person's signature image (printed on the minutes): theirs or the lead's to set.
+    ("lead_signature", lambda f: f.write(f"member/{f.member(LEAD)}/signature", None), "Tổ thẩm định"),
     ("thresholds", lambda f: f.write("round/rules/2", rules("600", "500", "400")), "ngưỡng xếp loại"),
     ("catalog", _catalog, "bộ tiêu chí"),
     ("deadline", lambda f: f.write("round/report_deadline", "2022-12-31"), "thiết lập đợt"),
