@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ictappraise.domain.fields import attachment_field
 from ictappraise.domain.limits import MAX_ATTACHMENT_BYTES, format_size
+from ictappraise.services import trust
 from ictappraise.services.appraisal import criterion_of
 from ictappraise.services.workspace import Change, ServiceError, VisitLocked, Workspace, now_iso
 from ictappraise.store import repository
@@ -87,6 +88,7 @@ def _attach(ws: Workspace, agency_id: str, code: str, files: list[tuple[str, byt
         return []
     known = {a.sha256 for a in list_attachments(ws, agency_id, code)}
     ws.db.check_still_there()
+    trust.unlock_to_sign(ws)  # a cancelled passphrase stores no bytes
     # The bytes are stored before the edits that name them, so no edit points at missing bytes.
     with ws.db.transaction() as session:
         digests = [repository.put_attachment(session, data) for _name, data in files]

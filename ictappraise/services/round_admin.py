@@ -33,6 +33,7 @@ from ictappraise.services import appraisal
 from ictappraise.services.appraisal import is_lead as is_lead  # who may act: re-exported for the screens
 from ictappraise.services.appraisal import require_lead
 from ictappraise.services.model import Agency, Member
+from ictappraise.services.trust import unlock_to_sign
 from ictappraise.services.workspace import Change, ServiceError, Workspace
 from ictappraise.store import repository
 
@@ -353,6 +354,7 @@ def set_member_signature(ws: Workspace, member_id: str, data: bytes | None) -> s
     if len(data) > MAX_SIGNATURE_BYTES:
         raise ServiceError(f"Ảnh chữ ký của {member.name} quá lớn (tối đa 2 MB); hãy thu nhỏ ảnh.")
     ws.db.check_still_there()
+    unlock_to_sign(ws)  # a cancelled passphrase stores no bytes
     # The bytes are stored before the edit that names them, so no edit points at missing bytes.
     with ws.db.transaction() as session:
         digest = repository.put_attachment(session, data)

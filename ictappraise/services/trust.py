@@ -117,6 +117,14 @@ def load_local(local: keys.LocalKey) -> keys.Signer | LockedSigner:
     return LockedSigner(local)
 
 
+def unlock_to_sign(ws: Workspace) -> None:
+    """Ask now for the passphrase of the acting person's locked key: before storing bytes that
+    only the coming edit will name, so a cancel leaves nothing behind."""
+    signer = ws.actor.signer if ws.actor is not None else None
+    if isinstance(signer, LockedSigner):
+        signer.unlock()
+
+
 def change_passphrase(public_key: str, old: str | None, new: str | None) -> None:
     """Set, change or remove (new empty) the passphrase of a key on this laptop."""
     try:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ictappraise.io import keys
-from ictappraise.services import trust
+from ictappraise.services import evidence, trust
 from ictappraise.services.errors import ServiceError
 from ictappraise.services.identity import actor_for
 from ictappraise.services.seed import seed_round
@@ -81,6 +81,24 @@ def test_cancel_writes_nothing(founded: Workspace) -> None:
     with pytest.raises(trust.PassphraseCancelled, match="chưa ghi thay đổi nào"):
         _rename(founded, "Không được ghi")
     assert _count(founded) == before and founded.round_info().name != "Không được ghi"
+
+
+def test_a_cancelled_attachment_stores_no_bytes(founded: Workspace, tmp_path: Path) -> None:
+    """Evidence bytes are stored before the edit that names them: the key is unlocked first."""
+    key = trust.my_key(founded)
+    assert key is not None
+    trust.change_passphrase(key.public_key, None, "mật khẩu đúng")
+    _reopen_actor(founded)
+    trust.set_passphrase_prompt(lambda _fingerprint, _name, _problem: None)  # the user cancels
+    scan = tmp_path / "bien-ban.pdf"
+    scan.write_bytes(b"%PDF-1.4 minh chung")
+    agency_id = founded.agencies()[0].id
+    before = _count(founded)
+    with pytest.raises(ServiceError, match="chưa ghi thay đổi nào"):
+        evidence.attach_file(founded, agency_id, "I.1", scan)
+    with founded.db.reading() as session:
+        assert repository.attachment_digests(session) == set()
+    assert _count(founded) == before
 
 
 def test_without_a_prompt_the_message_names_the_environment_variable(founded: Workspace) -> None:
