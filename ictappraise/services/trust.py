@@ -56,6 +56,11 @@ def forget_unlocked() -> None:
     _unlocked.clear()
 
 
+#: The shortest passphrase a key may get (the GUI and the command line say the same).
+MIN_PASSPHRASE = 6
+SHORT_PASSPHRASE = f"Mật khẩu mới cần ít nhất {MIN_PASSPHRASE} ký tự."
+
+
 class LockedSigner:
     """A passphrase-protected local key: asks for the passphrase when it must first sign."""
 
@@ -127,6 +132,8 @@ def unlock_to_sign(ws: Workspace) -> None:
 
 def change_passphrase(public_key: str, old: str | None, new: str | None) -> None:
     """Set, change or remove (new empty) the passphrase of a key on this laptop."""
+    if new and len(new) < MIN_PASSPHRASE:
+        raise ServiceError(SHORT_PASSPHRASE)
     try:
         signer = keys.change_passphrase(public_key, old or None, new or None)
     except keys.KeyError_ as error:

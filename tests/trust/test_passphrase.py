@@ -127,11 +127,14 @@ def test_the_environment_variable_unlocks_for_scripts(
 def test_changing_needs_the_old_passphrase_and_can_remove_it(founded: Workspace) -> None:
     key = trust.my_key(founded)
     assert key is not None
-    trust.change_passphrase(key.public_key, None, "cũ")
+    with pytest.raises(ServiceError, match="ít nhất 6 ký tự"):  # the GUI's rule, for scripts too
+        trust.change_passphrase(key.public_key, None, "cũ")
+    assert not trust.my_key(founded).encrypted  # type: ignore[union-attr]
+    trust.change_passphrase(key.public_key, None, "mật khẩu cũ")
     with pytest.raises(ServiceError, match="Sai mật khẩu"):
-        trust.change_passphrase(key.public_key, "nhầm", "mới")
-    trust.change_passphrase(key.public_key, "cũ", "mới")
-    trust.change_passphrase(key.public_key, "mới", "")
+        trust.change_passphrase(key.public_key, "nhầm lẫn", "mật khẩu mới")
+    trust.change_passphrase(key.public_key, "mật khẩu cũ", "mật khẩu mới")
+    trust.change_passphrase(key.public_key, "mật khẩu mới", "")
     assert not trust.my_key(founded).encrypted  # type: ignore[union-attr]
     _reopen_actor(founded)
     assert isinstance(founded.actor.signer, keys.Signer)  # type: ignore[union-attr]
@@ -161,9 +164,9 @@ def test_at_a_terminal_the_cli_asks_with_getpass(
     from ictappraise.cli.common import install_passphrase_prompt
 
     key = trust.my_key(founded)
-    trust.change_passphrase(key.public_key, None, "đúng")  # type: ignore[union-attr]
+    trust.change_passphrase(key.public_key, None, "mật khẩu đúng")  # type: ignore[union-attr]
     _reopen_actor(founded)
-    typed = iter(["sai", "đúng"])
+    typed = iter(["sai", "mật khẩu đúng"])
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
     monkeypatch.setattr(getpass, "getpass", lambda _prompt: next(typed))
     install_passphrase_prompt()

@@ -169,8 +169,8 @@ class KeyPassphraseDialog(QDialog):
         if not new and not self.encrypted:
             self._show(self.tr("Hãy nhập mật khẩu mới."))
             return
-        if new and len(new) < 6:
-            self._show(self.tr("Mật khẩu mới cần ít nhất 6 ký tự."))
+        if new and len(new) < trust.MIN_PASSPHRASE:
+            self._show(self.tr("Mật khẩu mới cần ít nhất %1 ký tự.").replace("%1", str(trust.MIN_PASSPHRASE)))
             return
         try:
             trust.change_passphrase(self.public_key, self.current.text() if self.encrypted else None, new)
