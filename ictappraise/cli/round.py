@@ -23,7 +23,6 @@ from ictappraise.domain.trends import PreviousResult, Trends, trend_text
 from ictappraise.services import chain
 from ictappraise.services.band_text import band_view
 from ictappraise.services.database import delete_database, open_database
-from ictappraise.services.demo import build_demo
 from ictappraise.services.fingerprint import MISMATCH_MARK, fingerprint_mismatch
 from ictappraise.services.model import STATUS_LABELS, AgencyResult
 from ictappraise.services.trust import NEW_PASSPHRASE_ENV, PASSPHRASE_ENV
@@ -95,6 +94,8 @@ def run_demo(args: argparse.Namespace) -> int:
     db = open_database(path, create=True)
     print_warnings(db)
     try:
+        from ictappraise.services.demo import build_demo  # its builders, only for this command
+
         ws = build_demo(db)
         out(f"Đã tạo dữ liệu mẫu: {path} — {len(ws.agencies())} đơn vị, {len(ws.members())} thành viên Tổ.")
     finally:

@@ -351,12 +351,6 @@ class MainWindow(QMainWindow):
         self.trend_label.setVisible(bool(found))
         self.preview.show_previous([trend_text([p], maximum) for p in found])
 
-    def show_refusal(self, code: str, message: str) -> None:
-        self.hint.refusal(code, message)
-
-    def show_question(self, code: str, message: str) -> None:
-        self.hint.question(code, message)
-
     def show_typing(self, code: str, result: str, doubt: str) -> None:
         """The rule and what the text typed so far gives, under the table while typing."""
         detail = self.checklist_model.detail
@@ -425,6 +419,14 @@ class MainWindow(QMainWindow):
         open_dropped(self, paths)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        from ictappraise.ui import operations
+
+        if operations.busy():  # a worker still writes this file: closing now would pull it away
+            event.ignore()
+            self.statusBar().showMessage(
+                self.tr("Đang có một việc chạy; hãy đợi việc đó xong rồi đóng cửa sổ."), 8000
+            )
+            return
         focus = QApplication.focusWidget()
         if focus is not None and self.isAncestorOf(focus):
             focus.clearFocus()  # an editor open in the window saves now, while the file is open

@@ -34,6 +34,7 @@ from ictappraise.domain.roles import ROLE_LEAD
 from ictappraise.services import merge, worker
 from ictappraise.services.errors import USER_ERRORS
 from ictappraise.services.workspace import Workspace
+from ictappraise.ui import operations
 from ictappraise.ui.dialogs.common import ask_save_file
 from ictappraise.ui.operations import BackgroundOp, Progress, on_own_workspace, run_op
 
@@ -194,6 +195,12 @@ class MergeDialog(QDialog):
         self.progress.setMaximum(1)
         self.progress.setValue(1)
         self.progress.setFormat(text)
+
+    def reject(self) -> None:
+        """Esc or the title bar's close: not while a check or a merge runs on a worker."""
+        if operations.busy():
+            return
+        super().reject()
 
     def _run(self, work: Callable[[Workspace, Callable[[int, int, str], None]], Any]) -> Any:
         """Run the check or the merge off the GUI thread on a Workspace of its own; the bar

@@ -168,3 +168,39 @@ def test_a_refused_minutes_batch_says_why_in_vietnamese(window, tmp_path, monkey
     assert outcome is not None and outcome.written == [] and not outcome.cancelled
     assert said == [f"Đã ghi 0 biên bản vào {missing}.\nKhông có thư mục {missing}."]
     assert not operations.busy()
+
+
+def test_the_window_stays_open_while_a_worker_writes_its_file(qtbot: QtBot, window) -> None:
+    """Closing the window would close the file under the worker: refused until the work ends."""
+    release = threading.Event()
+    op = BackgroundOp(window, lambda _progress: release.wait(10))
+    op.start()
+    try:
+        assert operations.busy()
+        window.close()
+        assert window.isVisible() and not window.ws.db.closed
+        assert "Đang có một việc chạy" in window.statusBar().currentMessage()
+    finally:
+        release.set()
+        qtbot.waitUntil(lambda: not operations.busy())
+    window.close()
+    assert not window.isVisible() and window.ws.db.closed
+
+
+def test_the_merge_dialog_stays_while_it_merges(qtbot: QtBot, window) -> None:
+    from ictappraise.ui.merge_dialog import MergeDialog
+
+    dialog = MergeDialog(window.ws, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    release = threading.Event()
+    op = BackgroundOp(dialog, lambda _progress: release.wait(10))
+    op.start()
+    try:
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        assert dialog.isVisible()
+    finally:
+        release.set()
+        qtbot.waitUntil(lambda: not operations.busy())
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
