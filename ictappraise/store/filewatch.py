@@ -18,13 +18,20 @@ Detection compares device and inode, size and the 100-byte SQLite header with wh
 remembered after our last commit (a checkpoint of ours changes size and header; modification
 times are not used, Windows may update them late). Windows refuses to delete or rename an
 open SQLite file, so there the in-place case is the one that can happen.
+
+The header is read through one descriptor per file and process, opened with the first watch
+and closed after the last watch's connections are gone (``FileHandle``). Opening and closing
+the file any other way while SQLite holds it would drop every POSIX lock this process holds
+on it (fcntl locks belong to the process and the file, not to a descriptor): another program
+closing its own connection (``ictappraise results`` beside the window) would then take our
+shared lock for its own "last connection", fold the WAL into the file and delete it under us.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,11 +52,12 @@ class FileStamp:
     header: str
 
     @classmethod
-    def of(cls, path: Path) -> FileStamp:
+    def of(cls, path: Path, handle: FileHandle | None) -> FileStamp:
+        """The file now at the path; its header read through ``handle`` when that is this file
+        (another file at the path is told apart by its inode; its header is not needed)."""
         info = os.stat(path)
-        with open(path, "rb") as handle:
-            header = hashlib.sha256(handle.read(100)).hexdigest()
-        return cls(info.st_dev, info.st_ino, info.st_size, header)
+        header = handle.header(info) if handle is not None else None
+        return cls(info.st_dev, info.st_ino, info.st_size, hashlib.sha256(header or b"").hexdigest())
 
     def same_file(self, other: FileStamp) -> bool:
         """Same device and inode; a file system without inode numbers (0) cannot tell."""
@@ -58,11 +66,72 @@ class FileStamp:
         return (self.device, self.inode) == (other.device, other.inode)
 
 
+class FileHandle:
+    """One read-only descriptor on a database file, shared by every watch of this process."""
+
+    _open: dict[tuple[int, int], FileHandle] = {}
+    _guard = threading.Lock()  # a window and its worker threads watch the same file
+
+    def __init__(self, descriptor: int, identity: tuple[int, int]) -> None:
+        self.descriptor = descriptor
+        self.identity = identity
+        self.users = 0
+        self.reading = threading.Lock()
+
+    @classmethod
+    def acquire(cls, path: Path) -> FileHandle | None:
+        """The descriptor of the file at the path (None when it cannot be opened)."""
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None
+        identity = (info.st_dev, info.st_ino)
+        with cls._guard:
+            handle = cls._open.get(identity)
+            if handle is None:
+                try:
+                    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+                except OSError:
+                    return None
+                handle = cls._open[identity] = FileHandle(descriptor, identity)
+            handle.users += 1
+            return handle
+
+    def release(self) -> None:
+        """After a watch's connections are closed; the last one closes the descriptor."""
+        with FileHandle._guard:
+            self.users -= 1
+            if self.users > 0:
+                return
+            FileHandle._open.pop(self.identity, None)
+        os.close(self.descriptor)
+
+    def header(self, now: os.stat_result) -> bytes | None:
+        """The first 100 bytes, when the file at the path is still the one this handle holds."""
+        if self.identity[1] and (now.st_dev, now.st_ino) != self.identity:
+            return None
+        return self.read(0, 100)
+
+    def read(self, offset: int, size: int) -> bytes:
+        with self.reading:  # lseek + read: os.pread does not exist on Windows
+            os.lseek(self.descriptor, offset, os.SEEK_SET)
+            return os.read(self.descriptor, size)
+
+    def copy_to(self, target: Path) -> None:
+        """The file's bytes as they are now, written to ``target``."""
+        with open(target, "wb") as out:
+            offset = 0
+            while chunk := self.read(offset, 1 << 20):
+                out.write(chunk)
+                offset += len(chunk)
+
+
 class FileWatch:
     """Remembers the file after each commit of ours; says what happened to it since."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.handle = FileHandle.acquire(path)
         self.stamp: FileStamp | None = None
         self.companions: dict[str, tuple[int, int]] = {}
         self.foreign_commit = False
@@ -77,7 +146,7 @@ class FileWatch:
         is remembered as DELETED or REPLACED for the next check, never adopted.
         """
         try:
-            now = FileStamp.of(self.path)
+            now = FileStamp.of(self.path, self.handle)
         except FileNotFoundError:
             if self.stamp is not None:
                 self.state = self.state or DELETED
@@ -101,7 +170,7 @@ class FileWatch:
         if self.state in (DELETED, REPLACED, OVERWRITTEN):
             return self.state
         try:
-            now = FileStamp.of(self.path)
+            now = FileStamp.of(self.path, self.handle)
         except FileNotFoundError:
             self.state = DELETED
             return self.state
@@ -132,13 +201,19 @@ class FileWatch:
         elif self.state == OVERWRITTEN and self.kept is None:
             kept = self.path.with_name(f"{self.path.name}.overwritten-{os.getpid()}")
             try:
-                shutil.copyfile(self.path, kept)
+                if self.handle is None:
+                    raise OSError("no descriptor on the file")
+                self.handle.copy_to(kept)  # never open() the file itself: see the module doc
                 self.kept = kept
             except OSError:
                 kept.unlink(missing_ok=True)
 
     def after_close(self) -> None:
-        """Put back the bytes another program wrote in place (our close checkpointed into them)."""
+        """Once this watch's connections are closed: give up the descriptor, and put back the
+        bytes another program wrote in place (our close checkpointed into them)."""
+        if self.handle is not None:
+            self.handle.release()
+            self.handle = None
         if self.kept is None:
             return
         for suffix in WAL_FILES:
