@@ -41,7 +41,9 @@ def run_required_lines(args: argparse.Namespace) -> int:
         raise CommandError("Phải ghi --reason LÝ_DO mới bỏ được một ý Hạn chế bắt buộc.")
     if args.reason and not args.drop:
         raise CommandError("--reason chỉ dùng với --drop.")
-    with workspace(args, acting=bool(args.drop or args.keep)) as ws:
+    changing = bool(args.drop or args.keep)
+    # Listing only reads, so it also works beside a window that has the file open.
+    with workspace(args, acting=changing, reading=not changing) as ws:
         agency = ws.find_agency(args.agency)
         states = remarks.line_states(ws.detail(agency.id))
         keys = {state.line.key for state in states}

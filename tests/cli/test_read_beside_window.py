@@ -45,6 +45,8 @@ def test_reading_commands_run_beside_an_open_window(demo_db: Path, tmp_path: Pat
         done = cli(env, "export-package", "--db", demo_db, "--out", package, "--as", "Nguyễn Thị Thắng")
         assert done.returncode == 0, done.stderr
         assert package.stat().st_size > 0
+        listed = cli(env, "required-lines", "--db", demo_db, "--agency", "HUTL")
+        assert listed.returncode == 0 and "fact/report_attached" in listed.stdout, listed.stderr
         refused = cli(env, "sign", "--db", demo_db, "--agency", "TUPT", "--as", "Nguyễn Thị Thắng")
         assert refused.returncode == 1 and "cửa sổ" in refused.stderr and "Traceback" not in refused.stderr
         with window.transaction():  # the window still writes after the readers left
