@@ -154,7 +154,16 @@ class RequiredLinesBox(QGroupBox):
         tip = why or tr("Bỏ ý đang chọn khỏi biên bản; phải ghi lý do, lý do được lưu trong lịch sử.")
         self.drop_button.setToolTip(tip)
         self.keep_button.setToolTip(why or tr("In lại ý đang chọn trong phần Hạn chế của biên bản."))
-        self.note.setText(why or self._summary())
+        self.note.setText(why or self._state_note(state) or self._summary())
+
+    def _state_note(self, state: LineState | None) -> str:
+        """What the selected line needs, when neither button applies to it."""
+        if state is not None and state.state == remarks.LINE_WRITTEN:
+            return tr(
+                "Ý đang chọn đã có trong phần Hạn chế Thư ký viết nên không cần in thêm. Muốn bỏ ý này, "
+                "hãy xóa câu đó trong phần Hạn chế (thẻ «Buổi thẩm định») rồi bỏ ý tại đây, kèm lý do."
+            )
+        return ""
 
     def _summary(self) -> str:
         rows = self.model.rows()

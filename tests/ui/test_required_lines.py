@@ -80,6 +80,21 @@ def test_the_secretary_drops_a_line_only_with_a_reason(qtbot: QtBot, demo_db: Pa
     ws.db.close()
 
 
+def test_a_line_already_written_says_how_to_drop_it(qtbot: QtBot, demo_db: Path) -> None:
+    """Stated in the secretary's own text: nothing to print or drop here, and the box says why."""
+    lead = member_ws(demo_db, "Nguyễn Thị Thắng")
+    agency_id = lead.find_agency("HUHTB").id
+    appraisal.reopen(lead, agency_id, "Sửa phần nhận xét")
+    lead.db.close()
+    ws = member_ws(demo_db, "Chuyên viên C")
+    dialog = _dialog(qtbot, ws, agency_id, [])
+    box = dialog.required
+    assert _cell(dialog, 0, 1) == "Có trong phần Hạn chế đã viết"
+    assert not box.drop_button.isEnabled() and not box.keep_button.isEnabled()
+    assert "thẻ «Buổi thẩm định»" in box.note.text()
+    ws.db.close()
+
+
 def test_a_member_sees_the_lines_but_may_not_drop_one(qtbot: QtBot, demo_db: Path) -> None:
     ws, agency_id = _reopened(demo_db, "Chuyên viên A")
     dialog = _dialog(qtbot, ws, agency_id, [REASON])
