@@ -307,11 +307,17 @@ class MainWindow(QMainWindow):
         self.preview.show_detail(detail)
         self.facts.show_detail(detail)
         self.side_scroll.fit()
+        for button in (self.evidence_button, self.history_button, self.minutes_button, self.self_toggle):
+            button.setEnabled(detail is not None)  # nothing of another agency stays reachable
         if detail is None:
             self.header.setText(self.tr("Chưa chọn đơn vị: chọn trong danh sách bên trái"))
             self.status_label.clear()
             self.ready_button.setEnabled(False)
             self.hint.setText("")
+            self._previous_shown = None
+            self.trend_label.clear()
+            self.trend_label.hide()
+            self.preview.show_previous([])
             return
         agency = detail.agency
         from ictappraise.domain.dates import format_day  # after the first frame, like the panels

@@ -138,6 +138,7 @@ class PreviewPanel(QWidget):
             self._clear_groups()
             for label in (self.title, self.total, self.base, self.penalties, self.band, self.remaining):
                 label.clear()
+            _restyle(self.band, "")  # no band colour without a band
             return
         card = detail.scorecard
         self.title.setText(self.tr("Xếp loại dự kiến — Phụ lục {c}").format(c=detail.agency.category))
@@ -289,6 +290,7 @@ class FactsPanel(QGroupBox):
         try:
             self.agency_id = detail.agency.id if detail else None
             self.setEnabled(detail is not None and not detail.signed)
+            self.setVisible(detail is not None)  # no facts of an agency that is not selected
             if detail is None:
                 return
             facts = detail.facts

@@ -26,11 +26,22 @@ def test_typing_filters_but_opens_nothing(window: MainWindow, qtbot) -> None:
     assert window.agency_id is None and window.checklist_model.detail is None
     assert window.checklist_model.rowCount() == 0
     assert "Chưa chọn đơn vị" in window.header.text()
+    # Nothing of Tuy Phong stays on screen or reachable: previous years, facts, preview, buttons.
+    assert window.trend_label.isHidden() and not window.preview.previous.isVisible()
+    assert (
+        window.facts.isHidden()
+        and window.preview.total.text() == ""
+        and window.preview.band.styleSheet() == ""
+    )
+    assert not any(
+        b.isEnabled() for b in (window.evidence_button, window.history_button, window.minutes_button)
+    )
     qtbot.keyClick(search, Qt.Key.Key_Down)  # into the list: the first match opens
     QApplication.processEvents()
     assert QApplication.focusWidget() is window.agencies.table
     first = window.agencies.proxy.index(0, COL_NAME).data(ID_ROLE)
     assert first is not None and window.agency_id == first
+    assert window.facts.isVisible() and window.minutes_button.isEnabled()
 
 
 def test_typing_a_match_of_the_shown_agency_keeps_it(window: MainWindow, qtbot) -> None:
