@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
     QDate,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -281,11 +282,32 @@ def select_record(
     return False
 
 
+class CaptionedButtons(QDialogButtonBox):
+    """OK and Cancel with captions of our own that a language change keeps: Qt gives its standard
+    buttons their default words again on every LanguageChange (installing the Vietnamese Qt
+    translation at start posts one), which turned «Xác nhận»/«Thoát» into «Đồng ý»/«Hủy»."""
+
+    def __init__(self, ok_text: str, cancel_text: str) -> None:
+        super().__init__(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.captions = {
+            QDialogButtonBox.StandardButton.Ok: ok_text,
+            QDialogButtonBox.StandardButton.Cancel: cancel_text,
+        }
+        self._caption()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._caption()
+
+    def _caption(self) -> None:
+        for which, text in self.captions.items():
+            self.button(which).setText(text)
+
+
 def dialog_buttons(dialog: QDialog, ok_text: str, cancel_text: str) -> QDialogButtonBox:
     """OK and Cancel buttons with these captions, wired to the dialog's accept and reject."""
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel_text)
+    buttons = CaptionedButtons(ok_text, cancel_text)
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons

@@ -85,3 +85,21 @@ def test_the_dialog_shows_this_laptops_fingerprint(qtbot):
     dialog = IdentityDialog(TEAM)
     qtbot.addWidget(dialog)
     assert signer.fingerprint in dialog.fingerprint_label.text()
+
+
+def test_the_buttons_say_what_the_text_says_after_qt_retranslates(qtbot):
+    """The Vietnamese Qt translation is installed at start, which posts a LanguageChange: Qt then
+    gives standard buttons its own words; ours («Xác nhận», «Thoát» named in the text) stay."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    from ictappraise.ui.launch import install_qt_translation
+
+    install_qt_translation(QApplication.instance())  # type: ignore[arg-type]
+    dialog = IdentityDialog(TEAM, at_start=True)
+    qtbot.addWidget(dialog)
+    box = dialog.cancel_button.parent()
+    assert isinstance(box, QDialogButtonBox)
+    QCoreApplication.sendEvent(box, QEvent(QEvent.Type.LanguageChange))
+    assert dialog.cancel_button.text() == "Thoát" and "«Thoát»" in dialog.consequence_label.text()
+    assert box.button(QDialogButtonBox.StandardButton.Ok).text() == "Xác nhận"
