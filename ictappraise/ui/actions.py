@@ -70,11 +70,11 @@ def install_menus(window: MainWindow) -> None:
         window.tr("Lập biên bản các đơn vị thẩm định &hôm nay…"),
         lambda: minutes_batch(window, today=True),
     )
-    _action(file_menu, window.tr("Lập biên bản &mọi đơn vị…"), lambda: minutes_batch(window, today=False))
+    _action(file_menu, window.tr("Lập biên bản mọi đơn &vị…"), lambda: minutes_batch(window, today=False))
     _action(file_menu, window.tr("Báo cáo kết quả xếp loại (&PDF)…"), lambda: results_report(window))
     file_menu.addSeparator()
-    _action(file_menu, window.tr("&Gửi dữ liệu cho Tổ trưởng…"), lambda: send_package(window))
-    _action(file_menu, window.tr("&Tổng hợp dữ liệu…"), lambda: open_merge(window), "Ctrl+M")
+    _action(file_menu, window.tr("Gửi &dữ liệu cho Tổ trưởng…"), lambda: send_package(window))
+    _action(file_menu, window.tr("Tổng hợp dữ &liệu…"), lambda: open_merge(window), "Ctrl+M")
     file_menu.addSeparator()
     _action(file_menu, window.tr("&Sao lưu và khôi phục…"), lambda: open_backups(window))
     file_menu.addSeparator()
@@ -85,11 +85,11 @@ def install_menus(window: MainWindow) -> None:
     _action(edit_menu, window.tr("Tìm đơn vị"), lambda: window.agencies.focus_search(), "Ctrl+F")
     _action(edit_menu, window.tr("Dữ kiện xét hạ bậc (ngày gửi, tin bài)"), window.focus_facts, "F6")
 
-    round_menu = bar.addMenu(window.tr("Đợt đánh &giá"))
+    round_menu = bar.addMenu(window.tr("Đợt đá&nh giá"))
     _action(round_menu, window.tr("&Cài đặt đợt, đơn vị, Tổ thẩm định…"), lambda: open_round_settings(window))
     _action(round_menu, window.tr("Giải quyết &xung đột…"), lambda: open_conflicts(window))
     _action(round_menu, window.tr("Đề xuất &khen thưởng…"), lambda: open_commendation(window))
-    _action(round_menu, window.tr("&Mật khẩu khóa ký của tôi…"), lambda: open_key_passphrase(window))
+    _action(round_menu, window.tr("Mật khẩu khó&a ký của tôi…"), lambda: open_key_passphrase(window))
     round_menu.addSeparator()
     _action(round_menu, window.tr("Bắt đầu đợt đánh giá &mới…"), lambda: open_new_round(window))
 

@@ -243,3 +243,24 @@ def test_pick_lists_show_points_and_a_zero_row_is_marked(window: MainWindow) -> 
     points_cell = model.index_of_code("I.1", COL_POINTS)
     assert points_cell.data(Qt.ItemDataRole.BackgroundRole).color() == ERROR_BACKGROUND
     assert "hạ một bậc" in points_cell.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_every_menu_letter_leads_to_one_place(window) -> None:
+    """Alt+letter opens one menu, and a letter inside a menu picks one item (no two share it)."""
+    from PySide6.QtWidgets import QMenu
+
+    def letters(texts: list[str]) -> list[str]:
+        found = []
+        for text in texts:
+            at = text.replace("&&", "").find("&")
+            if at >= 0:
+                found.append(text.replace("&&", "")[at + 1].casefold())
+        return found
+
+    bar = window.menuBar()
+    menus = [a.menu() for a in bar.actions() if isinstance(a.menu(), QMenu)]
+    tops = letters([a.text() for a in bar.actions()])
+    assert len(tops) == len(menus) and len(set(tops)) == len(tops), tops
+    for menu in menus:
+        inside = letters([a.text() for a in menu.actions() if not a.isSeparator()])
+        assert len(set(inside)) == len(inside), (menu.title(), inside)

@@ -73,7 +73,7 @@ def _set_passphrase_from_menu(window: MainWindow, secret: str, monkeypatch: pyte
         _press(dialog, QDialogButtonBox.StandardButton.Ok)
 
     _when_shown(KeyPassphraseDialog, fill)
-    action = next(a for a in window.round_menu.actions() if "Mật khẩu khóa" in a.text())
+    action = next(a for a in window.round_menu.actions() if "Mật khẩu khó&a ký" in a.text())
     action.trigger()
     assert told == ["Đã lưu mật khẩu của khóa."]
 
