@@ -49,7 +49,9 @@ class FileStamp:
     device: int
     inode: int
     size: int
-    header: str
+    #: SHA-256 of the first 100 bytes; None when they could not be read through our descriptor
+    #: (another file at the path, or the watch already closed): then only identity and size count.
+    header: str | None
 
     @classmethod
     def of(cls, path: Path, handle: FileHandle | None) -> FileStamp:
@@ -57,7 +59,14 @@ class FileStamp:
         (another file at the path is told apart by its inode; its header is not needed)."""
         info = os.stat(path)
         header = handle.header(info) if handle is not None else None
-        return cls(info.st_dev, info.st_ino, info.st_size, hashlib.sha256(header or b"").hexdigest())
+        digest = hashlib.sha256(header).hexdigest() if header is not None else None
+        return cls(info.st_dev, info.st_ino, info.st_size, digest)
+
+    def same_bytes(self, other: FileStamp) -> bool:
+        """Same size, and the same header where both were read."""
+        if self.size != other.size:
+            return False
+        return self.header is None or other.header is None or self.header == other.header
 
     def same_file(self, other: FileStamp) -> bool:
         """Same device and inode; a file system without inode numbers (0) cannot tell."""
@@ -182,7 +191,7 @@ class FileWatch:
             return None
         if not before.same_file(now):
             self.state = REPLACED
-        elif (before.size, before.header) != (now.size, now.header):
+        elif not before.same_bytes(now):
             self.state = OVERWRITTEN
         return self.state
 

@@ -73,6 +73,9 @@ def limit_connections(ws: Workspace, *pragmas: str) -> None:
 
     event.listen(ws.db.engine, "connect", apply)
     ws.db.engine.dispose()
+    # Closing our last connection may checkpoint the WAL into the file (it grows when the last
+    # write needed new pages): our own change, outside Database.transaction(), so say so.
+    ws.db.note_commit_elsewhere()
 
 
 # -- full disk ------------------------------------------------------------------------------------
