@@ -1,4 +1,4 @@
-"""A hostile package writer that does not import ictappraise (issue 12).
+"""A hostile package writer that does not import ictappraise (docs/rules.md §9).
 
 What an attacker with a text editor can do: read a database with sqlite3, write edits by
 hand (any author, any field, any value), recompute the manifest's checksums, zip it. Built

@@ -1,4 +1,4 @@
-"""Accepting a held edit is the lead's decision (domain.md §9), with a reason; nothing is deleted."""
+"""Accepting a held edit is the lead's decision (docs/rules.md §9), with a reason; nothing is deleted."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Hostile packages (issue 12): a member with a text editor tries every lead-only change.
+"""Hostile packages (docs/rules.md §9): a member with a text editor tries every lead-only change.
 
 The packages are written by tests/hostile/ictx_writer.py, which does not import ictappraise,
 and merged by the real command line. Each forged change must be held (or the package

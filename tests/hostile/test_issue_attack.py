@@ -1,4 +1,4 @@
-"""The 5-edit attack of issue 12, reproduced: a member rewrites signed results by hand.
+"""The 5-edit attack an adversarial tester made, reproduced: a member rewrites signed results by hand.
 
 Chuyên viên A reopens Huyện ủy Tuy Phong's signed minutes, sets I.2 to 0, signs again, makes
 themself the lead and lowers the Phụ lục 2 thresholds to 600/500/400 — five honestly

@@ -358,7 +358,7 @@ def test_a_settled_score_does_not_ask_for_a_difference_note_again(
 def test_merge_dialog_shows_authority_and_held_edits_and_needs_the_review_box(
     qtbot, demo_db: Path, tmp_path: Path
 ) -> None:
-    """domain.md §9: status changes with their author, then what is held and why; then a tick."""
+    """docs/rules.md §9: status changes with their author, then what is held and why; then a tick."""
     member_db, lead_db = tmp_path / "a.db", tmp_path / "lead.db"
     shutil.copyfile(demo_db, member_db)
     shutil.copyfile(demo_db, lead_db)

@@ -1,4 +1,4 @@
-"""Control characters in a package are refused whole at merge (domain.md §9, issue 12).
+"""Control characters in a package are refused whole at merge (docs/rules.md §9).
 
 Values (also texts deep inside JSON: representatives, catalogs) and reasons alike.
 """

@@ -1,4 +1,4 @@
-"""Graph sanity at merge (domain.md §9, issue 12): parents exist and never loop.
+"""Graph sanity at merge (docs/rules.md §9): parents exist and never loop.
 
 Two edits that name each other as parent used to merge without a word and leave the
 lead's database unreadable. Every such package is now refused whole, with a Vietnamese
@@ -108,7 +108,7 @@ def test_sound_edits_with_parents_and_basis_still_merge(laptops, tmp_path: Path)
 
 
 def test_a_hand_written_cycle_with_recomputed_checksums_is_refused(laptops, tmp_path: Path) -> None:
-    """The attack of issue 12: two lines added to a real package's edits.jsonl, manifest fixed."""
+    """The attack an adversarial tester made: two lines added to a real package's edits.jsonl, manifest fixed."""
     import json
 
     from merge_helpers import rewrite

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL 
 def merge_process(db: Path, package: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         # --yes: the package founds the seeded round here, and the demo's signings and settings
-        # need the lead's confirmation (domain.md §9)
+        # need the lead's confirmation (docs/rules.md §9)
         [sys.executable, "-m", "ictappraise", "merge", "--db", str(db), str(package), "--yes"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -11,7 +11,7 @@ copied to a new laptop. Checked after every step and after everyone has everythi
 * convergence: identical edit sets and derived states everywhere, no edit lost;
 * conflicts are exactly the fields whose heads (edits no other edit of the field descends
   from, computed here independently) hold different values;
-* authority (domain.md §9): members are refused locally what only the lead (or the
+* authority (docs/rules.md §9): members are refused locally what only the lead (or the
   secretary, for a signing) may do, and the edits they forge by hand into their own file
   (reopening, signing, making themselves lead, round settings, thresholds) travel to every
   laptop and are never applied there: always held, whatever the order of arrival.
@@ -128,7 +128,7 @@ def _signer(seed: int) -> keys.Signer:
 SIGNERS = {member_id: _signer(i + 1) for i, (member_id, _, _) in enumerate(MEMBERS)}
 
 
-# What a plain member forges by hand (domain.md §9: only the lead, or the secretary, may).
+# What a plain member forges by hand (docs/rules.md §9: only the lead, or the secretary, may).
 FORGERIES = ("reopen", "sign", "make_me_lead", "round_name", "rules", "rename_agency", "category")
 
 
@@ -146,7 +146,7 @@ def forgery(what: str, author: str) -> tuple[str, Any]:
 
 
 def fresh_states(edits: list[Edit]) -> dict[str, LogState]:
-    """Every scope derived afresh from a set of edits (the roster first, as domain.md §9 says)."""
+    """Every scope derived afresh from a set of edits (the roster first, as docs/rules.md §9 says)."""
     by_scope: dict[str, list[Edit]] = {"round": [], "ag1": [], "ag2": []}
     for edit in edits:
         by_scope.setdefault(repository.scope_of(edit.field), []).append(edit)

@@ -1,4 +1,4 @@
-"""Export, merge, conflicts, resolution and held edits through the services (domain.md §7)."""
+"""Export, merge, conflicts, resolution and held edits through the services (docs/rules.md §7)."""
 
 from __future__ import annotations
 
@@ -221,7 +221,7 @@ def test_attachments_travel_and_are_checked(laptops, tmp_path: Path) -> None:
 
 def test_unknown_sender_is_shown_before_anything_is_applied(laptops, tmp_path: Path) -> None:
     lead, outsider = laptops(LEAD, "lead"), laptops(MEMBER_A, "x")
-    # Someone not on the team announces a key on their copy and sends a package (domain.md §9:
+    # Someone not on the team announces a key on their copy and sends a package (docs/rules.md §9:
     # adding oneself to the team is the lead's to do, so that is refused on their own laptop:
     # someone not on the team writes nothing there but their own key's announcement).
     from ictappraise.io.keys import create_key

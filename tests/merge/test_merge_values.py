@@ -121,7 +121,7 @@ def test_a_bad_value_refuses_the_whole_package(laptops, tmp_path: Path, case: st
 
 def test_valid_values_merge_and_a_catalog_in_the_same_package_counts(laptops, tmp_path: Path) -> None:
     lead, a = laptops(LEAD, "lead"), laptops(MEMBER_A, "a")
-    # Round settings are the lead's (domain.md §9): made on a laptop where the lead reopened
+    # Round settings are the lead's (docs/rules.md §9): made on a laptop where the lead reopened
     # the signed minutes first, carried in A's package with A's scores.
     lead_laptop = laptops(LEAD, "lead-laptop")
     reopen_signed(lead_laptop)
