@@ -11,18 +11,15 @@ Rounds are chained as the lead does it: new_round.start_new_round from the last 
 from __future__ import annotations
 
 import json
-import uuid
 from pathlib import Path
 
 from measure import Context, summary_row, timed
 from scenarios import copy_database
 
 from ictappraise.cli.round import result_json
-from ictappraise.domain.editlog import Edit
 from ictappraise.services import chain, followup, new_round
 from ictappraise.services.identity import lead_actor
-from ictappraise.services.workspace import SYSTEM_AUTHOR, Workspace
-from ictappraise.store import repository
+from ictappraise.services.workspace import Change, Workspace
 from ictappraise.store.database import open_database
 
 CHECKLIST_TARGET = 0.100
@@ -71,20 +68,14 @@ def with_archives(demo: Path, path: Path, years: int) -> Path:
     db = open_database(path, backup=False)
     try:
         ws = Workspace(db)
+        ws.actor = lead_actor(ws, "bench")  # the archive is the lead's: written and signed as the lead
         own = chain.snapshot(ws)
-        extra = [
-            Edit(
-                str(uuid.uuid4()),
-                chain.previous_field(year),
-                {**own.to_json(), "year": year},
-                SYSTEM_AUTHOR,
-                "bench",
-                "",
-            )
-            for year in range(2021 - years + 1, 2021)
-        ]
-        with db.transaction() as session:
-            repository.append_edits(session, extra)
+        ws.write(
+            [
+                Change(chain.previous_field(year), {**own.to_json(), "year": year})
+                for year in range(2021 - years + 1, 2021)
+            ]
+        )
     finally:
         db.close()
     return path
