@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from ictappraise.domain.catalog import Catalog, catalog_from_dict
-from ictappraise.domain.editlog import STATE_READY, STATE_SIGNED, FieldState, LogState
+from ictappraise.domain.editlog import STATE_READY, STATE_SIGNED, Edit, FieldState, LogState
 from ictappraise.domain.fields import (
     agency_field,
     agency_prefix,
@@ -269,6 +269,24 @@ def _date_fact(agency_id: str, key: str, state: LogState) -> date | None:
     return None if value is None or value_problem(name, value) else parse_date(value)
 
 
+#: Edit id → what is wrong with its value read without a round (None: nothing). An edit never
+#: changes, so each is checked once, not again on every preview; bounded, cleared when full.
+_STORED_CHECKS: dict[str, str | None] = {}
+_STORED_CHECKS_LIMIT = 200_000
+
+
+def _stored_problem(name: str, head: Edit) -> str | None:
+    try:
+        return _STORED_CHECKS[head.id]
+    except KeyError:
+        pass
+    problem = value_problem(name, head.value)
+    if len(_STORED_CHECKS) >= _STORED_CHECKS_LIMIT:
+        _STORED_CHECKS.clear()
+    _STORED_CHECKS[head.id] = problem
+    return problem
+
+
 def stored_problems(agency_id: str, state: LogState) -> tuple[str, ...]:
     """Values of an agency's fields that cannot be read, in words (appraised entries excepted:
     their rows report them)."""
@@ -277,7 +295,8 @@ def stored_problems(agency_id: str, state: LogState) -> tuple[str, ...]:
     for name, fs in sorted(state.fields.items()):
         if fs.conflict or not name.startswith(prefix) or parse_field(name).part == "appraised":
             continue
-        problem = value_problem(name, fs.value)
+        # Several equal heads hold one value; a field whose parents loop has no head (None).
+        problem = _stored_problem(name, fs.heads[0]) if fs.heads else value_problem(name, None)
         if problem is not None:
             found.append(f"{problem} (coi như chưa có).")
     return tuple(found)
