@@ -207,11 +207,16 @@ def test_only_the_lead_resolves(qtbot, conflicted, warnings) -> None:
     assert warnings == ["Chỉ Tổ trưởng được giải quyết xung đột."]
 
 
-def test_merge_dialog_shows_the_plan_then_merges(qtbot, demo_db: Path, tmp_path: Path, warnings) -> None:
+def two_laptops(demo_db: Path, tmp_path: Path) -> tuple[Workspace, Path]:
+    """Chuyên viên A's laptop, open, and the lead's file: both copies of the demo."""
     member_db, lead_db = tmp_path / "a.db", tmp_path / "lead.db"
     shutil.copyfile(demo_db, member_db)
     shutil.copyfile(demo_db, lead_db)
-    a = open_as(member_db, MEMBER_A, "a")
+    return open_as(member_db, MEMBER_A, "a"), lead_db
+
+
+def test_merge_dialog_shows_the_plan_then_merges(qtbot, demo_db: Path, tmp_path: Path, warnings) -> None:
+    a, lead_db = two_laptops(demo_db, tmp_path)
     agency = a.find_agency("HUPQ")
     a.set(crit_field(agency.id, "I.1", "note"), "Ghi chú của A")
     path = send_package_quietly(qtbot, a, tmp_path / "a.ictx")
@@ -241,10 +246,7 @@ def test_merge_dialog_checks_and_merges_off_the_gui_thread(
     qtbot, demo_db: Path, tmp_path: Path, warnings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Both steps run on a worker with a Workspace of its own; the window's reads the file after."""
-    member_db, lead_db = tmp_path / "a.db", tmp_path / "lead.db"
-    shutil.copyfile(demo_db, member_db)
-    shutil.copyfile(demo_db, lead_db)
-    a = open_as(member_db, MEMBER_A, "a")
+    a, lead_db = two_laptops(demo_db, tmp_path)
     agency = a.find_agency("HUPQ")
     a.set(crit_field(agency.id, "I.1", "note"), "Ghi chú của A")
     path = merge.export_package(a, tmp_path / "a.ictx").path
@@ -303,10 +305,7 @@ def send_package_quietly(qtbot, ws: Workspace, path: Path) -> Path:
 def test_merge_dialog_asks_before_a_stranger_package(
     qtbot, demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    member_db, lead_db = tmp_path / "a.db", tmp_path / "lead.db"
-    shutil.copyfile(demo_db, member_db)
-    shutil.copyfile(demo_db, lead_db)
-    a = open_as(member_db, MEMBER_A, "a")
+    a, lead_db = two_laptops(demo_db, tmp_path)
     a.set(crit_field(a.find_agency("HUPQ").id, "I.1", "note"), "Ghi chú")
     merge.export_package(a, tmp_path / "a.ictx")
     a.db.close()
@@ -359,10 +358,7 @@ def test_merge_dialog_shows_authority_and_held_edits_and_needs_the_review_box(
     qtbot, demo_db: Path, tmp_path: Path
 ) -> None:
     """docs/rules.md §9: status changes with their author, then what is held and why; then a tick."""
-    member_db, lead_db = tmp_path / "a.db", tmp_path / "lead.db"
-    shutil.copyfile(demo_db, member_db)
-    shutil.copyfile(demo_db, lead_db)
-    a = open_as(member_db, MEMBER_A, "a")
+    a, lead_db = two_laptops(demo_db, tmp_path)
     hutp = a.find_agency("HUTP")
     forged = Edit(  # A reopens signed minutes by hand: held, whoever merges it
         "forged-reopen",
