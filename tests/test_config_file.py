@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from ictappraise import settings
 from ictappraise.settings import Identity, load_config, save_config, take_config_notices
+from tests.support import run_cli
 
-REPO = Path(__file__).resolve().parents[1]
 GOOD = {
     "device_id": "d-1",
     "identity": {"name": "Chuyên viên A", "title": "", "role": "member"},
@@ -94,15 +92,7 @@ def test_the_command_line_says_it_and_goes_on(tmp_path: Path) -> None:
     }
     (tmp_path / "config").mkdir()
     (tmp_path / "config" / "config.json").write_text('{"device_id": "x", "identity": {"name": 1}}', "utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "ictappraise", "identity", "--set", "Chuyên viên B"],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
+    result = run_cli(env, "identity", "--set", "Chuyên viên B")
     assert result.returncode == 0, result.stderr
     assert result.stderr.startswith("Lưu ý: Tệp cấu hình") and "Traceback" not in result.stderr
     assert "Người dùng: Chuyên viên B" in result.stdout

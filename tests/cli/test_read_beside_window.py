@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-import sys
 from contextlib import closing
 from pathlib import Path
 
@@ -12,20 +11,11 @@ from sqlalchemy import text
 
 from ictappraise.store.database import open_database
 from tests.cli.test_cli import make_env
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.support import run_cli
 
 
 def cli(env: dict[str, str], *args: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ictappraise", *map(str, args)],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        encoding="utf-8",
-        timeout=300,
-        check=False,
-    )
+    return run_cli(env, *map(str, args))
 
 
 def test_reading_commands_run_beside_an_open_window(demo_db: Path, tmp_path: Path) -> None:

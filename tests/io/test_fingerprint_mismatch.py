@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,9 +20,8 @@ from ictappraise.services import appraisal, minutes, results_report
 from ictappraise.services.fingerprint import MISMATCH_MARK, fingerprint_mismatch
 from ictappraise.services.form_export import write_results
 from ictappraise.services.workspace import Workspace
-from tests.support import member_ws
+from tests.support import member_ws, run_cli
 
-REPO = Path(__file__).resolve().parents[2]
 LEAD = "Nguyễn Thị Thắng"
 
 
@@ -90,15 +87,8 @@ def test_cli_results_flag_it_in_the_table_and_the_json(forged) -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
 
     def run(*args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "ictappraise", *args],
-            env=env,
-            cwd=REPO,
-            capture_output=True,
-            encoding="utf-8",
-            timeout=300,
-            check=True,
-        )
+        done = run_cli(env, *args)
+        assert done.returncode == 0, done.stderr
         return done.stdout
 
     table = [line for line in run("results", "--db", str(path)).splitlines() if MISMATCH_MARK in line]
@@ -114,26 +104,7 @@ def test_cli_minutes_say_so(forged, tmp_path: Path) -> None:
     path, _agency_id, signed = forged
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     out = tmp_path / "bb.pdf"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ictappraise",
-            "minutes",
-            "--db",
-            str(path),
-            "--agency",
-            "TUPT",
-            "--out",
-            str(out),
-        ],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        encoding="utf-8",
-        timeout=300,
-        check=False,
-    )
+    done = run_cli(env, "minutes", "--db", str(path), "--agency", "TUPT", "--out", str(out))
     assert done.returncode == 0, done.stderr
     assert "Lưu ý: " + MISMATCH_MARK in done.stderr and signed in done.stderr
     assert signed not in done.stdout  # the code printed is the data's own

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from pdf_testing import full_text
 from pypdf import PdfReader
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.support import run_cli
 
 
 def run(home: Path, *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
@@ -20,15 +19,7 @@ def run(home: Path, *args: str, **extra_env: str) -> subprocess.CompletedProcess
         "ICTAPPRAISE_DATA_DIR": str(home / "data"),
     }
     env.update(extra_env)
-    return subprocess.run(
-        [sys.executable, "-m", "ictappraise", *args],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        encoding="utf-8",
-        timeout=300,
-        check=False,
-    )
+    return run_cli(env, *args)
 
 
 def assert_user_error(result: subprocess.CompletedProcess[str], *words: str) -> None:
