@@ -280,6 +280,11 @@ def _state(edit: Edit) -> str | None:
     return edit.value.get("state") if isinstance(edit.value, Mapping) else None
 
 
+def is_signing(value: Any) -> bool:
+    """A status value that records signed minutes."""
+    return isinstance(value, Mapping) and value.get("state") == STATE_SIGNED
+
+
 def _covers(edit: Edit) -> frozenset[str]:
     value = edit.value if isinstance(edit.value, Mapping) else {}
     return frozenset(value.get("covers") or ())

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ictappraise.domain.authority import RATING_INPUTS, rating_category
-from ictappraise.domain.editlog import STATE_SIGNED, Edit, in_loops
+from ictappraise.domain.editlog import Edit, in_loops, is_signing
 from ictappraise.domain.fields import FOUNDING_FIELD, agency_of, is_lockable, is_roster_field, status_field
 from ictappraise.io.exchange import Package
 from ictappraise.services.errors import ServiceError
@@ -65,7 +65,7 @@ def _link_problem(edit: Edit, fields: dict[str, str]) -> str | None:
         return f"sửa đổi trước đó {wrong[0]} thuộc trường khác ({fields[wrong[0]]})"
     basis = [b for b in edit.basis if not _is_team(fields.get(b, ""))]  # the team it was made in
     agency = agency_of(edit.field)
-    if basis and agency and edit.field == status_field(agency) and _is_signing(edit):
+    if basis and agency and edit.field == status_field(agency) and is_signing(edit.value):
         # A signing's basis: the round fields the agency was rated with (domain.authority).
         wrong = [b for b in basis if rating_category(fields.get(b, RATING_INPUTS[0])) is False]
         if wrong:
@@ -85,10 +85,6 @@ def _link_problem(edit: Edit, fields: dict[str, str]) -> str | None:
 def _is_team(field_name: str) -> bool:
     """A team change (the founding, people, roles, keys): any edit may name it in its basis."""
     return field_name == FOUNDING_FIELD or is_roster_field(field_name)
-
-
-def _is_signing(edit: Edit) -> bool:
-    return isinstance(edit.value, dict) and edit.value.get("state") == STATE_SIGNED
 
 
 def _message(package: Package, edit: Edit, problem: str) -> str:

@@ -18,13 +18,11 @@ from ictappraise.domain import authority
 from ictappraise.domain.authority import SignedAgency, derive
 from ictappraise.domain.catalog import Catalog
 from ictappraise.domain.editlog import (
-    SIGNED_HELD,
-    STATE_SIGNED,
     Edit,
     FieldState,
     LogState,
     canonical,
-    held_edits,
+    is_signing,
 )
 from ictappraise.domain.fields import is_lockable, member_field, rating_fields, status_field
 from ictappraise.domain.ranking import rank
@@ -182,7 +180,7 @@ class Workspace:
         for scope in scopes:
             state = self._states.get(scope)
             status = state.fields.get(status_field(scope)) if state else None
-            found.update((scope, h.id) for h in (status.heads if status else ()) if _is_signing(h))
+            found.update((scope, h.id) for h in (status.heads if status else ()) if is_signing(h.value))
         return found
 
     # -- reads -----------------------------------------------------------------------------
@@ -397,10 +395,8 @@ class Workspace:
         write_checks.check_authority(self, change, current, actor)
         write_checks.check_signed_results(self, change.field)
         basis = state.heads(status_field(scope)) if is_lockable(change.field) else ()
-        if change.field == status_field(scope) and _is_signing_value(change.value):
-            basis = write_checks.rating_heads(
-                self, scope
-            )  # what this signing was rated with (domain.authority)
+        if change.field == status_field(scope) and is_signing(change.value):
+            basis = write_checks.rating_heads(self, scope)  # what it was rated with (domain.authority)
         replaced = [head.value for head in current.heads] if current else []
         if self.roster.team_heads and authority.judged_by_past(change.field, change.value, replaced):
             basis = (*basis, *self.roster.team_heads)  # the team it was made in (docs/rules.md §9)
@@ -416,33 +412,11 @@ class Workspace:
             basis=basis,
         )
         if is_lockable(change.field):
-            self._check_unlocked(scope, edit)
+            write_checks.check_unlocked(self, self._edits.get(scope, []), scope, edit)
         return edit
-
-    def _check_unlocked(self, agency_id: str, edit: Edit) -> None:
-        """Refuse an edit the signing rule would hold: never accept a write that cannot apply."""
-        # Edits held for authority (a forged signing, say) lock nothing: judge the others only.
-        reasons = self.state(agency_id).held_reasons
-        pool = [e for e in self._edits.get(agency_id, []) if reasons.get(e.id, SIGNED_HELD) == SIGNED_HELD]
-        if edit.id not in held_edits({e.id: e for e in [*pool, edit]}):
-            return
-        found = reading.agency(agency_id, self.state(agency_id))
-        label = found.name if found else agency_id
-        raise VisitLocked(
-            f"Biên bản thẩm định của {label} đã ký nên điểm, dữ kiện và thông tin buổi thẩm định "
-            "đã khóa. Muốn sửa, Tổ trưởng phải mở lại biên bản và ghi rõ lý do."
-        )
 
     def is_signed(self, agency_id: str) -> bool:
         return reading.status_value(agency_id, self.state(agency_id)).get("state") == STATUS_SIGNED
-
-
-def _is_signing_value(value: Any) -> bool:
-    return isinstance(value, dict) and value.get("state") == STATE_SIGNED
-
-
-def _is_signing(edit: Edit) -> bool:
-    return _is_signing_value(edit.value)
 
 
 def _final_band(detail: AgencyDetail) -> Band | None:

@@ -8,10 +8,11 @@ forbids, a round change that would alter a signed agency's band.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ictappraise.domain import authority
-from ictappraise.domain.editlog import Edit, FieldState
+from ictappraise.domain.editlog import SIGNED_HELD, Edit, FieldState, held_edits
 from ictappraise.domain.fields import (
     FOUNDING_FIELD,
     is_announcement,
@@ -22,7 +23,7 @@ from ictappraise.domain.fields import (
 )
 from ictappraise.domain.text_safety import forbidden_problem
 from ictappraise.services import field_values, reading
-from ictappraise.services.errors import ServiceError
+from ictappraise.services.errors import ServiceError, VisitLocked
 
 if TYPE_CHECKING:
     from ictappraise.services.workspace import Actor, Change, Workspace
@@ -100,3 +101,18 @@ def check_signed_results(ws: Workspace, field_name: str) -> None:
             f"Không thể thay đổi: biên bản đã ký của {listed} sẽ đổi kết quả. "
             "Tổ trưởng mở lại các biên bản đó (có lý do) trước khi sửa."
         )
+
+
+def check_unlocked(ws: Workspace, stored: Iterable[Edit], agency_id: str, edit: Edit) -> None:
+    """Refuse an edit the signing rule would hold: never accept a write that cannot apply."""
+    # Edits held for authority (a forged signing, say) lock nothing: judge the others only.
+    reasons = ws.state(agency_id).held_reasons
+    pool = [e for e in stored if reasons.get(e.id, SIGNED_HELD) == SIGNED_HELD]
+    if edit.id not in held_edits({e.id: e for e in [*pool, edit]}):
+        return
+    found = reading.agency(agency_id, ws.state(agency_id))
+    label = found.name if found else agency_id
+    raise VisitLocked(
+        f"Biên bản thẩm định của {label} đã ký nên điểm, dữ kiện và thông tin buổi thẩm định "
+        "đã khóa. Muốn sửa, Tổ trưởng phải mở lại biên bản và ghi rõ lý do."
+    )
