@@ -23,18 +23,8 @@ from ictappraise.domain.fields import parse_field
 from ictappraise.domain.numbers import format_points
 from ictappraise.domain.roles import ROLE_LABELS, ROLE_LEAD, ROLE_SECRETARY
 from ictappraise.domain.scorecard import Scorecard
-from ictappraise.io.pdf_minutes import (
-    ROW_CRITERION,
-    ROW_GROUP,
-    ROW_SUB,
-    ROW_TOTAL,
-    MinutesDoc,
-    Person,
-    SignatureBlock,
-    TableRow,
-    minutes_bytes,
-    render_minutes,
-)
+from ictappraise.io.pdf_minutes import MinutesDoc, Person, SignatureBlock, minutes_bytes, render_minutes
+from ictappraise.io.pdf_minutes_table import ROW_CRITERION, ROW_GROUP, ROW_SUB, ROW_TOTAL, TableRow
 from ictappraise.services import appraisal, followup, remarks, round_admin
 from ictappraise.services.fingerprint import (  # noqa: F401  # re-exported: the minutes' public names
     FINGERPRINT_LENGTH,

@@ -14,7 +14,8 @@ from pypdf import PdfReader
 from ictappraise.domain.catalog import load_catalog_file
 from ictappraise.io.pdf_fonts import document_fonts
 from ictappraise.io.pdf_layout import make_styles
-from ictappraise.io.pdf_minutes import ROW_CRITERION, ROW_GROUP, ROW_SUB, ROW_TOTAL, TableRow, render_minutes
+from ictappraise.io.pdf_minutes import render_minutes
+from ictappraise.io.pdf_minutes_table import ROW_CRITERION, ROW_GROUP, ROW_SUB, ROW_TOTAL, TableRow
 from ictappraise.services import minutes, remarks
 from ictappraise.services.minutes import table_points
 from ictappraise.services.reading import default_suffix

@@ -10,7 +10,8 @@ from pdf_testing import full_text, page_texts, positions, squash
 from pypdf import PdfReader
 
 from ictappraise.domain.numbers import format_points
-from ictappraise.io.pdf_minutes import ROW_CRITERION, TableRow, render_minutes
+from ictappraise.io.pdf_minutes import render_minutes
+from ictappraise.io.pdf_minutes_table import ROW_CRITERION, TableRow
 from ictappraise.services import minutes
 from ictappraise.services.workspace import Workspace
 
